@@ -1,0 +1,55 @@
+"""All configuration in one object, read from ZHIFA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TIMEZONE = "Asia/Shanghai"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "zhifa"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZHIFA_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    bpmn_dir: Path = PACKAGE_DIR / "bpmn"
+
+    # object storage: S3 when an endpoint is set, else a directory under data_dir
+    s3_endpoint: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_bucket: str = "zhifa"
+    s3_secure: bool = False
+
+    secret_key: str | None = None
+    rules_profile: str = "jiangxi"
+    # A fixed "now" (ISO datetime) for demos and tests run in separate processes.
+    now: datetime | None = None
+    worker_poll_seconds: float = 1.0
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'zhifa.db'}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,114 @@
+"""The one shared vocabulary of case statuses and lanes (DOMAIN.md §2.4).
+
+BPMN files, the engine, the API and the UI all use these values; nothing else
+spells them out.
+"""
+
+from enum import StrEnum
+
+
+class CaseStatus(StrEnum):
+    # inspection stage
+    inspecting = "inspecting"
+    rectifying = "rectifying"
+    reported = "reported"
+    transferred = "transferred"
+    closed_no_case = "closed_no_case"
+    # case
+    filed = "filed"
+    investigating = "investigating"
+    notified = "notified"
+    hearing = "hearing"
+    reviewing = "reviewing"
+    discussing = "discussing"
+    deciding = "deciding"
+    serving = "serving"
+    enforcing = "enforcing"
+    closed = "closed"
+    archived = "archived"
+    # side states
+    referred = "referred"
+    awaiting_accident_report = "awaiting_accident_report"
+    suspended = "suspended"
+    cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[CaseStatus, str] = {
+    CaseStatus.inspecting: "检查中",
+    CaseStatus.rectifying: "整改中",
+    CaseStatus.reported: "已报告县局",
+    CaseStatus.transferred: "已移送",
+    CaseStatus.closed_no_case: "检查结束(未立案)",
+    CaseStatus.filed: "已立案",
+    CaseStatus.investigating: "调查中",
+    CaseStatus.notified: "已告知",
+    CaseStatus.hearing: "听证中",
+    CaseStatus.reviewing: "法制审核中",
+    CaseStatus.discussing: "集体讨论中",
+    CaseStatus.deciding: "待决定",
+    CaseStatus.serving: "送达中",
+    CaseStatus.enforcing: "执行中",
+    CaseStatus.closed: "已结案",
+    CaseStatus.archived: "已归档",
+    CaseStatus.referred: "已移送司法(待公安决定)",
+    CaseStatus.awaiting_accident_report: "等待事故调查报告",
+    CaseStatus.suspended: "中止",
+    CaseStatus.cancelled: "已撤销立案",
+}
+
+
+class Lane(StrEnum):
+    """BPMN lanes are roles; a lane's name in a .bpmn file is one of these values."""
+
+    township_officer = "township_officer"
+    county_officer = "county_officer"
+    agency_head = "agency_head"
+    legal_reviewer = "legal_reviewer"
+    hearing_host = "hearing_host"
+    supervisor = "supervisor"
+
+    @property
+    def label(self) -> str:
+        return LANE_LABELS[self]
+
+
+LANE_LABELS: dict[Lane, str] = {
+    Lane.township_officer: "乡镇(园区)执法人员",
+    Lane.county_officer: "县局执法人员",
+    Lane.agency_head: "局负责人",
+    Lane.legal_reviewer: "法制审核人员",
+    Lane.hearing_host: "听证主持人",
+    Lane.supervisor: "执法监督人员",
+}
+
+
+class Role(StrEnum):
+    """User roles: every lane is a role; `admin` and the `system` actor act outside lanes."""
+
+    township_officer = "township_officer"
+    county_officer = "county_officer"
+    agency_head = "agency_head"
+    legal_reviewer = "legal_reviewer"
+    hearing_host = "hearing_host"
+    supervisor = "supervisor"
+    admin = "admin"
+    system = "system"
+
+
+class AgencyKind(StrEnum):
+    county_bureau = "county_bureau"
+    township = "township"
+    park = "park"
+
+
+class TaskStatus(StrEnum):
+    ready = "ready"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+LANE_BY_LABEL: dict[str, Lane] = {label: lane for lane, label in LANE_LABELS.items()}

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
 
     secret_key: str | None = None
     rules_profile: str = "jiangxi"
+    # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
+    holidays_dir: Path | None = None
     # A fixed "now" (ISO datetime) for demos and tests run in separate processes.
     now: datetime | None = None
     worker_poll_seconds: float = 1.0

@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     s3_bucket: str = "zhifa"
     s3_secure: bool = False
 
+    # --- object storage timeouts, evidence size limits, archive retention (issue 5) ---
+    s3_region: str = "us-east-1"
+    s3_connect_timeout: float = 3.0
+    s3_read_timeout: float = 60.0
+    # upload size limits in bytes by evidence type code (zhifa.evidence.models.EvidenceType);
+    # a type not listed gets evidence_max_bytes_default
+    evidence_max_bytes_by_type: dict[str, int] = {"audio_video": 2 * 1024**3}
+    evidence_max_bytes_default: int = 50 * 1024**2
+    # COMPLIANCE retention given to a case's objects when it is archived
+    archive_retention_days: int = 30 * 365
+    # --- end issue 5 ---
+
     secret_key: str | None = None
     rules_profile: str = "jiangxi"
     # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)

@@ -280,6 +280,7 @@ def test_cli_deadline_in_calendar_days(cli):
         (("--from", "2026-02-30", "--days", "5"), "--from"),
         (("--from", "2026-02-13"), "--days"),
         (("--from", "2026-02-13", "--days", "-3"), "--days"),
+        (("--from", "2026-02-13", "--days", "五"), "--days"),
     ],
 )
 def test_cli_deadline_rejects_bad_input_naming_it(cli, args, message):

@@ -14,6 +14,7 @@ README in `zhifa/data/holidays/`). A year's file takes precedence over the packa
 from __future__ import annotations
 
 import calendar as gregorian
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -40,7 +41,6 @@ _NEXT_NOTICE_REACH = (12, 29)
 
 @dataclass(frozen=True)
 class _YearFile:
-    path: Path
     holidays: frozenset[date]
     workdays: frozenset[date]
 
@@ -157,10 +157,10 @@ def _parse_year_file(path: Path, year: int) -> _YearFile:
     both = holidays & workdays
     if both:
         raise broken(f"日期同时列为放假和上班:{', '.join(sorted(d.isoformat() for d in both))}")
-    return _YearFile(path=path, holidays=frozenset(holidays), workdays=frozenset(workdays))
+    return _YearFile(holidays=frozenset(holidays), workdays=frozenset(workdays))
 
 
-def _parse_dates(items, key: str, year: int, broken) -> set[date]:
+def _parse_dates(items: object, key: str, year: int, broken: Callable[[str], ModelError]) -> set[date]:
     if items is None:
         return set()
     if not isinstance(items, list):
@@ -180,7 +180,7 @@ def _parse_dates(items, key: str, year: int, broken) -> set[date]:
     return dates
 
 
-def _as_date(value, key: str, broken) -> date:
+def _as_date(value: object, key: str, broken: Callable[[str], ModelError]) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -22,23 +22,20 @@ def register(app: typer.Typer) -> None:
 
 
 def deadline_command(
-    start: Optional[str] = typer.Option(None, "--from", help="起算日 YYYY-MM-DD(当日不计入)"),
-    days: Optional[int] = typer.Option(None, "--days", help="期限天数"),
+    start: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="起算日(当日不计入)"),
+    days: Optional[str] = typer.Option(None, "--days", metavar="N", help="期限天数(整数)"),
     working: bool = typer.Option(False, "--working", help="按工作日计算"),
 ) -> None:
     start_date = _parse_date(start, "--from", "起算日")
-    if days is None:
-        _fail("缺少期限天数 --days")
-    if days < 0:
-        _fail(f"期限天数 --days 不能为负数:{days}")
-    end = _run(lambda: deadline(start_date, days, working=working))
+    day_count = _parse_days(days)
+    end = _run(lambda: deadline(start_date, day_count, working=working))
     typer.echo(json.dumps({"deadline": end.isoformat()}))
 
 
 def surcharge_command(
-    fine: Optional[str] = typer.Option(None, "--fine", help="罚款数额(元)"),
-    due: Optional[str] = typer.Option(None, "--due", help="缴纳期限的最后一日 YYYY-MM-DD"),
-    on: Optional[str] = typer.Option(None, "--on", help="计算到哪一日 YYYY-MM-DD"),
+    fine: Optional[str] = typer.Option(None, "--fine", metavar="AMOUNT", help="罚款数额(元)"),
+    due: Optional[str] = typer.Option(None, "--due", metavar="YYYY-MM-DD", help="缴纳期限的最后一日"),
+    on: Optional[str] = typer.Option(None, "--on", metavar="YYYY-MM-DD", help="计算到哪一日"),
 ) -> None:
     amount = _parse_amount(fine)
     due_date = _parse_date(due, "--due", "缴纳期限")
@@ -54,6 +51,18 @@ def _parse_date(value: str | None, option: str, label: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         _fail(f"{label} {option} 不是有效日期(格式 YYYY-MM-DD):{value}")
+
+
+def _parse_days(value: str | None) -> int:
+    if value is None:
+        _fail("缺少期限天数 --days")
+    try:
+        days = int(value)
+    except ValueError:
+        _fail(f"期限天数 --days 应为不小于 0 的整数:{value}")
+    if days < 0:
+        _fail(f"期限天数 --days 应为不小于 0 的整数:{value}")
+    return days
 
 
 def _parse_amount(value: str | None) -> Decimal:
@@ -76,6 +85,6 @@ def _run(compute):
         raise typer.Exit(1) from exc
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(USAGE_ERROR)

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
 
     secret_key: str | None = None
     rules_profile: str = "jiangxi"
+    # 案号 patterns per case kind; fields: short (机关代字), year, seq (per agency, kind and year)
+    case_number_patterns: dict[str, str] = {
+        "inspection": "（{short}）应急检〔{year}〕{seq}号",
+        "case": "（{short}）应急立〔{year}〕{seq}号",
+    }
     # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
     holidays_dir: Path | None = None
     # A fixed "now" (ISO datetime) for demos and tests run in separate processes.

@@ -1,0 +1,18 @@
+import pytest
+
+from tests.conftest import ENGINE_MODELS
+from tests.factories import seed_agencies
+from zhifa.bootstrap import build_runtime
+from zhifa.engine.db import get_engine
+
+
+@pytest.fixture
+def runtime(db_url):
+    engine = get_engine(db_url)
+    yield build_runtime(bpmn_dir=ENGINE_MODELS, engine=engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def agencies(runtime):
+    return seed_agencies(runtime.engine)

@@ -1,0 +1,371 @@
+"""The case runtime: start a case, list tasks, complete a task, fire due timers, read a case.
+
+Every operation is one database transaction: the case row is locked, the
+workflow restored from its compact state, the engine run to its next wait
+state, and the workflow state, the inbox rows, the case's derived columns and
+a record event are written together. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlmodel import Session, select
+
+from zhifa.engine import clock, forms, record, scripting, serialization
+from zhifa.engine.db import transaction
+from zhifa.engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
+from zhifa.engine.numbering import assign_case_number
+from zhifa.engine.specs import LoadedProcess, SpecLibrary, TaskInfo
+from zhifa.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
+from zhifa.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
+
+logger = logging.getLogger(__name__)
+
+FROZEN_STATUSES = {CaseStatus.archived}
+_DETECTED_BY = {AgencyKind.county_bureau: "county", AgencyKind.township: "township", AgencyKind.park: "park"}
+
+
+@dataclass
+class StepContext:
+    """What a step hook sees: the case, the task's declared properties, the data, and the actor."""
+
+    session: Session
+    case: Case
+    process: LoadedProcess
+    task: TaskInfo
+    data: dict
+    workflow_data: dict
+    actor: Actor
+    outputs: list[dict] = field(default_factory=list)
+
+
+StepHook = Callable[[StepContext], None]
+
+
+@dataclass
+class CaseView:
+    case: Case
+    tasks: list[Task]
+    data: dict
+
+
+class Runtime:
+    def __init__(self, engine: sa.Engine, specs: SpecLibrary, step_hooks: Sequence[StepHook] = ()):
+        self.engine = engine
+        self.specs = specs
+        self.step_hooks = list(step_hooks)
+
+    # ---- process versions -------------------------------------------------
+    def register_versions(self) -> None:
+        """Store the current version of every process once (idempotent)."""
+        with transaction(self.engine) as session:
+            for loaded in self.specs.current.values():
+                if session.get(ProcessVersion, loaded.version_id) is None:
+                    session.add(ProcessVersion(
+                        id=loaded.version_id, process_id=loaded.process_id, name=loaded.name,
+                        files=loaded.files, created_at=clock.now(),
+                    ))
+
+    def _process_of(self, session: Session, case: Case) -> LoadedProcess:
+        try:
+            return self.specs.version(case.version_id, case.process_id)
+        except ZhifaError:
+            version = session.get(ProcessVersion, case.version_id)
+            return self.specs.version(case.version_id, case.process_id, version.files)
+
+    # ---- start ------------------------------------------------------------
+    def start_case(
+        self, process_id: str, *, agency_id: int, actor: Actor, data: dict | None = None, kind: str = "inspection",
+        title: str = "", party_name: str = "", parent_case_id: int | None = None,
+    ) -> CaseView:
+        process = self.specs.latest(process_id)
+        with transaction(self.engine) as session:
+            agency = session.get(Agency, agency_id)
+            if agency is None:
+                raise NotFound("执法机构不存在", details={"agency_id": agency_id})
+            if session.get(ProcessVersion, process.version_id) is None:
+                session.add(ProcessVersion(id=process.version_id, process_id=process.process_id, name=process.name,
+                                           files=process.files, created_at=clock.now()))
+            now = clock.now()
+            case = Case(kind=kind, process_id=process_id, version_id=process.version_id, agency_id=agency_id,
+                        status=CaseStatus.inspecting if kind == "inspection" else CaseStatus.filed,
+                        title=title, party_name=party_name, parent_case_id=parent_case_id,
+                        started_at=now, updated_at=now)
+            session.add(case)
+            session.flush()
+            case.number = assign_case_number(session, case, agency, now)
+            start_data = dict(data or {})
+            _check_keys(start_data)
+            start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
+                              agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)])
+            workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=scripting.script_engine())
+            workflow.data.update(start_data)
+            workflow.task_tree.data.update(start_data)
+            for task in workflow.get_tasks(state=TaskState.READY, manual=False):
+                task.data.update(start_data)
+            self._run(workflow, process, case)
+            session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
+            self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+            record.append_event(session, case_id=case.id, kind="case_started", actor=actor,
+                                inputs={"process": process_id, "version": process.version_id, "data": data or {}})
+            return self._view(session, case, workflow)
+
+    # ---- complete ---------------------------------------------------------
+    def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None) -> CaseView:
+        """Complete one ready user task. Exactly one of several concurrent completions wins; the others get Conflict."""
+        with transaction(self.engine) as session:
+            row = session.get(Task, task_id)
+            if row is None:
+                raise NotFound("任务不存在", details={"task_id": task_id})
+            case = self._lock_case(session, row.case_id)
+            session.refresh(row)
+            if row.status != TaskStatus.ready:
+                raise Conflict("该任务已被他人办理或已取消, 请刷新后重试", code="task_conflict",
+                               details={"task_id": task_id, "status": row.status})
+            if authorize is not None:
+                authorize(session, case, row)
+            process = self._process_of(session, case)
+            info = process.tasks[row.bpmn_id]
+            _check_keys(data)
+            forms.validate(process.form_validator(info.form), data)
+            workflow = self._load(session, case, process)
+            spiff_task = workflow.get_task_from_id(_uuid(task_id))
+            if spiff_task is None or spiff_task.state != TaskState.READY:
+                raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
+            context = StepContext(session=session, case=case, process=process, task=info, data=data,
+                                  workflow_data={**spiff_task.data, **data}, actor=actor)
+            for hook in self.step_hooks:
+                hook(context)
+            spiff_task.set_data(**data)
+            spiff_task.run()
+            self._run(workflow, process, case)
+            self._save(session, case, workflow)
+            self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor)
+            record.append_event(session, case_id=case.id, kind="task_completed", actor=actor, task_id=task_id,
+                                task_name=info.name, inputs=data, outputs=context.outputs)
+            return self._view(session, case, workflow)
+
+    # ---- timers -----------------------------------------------------------
+    def fire_due(self, limit: int = 100) -> list[int]:
+        """One worker pass: claim due cases one at a time and fire each in its own transaction.
+
+        The claim is `FOR UPDATE SKIP LOCKED` on the indexed `next_due` column, so
+        several workers share the due cases without firing one twice.
+        """
+        fired: list[int] = []
+        failed: list[int] = []
+        for _ in range(limit):
+            try:
+                with transaction(self.engine) as session:
+                    query = (select(Case).where(Case.next_due.is_not(None), Case.next_due <= clock.now(),
+                                                Case.id.not_in(failed or [0]))
+                             .order_by(Case.next_due).limit(1).with_for_update(skip_locked=True))
+                    case = session.exec(query).first()
+                    if case is None:
+                        break
+                    case_id = case.id
+                    self._fire(session, case)
+                fired.append(case_id)
+            except ZhifaError:
+                logger.exception("firing timers of case %s failed", case_id)
+                failed.append(case_id)
+        return fired
+
+    def next_due(self) -> datetime | None:
+        """The earliest pending timer of any case, so a worker can sleep until then."""
+        with Session(self.engine) as session:
+            value = session.exec(select(sa.func.min(Case.next_due))).one()
+        return _aware(value) if value else None
+
+    def _fire(self, session: Session, case: Case) -> bool:
+        process = self._process_of(session, case)
+        workflow = self._load(session, case, process)
+        due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
+        workflow.refresh_timers()
+        self._run(workflow, process, case)
+        self._save(session, case, workflow)
+        self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
+        record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due})
+        return True
+
+    # ---- read -------------------------------------------------------------
+    def get_case(self, case_id: int) -> CaseView:
+        with Session(self.engine) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound("案件不存在", details={"case_id": case_id})
+            process = self._process_of(session, case)
+            workflow = self._load(session, case, process)
+            return self._view(session, case, workflow)
+
+    def ready_tasks(self, *, lanes: Sequence[str] | None = None, agency_ids: Sequence[int] | None = None,
+                    case_id: int | None = None) -> list[Task]:
+        """Inbox query on the task table (never deserializes a workflow), earliest due first."""
+        query = select(Task).where(Task.status == TaskStatus.ready)
+        if lanes is not None:
+            query = query.where(Task.lane.in_(list(lanes)))
+        if agency_ids is not None:
+            query = query.where(Task.agency_id.in_(list(agency_ids)))
+        if case_id is not None:
+            query = query.where(Task.case_id == case_id)
+        query = query.order_by(Task.due_on.is_(None), Task.due_on, Task.created_at)
+        with Session(self.engine) as session:
+            return list(session.exec(query))
+
+    # ---- internals --------------------------------------------------------
+    def _lock_case(self, session: Session, case_id: int) -> Case:
+        case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).first()
+        if case is None:
+            raise NotFound("案件不存在", details={"case_id": case_id})
+        if case.status in FROZEN_STATUSES:
+            raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case_id})
+        return case
+
+    def _load(self, session: Session, case: Case, process: LoadedProcess) -> BpmnWorkflow:
+        state = session.get(WorkflowState, case.id)
+        return serialization.load(state.state, process.spec, process.subprocess_specs, scripting.script_engine())
+
+    def _save(self, session: Session, case: Case, workflow: BpmnWorkflow) -> None:
+        state = session.get(WorkflowState, case.id)
+        state.state = serialization.dump(workflow)
+        session.add(state)
+
+    def _run(self, workflow: BpmnWorkflow, process: LoadedProcess, case: Case) -> None:
+        try:
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise InvalidState(f"流程执行出错: {exc}", code="workflow_error",
+                               details={"case_id": case.id, "process": process.process_id}) from exc
+
+    def _sync(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
+              completed_task_id: str | None, actor: Actor) -> None:
+        """Bring the inbox rows and the case's derived columns in line with the workflow."""
+        now = clock.now()
+        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        open_rows = session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)).all()
+        for row in open_rows:
+            if row.id == completed_task_id:
+                row.status, row.completed_at, row.completed_by = TaskStatus.completed, now, actor.user_id
+            elif row.id not in ready:
+                row.status, row.completed_at = TaskStatus.cancelled, now
+            session.add(row)
+        known = {row.id for row in open_rows}
+        lane_agencies = _lane_agencies(session, case.agency_id)
+        for task_id, spiff_task in ready.items():
+            if task_id in known:
+                continue
+            info = process.tasks[spiff_task.task_spec.bpmn_id]
+            session.add(Task(
+                id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=info.lane,
+                agency_id=lane_agencies[info.lane], status=TaskStatus.ready, created_at=now,
+                due_on=_due_on(info, spiff_task.data),
+            ))
+        case.status = _derive_status(workflow, process, ready.values(), case.status)
+        case.completed = workflow.is_completed()
+        if case.completed:
+            case.outcome = _outcome(workflow, process)
+        case.next_due = _next_due(workflow)
+        case.revision += 1
+        case.updated_at = now
+        session.add(case)
+        session.flush()
+
+    def _view(self, session: Session, case: Case, workflow: BpmnWorkflow) -> CaseView:
+        tasks = list(session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)))
+        return CaseView(case=case, tasks=tasks, data=dict(workflow.data) | _last_data(workflow))
+
+
+def _uuid(task_id: str):
+    from uuid import UUID
+
+    try:
+        return UUID(task_id)
+    except ValueError:
+        raise NotFound("任务不存在", details={"task_id": task_id}) from None
+
+
+def _check_keys(data: dict) -> None:
+    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in scripting.HELPERS]
+    if bad:
+        raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _timer_due(value: Any) -> bool:
+    try:
+        return TimerEventDefinition.get_datetime(value) <= clock.now()
+    except (TypeError, ValueError):
+        return False
+
+
+def _next_due(workflow: BpmnWorkflow) -> datetime | None:
+    times = []
+    for event in workflow.waiting_events():
+        try:
+            times.append(TimerEventDefinition.get_datetime(event.value))
+        except (TypeError, ValueError):
+            continue  # not a timer (message, signal ...)
+    return min(times) if times else None
+
+
+def _lane_agencies(session: Session, agency_id: int) -> dict[str, int]:
+    """Township lanes belong to the case's agency; every other lane to the county bureau above it."""
+    agency = session.get(Agency, agency_id)
+    county_id = agency.id if agency.kind == AgencyKind.county_bureau or agency.parent_id is None else agency.parent_id
+    return {lane: (agency.id if lane == Lane.township_officer else county_id) for lane in Lane}
+
+
+def _due_on(info: TaskInfo, data: dict) -> date | None:
+    if not info.due_expression:
+        return None
+    try:
+        return date.fromisoformat(str(scripting.evaluate(info.due_expression, data))[:10])
+    except Exception as exc:  # a broken expression must not block the step; it is a model defect
+        raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
+
+
+def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
+    if workflow.is_completed():
+        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
+        if ends:
+            last = max(ends, key=lambda t: t.last_state_change)
+            return _info(process, last).case_status or current
+        return current
+    for task in sorted(ready, key=lambda t: t.last_state_change, reverse=True):
+        info = _info(process, task)
+        if info and info.case_status:
+            return info.case_status
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        info = _info(process, task)
+        if info and info.case_status:
+            return info.case_status
+    return current
+
+
+def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
+    return _info(process, max(ends, key=lambda t: t.last_state_change)).outcome if ends else None
+
+
+def _info(process: LoadedProcess, task) -> TaskInfo | None:
+    return process.tasks.get(getattr(task.task_spec, "bpmn_id", None) or "")
+
+
+def _last_data(workflow: BpmnWorkflow) -> dict:
+    """The data of the most recently completed task: what the case knows so far."""
+    done = workflow.get_tasks(state=TaskState.COMPLETED)
+    return dict(max(done, key=lambda t: t.last_state_change).data) if done else {}

@@ -1,0 +1,73 @@
+"""The restricted environment in which BPMN scripts, conditions, timers and DMN expressions run.
+
+Only task data, a few harmless builtins and the helpers below are visible;
+no imports, no file or network access.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from zhifa.engine import calendar, clock
+
+_SAFE_BUILTINS = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in (
+        "abs", "all", "any", "bool", "dict", "enumerate", "float", "int", "isinstance", "len", "list",
+        "max", "min", "range", "round", "set", "sorted", "str", "sum", "tuple", "zip",
+    )
+}
+
+
+def _as_date(value: str | date) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(calendar.SHANGHAI).date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def today() -> str:
+    return clock.now().astimezone(calendar.SHANGHAI).date().isoformat()
+
+
+def now_iso() -> str:
+    return clock.now().isoformat()
+
+
+def deadline(start: str | date, days: int, working: bool = False) -> str:
+    return calendar.deadline(_as_date(start), int(days), working=working).isoformat()
+
+
+def day_end(value: str | date) -> str:
+    return calendar.day_end(_as_date(value)).isoformat()
+
+
+def in_hours(hours: int) -> str:
+    return (clock.now() + timedelta(hours=int(hours))).isoformat()
+
+
+def latest_date(items: list[dict], key: str) -> str:
+    return max(_as_date(item[key]) for item in items).isoformat()
+
+
+HELPERS = {
+    "today": today,
+    "now_iso": now_iso,
+    "deadline": deadline,
+    "day_end": day_end,
+    "in_hours": in_hours,
+    "latest_date": latest_date,
+}
+
+
+def script_engine() -> PythonScriptEngine:
+    env = TaskDataEnvironment({"__builtins__": _SAFE_BUILTINS, **HELPERS})
+    return PythonScriptEngine(environment=env)
+
+
+def evaluate(expression: str, data: dict):
+    """Evaluate an expression (e.g. a task's `dueExpression`) against task data."""
+    return eval(expression, {"__builtins__": _SAFE_BUILTINS, **HELPERS}, dict(data))  # noqa: S307 - restricted env

@@ -82,7 +82,7 @@ def amount_phrase(value: object) -> str:
     return f"人民币{amount_in_capitals(value)}（¥{amount_in_figures(value)}）"
 
 
-def _parse_moment(value: date | datetime | str) -> date | datetime:
+def parse_moment(value: date | datetime | str) -> date | datetime:
     if isinstance(value, (date, datetime)):
         return value
     text = str(value).strip()
@@ -96,7 +96,7 @@ def _parse_moment(value: date | datetime | str) -> date | datetime:
 
 def chinese_date(value: date | datetime | str) -> str:
     """2026-02-27 → 2026年2月27日"""
-    moment = _parse_moment(value)
+    moment = parse_moment(value)
     if isinstance(moment, datetime) and moment.tzinfo is not None:
         moment = moment.astimezone(_LOCAL)
     return f"{moment.year}年{moment.month}月{moment.day}日"
@@ -104,7 +104,7 @@ def chinese_date(value: date | datetime | str) -> str:
 
 def chinese_datetime(value: datetime | str) -> str:
     """2026-02-27T09:05 → 2026年2月27日9时05分 (local time, Asia/Shanghai)."""
-    moment = _parse_moment(value)
+    moment = parse_moment(value)
     if not isinstance(moment, datetime):
         return chinese_date(moment)
     if moment.tzinfo is not None:

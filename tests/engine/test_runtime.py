@@ -63,7 +63,7 @@ def test_completing_moves_to_the_next_lane_with_due_date_and_records_the_step(ru
 def test_state_round_trips_after_every_step_and_holds_no_spec(runtime, agencies, frozen_clock):
     view = start(runtime, agencies)
     officer = actor(Role.county_officer, agencies.county)
-    steps = [({"summary": "摘要", "reply_by": "2026-03-10"}, officer), ({"approved": False}, actor(Role.agency_head, agencies.county))]
+    steps = [({"summary": "摘要", "reply_by": "2026-03-10"}, officer), ({"approved": True}, actor(Role.agency_head, agencies.county))]
     for data, who in steps:
         with Session(runtime.engine) as session:
             state = session.get(WorkflowState, view.case.id).state
@@ -122,3 +122,15 @@ def test_a_running_case_keeps_its_version_when_the_model_changes(runtime, agenci
     assert old.case.version_id == view.case.version_id
     fresh = start(new_runtime, agencies)
     assert fresh.tasks[0].name == "起草调查报告" and fresh.case.version_id != view.case.version_id
+
+
+def test_a_rule_declared_on_the_task_blocks_completion_with_its_message(runtime, agencies, frozen_clock):
+    view = start(runtime, agencies)
+    view = runtime.complete_task(view.tasks[0].id, {"summary": "摘要", "reply_by": "2026-03-10"},
+                                 actor(Role.county_officer, agencies.county))
+    head = actor(Role.agency_head, agencies.county)
+    with pytest.raises(ValidationFailed) as err:
+        runtime.complete_task(view.tasks[0].id, {"approved": False}, head)
+    assert (err.value.code, err.value.message) == ("rule_violated", "不同意时必须填写审批意见")
+    done = runtime.complete_task(view.tasks[0].id, {"approved": False, "opinion": "证据不足"}, head)
+    assert done.case.completed

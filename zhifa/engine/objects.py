@@ -335,7 +335,7 @@ def _s3_errors(key: str | None = None):
     try:
         yield
     except S3Error as exc:
-        if exc.code in ("NoSuchKey", "NoSuchVersion"):
+        if exc.code in ("NoSuchKey", "NoSuchVersion", "NoSuchBucket"):
             raise NotFound("对象不存在", details={"key": key}) from exc
         raise StorageUnavailable(
             "对象存储拒绝了请求", details={"s3_code": exc.code, "key": key}
@@ -515,6 +515,8 @@ class S3ObjectStore(ObjectStore):
     def iter_keys(self, older_than):
         cutoff = _aware(older_than)
         with _s3_errors():
+            if not self.client.bucket_exists(self.bucket):
+                return
             for obj in self.client.list_objects(self.bucket, recursive=True):
                 if KEY_PATTERN.match(obj.object_name) and obj.last_modified and _aware(obj.last_modified) < cutoff:
                     yield obj.object_name

@@ -142,8 +142,10 @@ class Runtime:
             spiff_task = workflow.get_task_from_id(_uuid(task_id))
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
+            merged = {**spiff_task.data, **data}
+            _check_rules(info, merged)
             context = StepContext(session=session, case=case, process=process, task=info, data=data,
-                                  workflow_data={**spiff_task.data, **data}, actor=actor)
+                                  workflow_data=merged, actor=actor)
             for hook in self.step_hooks:
                 hook(context)
             spiff_task.set_data(**data)
@@ -299,6 +301,18 @@ def _check_keys(data: dict) -> None:
     bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in scripting.HELPERS]
     if bad:
         raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
+
+
+def _check_rules(info: TaskInfo, data: dict) -> None:
+    """The task's `validation` rules from the model, e.g. a decided fine never above the notified one."""
+    for expression, message in info.validations:
+        try:
+            passed = scripting.evaluate(expression, data)
+        except Exception as exc:
+            raise ValidationFailed(f"{message}(无法核对: {exc})", code="rule_violated",
+                                   details={"rule": expression}) from exc
+        if not passed:
+            raise ValidationFailed(message, code="rule_violated", details={"rule": expression})
 
 
 def _aware(value: datetime) -> datetime:

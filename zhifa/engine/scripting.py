@@ -68,6 +68,13 @@ def script_engine() -> PythonScriptEngine:
     return PythonScriptEngine(environment=env)
 
 
+class _Fields(dict):
+    """Task data where an optional field left out of a form reads as None."""
+
+    def __missing__(self, key):
+        return HELPERS.get(key, _SAFE_BUILTINS.get(key))
+
+
 def evaluate(expression: str, data: dict):
-    """Evaluate an expression (e.g. a task's `dueExpression`) against task data."""
-    return eval(expression, {"__builtins__": _SAFE_BUILTINS, **HELPERS}, dict(data))  # noqa: S307 - restricted env
+    """Evaluate a model expression (a task's `dueExpression` or `validation`) against task data."""
+    return eval(expression, {"__builtins__": _SAFE_BUILTINS, **HELPERS}, _Fields(data))  # noqa: S307 - restricted env

@@ -45,6 +45,7 @@ class TaskInfo:
     due_expression: str | None
     two_officers: bool
     video_required: bool
+    validations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -109,7 +110,20 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         due_expression=props.get("dueExpression"),
         two_officers=props.get("twoOfficers", "false").lower() == "true",
         video_required=props.get("videoRequired", "false").lower() == "true",
+        validations=tuple(_validation(file, element, props[name]) for name in sorted(props) if name.startswith("validation")),
     )
+
+
+def _validation(file: str, element: str, value: str) -> tuple[str, str]:
+    """`<expression> ;; <Chinese message>`: a rule checked before the task may complete."""
+    expression, sep, message = value.partition(";;")
+    if not sep or not expression.strip() or not message.strip():
+        raise _error(file, element, "validation 属性应写作 `表达式 ;; 中文提示`")
+    try:
+        compile(expression.strip(), "<validation>", "eval")
+    except SyntaxError as exc:
+        raise _error(file, element, f"validation 表达式语法错误: {exc.msg}") from exc
+    return expression.strip(), message.strip()
 
 
 def _check_hit_policies(name: str, text: str) -> None:

@@ -1,0 +1,1 @@
+"""Evidence items in object storage: upload, download, transfer between cases, archive retention."""

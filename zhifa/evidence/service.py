@@ -1,0 +1,260 @@
+"""Evidence operations; each appends a record event, so the record is the chain of custody.
+
+Transactions: every function works inside the caller's session and never commits. `upload_evidence`
+touches the database only after the object is stored, so a caller that has not yet used its session
+does not hold a database transaction (nor SQLite's write lock) during a long upload. An object
+stored before a failed commit is unreferenced and `zhifa storage gc` removes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import BinaryIO
+
+from sqlmodel import Session, select
+
+from zhifa.engine import clock
+from zhifa.engine.models import Actor, Agency, Case, Task
+from zhifa.engine.objects import ObjectStore, Readable
+from zhifa.engine.record import append_event
+from zhifa.errors import Conflict, Forbidden, InvalidState, NotFound, ValidationFailed
+from zhifa.evidence.models import Evidence, EvidenceMeta, EvidenceType, all_object_references, sanitize_filename
+from zhifa.settings import Settings, get_settings
+from zhifa.vocab import CaseStatus, Role
+
+DOWNLOAD_URL_LIFETIME = timedelta(minutes=5)
+CLOSED_TO_NEW_EVIDENCE = {CaseStatus.archived, CaseStatus.cancelled}
+
+
+@dataclass(frozen=True)
+class EvidenceDownload:
+    """Either a short-lived URL to redirect to (S3) or an open stream to send (local store)."""
+
+    evidence: Evidence
+    url: str | None
+    stream: BinaryIO | None
+
+
+def max_upload_bytes(evidence_type: EvidenceType, settings: Settings | None = None) -> int:
+    settings = settings or get_settings()
+    return settings.evidence_max_bytes_by_type.get(evidence_type.value, settings.evidence_max_bytes_default)
+
+
+def upload_evidence(
+    session: Session,
+    store: ObjectStore,
+    *,
+    case_id: int,
+    task_id: str | None,
+    meta: EvidenceMeta,
+    stream: Readable | Iterable[bytes],
+    expected_sha256: str | None,
+    actor: Actor,
+) -> Evidence:
+    """Stream the file into the store (size limit by type, optional hash check), then add the row."""
+    stored = store.put_stream(
+        stream,
+        max_bytes=max_upload_bytes(meta.type),
+        expected_sha256=expected_sha256,
+        content_type=meta.content_type,
+    )
+    case = _case(session, case_id)
+    _check_can_view(session, case, actor)
+    _check_open(case)
+    task_name = _task_name(session, case_id, task_id)
+    evidence = Evidence(
+        case_id=case_id,
+        task_id=task_id,
+        type=meta.type,
+        collected_by=list(meta.collected_by),
+        collected_at=meta.collected_at,
+        place=meta.place,
+        gps_lat=meta.gps_lat,
+        gps_lon=meta.gps_lon,
+        device=meta.device,
+        description=meta.description,
+        object_key=stored.key,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=meta.content_type,
+        filename=sanitize_filename(meta.filename),
+        uploaded_by=actor.user_id,
+        uploaded_by_name=actor.name,
+        created_at=clock.now(),
+    )
+    session.add(evidence)
+    session.flush()
+    append_event(
+        session,
+        case_id=case_id,
+        kind="evidence_uploaded",
+        actor=actor,
+        task_id=task_id,
+        task_name=task_name,
+        inputs={
+            "evidence_id": evidence.id,
+            "type": meta.type.label,
+            "collected_by": list(meta.collected_by),
+            "collected_at": meta.collected_at.isoformat(),
+            "place": meta.place,
+            "gps": [meta.gps_lat, meta.gps_lon] if meta.gps_lat is not None and meta.gps_lon is not None else None,
+            "device": meta.device,
+            "description": meta.description,
+            "size": stored.size,
+        },
+        outputs=[{"name": evidence.filename, "sha256": stored.sha256}],
+    )
+    return evidence
+
+
+def open_evidence_for_download(
+    session: Session,
+    store: ObjectStore,
+    evidence_id: int,
+    actor: Actor,
+    *,
+    expires: timedelta = DOWNLOAD_URL_LIFETIME,
+) -> EvidenceDownload:
+    """Check the actor may see the case, then give a presigned URL (S3) or an open stream (local).
+
+    The download event is appended only once the store has answered; the caller commits before it
+    redirects or starts sending.
+    """
+    evidence = _evidence(session, evidence_id)
+    case = _case(session, evidence.case_id)
+    _check_can_view(session, case, actor)
+    url = store.presigned_get(evidence.object_key, expires)
+    stream = None if url is not None else store.open(evidence.object_key)
+    append_event(
+        session,
+        case_id=case.id,
+        kind="evidence_downloaded",
+        actor=actor,
+        inputs={"evidence_id": evidence.id, "via": "presigned_url" if url else "stream"},
+        outputs=[{"name": evidence.filename, "sha256": evidence.sha256}],
+    )
+    return EvidenceDownload(evidence=evidence, url=url, stream=stream)
+
+
+def transfer_evidence(session: Session, evidence_id: int, to_case_id: int, actor: Actor) -> Evidence:
+    """Attach an item to another case by reference (a new row naming the same object)."""
+    source = _evidence(session, evidence_id)
+    from_case = _case(session, source.case_id)
+    to_case = _case(session, to_case_id)
+    _check_can_view(session, from_case, actor)
+    _check_can_view(session, to_case, actor)
+    _check_open(to_case)
+    if to_case.id == from_case.id:
+        raise ValidationFailed("证据已属于该案件", code="same_case")
+    already = session.exec(
+        select(Evidence.id).where(Evidence.case_id == to_case.id, Evidence.object_key == source.object_key)
+    ).first()
+    if already is not None:
+        raise Conflict("该证据已在目标案件中", details={"evidence_id": already})
+    copy = Evidence(
+        **source.model_dump(exclude={"id", "case_id", "task_id", "transferred_from_id", "created_at"}),
+        case_id=to_case.id,
+        task_id=None,
+        transferred_from_id=source.id,
+        created_at=clock.now(),
+    )
+    session.add(copy)
+    session.flush()
+    output = [{"name": source.filename, "sha256": source.sha256}]
+    append_event(
+        session,
+        case_id=from_case.id,
+        kind="evidence_transferred_out",
+        actor=actor,
+        inputs={"evidence_id": source.id, "to_case_id": to_case.id, "to_case_number": to_case.number},
+        outputs=output,
+    )
+    append_event(
+        session,
+        case_id=to_case.id,
+        kind="evidence_transferred_in",
+        actor=actor,
+        inputs={"evidence_id": copy.id, "from_case_id": from_case.id, "from_case_number": from_case.number,
+                "from_evidence_id": source.id},
+        outputs=output,
+    )
+    return copy
+
+
+def archive_retention(session: Session, store: ObjectStore, case_id: int, until: datetime) -> list[str]:
+    """Give every object of the case (evidence and any registered table) COMPLIANCE retention."""
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=timezone.utc)
+    _case(session, case_id)
+    keys: dict[str, str] = {}
+    for ref in all_object_references():
+        key_col, sha_col = getattr(ref.model, ref.key), getattr(ref.model, ref.sha256)
+        for key, sha256 in session.exec(select(key_col, sha_col).where(getattr(ref.model, ref.case) == case_id)):
+            keys[key] = sha256
+    for key in keys:
+        store.set_retention(key, until)
+    append_event(
+        session,
+        case_id=case_id,
+        kind="objects_retained",
+        actor=Actor.system(),
+        inputs={"mode": "COMPLIANCE", "retain_until": until.isoformat(), "count": len(keys)},
+        outputs=[{"name": key, "sha256": sha256} for key, sha256 in keys.items()],
+    )
+    return list(keys)
+
+
+def list_evidence(session: Session, case_id: int) -> list[Evidence]:
+    return list(session.exec(select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)))
+
+
+def require_video_evidence(session: Session, case_id: int, task_id: str) -> None:
+    """The audio-video gate (DOMAIN.md §8): a coercive step needs a 视听资料 item attached to it."""
+    found = session.exec(
+        select(Evidence.id).where(
+            Evidence.case_id == case_id, Evidence.task_id == task_id, Evidence.type == EvidenceType.audio_video
+        )
+    ).first()
+    if found is None:
+        raise ValidationFailed("该环节须全程音像记录:请先上传视听资料证据", code="video_required",
+                               details={"case_id": case_id, "task_id": task_id})
+
+
+def _case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("案件不存在", details={"case_id": case_id})
+    return case
+
+
+def _evidence(session: Session, evidence_id: int) -> Evidence:
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound("证据不存在", details={"evidence_id": evidence_id})
+    return evidence
+
+
+def _check_open(case: Case) -> None:
+    if CaseStatus(case.status) in CLOSED_TO_NEW_EVIDENCE:
+        raise InvalidState(f"案件{CaseStatus(case.status).label},不能再添加证据", details={"case_id": case.id})
+
+
+def _task_name(session: Session, case_id: int, task_id: str | None) -> str | None:
+    if task_id is None:
+        return None
+    task = session.get(Task, task_id)
+    if task is None or task.case_id != case_id:
+        raise NotFound("该案件中不存在此环节", details={"task_id": task_id})
+    return task.name
+
+
+def _check_can_view(session: Session, case: Case, actor: Actor) -> None:
+    """The system, the case's agency, and the agency directly above it (the county bureau)."""
+    if actor.role == Role.system or actor.agency_id == case.agency_id:
+        return
+    agency = session.get(Agency, case.agency_id)
+    if agency is not None and actor.agency_id is not None and agency.parent_id == actor.agency_id:
+        return
+    raise Forbidden("无权访问该案件的证据", details={"case_id": case.id})

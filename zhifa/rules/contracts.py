@@ -176,12 +176,14 @@ def validate_inputs(table_id: str, inputs: Any) -> dict[str, Any]:
     contract = _contract_for(table_id)
     schema = contract["schema"]
     validator = Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(inputs), key=lambda error: (list(error.absolute_path), error.validator))
+    # missing or mistyped inputs first, cross-field rules (penalty kind vs amount) last
+    errors = sorted(validator.iter_errors(inputs),
+                    key=lambda error: (error.validator == "contains", [str(p) for p in error.absolute_path]))
     if errors:
-        # report a missing or mistyped input before any cross-field rule
-        errors.sort(key=lambda error: error.validator in ("if", "allOf", "contains"))
-        key, message = _message(errors[0], schema)
-        raise ValidationFailed(message, details={"table": table_id, "input": key})
+        problems = list(dict.fromkeys(_message(error, schema) for error in errors))
+        raise ValidationFailed("；".join(message for _, message in problems),
+                               details={"table": table_id, "input": problems[0][0],
+                                        "inputs": [key for key, _ in problems]})
     code = inputs.get("violation_code")
     if code is not None and code not in catalogue():
         raise ValidationFailed(f"输入项 {_field_label(schema, 'violation_code')} 的值 {code!r} 不在违法行为清单中",

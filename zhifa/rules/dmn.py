@@ -24,11 +24,11 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from zhifa.engine import scripting
-from zhifa.errors import ModelError, NotFound, ValidationFailed
+from zhifa.errors import ModelError, ValidationFailed
 from zhifa.settings import get_settings
 
 from .contracts import validate_inputs
-from .profiles import load_profile
+from .profiles import ProfileVersion, load_profile
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
 AGGREGATIONS = {
@@ -62,7 +62,7 @@ def table_path(table_id: str) -> Path:
 def load_table(table_id: str) -> LoadedTable:
     path = table_path(table_id)
     if not path.is_file():
-        raise NotFound(f"决策表文件 {path.name} 不存在", details={"table": table_id, "file": str(path)})
+        raise ModelError(f"决策表文件 {path.name} 不存在", details={"table": table_id, "file": str(path)})
     return load_table_file(path, table_id)
 
 
@@ -138,16 +138,11 @@ def _today() -> date:
     return date.fromisoformat(scripting.today())
 
 
-def profile_inputs(profile: str | None = None, on: date | None = None) -> dict[str, Any]:
-    """The profile values in force on `on` (a case's filing date), as the tables expect them in task data."""
-    return load_profile(profile).version_on(on or _today()).table_inputs()
+def prepare(table_id: str, inputs: Any, *, profile: str | None = None,
+            on: date | None = None) -> tuple[dict[str, Any], ProfileVersion]:
+    """Validated inputs (defaults filled in) and the profile version in force on `on` (default: today).
 
-
-def evaluate(table_id: str, inputs: dict, *, profile: str | None = None, on: date | None = None) -> dict:
-    """Validate `inputs` against the table's contract, add the profile values in force on `on`
-    (default: today) and return the table's outputs.
-
-    `inputs` may carry the profile name as `"profile"`; it must then agree with the keyword.
+    `inputs` may name the profile as `"profile"`; it must then agree with the `profile` keyword.
     """
     if isinstance(inputs, dict) and "profile" in inputs:
         inputs = dict(inputs)
@@ -157,5 +152,16 @@ def evaluate(table_id: str, inputs: dict, *, profile: str | None = None, on: dat
                                    details={"table": table_id, "input": "profile"})
         profile = named
     checked = validate_inputs(table_id, inputs)
-    table = load_table(table_id)
-    return decide(table, {**profile_inputs(profile, on), **checked})
+    return checked, load_profile(profile).version_on(on or _today())
+
+
+def profile_inputs(profile: str | None = None, on: date | None = None) -> dict[str, Any]:
+    """The profile values in force on `on` (a case's filing date), as the tables expect them in task data."""
+    return load_profile(profile).version_on(on or _today()).table_inputs()
+
+
+def evaluate(table_id: str, inputs: dict, *, profile: str | None = None, on: date | None = None) -> dict:
+    """Validate `inputs` against the table's contract, add the profile values in force on `on`
+    (default: today) and return the table's outputs."""
+    checked, version = prepare(table_id, inputs, profile=profile, on=on)
+    return decide(load_table(table_id), {**version.table_inputs(), **checked})

@@ -35,8 +35,10 @@ PR_SET_PDEATHSIG = 1
 class PostgresServer:
     """A reachable PostgreSQL server plus an autocommit admin connection to create databases with."""
 
-    def __init__(self, base_url: URL) -> None:
+    def __init__(self, base_url: URL, *, fsync_off: bool = False) -> None:
         self.base_url = base_url
+        # With fsync off, FILE_COPY's checkpoint is cheap: CREATE DATABASE takes ~17 ms instead of ~110.
+        self.create_options = sql.SQL(" STRATEGY FILE_COPY" if fsync_off else "")
         self.admin = psycopg.connect(_conninfo(base_url), autocommit=True)
 
     def url(self, dbname: str) -> str:
@@ -44,7 +46,9 @@ class PostgresServer:
         return self.base_url.set(database=dbname).render_as_string(hide_password=False)
 
     def create_database(self, dbname: str) -> None:
-        self.admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(dbname)))
+        self.admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'{}").format(sql.Identifier(dbname), self.create_options)
+        )
 
     def drop_database(self, dbname: str) -> None:
         # FORCE ends connections a test left open (e.g. an engine it did not dispose).
@@ -163,7 +167,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         return
     cluster = LocalCluster()
     try:
-        server = PostgresServer(cluster.start())
+        server = PostgresServer(cluster.start(), fsync_off=True)
         yield server
         server.close()
     finally:

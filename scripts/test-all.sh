@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Install everything and run the whole test suite (the README's test command):
+#
+#   bash scripts/test-all.sh [pytest arguments...]
+#
+# As root it first installs the Debian packages, fonts and unoserver (scripts/setup-system.sh).
+# Then it creates or reuses .venv with python3 from PATH (or $PYTHON), installs the project with its
+# test extras, and runs pytest over tests/ (or over what the arguments name). PostgreSQL and S3 are
+# started by the test session itself (tests/services/). Exits non-zero if anything fails, including
+# when no test ran.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+started=$SECONDS
+python="${PYTHON:-python3}"
+
+say() { echo "[test-all] $*"; }
+
+if [ "$(id -u)" -eq 0 ]; then
+    bash scripts/setup-system.sh
+else
+    say "not root: skipping system packages (run 'sudo bash scripts/setup-system.sh' once)"
+fi
+
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    say "$python is $("$python" --version 2>&1); Python 3.11 or newer is needed (set PYTHON=...)" >&2
+    exit 1
+fi
+if ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    say "creating .venv with $("$python" --version 2>&1)"
+    rm -rf .venv
+    "$python" -m venv .venv
+fi
+say "installing the project and its test extras into .venv"
+if ! .venv/bin/python -m pip install -q -e '.[test]'; then
+    say "FAILED: pip install -e '.[test]'" >&2
+    exit 1
+fi
+
+if [ "$#" -eq 0 ]; then
+    set -- tests
+fi
+say "running pytest $*"
+status=0
+.venv/bin/python -m pytest --durations=10 "$@" || status=$?
+
+elapsed=$((SECONDS - started))
+case "$status" in
+    0) say "all tests passed (${elapsed}s)" ;;
+    5) say "FAILED: pytest collected no tests (${elapsed}s)" >&2; exit 1 ;;
+    *) say "FAILED: pytest exited with status $status (${elapsed}s)" >&2 ;;
+esac
+exit "$status"

@@ -5,6 +5,7 @@ import importlib
 MODEL_MODULES = [
     "zhifa.engine.models",
     "zhifa.engine.sequences",
+    "zhifa.identity.models",
 ]
 
 

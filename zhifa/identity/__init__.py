@@ -1,0 +1,1 @@
+"""Users, roles, enforcement certificates and case memberships; password hashing and tokens."""

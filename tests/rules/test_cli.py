@@ -105,3 +105,16 @@ def test_unknown_profile_and_bad_date(app):
 def test_missing_json_option(app):
     result = runner.invoke(app, ["decide", "hearing_eligible"])
     assert result.exit_code == 2 and "缺少输入 --json" in result.stderr
+
+
+def test_jurisdiction_table_is_served(app):
+    # DOMAIN.md §12 E1 (R5): township finds the principal person's failure of duty, fine on the person only.
+    e1 = {"detected_by": "township", "penalised_party": "principal", "penalty_kinds": ["fine"],
+          "accident": False, "crime_suspected": False, "in_em_scope": True, "target_assigned_level": "county"}
+    assert json.loads(decide(app, "jurisdiction", e1).stdout) == {"route": "entrusted"}
+    assert json.loads(decide(app, "jurisdiction", {**e1, "violation_code": "SPL-094-1"}).stdout) == {
+        "route": "entrusted"}
+    # E9 (R1): special equipment is outside EM jurisdiction
+    assert json.loads(decide(app, "jurisdiction", {**e1, "in_em_scope": False}).stdout) == {"route": "transfer"}
+    result = decide(app, "jurisdiction", {**e1, "violation_code": "SPL-000"})
+    assert result.exit_code == 2 and "violation_code“违法行为代码” 的值 'SPL-000' 不在违法行为清单中" in result.stderr

@@ -1,0 +1,59 @@
+"""The full-process record: a hash chain per case that `zhifa record verify` checks."""
+
+import os
+import subprocess
+import sys
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from tests.conftest import ENGINE_MODELS
+from tests.factories import actor
+from zhifa.engine import record
+from zhifa.vocab import Role
+
+
+def run_verify(db_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_BPMN_DIR": str(ENGINE_MODELS)}
+    return subprocess.run([sys.executable, "-m", "zhifa", "record", "verify", *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def two_cases(runtime, agencies):
+    officer = actor(Role.county_officer, agencies.county)
+    ids = []
+    for summary in ("甲", "乙"):
+        view = runtime.start_case("approval", agency_id=agencies.county.id, actor=officer, kind="case")
+        runtime.complete_task(view.tasks[0].id, {"summary": summary, "reply_by": "2026-03-10"}, officer)
+        ids.append(view.case.id)
+    return ids
+
+
+def test_each_event_hash_covers_the_previous_one(runtime, agencies, frozen_clock):
+    first, _ = two_cases(runtime, agencies)
+    with Session(runtime.engine) as session:
+        started, completed = record.events(session, first)
+    assert started.prev_hash == record.GENESIS and completed.prev_hash == started.hash
+    assert completed.hash == record.compute_hash(completed)
+
+
+def test_verify_names_the_event_altered_in_the_database(runtime, agencies, frozen_clock, db_url):
+    first, second = two_cases(runtime, agencies)
+    ok = run_verify(db_url)
+    assert ok.returncode == 0 and "校验通过" in ok.stdout
+    with runtime.engine.begin() as conn:
+        event_id = conn.execute(sa.text("SELECT id FROM record_event WHERE case_id = :c AND seq = 2"), {"c": second}).scalar_one()
+        conn.execute(sa.text("UPDATE record_event SET inputs = :i WHERE id = :id"),
+                     {"i": '{"summary": "乙(事后篡改)", "reply_by": "2026-03-10"}', "id": event_id})
+    bad = run_verify(db_url)
+    assert bad.returncode == 1
+    assert f"案件 {second} 第 2 条记录(事件ID {event_id})内容与哈希不符" in bad.stderr
+    assert f"案件 {first} " not in bad.stderr
+    assert run_verify(db_url, str(first)).returncode == 0
+
+
+def test_verify_notices_a_deleted_event(runtime, agencies, frozen_clock, db_url):
+    first, _ = two_cases(runtime, agencies)
+    with runtime.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM record_event WHERE case_id = :c AND seq = 1"), {"c": first})
+    bad = run_verify(db_url, str(first))
+    assert bad.returncode == 1 and "序号不连续" in bad.stderr

@@ -1,0 +1,130 @@
+"""The `zhifa` command line: serve, worker, demo, db, record, and the rule/storage/document tools."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import typer
+
+from zhifa.errors import ZhifaError
+
+app = typer.Typer(help="zhifa 执法: 应急管理综合行政执法案件办理流程引擎", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+record_app = typer.Typer(help="执法全过程记录", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(record_app, name="record")
+
+
+def _fail(exc: ZhifaError) -> None:
+    typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号)"),
+    host: str = typer.Option("127.0.0.1", help="监听地址"),
+    port: int = typer.Option(8000, help="监听端口"),
+    worker: bool = typer.Option(True, "--worker/--no-worker", help="在服务进程内运行定时器"),
+) -> None:
+    """Run the HTTP service (and, by default, the timer worker in the same process)."""
+    import uvicorn
+
+    from zhifa.api.app import create_app
+    from zhifa.bootstrap import build_runtime
+    from zhifa.engine.scheduler import start_background_worker
+    from zhifa.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO)
+    try:
+        runtime = build_runtime()
+        if demo:
+            from zhifa.identity.seed import seed_demo
+
+            seed_demo(runtime.engine)
+    except ZhifaError as exc:
+        _fail(exc)
+    stop = start_background_worker(runtime, get_settings().worker_poll_seconds) if worker else None
+    try:
+        uvicorn.run(create_app(runtime), host=host, port=port)
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+@app.command()
+def worker(once: bool = typer.Option(False, "--once", help="只处理一轮到期定时器后退出")) -> None:
+    """Fire due timers (statutory deadlines); several workers may run side by side on PostgreSQL."""
+    from zhifa.bootstrap import build_runtime
+    from zhifa.engine.scheduler import run_worker
+    from zhifa.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO)
+    try:
+        runtime = build_runtime()
+    except ZhifaError as exc:
+        _fail(exc)
+    run_worker(runtime, poll_seconds=get_settings().worker_poll_seconds, once=once)
+
+
+@app.command()
+def demo() -> None:
+    """Drive one case through every step that exists, printing each step and finally the case number."""
+    from zhifa.demo import run_demo
+
+    try:
+        number = run_demo(echo=typer.echo)
+    except ZhifaError as exc:
+        _fail(exc)
+    typer.echo(number)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (Alembic) up to the newest schema."""
+    from zhifa.engine.db import upgrade
+
+    upgrade()
+    typer.echo("数据库已升级到最新版本")
+
+
+@record_app.command("verify")
+def record_verify(case: int | None = typer.Argument(None, help="案件ID; 省略则校验全部案件")) -> None:
+    """Recompute the hash chains of the full-process record and name the first broken event."""
+    from sqlmodel import Session
+
+    from zhifa.engine import record
+    from zhifa.engine.db import get_engine
+
+    with Session(get_engine()) as session:
+        breaks = record.verify(session, case)
+        checked = "全部案件" if case is None else f"案件 {case}"
+    if breaks:
+        for item in breaks:
+            typer.echo(f"校验失败: {item.describe()}", err=True)
+        typer.echo(json.dumps([item.__dict__ for item in breaks], ensure_ascii=False))
+        raise typer.Exit(1)
+    typer.echo(f"校验通过: {checked}的全过程记录完整")
+
+
+def _register_tools() -> None:
+    from zhifa.engine.calendar_cli import register as register_calendar
+    from zhifa.evidence.cli import register as register_storage
+    from zhifa.rules.cli import register as register_rules
+
+    register_calendar(app)
+    register_rules(app)
+    register_storage(app)
+
+
+_register_tools()
+
+
+def main() -> None:
+    try:
+        app()
+    except ZhifaError as exc:
+        typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
+        sys.exit(1)

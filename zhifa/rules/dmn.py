@@ -147,8 +147,11 @@ def prepare(table_id: str, inputs: Any, *, profile: str | None = None,
     if isinstance(inputs, dict) and "profile" in inputs:
         inputs = dict(inputs)
         named = inputs.pop("profile")
-        if not isinstance(named, str) or (profile is not None and named != profile):
-            raise ValidationFailed(f"输入项 profile“规则配置”的值 {named!r} 与指定的规则配置 {profile!r} 不一致",
+        if not isinstance(named, str):
+            raise ValidationFailed(f"输入项 profile“规则配置”应为配置名（字符串），收到 {named!r}",
+                                   details={"table": table_id, "input": "profile"})
+        if profile is not None and named != profile:
+            raise ValidationFailed(f"输入项 profile“规则配置”的值 {named!r} 与 --profile 指定的 {profile!r} 不一致",
                                    details={"table": table_id, "input": "profile"})
         profile = named
     checked = validate_inputs(table_id, inputs)

@@ -62,8 +62,14 @@ STATUS_LABELS: dict[CaseStatus, str] = {
 
 
 class Lane(StrEnum):
-    """BPMN lanes are roles; a lane's name in a .bpmn file is one of these values."""
+    """BPMN lanes are roles; a lane's name in a .bpmn file is the Chinese label of one of these.
 
+    `case_officer` is the officer lane of whichever agency owns the case: it
+    resolves to `township_officer` for a township's or the park's case and to
+    `county_officer` for the county bureau's, so one model serves both.
+    """
+
+    case_officer = "case_officer"
     township_officer = "township_officer"
     county_officer = "county_officer"
     agency_head = "agency_head"
@@ -77,6 +83,7 @@ class Lane(StrEnum):
 
 
 LANE_LABELS: dict[Lane, str] = {
+    Lane.case_officer: "办案机构执法人员",
     Lane.township_officer: "乡镇(园区)执法人员",
     Lane.county_officer: "县局执法人员",
     Lane.agency_head: "局负责人",

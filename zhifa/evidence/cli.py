@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """删除没有任何数据库记录引用、且超过宽限期的对象(例如数据库提交失败前写入的对象)。"""
         store = get_object_store(get_settings())
-        with Session(get_engine()) as session:
+        with Session(get_engine(get_settings().resolved_database_url)) as session:
             deleted, locked = collect_garbage(session, store, grace=timedelta(hours=grace_hours))
         for key in deleted:
             typer.echo(f"已删除 {key}")
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """重新计算对象的 SHA-256 并与数据库记录比对,列出所有不一致。"""
         store = get_object_store(get_settings())
-        with Session(get_engine()) as session:
+        with Session(get_engine(get_settings().resolved_database_url)) as session:
             checked, problems = verify_objects(session, store, sample=sample)
         for problem in problems:
             typer.echo(problem.describe(), err=True)

@@ -153,8 +153,9 @@ def transfer_evidence(session: Session, evidence_id: int, to_case_id: int, actor
     ).first()
     if already is not None:
         raise Conflict("该证据已在目标案件中", details={"evidence_id": already})
+    kept = set(Evidence.model_fields) - {"id", "case_id", "task_id", "transferred_from_id", "created_at"}
     copy = Evidence(
-        **source.model_dump(exclude={"id", "case_id", "task_id", "transferred_from_id", "created_at"}),
+        **{name: getattr(source, name) for name in kept},
         case_id=to_case.id,
         task_id=None,
         transferred_from_id=source.id,

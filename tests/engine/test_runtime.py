@@ -22,9 +22,9 @@ def test_start_puts_first_task_in_the_inbox_of_the_right_agency(runtime, agencie
     assert view.case.number == "（遂泉）应急立〔2026〕1号"
     assert view.case.status == CaseStatus.investigating
     [task] = view.tasks
-    assert (task.name, task.lane, task.agency_id) == ("起草", "county_officer", agencies.county.id)
-    assert [t.id for t in runtime.ready_tasks(lanes=["county_officer"], agency_ids=[agencies.county.id])] == [task.id]
-    assert runtime.ready_tasks(lanes=["county_officer"], agency_ids=[agencies.township.id]) == []
+    assert (task.name, task.lane, task.agency_id) == ("起草", "township_officer", agencies.township.id)
+    assert [t.id for t in runtime.ready_tasks(lanes=["township_officer"], agency_ids=[agencies.township.id])] == [task.id]
+    assert runtime.ready_tasks(lanes=["township_officer"], agency_ids=[agencies.other_township.id]) == []
     second = start(runtime, agencies)
     assert second.case.number == "（遂泉）应急立〔2026〕2号"
 

@@ -102,7 +102,7 @@ class Task(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id")
     bpmn_id: str = Field(max_length=100)
     name: str = Field(max_length=200)
-    lane: str = Field(max_length=40)
+    lane: str = Field(max_length=40, description="the role that acts: a model lane resolved for this case")
     agency_id: int = Field(foreign_key="agency.id")
     status: TaskStatus = Field(sa_column=Column(sa.String(20), nullable=False))
     due_on: date | None = None

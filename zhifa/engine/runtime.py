@@ -21,11 +21,13 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from zhifa.engine import clock, forms, record, scripting, serialization
+from zhifa.engine import calendar, clock, forms, record, scripting, serialization
 from zhifa.engine.db import transaction
 from zhifa.engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
 from zhifa.engine.numbering import assign_case_number
 from zhifa.engine.specs import LoadedProcess, SpecLibrary, TaskInfo
+from zhifa.rules.dmn import profile_inputs
+from zhifa.settings import get_settings
 from zhifa.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
 from zhifa.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
 
@@ -86,8 +88,13 @@ class Runtime:
     # ---- start ------------------------------------------------------------
     def start_case(
         self, process_id: str, *, agency_id: int, actor: Actor, data: dict | None = None, kind: str = "inspection",
-        title: str = "", party_name: str = "", parent_case_id: int | None = None,
+        title: str = "", party_name: str = "", parent_case_id: int | None = None, rules_profile: str | None = None,
     ) -> CaseView:
+        """Start a case on the newest version of a process.
+
+        The rules profile values in force on the start date (the filing date for a
+        case) go into the case data, so its decision tables keep that version.
+        """
         process = self.specs.latest(process_id)
         with transaction(self.engine) as session:
             agency = session.get(Agency, agency_id)
@@ -100,14 +107,19 @@ class Runtime:
             case = Case(kind=kind, process_id=process_id, version_id=process.version_id, agency_id=agency_id,
                         status=CaseStatus.inspecting if kind == "inspection" else CaseStatus.filed,
                         title=title, party_name=party_name, parent_case_id=parent_case_id,
-                        started_at=now, updated_at=now)
+                        started_at=now, updated_at=now,
+                        filed_on=now.astimezone(calendar.SHANGHAI).date() if kind == "case" else None)
             session.add(case)
             session.flush()
             case.number = assign_case_number(session, case, agency, now)
             start_data = dict(data or {})
             _check_keys(start_data)
+            started_on = now.astimezone(calendar.SHANGHAI).date()
+            profile = rules_profile or get_settings().rules_profile
+            start_data.update(profile_inputs(profile, on=started_on))
             start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
-                              agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)])
+                              agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)],
+                              rules_profile=profile, started_on=started_on.isoformat())
             workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=scripting.script_engine())
             workflow.data.update(start_data)
             workflow.task_tree.data.update(start_data)
@@ -263,14 +275,15 @@ class Runtime:
                 row.status, row.completed_at = TaskStatus.cancelled, now
             session.add(row)
         known = {row.id for row in open_rows}
-        lane_agencies = _lane_agencies(session, case.agency_id)
+        lane_owners = _lane_owners(session, case.agency_id)
         for task_id, spiff_task in ready.items():
             if task_id in known:
                 continue
             info = process.tasks[spiff_task.task_spec.bpmn_id]
+            role, agency_id = lane_owners[info.lane]
             session.add(Task(
-                id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=info.lane,
-                agency_id=lane_agencies[info.lane], status=TaskStatus.ready, created_at=now,
+                id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=role,
+                agency_id=agency_id, status=TaskStatus.ready, created_at=now,
                 due_on=_due_on(info, spiff_task.data),
             ))
         case.status = _derive_status(workflow, process, ready.values(), case.status)
@@ -336,11 +349,19 @@ def _next_due(workflow: BpmnWorkflow) -> datetime | None:
     return min(times) if times else None
 
 
-def _lane_agencies(session: Session, agency_id: int) -> dict[str, int]:
-    """Township lanes belong to the case's agency; every other lane to the county bureau above it."""
+def _lane_owners(session: Session, agency_id: int) -> dict[Lane, tuple[Lane, int]]:
+    """Each model lane → (the role that acts in it, the agency whose users hold that role).
+
+    Township lanes belong to the case's agency; county lanes to the county bureau
+    above it; the case-officer lane to the officers of the case's own agency.
+    """
     agency = session.get(Agency, agency_id)
-    county_id = agency.id if agency.kind == AgencyKind.county_bureau or agency.parent_id is None else agency.parent_id
-    return {lane: (agency.id if lane == Lane.township_officer else county_id) for lane in Lane}
+    at_county = agency.kind == AgencyKind.county_bureau or agency.parent_id is None
+    county_id = agency.id if at_county else agency.parent_id
+    owners = {lane: (lane, county_id) for lane in Lane}
+    owners[Lane.township_officer] = (Lane.township_officer, agency.id)
+    owners[Lane.case_officer] = (Lane.county_officer, agency.id) if at_county else (Lane.township_officer, agency.id)
+    return owners
 
 
 def _due_on(info: TaskInfo, data: dict) -> date | None:

@@ -33,7 +33,9 @@ if ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/d
     "$python" -m venv .venv
 fi
 say "installing the project and its test extras into .venv"
-if ! .venv/bin/python -m pip install -q -e '.[test]'; then
+# (the grep drops pip's notes about this machine's optional local package mirrors)
+if ! .venv/bin/python -m pip install -q -e '.[test]' 2>&1 \
+    | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; then
     say "FAILED: pip install -e '.[test]'" >&2
     exit 1
 fi

@@ -11,3 +11,15 @@ def sqlite_session(tmp_path):
     with Session(engine) as session:
         yield session
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pdf_converter():
+    """One persistent LibreOffice for the whole session (started by scripts/setup-system.sh's unoserver)."""
+    from zhifa.documents.pdf import UnoServer, pdf_status
+
+    status = pdf_status()
+    if not status.available:
+        pytest.fail(status.message, pytrace=False)
+    with UnoServer() as converter:
+        yield converter

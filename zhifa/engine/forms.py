@@ -37,7 +37,7 @@ def _message(error: ValidationError) -> tuple[str, str]:
     if kind == "type":
         names = value if isinstance(value, list) else [value]
         return field, f"「{title}」应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}"
-    if kind in ("enum", "const"):
+    if kind in ("enum", "const") or (kind in ("oneOf", "anyOf") and all("const" in option for option in value)):
         return field, f"「{title}」的值不在可选范围内"
     if kind == "minLength":
         return field, f"「{title}」不能为空" if value == 1 else f"「{title}」至少 {value} 个字"

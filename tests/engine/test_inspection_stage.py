@@ -1,0 +1,124 @@
+"""The real inspection-stage process (bpmn/inspection.bpmn) run by the persistent runtime to each end state."""
+
+import pytest
+from sqlmodel import Session
+
+from tests.factories import actor, seed_agencies
+from zhifa.bootstrap import build_runtime
+from zhifa.engine import record
+from zhifa.engine.db import get_engine
+from zhifa.vocab import CaseStatus, Role
+
+PARTY = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",
+         "legal_representative": "王林峰", "phone": "0796-6300000"}
+OFFICERS = [{"name": "刘强", "certificate_no": "36082701001"}, {"name": "陈敏", "certificate_no": "36082701002"}]
+PROBLEM = {"description": "未制定本单位安全生产教育和培训计划", "provision": "《安全生产法》第二十一条第三项", "violation_code": "SPL-094-1"}
+
+
+@pytest.fixture
+def inspection_runtime(db_url):
+    engine = get_engine(db_url)
+    runtime = build_runtime(engine=engine)
+    yield runtime, seed_agencies(engine)
+    engine.dispose()
+
+
+def record_data(problems):
+    return {"party": PARTY, "place": "遂川县泉江镇工业大道8号生产车间", "started_at": "2026-03-02T09:00", "ended_at": "2026-03-02T11:30",
+            "officers": OFFICERS, "site_responsible": "王林峰",
+            "unit_attendees": [{"role": "principal", "name": "王林峰", "post": "厂长"}, {"role": "safety_manager", "name": "李安", "post": "安全员"}],
+            "checked_items": "安全生产责任制、教育培训、现场作业", "findings": "见问题清单" if problems else "未发现问题",
+            "problems": problems, "handling": "责令限期整改" if problems else "无", "order_rectification": bool(problems),
+            "unit_signature": "signed"}
+
+
+ORDER = {"inspection_date": "2026-03-02", "rectification_items": [
+    {"problem": "未制定安全培训计划", "provision": "《安全生产法》第二十一条第三项", "requirement": "制定并实施年度培训计划", "deadline": "2026-03-16"},
+    {"problem": "培训档案缺失", "provision": "《安全生产法》第二十八条第四款", "requirement": "建立培训档案", "deadline": "2026-03-13"}]}
+
+
+def reinspection(rectified: bool):
+    return {"order_number": "（遂泉）应急责改〔2026〕1号", "reinspection_date": "2026-03-17", "officers": OFFICERS,
+            "reinspection_results": [{"problem": "未制定安全培训计划", "rectified": rectified, "result": "已整改" if rectified else "逾期未改正"}],
+            "opinion": "整改完毕" if rectified else "逾期未整改, 建议立案处罚", "penalty_needed": not rectified}
+
+
+def assessment(**overrides):
+    data = {"facts": "主要负责人未组织制定并实施本单位安全生产教育和培训计划, 逾期未改正", "violation_code": "SPL-094-1",
+            "penalised_party": "principal", "penalty_kinds": ["fine"], "accident": False, "crime_suspected": False,
+            "in_em_scope": True, "target_assigned_level": "county", "handling_opinion": "建议处罚"}
+    return data | overrides
+
+
+class Driver:
+    def __init__(self, runtime, agency, role):
+        self.runtime, self.officer = runtime, actor(role, agency)
+        self.view = runtime.start_case("inspection", agency_id=agency.id, actor=self.officer, data={"party": PARTY},
+                                       party_name=PARTY["name"], title="日常检查")
+        self.path = []
+
+    def do(self, name, data):
+        [task] = [t for t in self.view.tasks if t.name == name]
+        self.path.append((task.name, task.lane))
+        self.view = self.runtime.complete_task(task.id, data, self.officer)
+        return self.view
+
+
+def test_no_violation_ends_the_inspection(inspection_runtime, frozen_clock):
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    assert d.view.case.number == "（遂泉）应急检〔2026〕1号" and d.view.case.status == CaseStatus.inspecting
+    d.do("现场检查", record_data([]))
+    assert (d.view.case.outcome, d.view.case.status, d.view.tasks) == ("no_violation", CaseStatus.closed_no_case, [])
+    assert d.path == [("现场检查", "township_officer")]
+
+
+def test_rectified_on_early_application(inspection_runtime, frozen_clock):
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    d.do("现场检查", record_data([PROBLEM]))
+    d.do("责令限期整改", ORDER)
+    assert d.view.case.status == CaseStatus.rectifying
+    assert d.view.case.next_due.isoformat().startswith("2026-03-16 16:00") or str(d.view.case.next_due).startswith("2026-03-16 16:00")
+    d.do("登记单位提前申请复查", {"applied_on": "2026-03-10", "applicant": "王林峰"})
+    [task] = d.view.tasks
+    assert (task.name, str(task.due_on)) == ("整改复查", "2026-03-26")  # 10 days after the latest deadline 03-16
+    assert d.view.case.next_due is None  # the application cancelled the deadline timer
+    d.do("整改复查", reinspection(True))
+    assert (d.view.case.outcome, d.view.case.status) == ("rectified", CaseStatus.closed_no_case)
+
+
+@pytest.mark.parametrize("agency, role, overrides, outcome, status", [
+    ("township", Role.township_officer, {}, "entrusted", CaseStatus.closed_no_case),
+    ("township", Role.township_officer, {"violation_code": "SPL-099-1-01", "penalised_party": "unit"}, "county", CaseStatus.reported),
+    ("county", Role.county_officer, {"target_assigned_level": "city"}, "higher_level", CaseStatus.reported),
+])
+def test_rectification_deadline_passes_and_the_route_decides_the_end(inspection_runtime, frozen_clock, agency, role, overrides, outcome, status):
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, getattr(agencies, agency), role)
+    d.do("现场检查", record_data([PROBLEM]))
+    d.do("责令限期整改", ORDER)
+    frozen_clock.advance(days=15)  # 2026-03-17 09:00, past 03-16 24:00
+    assert runtime.fire_due() == [d.view.case.id]
+    d.view = runtime.get_case(d.view.case.id)
+    assert [t.name for t in d.view.tasks] == ["整改复查"]
+    d.do("整改复查", reinspection(False))
+    d.do("违法行为处理意见", assessment(**overrides))
+    assert (d.view.case.outcome, d.view.case.status) == (outcome, status)
+    assert {lane for _, lane in d.path} == {str(role)}
+    with Session(runtime.engine) as session:
+        kinds = [e.kind for e in record.events(session, d.view.case.id)]
+    assert kinds == ["case_started", "task_completed", "task_completed", "timer_fired", "task_completed", "task_completed"]
+
+
+def test_outside_em_scope_is_transferred_with_a_transfer_letter(inspection_runtime, frozen_clock):
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    d.do("现场检查", record_data([{"description": "锅炉未按期检验", "provision": "《特种设备安全法》第四十条"}]) | {"order_rectification": False})
+    d.do("违法行为处理意见", assessment(in_em_scope=False, violation_code=None, penalised_party="unit"))
+    [task] = d.view.tasks
+    assert task.name == "制作案件移送书"
+    assert runtime.specs.latest("inspection").tasks[task.bpmn_id].documents == ("case_transfer_letter",)
+    d.do("制作案件移送书", {"receiving_agency": "遂川县市场监督管理局", "transfer_reason": "特种设备未按期检验, 属市场监管部门管辖",
+                        "materials": "现场检查记录1份", "contact": "刘强 0796-6300001"})
+    assert (d.view.case.outcome, d.view.case.status) == ("transfer", CaseStatus.transferred)

@@ -15,6 +15,7 @@ import urllib3
 from sqlmodel import Session, SQLModel, select
 from typer.testing import CliRunner
 
+from zhifa.documents.models import IssuedDocument
 from zhifa.engine import record
 from zhifa.engine.db import get_engine, transaction
 from zhifa.engine.models import Actor, Agency, Case, ProcessVersion, Task
@@ -300,6 +301,10 @@ def test_gc_removes_only_unreferenced_objects_older_than_the_grace_period(world)
                             stream=[b"seal video"], expected_sha256=None, actor=world.officer)
             raise RuntimeError("commit failed")
     [orphan] = [k for k in stored_keys(world) if k != kept.object_key]
+    rendered = world.store.put_stream([b"rendered docx"], max_bytes=MiB)  # a document's file
+    with transaction(world.engine) as s:
+        s.add(IssuedDocument(case_id=world.case_a, doc_id="inspection_record", title="现场检查记录", issuer="犹",
+                             snapshot={}, issued_at=NOW, docx_object_key=rendered.key, docx_sha256=rendered.sha256))
     time.sleep(1.1)  # S3 modification times have one-second resolution
 
     young = run_storage("gc", "--grace-hours", "1")
@@ -307,7 +312,7 @@ def test_gc_removes_only_unreferenced_objects_older_than_the_grace_period(world)
 
     old = run_storage("gc", "--grace-hours", "0")
     assert (old.exit_code, old.output) == (0, f"已删除 {orphan}\n共删除 1 个无引用对象\n")
-    assert stored_keys(world) == [kept.object_key]
+    assert stored_keys(world) == sorted([kept.object_key, rendered.key])
     assert world.store.sha256_of(kept.object_key) == (16, PHOTO_SHA256)
 
 

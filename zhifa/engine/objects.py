@@ -314,7 +314,13 @@ class LocalObjectStore(ObjectStore):
             if not shard.is_dir():
                 continue
             for path in sorted(shard.iterdir()):
-                if KEY_PATTERN.match(path.name) and path.stat().st_mtime < cutoff:
+                if not KEY_PATTERN.match(path.name):
+                    continue
+                try:
+                    modified = path.stat().st_mtime
+                except FileNotFoundError:  # removed by a concurrent gc
+                    continue
+                if modified < cutoff:
                     yield path.name
 
 

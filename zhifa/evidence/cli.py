@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from zhifa.engine.db import get_engine
 from zhifa.engine.objects import ObjectStore, get_object_store
-from zhifa.errors import InvalidState, NotFound
-from zhifa.evidence.models import all_object_references
+from zhifa.errors import InvalidState, NotFound, ValidationFailed
+from zhifa.evidence.models import OBJECT_REFERENCES
 from zhifa.settings import get_settings
 
 GC_BATCH = 500
@@ -61,13 +61,12 @@ def collect_garbage(session: Session, store: ObjectStore, *, grace: timedelta) -
 
     Returns (deleted keys, keys skipped because they are under retention).
     """
-    references = all_object_references()
     candidates = store.iter_keys(older_than=datetime.now(timezone.utc) - grace)
     deleted: list[str] = []
     locked: list[str] = []
     while batch := list(islice(candidates, GC_BATCH)):
         referenced: set[str] = set()
-        for ref in references:
+        for ref in OBJECT_REFERENCES:
             column = getattr(ref.model, ref.key)
             referenced.update(session.exec(select(column).where(column.in_(batch))))
         for key in batch:
@@ -109,7 +108,7 @@ def verify_objects(session: Session, store: ObjectStore, *, sample: int | None =
         if key not in hashed:
             try:
                 hashed[key] = store.sha256_of(key)[1]
-            except NotFound:
+            except (NotFound, ValidationFailed):  # gone, or a key no store could have written
                 hashed[key] = None
         actual = hashed[key]
         if actual != sha256:
@@ -118,11 +117,12 @@ def verify_objects(session: Session, store: ObjectStore, *, sample: int | None =
 
 
 def _reference_rows(session: Session, sample: int | None) -> Iterator[tuple]:
-    for ref in all_object_references():
+    for ref in OBJECT_REFERENCES:
         table = ref.model.__tablename__
         primary_key = sa.inspect(ref.model).primary_key[0]
-        query = select(
-            primary_key, getattr(ref.model, ref.case), getattr(ref.model, ref.key), getattr(ref.model, ref.sha256)
+        key = getattr(ref.model, ref.key)
+        query = select(primary_key, getattr(ref.model, ref.case), key, getattr(ref.model, ref.sha256)).where(
+            key.is_not(None)
         )
         if sample is not None:
             query = query.order_by(sa.func.random()).limit(sample)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field as PydanticField
 from sqlmodel import JSON, Column, Field, SQLModel
+
+from zhifa.documents.models import IssuedDocument
 
 
 class EvidenceType(StrEnum):
@@ -111,35 +111,21 @@ def sanitize_filename(name: str) -> str:
 
 @dataclass(frozen=True)
 class ObjectReference:
-    """A table whose rows reference stored objects: `gc` keeps what any of them names, `verify`
-    re-hashes against their recorded SHA-256, archiving locks the objects of a case."""
+    """A column naming stored objects, with the SHA-256 column recorded beside it.
+
+    `zhifa storage gc` keeps every object any registered column names, `verify` re-hashes against
+    the recorded SHA-256, archiving locks the objects of a case. A table that stores objects must be
+    listed here: an unlisted one would have its objects collected by gc.
+    """
 
     model: Any
     key: str
     sha256: str
-    size: str
-    case: str
+    case: str = "case_id"
 
 
 OBJECT_REFERENCES: list[ObjectReference] = [
-    ObjectReference(Evidence, key="object_key", sha256="sha256", size="size", case="case_id"),
+    ObjectReference(Evidence, key="object_key", sha256="sha256"),
+    ObjectReference(IssuedDocument, key="docx_object_key", sha256="docx_sha256"),
+    ObjectReference(IssuedDocument, key="pdf_object_key", sha256="pdf_sha256"),
 ]
-
-
-def register_object_reference(model: Any, *, key: str, sha256: str, size: str, case: str) -> None:
-    """Called by the module defining another object-referencing table (e.g. document files)."""
-    ref = ObjectReference(model, key=key, sha256=sha256, size=size, case=case)
-    if ref not in OBJECT_REFERENCES:
-        OBJECT_REFERENCES.append(ref)
-
-
-# Modules that call `register_object_reference`; imported before gc/verify/archive so that no
-# referencing table is ever missed (a missed table would let gc delete live objects).
-REFERENCING_MODULES = ("zhifa.documents.models",)
-
-
-def all_object_references() -> list[ObjectReference]:
-    for module in REFERENCING_MODULES:
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
-    return list(OBJECT_REFERENCES)

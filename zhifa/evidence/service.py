@@ -20,7 +20,7 @@ from zhifa.engine.models import Actor, Agency, Case, Task
 from zhifa.engine.objects import ObjectStore, Readable
 from zhifa.engine.record import append_event
 from zhifa.errors import Conflict, Forbidden, InvalidState, NotFound, ValidationFailed
-from zhifa.evidence.models import Evidence, EvidenceMeta, EvidenceType, all_object_references, sanitize_filename
+from zhifa.evidence.models import OBJECT_REFERENCES, Evidence, EvidenceMeta, EvidenceType, sanitize_filename
 from zhifa.settings import Settings, get_settings
 from zhifa.vocab import CaseStatus, Role
 
@@ -190,9 +190,10 @@ def archive_retention(session: Session, store: ObjectStore, case_id: int, until:
         until = until.replace(tzinfo=timezone.utc)
     _case(session, case_id)
     keys: dict[str, str] = {}
-    for ref in all_object_references():
+    for ref in OBJECT_REFERENCES:
         key_col, sha_col = getattr(ref.model, ref.key), getattr(ref.model, ref.sha256)
-        for key, sha256 in session.exec(select(key_col, sha_col).where(getattr(ref.model, ref.case) == case_id)):
+        of_case = select(key_col, sha_col).where(getattr(ref.model, ref.case) == case_id, key_col.is_not(None))
+        for key, sha256 in session.exec(of_case):
             keys[key] = sha256
     for key in keys:
         store.set_retention(key, until)

@@ -7,6 +7,7 @@ task's JSON Schema accepts, checks the model's validation rules and the declared
 required fields on the data the engine would issue them from, and ends at one end event.
 """
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from zhifa.engine.calendar import SHANGHAI
 from zhifa.engine.specs import SpecLibrary
 from zhifa.engine.timers import use_engine_clock
 from zhifa.errors import ValidationFailed
+from zhifa.rules.violations import catalogue
 from zhifa.vocab import LANE_LABELS, Lane
 
 BPMN_DIR = Path(zhifa.__file__).parent / "bpmn"
@@ -108,8 +110,6 @@ class Inspection:
 
 
 def form_validator(filename: str) -> Draft202012Validator:
-    import json
-
     schema = json.loads((BPMN_DIR / "forms" / filename).read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -377,8 +377,6 @@ def test_unrectified_item_requires_a_penalty_opinion(spec):
 
 
 def test_violation_codes_in_the_catalogue_fit_the_form_pattern():
-    from zhifa.rules.violations import catalogue
-
     validator = form_validator("inspection_assessment.schema.json")
     for code in catalogue():
         forms.validate(validator, assessment(violation_code=code))

@@ -1,0 +1,42 @@
+"""The inbox, one task with its form, and completing a task."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from zhifa.api import authz, schemas
+from zhifa.api.processes import process_of
+from zhifa.api.services.views import case_out, task_out
+from zhifa.engine.models import Case, Task
+from zhifa.engine.runtime import CaseView, Runtime
+from zhifa.identity.models import User
+from zhifa.identity.service import actor_for
+from zhifa.vocab import Role, TaskStatus
+
+
+def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
+    """Ready tasks of the user's lanes in their agency, earliest deadline first."""
+    authz.require_case_user(user)
+    query = (select(Task, Case).join(Case, Case.id == Task.case_id)
+             .where(Task.status == TaskStatus.ready, authz.task_query_scope(user))
+             .order_by(Task.due_on.is_(None), Task.due_on, Task.created_at))
+    with Session(runtime.engine) as session:
+        return [task_out(task, case) for task, case in session.exec(query)]
+
+
+def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetail:
+    with Session(runtime.engine) as session:
+        task, case = authz.visible_task(session, user, task_id)
+        process = process_of(runtime, session, case)
+        info = process.tasks[task.bpmn_id]
+        return schemas.TaskDetail(task=task_out(task, case), case=case_out(case), form=process.form_schema(info.form),
+                                  two_officers=info.two_officers, video_required=info.video_required,
+                                  documents=list(info.documents))
+
+
+def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView:
+    with Session(runtime.engine) as session:
+        task, _case = authz.visible_task(session, user, task_id)
+    # the actor acts in the task's lane; the authorizer refuses a user who does not hold it
+    return runtime.complete_task(task_id, data, actor_for(user, Role(task.lane)),
+                                 authorize=authz.task_authorizer(runtime, user.id, data))

@@ -40,11 +40,16 @@ _VALUES = {
     "checked_items": "安全生产教育和培训计划、培训档案",
     "findings": "该厂主要负责人刘建国未组织制定本单位安全生产教育和培训计划。",
     "handling": "责令限期整改",
+    "unit_attendees": [{"role": "主要负责人", "name": "刘建国", "post": "厂长"}],
+    "experts": [{"name": "钟华", "employer": "吉安市安全生产协会", "specialty": "机械安全"}],
+    "problems": [{"description": "未制定安全生产教育和培训计划", "provision": "《中华人民共和国安全生产法》第二十一条第三项"}],
+    "unit_signature": "已签字",
     "inspection_date": "2026-02-20",
     "rectification_items": [
         {
             "problem": "未制定安全生产教育和培训计划",
             "provision": "《中华人民共和国安全生产法》第二十一条第三项",
+            "requirement": "制定年度安全生产教育和培训计划并组织实施",
             "deadline": "2026-03-06",
         }
     ],
@@ -115,7 +120,7 @@ _VALUES = {
     "host_opinion": "建议维持拟处罚意见。",
     "review_items": "执法主体、程序、事实证据、法律适用、裁量基准",
     "conclusion": "同意",
-    "problems": "无",
+    "issues_found": "无",
     "reviewer": "赵敏",
     "reviewed_on": "2026-03-18",
     "discussed_at": "2026-03-20T15:00:00+08:00",

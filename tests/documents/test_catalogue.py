@@ -76,9 +76,9 @@ def test_fields_signers_and_labels():
     assert record.signers == (Signer.officers, Signer.site_responsible)
     started = record.field("started_at")
     assert (started.label, started.type, started.required) == ("检查开始时间", "datetime", True)
-    assert record.field("handling").required is False
+    assert record.field("signature_refused").required is False
     items = get_catalogue().get("rectification_order").field("rectification_items")
-    assert [c.label for c in items.columns] == ["存在问题", "违反的规定", "整改期限"]
+    assert [c.label for c in items.columns] == ["存在问题", "违反的规定", "整改要求", "整改期限"]
 
 
 def test_numbering_and_remedies_config():

@@ -119,8 +119,8 @@ def test_page_layout_fonts_and_tables(sqlite_session):
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
     (table,) = document.tables
     assert table.autofit is False
-    assert [cell.text for cell in table.rows[0].cells] == ["序号", "存在问题", "违反的规定", "整改期限"]
-    assert [cell.text for cell in table.rows[1].cells][3] == "2026年3月6日"
+    assert [cell.text for cell in table.rows[0].cells] == ["序号", "存在问题", "违反的规定", "整改要求", "整改期限"]
+    assert [cell.text for cell in table.rows[1].cells][4] == "2026年3月6日"
     widths = [cell.width for cell in table.rows[0].cells]
     assert all(width is not None for width in widths)
     assert abs(sum(widths) - Mm(156)) < Mm(2)

@@ -57,20 +57,19 @@ def append_event(
     task_name: str | None = None,
     inputs: dict | None = None,
     outputs: list[dict] | None = None,
+    case: Case | None = None,
 ) -> RecordEvent:
     """Append one event to the case's chain, inside the caller's transaction.
 
-    The case row is locked first so concurrent appenders of one case queue up;
-    (case_id, seq) is unique, so a chain can never fork.
+    The case row holds the chain's head (seq and hash) and is locked first, so
+    concurrent appenders of one case queue up; pass `case` when the caller
+    already holds that lock. (case_id, seq) is unique, so a chain can never fork.
     """
-    session.exec(select(Case.id).where(Case.id == case_id).with_for_update()).one()
-    last = session.exec(
-        select(RecordEvent.seq, RecordEvent.hash).where(RecordEvent.case_id == case_id).order_by(RecordEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    if case is None:
+        case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).one()
     event = RecordEvent(
         case_id=case_id,
-        seq=seq,
+        seq=case.record_seq + 1,
         kind=kind,
         at=clock.now(),
         actor_id=actor.user_id,
@@ -80,13 +79,15 @@ def append_event(
         task_id=task_id,
         task_name=task_name,
         inputs=json.loads(json.dumps(inputs or {}, ensure_ascii=False, default=str)),
-        outputs=list(outputs or []),
-        prev_hash=prev_hash,
+        outputs=json.loads(json.dumps(outputs or [], ensure_ascii=False, default=str)),
+        prev_hash=case.record_head,
         hash="",
     )
     event.hash = compute_hash(event)
-    session.add(event)
-    session.flush()
+    values = event.model_dump(exclude={"id"})
+    event.id = session.execute(sa.insert(RecordEvent).values(**values).returning(RecordEvent.id)).scalar_one()
+    case.record_seq, case.record_head = event.seq, event.hash
+    session.add(case)
     return event
 
 
@@ -102,7 +103,11 @@ class Break:
 
 
 def verify(session: Session, case_id: int | None = None) -> list[Break]:
-    """Recompute every chain (or one case's); return the first break of each broken chain."""
+    """Recompute every chain (or one case's); return the first break of each broken chain.
+
+    The case row's head (seq, hash) must match the chain's last event, so
+    deleting the newest events is noticed too.
+    """
     query = select(RecordEvent).order_by(RecordEvent.case_id, RecordEvent.seq)
     if case_id is not None:
         query = query.where(RecordEvent.case_id == case_id)
@@ -124,7 +129,21 @@ def verify(session: Session, case_id: int | None = None) -> list[Break]:
             breaks.append(Break(event.case_id, event.seq, event.id, reason))
             broken = True
         expected_prev, expected_seq = event.hash, event.seq + 1
-    return breaks
+    heads = select(Case.id, Case.record_seq, Case.record_head).where(Case.record_seq > 0)
+    if case_id is not None:
+        heads = heads.where(Case.id == case_id)
+    last = dict(session.exec(
+        select(RecordEvent.case_id, sa.func.max(RecordEvent.seq)).group_by(RecordEvent.case_id)
+    ).all())
+    broken_cases = {b.case_id for b in breaks}
+    for cid, seq, head in session.exec(heads):
+        if cid in broken_cases:
+            continue
+        if last.get(cid, 0) != seq:
+            breaks.append(Break(cid, last.get(cid, 0) + 1, 0, f"缺失(案件记录应有 {seq} 条),最新记录被删除"))
+        elif session.exec(select(RecordEvent.hash).where(RecordEvent.case_id == cid, RecordEvent.seq == seq)).one() != head:
+            breaks.append(Break(cid, seq, 0, "与案件记录链头不符,最新记录被改动"))
+    return sorted(breaks, key=lambda b: b.case_id)
 
 
 def events(session: Session, case_id: int) -> list[RecordEvent]:

@@ -127,10 +127,10 @@ class Runtime:
                 task.data.update(start_data)
             self._run(workflow, process, case)
             session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
-            self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
-            record.append_event(session, case_id=case.id, kind="case_started", actor=actor,
+            tasks = self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+            record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
                                 inputs={"process": process_id, "version": process.version_id, "data": data or {}})
-            return self._view(session, case, workflow)
+            return _view(case, tasks, workflow)
 
     # ---- complete ---------------------------------------------------------
     def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None) -> CaseView:
@@ -164,10 +164,10 @@ class Runtime:
             spiff_task.run()
             self._run(workflow, process, case)
             self._save(session, case, workflow)
-            self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor)
+            tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor)
             record.append_event(session, case_id=case.id, kind="task_completed", actor=actor, task_id=task_id,
-                                task_name=info.name, inputs=data, outputs=context.outputs)
-            return self._view(session, case, workflow)
+                                task_name=info.name, inputs=data, outputs=context.outputs, case=case)
+            return _view(case, tasks, workflow)
 
     # ---- timers -----------------------------------------------------------
     def fire_due(self, limit: int = 100) -> list[int]:
@@ -209,7 +209,7 @@ class Runtime:
         self._run(workflow, process, case)
         self._save(session, case, workflow)
         self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
-        record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due})
+        record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
         return True
 
     # ---- read -------------------------------------------------------------
@@ -220,7 +220,8 @@ class Runtime:
                 raise NotFound("案件不存在", details={"case_id": case_id})
             process = self._process_of(session, case)
             workflow = self._load(session, case, process)
-            return self._view(session, case, workflow)
+            tasks = list(session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)))
+            return _view(case, tasks, workflow)
 
     def ready_tasks(self, *, lanes: Sequence[str] | None = None, agency_ids: Sequence[int] | None = None,
                     case_id: int | None = None) -> list[Task]:
@@ -246,13 +247,12 @@ class Runtime:
         return case
 
     def _load(self, session: Session, case: Case, process: LoadedProcess) -> BpmnWorkflow:
-        state = session.get(WorkflowState, case.id)
-        return serialization.load(state.state, process.spec, process.subprocess_specs, scripting.script_engine())
+        state = session.execute(select(WorkflowState.state).where(WorkflowState.case_id == case.id)).scalar_one()
+        return serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
 
     def _save(self, session: Session, case: Case, workflow: BpmnWorkflow) -> None:
-        state = session.get(WorkflowState, case.id)
-        state.state = serialization.dump(workflow)
-        session.add(state)
+        session.execute(sa.update(WorkflowState).where(WorkflowState.case_id == case.id)
+                        .values(state=serialization.dump(workflow)))
 
     def _run(self, workflow: BpmnWorkflow, process: LoadedProcess, case: Case) -> None:
         try:
@@ -263,29 +263,34 @@ class Runtime:
                                details={"case_id": case.id, "process": process.process_id}) from exc
 
     def _sync(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
-              completed_task_id: str | None, actor: Actor) -> None:
-        """Bring the inbox rows and the case's derived columns in line with the workflow."""
+              completed_task_id: str | None, actor: Actor) -> list[Task]:
+        """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
+
+        Plain UPDATE/INSERT statements, no per-row ORM bookkeeping: this runs on every step.
+        """
         now = clock.now()
         ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-        open_rows = session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)).all()
-        for row in open_rows:
-            if row.id == completed_task_id:
-                row.status, row.completed_at, row.completed_by = TaskStatus.completed, now, actor.user_id
-            elif row.id not in ready:
-                row.status, row.completed_at = TaskStatus.cancelled, now
-            session.add(row)
-        known = {row.id for row in open_rows}
-        lane_owners = _lane_owners(session, case.agency_id)
-        for task_id, spiff_task in ready.items():
-            if task_id in known:
-                continue
-            info = process.tasks[spiff_task.task_spec.bpmn_id]
-            role, agency_id = lane_owners[info.lane]
-            session.add(Task(
-                id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=role,
-                agency_id=agency_id, status=TaskStatus.ready, created_at=now,
-                due_on=_due_on(info, spiff_task.data),
-            ))
+        open_rows = {row.id: row for row in session.exec(
+            select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
+        gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
+        if completed_task_id in open_rows:
+            session.execute(sa.update(Task).where(Task.id == completed_task_id).values(
+                status=TaskStatus.completed, completed_at=now, completed_by=actor.user_id))
+        if gone:
+            session.execute(sa.update(Task).where(Task.id.in_(gone)).values(status=TaskStatus.cancelled, completed_at=now))
+        tasks = [open_rows[task_id] for task_id in ready if task_id in open_rows]
+        new = [task_id for task_id in ready if task_id not in open_rows]
+        if new:
+            lane_owners = _lane_owners(session, case.agency_id)
+            created = []
+            for task_id in new:
+                info = process.tasks[ready[task_id].task_spec.bpmn_id]
+                role, agency_id = lane_owners[info.lane]
+                created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=role,
+                                    agency_id=agency_id, status=TaskStatus.ready, created_at=now,
+                                    due_on=_due_on(info, ready[task_id].data)))
+            session.execute(sa.insert(Task), [task.model_dump() for task in created])
+            tasks += created
         case.status = _derive_status(workflow, process, ready.values(), case.status)
         case.completed = workflow.is_completed()
         if case.completed:
@@ -294,11 +299,11 @@ class Runtime:
         case.revision += 1
         case.updated_at = now
         session.add(case)
-        session.flush()
+        return tasks
 
-    def _view(self, session: Session, case: Case, workflow: BpmnWorkflow) -> CaseView:
-        tasks = list(session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)))
-        return CaseView(case=case, tasks=tasks, data=dict(workflow.data) | _last_data(workflow))
+
+def _view(case: Case, tasks: list[Task], workflow: BpmnWorkflow) -> CaseView:
+    return CaseView(case=case, tasks=tasks, data=dict(workflow.data) | _last_data(workflow))
 
 
 def _uuid(task_id: str):

@@ -65,6 +65,8 @@ def upgrade() -> None:
     sa.Column('filed_on', sa.Date(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('next_due', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('record_seq', sa.Integer(), nullable=False),
+    sa.Column('record_head', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['parent_case_id'], ['case.id'], ),
     sa.ForeignKeyConstraint(['version_id'], ['process_version.id'], ),

@@ -52,8 +52,6 @@ class User(SQLModel, table=True):
     def certificate_valid_on(self, day: date) -> bool:
         return bool(self.certificate_number) and self.certificate_expires is not None and self.certificate_expires >= day
 
-    def is_enforcement_officer_on(self, day: date) -> bool:
-        return self.active and self.staff_category == StaffCategory.officer and self.certificate_valid_on(day)
 
 
 class CaseMember(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zhifa.api import schemas
 from zhifa.engine.models import Agency, Case, RecordEvent, Task
 from zhifa.engine.runtime import CaseView
-from zhifa.identity.models import User
+from zhifa.identity.models import StaffCategory, User
 from zhifa.identity.service import today
 from zhifa.vocab import LANE_LABELS, CaseStatus, Lane
 
@@ -49,7 +49,7 @@ def agency_out(agency: Agency) -> schemas.AgencyOut:
 def user_out(user: User) -> schemas.UserOut:
     return schemas.UserOut(
         id=user.id, username=user.username, display_name=user.display_name, agency_id=user.agency_id,
-        roles=list(user.roles), staff_category=user.staff_category, staff_category_label=user.staff_category.label,
+        roles=list(user.roles), staff_category=user.staff_category, staff_category_label=StaffCategory(user.staff_category).label,
         certificate_number=user.certificate_number, certificate_expires=user.certificate_expires,
         certificate_valid=user.certificate_valid_on(today()), active=user.active,
     )

@@ -24,6 +24,7 @@ ENGINE_MODELS = Path(__file__).parent / "engine" / "models"
 def zhifa_env(tmp_path, monkeypatch):
     """Every test gets its own data directory and fresh settings."""
     monkeypatch.setenv("ZHIFA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZHIFA_PDF_RENDITION", "false")  # tests that need PDFs start LibreOffice themselves
     for name in ("ZHIFA_DATABASE_URL", "ZHIFA_S3_ENDPOINT", "ZHIFA_NOW"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()

@@ -1,15 +1,24 @@
-"""Wire the runtime from settings: database, process specs, step hooks."""
+"""Wire the application from settings: database, process specs, step hooks, object store, worker passes."""
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from zhifa.documents.rendition import convert_pending, render_pending
+from zhifa.documents.step import issue_step_documents
 from zhifa.engine.db import get_engine, upgrade
-from zhifa.engine.runtime import Runtime
+from zhifa.engine.objects import ObjectStore, get_object_store
+from zhifa.engine.runtime import Runtime, StepContext
 from zhifa.engine.specs import SpecLibrary
+from zhifa.evidence.service import require_video_evidence
 from zhifa.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
 
 
 def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = None,
@@ -19,11 +28,40 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     specs = SpecLibrary(bpmn_dir or settings.bpmn_dir)
     engine = engine or get_engine(settings.resolved_database_url)
     if migrate:
-        upgrade(str(engine.url.render_as_string(hide_password=False)))
-    runtime = Runtime(engine, specs, step_hooks=step_hooks())
+        upgrade(engine.url.render_as_string(hide_password=False))
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents])
     runtime.register_versions()
     return runtime
 
 
-def step_hooks() -> list:
-    return []
+def video_gate(context: StepContext) -> None:
+    """A step the model marks `videoRequired` needs a 视听资料 evidence item attached to it (DOMAIN.md §8)."""
+    if context.task.video_required:
+        require_video_evidence(context.session, context.case.id, context.task_id)
+
+
+def object_store(settings: Settings | None = None) -> ObjectStore:
+    return get_object_store(settings or get_settings())
+
+
+@contextmanager
+def worker_passes(runtime: Runtime, settings: Settings | None = None):
+    """The worker's passes: timers, .docx rendering, and PDF rendition when LibreOffice is available."""
+    from zhifa.documents.pdf import UnoServer, pdf_status
+
+    settings = settings or get_settings()
+    store = object_store(settings)
+    passes = [runtime.fire_due, partial(render_pending, runtime.engine, store)]
+    server = None
+    if settings.pdf_rendition:
+        status = pdf_status(settings.uno_dir)
+        if status.available:
+            server = UnoServer(settings.uno_dir)
+            passes.append(partial(convert_pending, runtime.engine, store, server.start()))
+        else:
+            logger.warning(status.message)
+    try:
+        yield passes
+    finally:
+        if server is not None:
+            server.stop()

@@ -32,8 +32,10 @@ def serve(
     """Run the HTTP service (and, by default, the timer worker in the same process)."""
     import uvicorn
 
+    from contextlib import ExitStack
+
     from zhifa.api.app import create_app
-    from zhifa.bootstrap import build_runtime
+    from zhifa.bootstrap import build_runtime, worker_passes
     from zhifa.engine.scheduler import start_background_worker
     from zhifa.settings import get_settings
 
@@ -46,18 +48,17 @@ def serve(
             seed_demo(runtime.engine)
     except ZhifaError as exc:
         _fail(exc)
-    stop = start_background_worker(runtime, get_settings().worker_poll_seconds) if worker else None
-    try:
+    with ExitStack() as stack:
+        if worker:
+            passes = stack.enter_context(worker_passes(runtime))
+            stack.callback(start_background_worker(passes, runtime.next_due, get_settings().worker_poll_seconds).set)
         uvicorn.run(create_app(runtime), host=host, port=port)
-    finally:
-        if stop is not None:
-            stop.set()
 
 
 @app.command()
 def worker(once: bool = typer.Option(False, "--once", help="只处理一轮到期定时器后退出")) -> None:
     """Fire due timers (statutory deadlines); several workers may run side by side on PostgreSQL."""
-    from zhifa.bootstrap import build_runtime
+    from zhifa.bootstrap import build_runtime, worker_passes
     from zhifa.engine.scheduler import run_worker
     from zhifa.settings import get_settings
 
@@ -66,7 +67,8 @@ def worker(once: bool = typer.Option(False, "--once", help="只处理一轮到�
         runtime = build_runtime()
     except ZhifaError as exc:
         _fail(exc)
-    run_worker(runtime, poll_seconds=get_settings().worker_poll_seconds, once=once)
+    with worker_passes(runtime) as passes:
+        run_worker(passes, runtime.next_due, poll_seconds=get_settings().worker_poll_seconds, once=once)
 
 
 @app.command()

@@ -6,6 +6,8 @@ MODEL_MODULES = [
     "zhifa.engine.models",
     "zhifa.engine.sequences",
     "zhifa.identity.models",
+    "zhifa.documents.models",
+    "zhifa.evidence.models",
 ]
 
 

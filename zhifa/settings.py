@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # A fixed "now" (ISO datetime) for demos and tests run in separate processes.
     now: datetime | None = None
     worker_poll_seconds: float = 1.0
+    # PDF rendition by a persistent LibreOffice (unoserver) in the worker; off, or absent, the service still runs
+    pdf_rendition: bool = True
+    uno_dir: Path = Path("/opt/zhifa-uno")
 
     @property
     def resolved_database_url(self) -> str:

@@ -44,11 +44,13 @@ class StepContext:
     session: Session
     case: Case
     process: LoadedProcess
+    task_id: str
     task: TaskInfo
     data: dict
     workflow_data: dict
     actor: Actor
     outputs: list[dict] = field(default_factory=list)
+    data_updates: dict = field(default_factory=dict)  # added to the task's data, e.g. issued document numbers
 
 
 StepHook = Callable[[StepContext], None]
@@ -156,11 +158,11 @@ class Runtime:
                 raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
             merged = {**spiff_task.data, **data}
             _check_rules(info, merged)
-            context = StepContext(session=session, case=case, process=process, task=info, data=data,
+            context = StepContext(session=session, case=case, process=process, task_id=task_id, task=info, data=data,
                                   workflow_data=merged, actor=actor)
             for hook in self.step_hooks:
                 hook(context)
-            spiff_task.set_data(**data)
+            spiff_task.set_data(**data, **context.data_updates)
             spiff_task.run()
             self._run(workflow, process, case)
             self._save(session, case, workflow)

@@ -1,0 +1,81 @@
+"""Documents declared on a BPMN task: numbered in the step, rendered by the worker, hashed into the record."""
+
+import io
+
+import pytest
+from docx import Document
+from sqlmodel import Session, select
+
+from tests.engine.test_inspection_stage import ORDER, PROBLEM, Driver, record_data
+from tests.factories import seed_agencies
+from zhifa.bootstrap import build_runtime, object_store
+from zhifa.documents.models import IssuedDocument
+from zhifa.documents.rendition import render_pending
+from zhifa.engine import record
+from zhifa.engine.db import get_engine
+from zhifa.errors import ValidationFailed
+from zhifa.vocab import Role
+
+
+@pytest.fixture
+def inspection_runtime(db_url):
+    engine = get_engine(db_url)
+    runtime = build_runtime(engine=engine)
+    yield runtime, seed_agencies(engine)
+    engine.dispose()
+
+
+def test_step_numbers_its_documents_and_the_worker_renders_them(inspection_runtime, frozen_clock):
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    d.do("现场检查", record_data([PROBLEM]))
+    d.do("责令限期整改", ORDER)
+    with Session(runtime.engine) as session:
+        docs = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == d.view.case.id).order_by(IssuedDocument.id)).all()
+        assert [(doc.doc_id, doc.number) for doc in docs] == [
+            ("inspection_record", "（遂）应急检记〔2026〕1号"), ("rectification_order", "（遂）应急责改〔2026〕1号")]
+        step = [e for e in record.events(session, d.view.case.id) if e.task_name == "责令限期整改"][0]
+        assert step.outputs[0]["number"] == "（遂）应急责改〔2026〕1号" and len(step.outputs[0]["sha256"]) == 64
+    assert d.view.data["documents"]["rectification_order"] == "（遂）应急责改〔2026〕1号"
+
+    store = object_store()
+    assert render_pending(runtime.engine, store) == 2
+    assert render_pending(runtime.engine, store) == 0
+    with Session(runtime.engine) as session:
+        order = session.exec(select(IssuedDocument).where(IssuedDocument.doc_id == "rectification_order")).one()
+        rendered = [e for e in record.events(session, d.view.case.id) if e.kind == "document_rendered"]
+        assert {e.outputs[0]["sha256"] for e in rendered} >= {order.docx_sha256}
+        assert record.verify(session) == []
+    with store.open(order.docx_object_key) as stream:
+        docx = Document(io.BytesIO(stream.read()))
+    text = "\n".join([p.text for p in docx.paragraphs] + [c.text for t in docx.tables for r in t.rows for c in r.cells])
+    assert "（遂）应急责改〔2026〕1号" in text and "遂川县林峰家具厂" in text and "2026年3月16日" in text
+
+
+def test_a_missing_document_field_blocks_the_step_naming_the_field(db_url, frozen_clock, tmp_path):
+    """A task that declares 现场检查记录 but whose form does not collect the record's fields."""
+    import shutil
+
+    from tests.conftest import ENGINE_MODELS
+    from tests.factories import actor
+
+    models = shutil.copytree(ENGINE_MODELS, tmp_path / "models")
+    bpmn = models / "approval.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace(
+        '<spiffworkflow:property name="caseStatus" value="investigating" />',
+        '<spiffworkflow:property name="caseStatus" value="investigating" />'
+        '<spiffworkflow:property name="documents" value="inspection_record" />'), encoding="utf-8")
+    engine = get_engine(db_url)
+    runtime = build_runtime(bpmn_dir=models, engine=engine)
+    agencies = seed_agencies(engine)
+    officer = actor(Role.county_officer, agencies.county)
+    view = runtime.start_case("approval", agency_id=agencies.county.id, actor=officer, kind="case")
+    with pytest.raises(ValidationFailed) as err:
+        runtime.complete_task(view.tasks[0].id, {"summary": "摘要", "reply_by": "2026-03-10"}, officer)
+    assert err.value.message.startswith("「现场检查记录」缺少必填项：")
+    assert err.value.details["document"] == "inspection_record"
+    after = runtime.get_case(view.case.id)
+    assert [t.id for t in after.tasks] == [view.tasks[0].id] and after.case.revision == view.case.revision
+    with Session(engine) as session:
+        assert session.exec(select(IssuedDocument)).first() is None
+    engine.dispose()

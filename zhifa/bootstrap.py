@@ -8,14 +8,16 @@ from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from zhifa.documents.rendition import convert_pending, render_pending
 from zhifa.documents.step import issue_step_documents
 from zhifa.engine.db import get_engine, upgrade
+from zhifa.engine.models import Actor, Case
 from zhifa.engine.objects import ObjectStore, get_object_store
 from zhifa.engine.runtime import Runtime, StepContext
 from zhifa.engine.specs import SpecLibrary
-from zhifa.evidence.service import require_video_evidence
+from zhifa.evidence.service import list_evidence, require_video_evidence, transfer_evidence
 from zhifa.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +31,7 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     engine = engine or get_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
-    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents])
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents], link_hooks=[carry_evidence])
     runtime.register_versions()
     return runtime
 
@@ -38,6 +40,12 @@ def video_gate(context: StepContext) -> None:
     """A step the model marks `videoRequired` needs a 视听资料 evidence item attached to it (DOMAIN.md §8)."""
     if context.task.video_required:
         require_video_evidence(context.session, context.case.id, context.task_id)
+
+
+def carry_evidence(session: Session, parent: Case, child: Case, actor: Actor) -> None:
+    """A follow-up case gets the evidence of the case that started it, by reference (chain of custody kept)."""
+    for item in list_evidence(session, parent.id):
+        transfer_evidence(session, item.id, child.id, Actor.system())
 
 
 def object_store(settings: Settings | None = None) -> ObjectStore:

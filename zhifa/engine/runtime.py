@@ -54,6 +54,11 @@ class StepContext:
 
 
 StepHook = Callable[[StepContext], None]
+LinkHook = Callable[[Session, Case, Case, Actor], None]  # (session, parent case, new linked case, actor)
+
+# What a follow-up case inherits from the case that started it.
+INHERITED_KEYS = ("party", "facts", "violation_code", "penalised_party", "penalty_kinds", "accident",
+                  "crime_suspected", "in_em_scope", "target_assigned_level", "problems", "rules_profile")
 
 
 @dataclass
@@ -64,10 +69,12 @@ class CaseView:
 
 
 class Runtime:
-    def __init__(self, engine: sa.Engine, specs: SpecLibrary, step_hooks: Sequence[StepHook] = ()):
+    def __init__(self, engine: sa.Engine, specs: SpecLibrary, step_hooks: Sequence[StepHook] = (),
+                 link_hooks: Sequence[LinkHook] = ()):
         self.engine = engine
         self.specs = specs
         self.step_hooks = list(step_hooks)
+        self.link_hooks = list(link_hooks)
 
     # ---- process versions -------------------------------------------------
     def register_versions(self) -> None:
@@ -97,42 +104,75 @@ class Runtime:
         The rules profile values in force on the start date (the filing date for a
         case) go into the case data, so its decision tables keep that version.
         """
-        process = self.specs.latest(process_id)
         with transaction(self.engine) as session:
-            agency = session.get(Agency, agency_id)
-            if agency is None:
-                raise NotFound("执法机构不存在", details={"agency_id": agency_id})
-            if session.get(ProcessVersion, process.version_id) is None:
-                session.add(ProcessVersion(id=process.version_id, process_id=process.process_id, name=process.name,
-                                           files=process.files, created_at=clock.now()))
-            now = clock.now()
-            case = Case(kind=kind, process_id=process_id, version_id=process.version_id, agency_id=agency_id,
-                        status=CaseStatus.inspecting if kind == "inspection" else CaseStatus.filed,
-                        title=title, party_name=party_name, parent_case_id=parent_case_id,
-                        started_at=now, updated_at=now,
-                        filed_on=now.astimezone(calendar.SHANGHAI).date() if kind == "case" else None)
-            session.add(case)
-            session.flush()
-            case.number = assign_case_number(session, case, agency, now)
-            start_data = dict(data or {})
-            _check_keys(start_data)
-            started_on = now.astimezone(calendar.SHANGHAI).date()
-            profile = rules_profile or get_settings().rules_profile
-            start_data.update(profile_inputs(profile, on=started_on))
-            start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
-                              agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)],
-                              rules_profile=profile, started_on=started_on.isoformat())
-            workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=scripting.script_engine())
-            workflow.data.update(start_data)
-            workflow.task_tree.data.update(start_data)
-            for task in workflow.get_tasks(state=TaskState.READY, manual=False):
-                task.data.update(start_data)
-            self._run(workflow, process, case)
-            session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
-            tasks = self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
-            record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
-                                inputs={"process": process_id, "version": process.version_id, "data": data or {}})
+            case, tasks, workflow = self._start(session, process_id, agency_id=agency_id, actor=actor, data=data,
+                                                kind=kind, title=title, party_name=party_name,
+                                                parent_case_id=parent_case_id, rules_profile=rules_profile)
             return _view(case, tasks, workflow)
+
+    def _start(self, session: Session, process_id: str, *, agency_id: int, actor: Actor, data: dict | None, kind: str,
+               title: str, party_name: str, parent_case_id: int | None, rules_profile: str | None):
+        process = self.specs.latest(process_id)
+        agency = session.get(Agency, agency_id)
+        if agency is None:
+            raise NotFound("执法机构不存在", details={"agency_id": agency_id})
+        if session.get(ProcessVersion, process.version_id) is None:
+            session.add(ProcessVersion(id=process.version_id, process_id=process.process_id, name=process.name,
+                                       files=process.files, created_at=clock.now()))
+        now = clock.now()
+        case = Case(kind=kind, process_id=process_id, version_id=process.version_id, agency_id=agency_id,
+                    status=CaseStatus.inspecting if kind == "inspection" else CaseStatus.filed,
+                    title=title, party_name=party_name, parent_case_id=parent_case_id,
+                    started_at=now, updated_at=now,
+                    filed_on=now.astimezone(calendar.SHANGHAI).date() if kind == "case" else None)
+        session.add(case)
+        session.flush()
+        case.number = assign_case_number(session, case, agency, now)
+        start_data = dict(data or {})
+        _check_keys(start_data)
+        started_on = now.astimezone(calendar.SHANGHAI).date()
+        profile = rules_profile or get_settings().rules_profile
+        start_data.update(profile_inputs(profile, on=started_on))
+        start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
+                          agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)],
+                          rules_profile=profile, started_on=started_on.isoformat())
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=scripting.script_engine())
+        workflow.data.update(start_data)
+        workflow.task_tree.data.update(start_data)
+        for task in workflow.get_tasks(state=TaskState.READY, manual=False):
+            task.data.update(start_data)
+        self._run(workflow, process, case)
+        session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
+        tasks = self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+        record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
+                            inputs={"process": process_id, "version": process.version_id, "data": data or {},
+                                    "parent_case_id": parent_case_id})
+        return case, tasks, workflow
+
+    def _start_linked_case(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
+                           actor: Actor) -> None:
+        """An end event with `startCase` opens the follow-up case (e.g. reported to the county bureau).
+
+        The new case links to this one, inherits the party and the findings, and gets
+        this case's evidence and documents by reference (link hooks).
+        """
+        end = _last_end(workflow, process)
+        if end is None or not end.start_case:
+            return
+        agency = session.get(Agency, case.agency_id)
+        target = agency.parent_id if end.start_case_in == "county" and agency.parent_id else agency.id
+        data = _last_data(workflow)
+        inherited = {key: data[key] for key in INHERITED_KEYS if key in data}
+        inherited["source"] = {"case_id": case.id, "case_number": case.number, "outcome": case.outcome,
+                               "documents": data.get("documents") or {}}
+        child, _, _ = self._start(session, end.start_case, agency_id=target, actor=actor, data=inherited, kind="case",
+                                  title=case.title, party_name=case.party_name, parent_case_id=case.id,
+                                  rules_profile=data.get("rules_profile"))
+        for hook in self.link_hooks:
+            hook(session, case, child, actor)
+        record.append_event(session, case_id=case.id, kind="case_linked", actor=actor,
+                            inputs={"child_case_id": child.id, "child_case_number": child.number,
+                                    "process": end.start_case})
 
     # ---- complete ---------------------------------------------------------
     def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None) -> CaseView:
@@ -169,6 +209,8 @@ class Runtime:
             tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor)
             record.append_event(session, case_id=case.id, kind="task_completed", actor=actor, task_id=task_id,
                                 task_name=info.name, inputs=data, outputs=context.outputs, case=case)
+            if case.completed:
+                self._start_linked_case(session, case, process, workflow, actor)
             return _view(case, tasks, workflow)
 
     # ---- timers -----------------------------------------------------------
@@ -212,6 +254,8 @@ class Runtime:
         self._save(session, case, workflow)
         self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
+        if case.completed:
+            self._start_linked_case(session, case, process, workflow, Actor.system())
         return True
 
     # ---- read -------------------------------------------------------------
@@ -398,9 +442,14 @@ def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, curren
     return current
 
 
-def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
+def _last_end(workflow: BpmnWorkflow, process: LoadedProcess) -> TaskInfo | None:
     ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
-    return _info(process, max(ends, key=lambda t: t.last_state_change)).outcome if ends else None
+    return _info(process, max(ends, key=lambda t: t.last_state_change)) if ends else None
+
+
+def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
+    end = _last_end(workflow, process)
+    return end.outcome if end else None
 
 
 def _info(process: LoadedProcess, task) -> TaskInfo | None:

@@ -46,6 +46,8 @@ class TaskInfo:
     two_officers: bool
     video_required: bool
     validations: tuple[tuple[str, str], ...] = ()
+    start_case: str | None = None  # end events: the process of the follow-up case this end opens
+    start_case_in: str = "same"  # "same" agency, or the "county" bureau above it
 
 
 @dataclass
@@ -111,7 +113,15 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         two_officers=props.get("twoOfficers", "false").lower() == "true",
         video_required=props.get("videoRequired", "false").lower() == "true",
         validations=tuple(_validation(file, element, props[name]) for name in sorted(props) if name.startswith("validation")),
+        start_case=props.get("startCase"),
+        start_case_in=_start_case_in(file, element, props.get("startCaseIn", "same")),
     )
+
+
+def _start_case_in(file: str, element: str, value: str) -> str:
+    if value not in ("same", "county"):
+        raise _error(file, element, f"startCaseIn 只能是 same 或 county, 不能是 {value!r}")
+    return value
 
 
 def _validation(file: str, element: str, value: str) -> tuple[str, str]:
@@ -235,6 +245,10 @@ class SpecLibrary:
         for process_id in parser.get_process_ids():
             loaded = _build(process_id, files, parser, validate=True)
             self.current[process_id] = loaded
+        for loaded in self.current.values():
+            for info in loaded.tasks.values():
+                if info.start_case and info.start_case not in self.current:
+                    raise _error(loaded.process_id, info.bpmn_id, f"startCase 引用的流程 {info.start_case} 不存在")
         self._versions: dict[str, LoadedProcess] = {p.version_id: p for p in self.current.values()}
 
     def latest(self, process_id: str) -> LoadedProcess:

@@ -28,6 +28,7 @@ STATUS_BY_ERROR: list[tuple[type[ZhifaError], int]] = [
     (ModelError, 500),
 ]
 HTTP_MESSAGES = {
+    400: ("bad_request", "请求体无法解析, 请检查格式与编码"),
     404: ("not_found", "请求的接口不存在"),
     405: ("method_not_allowed", "该接口不支持此请求方法"),
 }
@@ -57,7 +58,7 @@ PYDANTIC_MESSAGES = {
     "less_than_equal": "数值过大",
     "string_pattern_mismatch": "格式不正确",
 }
-ERROR_RESPONSES = {status: {"model": ErrorBody} for status in (401, 403, 404, 409, 413, 422)}
+ERROR_RESPONSES = {status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422)}
 
 
 def status_for(error: ZhifaError) -> int:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from zhifa.identity.models import StaffCategory
 
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # text stored in the database: no NUL (PostgreSQL refuses it) and no surrounding blanks
 Text = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\x00]*$")]
+# SQLite hands back naive datetimes; they are stored in UTC
+Timestamp = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=timezone.utc))]
 
 
 class Strict(BaseModel):
@@ -33,7 +35,7 @@ class LoginIn(Strict):
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 class AgencyOut(BaseModel):
@@ -117,9 +119,9 @@ class CaseOut(BaseModel):
     parent_case_id: int | None
     completed: bool
     outcome: str | None
-    started_at: datetime
-    updated_at: datetime
-    next_due: datetime | None
+    started_at: Timestamp
+    updated_at: Timestamp
+    next_due: Timestamp | None
 
 
 class CasePage(BaseModel):
@@ -148,7 +150,7 @@ class TaskOut(BaseModel):
     status: str
     due_on: date | None
     overdue: bool
-    created_at: datetime
+    created_at: Timestamp
     case_number: str | None = None
     case_title: str | None = None
     party_name: str | None = None
@@ -163,13 +165,13 @@ class MemberOut(BaseModel):
     display_name: str
     agency_id: int
     purpose: str
-    added_at: datetime
+    added_at: Timestamp
 
 
 class RecordEventOut(BaseModel):
     seq: int
     kind: str
-    at: datetime
+    at: Timestamp
     actor_id: int | None
     actor_name: str
     role: str
@@ -187,7 +189,7 @@ class DocumentOut(BaseModel):
     doc_id: str
     title: str
     number: str | None
-    issued_at: datetime
+    issued_at: Timestamp
     voided: bool
 
 

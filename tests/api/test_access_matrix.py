@@ -1,0 +1,104 @@
+"""Every route × every role × own agency / sibling township / county bureau, against an explicit table.
+
+The routes are read from the app, so a route added without an entry here fails this test.
+The target is a township (泉江镇) inspection with its open task; `allowed` means the
+authorization let the request through (any status but 401/403); denied requests
+must answer 403, or 401 when anonymous.
+"""
+
+import re
+
+from fastapi.routing import iter_route_contexts
+
+from tests.api.conftest import PASSWORD, start_inspection
+
+CALLERS = {
+    "anonymous": None,
+    "township_officer/own": "t1a",
+    "township_officer/sibling": "t2a",
+    "county_officer/county": "c1",
+    "legal_reviewer/county": "reviewer",
+    "hearing_host/county": "host",
+    "agency_head/county": "head",
+    "supervisor/county": "supervisor",
+    "admin/county": "admin",
+}
+EVERYONE = set(CALLERS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+CASE_WORKERS = SIGNED_IN - {"admin/county"}
+SEES_THE_CASE = {"township_officer/own", "county_officer/county", "legal_reviewer/county", "hearing_host/county",
+                 "agency_head/county"}
+
+EXPECTED = {
+    "GET /api/v1/openapi.json": EVERYONE,
+    "GET /api/v1/docs": EVERYONE,
+    "GET /api/v1/docs/oauth2-redirect": EVERYONE,
+    "GET /api/v1/health": EVERYONE,
+    "GET /api/v1/ready": EVERYONE,
+    "POST /api/v1/auth/login": EVERYONE,
+    "GET /api/v1/me": SIGNED_IN,
+    "GET /api/v1/agencies": SIGNED_IN,
+    "GET /api/v1/users": {"admin/county"},
+    "POST /api/v1/users": {"admin/county"},
+    "PATCH /api/v1/users/{user_id}": {"admin/county"},
+    "POST /api/v1/cases": {"township_officer/own"},
+    "GET /api/v1/cases": CASE_WORKERS,
+    "GET /api/v1/cases/{case_id}": SEES_THE_CASE,
+    "POST /api/v1/cases/{case_id}/members": {"county_officer/county", "agency_head/county"},
+    "POST /api/v1/cases/{case_id}/reviewers": {"agency_head/county"},
+    "GET /api/v1/cases/{case_id}/record": SEES_THE_CASE,
+    "POST /api/v1/cases/{case_id}/record/verify": SEES_THE_CASE,
+    "GET /api/v1/tasks": CASE_WORKERS,
+    "GET /api/v1/tasks/{task_id}": SEES_THE_CASE,
+    "POST /api/v1/tasks/{task_id}/complete": {"township_officer/own"},
+    "POST /api/v1/decisions/{table}": CASE_WORKERS,
+}
+
+
+def app_routes(app) -> set[str]:
+    return {f"{method} {context.path}" for context in iter_route_contexts(app.routes)
+            for method in (getattr(context, "methods", None) or ()) if method != "HEAD"}
+
+
+def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | None]:
+    method, template = route.split(" ", 1)
+    path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
+    bodies = {
+        "POST /api/v1/auth/login": {"username": "t1b", "password": PASSWORD},
+        "POST /api/v1/users": {"username": f"new-{caller.replace('/', '-')}", "display_name": "新用户",
+                               "password": "long-enough-1", "agency_id": ids["township"], "roles": ["township_officer"],
+                               "staff_category": "officer"},
+        "PATCH /api/v1/users/{user_id}": {"display_name": "改名"},
+        "POST /api/v1/cases": {"process": "inspection_api", "agency_id": ids["township"],
+                               "party": {"kind": "unit", "name": "某厂"}},
+        "POST /api/v1/cases/{case_id}/members": {"user_id": ids["user_id"]},
+        "POST /api/v1/cases/{case_id}/reviewers": {"user_id": ids["supervisor"]},
+        "POST /api/v1/tasks/{task_id}/complete": {"data": {}},
+        "POST /api/v1/decisions/{table}": {"inputs": {}},
+    }
+    return method, path, bodies.get(route)
+
+
+def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth, world):
+    routes = app_routes(client.app)
+    assert routes - EXPECTED.keys() == set(), "routes without an access rule in EXPECTED"
+    assert EXPECTED.keys() - routes == set(), "rules for routes that no longer exist"
+
+    case = start_inspection(client, auth("t1a"), world.agencies.township.id)
+    ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
+           "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor")}
+    mismatches = []
+    for route in sorted(routes):
+        for caller, username in CALLERS.items():
+            method, path, body = request_for(route, caller, ids)
+            headers = auth(username) if username else {}
+            response = client.request(method, path, json=body, headers=headers)
+            assert response.status_code < 500, f"{route} as {caller}: {response.status_code} {response.text}"
+            allowed = response.status_code not in (401, 403)
+            if allowed != (caller in EXPECTED[route]):
+                mismatches.append(f"{route} as {caller}: {response.status_code} {response.text[:120]}")
+            if not allowed:
+                expected_status = 401 if caller == "anonymous" else 403
+                if response.status_code != expected_status or set(response.json()) != {"code", "message", "details"}:
+                    mismatches.append(f"{route} as {caller}: denied with {response.status_code} {response.text[:120]}")
+    assert mismatches == []

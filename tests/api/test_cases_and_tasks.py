@@ -3,7 +3,9 @@
 from sqlmodel import Session, select
 
 from tests.api.conftest import start_inspection
+from zhifa.documents.models import IssuedDocument
 from zhifa.engine.models import Case, RecordEvent
+from zhifa.evidence.models import Evidence
 from zhifa.engine.db import transaction
 from zhifa.vocab import CaseStatus
 
@@ -136,7 +138,7 @@ def test_supervisor_reads_only_assigned_archived_cases_and_each_read_is_recorded
     assert [c["id"] for c in listed["items"]] == [case_id]
 
 
-def test_case_detail_shows_tasks_timeline_members_and_links(client, auth, world):
+def test_case_detail_shows_tasks_timeline_members_links_documents_and_evidence(client, auth, world, runtime, frozen_clock):
     parent = start_inspection(client, auth("t1a"), world.agencies.township.id)
     child = start_inspection(client, auth("t1a"), world.agencies.township.id, parent_case_id=parent["case"]["id"])
     client.post(f"/api/v1/cases/{parent['case']['id']}/members", json={"user_id": world.id("c2")}, headers=auth("head"))
@@ -148,7 +150,18 @@ def test_case_detail_shows_tasks_timeline_members_and_links(client, auth, world)
     assert [c["id"] for c in detail["children"]] == [child["case"]["id"]]
     child_detail = client.get(f"/api/v1/cases/{child['case']['id']}", headers=auth("t1a")).json()
     assert child_detail["parent"]["number"] == parent["case"]["number"]
-    assert detail["documents"] == []
+    assert detail["documents"] == [] and detail["evidence"] == []
+
+    with transaction(runtime.engine) as session:
+        session.add(IssuedDocument(case_id=parent["case"]["id"], doc_id="inspection_record", title="现场检查记录",
+                                   number="（遂泉）应急检记〔2026〕1号", issuer="遂泉", snapshot={}, issued_at=frozen_clock()))
+        session.add(Evidence(case_id=parent["case"]["id"], type="audio_video", collected_by=["用户t1a"],
+                             object_key="k" * 64, size=2048, sha256="a" * 64, filename="现场.mp4",
+                             created_at=frozen_clock()))
+    detail = client.get(f"/api/v1/cases/{parent['case']['id']}", headers=auth("c1")).json()
+    assert [(d["title"], d["number"], d["voided"]) for d in detail["documents"]] == [
+        ("现场检查记录", "（遂泉）应急检记〔2026〕1号", False)]
+    assert [(e["type_label"], e["filename"], e["size"]) for e in detail["evidence"]] == [("视听资料", "现场.mp4", 2048)]
 
 
 def test_errors_share_one_model(client, auth, world):

@@ -193,6 +193,19 @@ class DocumentOut(BaseModel):
     voided: bool
 
 
+class EvidenceOut(BaseModel):
+    id: int
+    type: str
+    type_label: str
+    filename: str
+    size: int
+    sha256: str
+    collected_at: Timestamp | None
+    collected_by: list[Any]
+    task_id: str | None
+    created_at: Timestamp
+
+
 class CaseDetail(BaseModel):
     case: CaseOut
     tasks: list[TaskOut]
@@ -201,6 +214,7 @@ class CaseDetail(BaseModel):
     children: list[CaseLink]
     members: list[MemberOut]
     documents: list[DocumentOut]
+    evidence: list[EvidenceOut]
 
 
 class CaseStepOut(BaseModel):

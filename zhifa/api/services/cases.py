@@ -10,12 +10,14 @@ from sqlmodel import Session, select
 
 from zhifa.api import authz, schemas
 from zhifa.api.services.views import case_link, case_out, event_out, task_out
+from zhifa.documents.models import IssuedDocument
 from zhifa.engine import record
 from zhifa.engine.calendar import SHANGHAI
 from zhifa.engine.db import transaction
 from zhifa.engine.models import Case, Task
 from zhifa.engine.runtime import CaseView, Runtime
 from zhifa.errors import NotFound
+from zhifa.evidence.service import list_evidence
 from zhifa.identity.models import MemberPurpose, User
 from zhifa.identity.service import actor_for, add_case_member, case_members, get_user, today
 from zhifa.vocab import Role, TaskStatus
@@ -92,19 +94,20 @@ def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetai
             case=case_out(case), tasks=[task_out(t, case) for t in tasks],
             timeline=[event_out(e) for e in record.events(session, case_id)],
             parent=case_link(parent) if parent else None, children=[case_link(c) for c in children],
-            members=members, documents=_documents(session, case_id),
+            members=members, documents=_documents(session, case_id), evidence=_evidence(session, case_id),
         )
 
 
 def _documents(session: Session, case_id: int) -> list[schemas.DocumentOut]:
-    """Issued documents, once the documents tables are part of the schema."""
-    if not sa.inspect(session.connection()).has_table("document_issued"):
-        return []
-    from zhifa.documents.models import IssuedDocument
-
     rows = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id))
     return [schemas.DocumentOut(id=d.id, doc_id=d.doc_id, title=d.title, number=d.number, issued_at=d.issued_at,
                                 voided=d.voided_at is not None) for d in rows]
+
+
+def _evidence(session: Session, case_id: int) -> list[schemas.EvidenceOut]:
+    return [schemas.EvidenceOut(id=e.id, type=e.type, type_label=e.type_label, filename=e.filename, size=e.size,
+                                sha256=e.sha256, collected_at=e.collected_at, collected_by=list(e.collected_by),
+                                task_id=e.task_id, created_at=e.created_at) for e in list_evidence(session, case_id)]
 
 
 def add_officer(engine: sa.Engine, user: User, case_id: int, member_id: int) -> schemas.MemberOut:

@@ -31,7 +31,6 @@ import urllib3
 from minio import Minio
 
 START_TIMEOUT_SECONDS = 60
-STOP_TIMEOUT_SECONDS = 15
 HEALTH_BUCKET = "zhifa-test-health"
 # weed derives gRPC ports as HTTP port + 10000 in places that ignore the explicit flag (the admin
 # worker does), so the admin port is taken from a range whose +10000 stays below Linux' ephemeral ports.
@@ -83,12 +82,10 @@ class SeaweedServer:
         if not self.running:
             return
         assert self._process is not None
-        self._process.send_signal(signal.SIGTERM)
-        try:
-            self._process.wait(STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        # Killed like a crash: weed's SIGTERM shutdown hangs for good about one time in ten, while
+        # written objects and their retention survive a kill (checked over repeated kill/restart).
+        self._process.kill()
+        self._process.wait()
 
     def remove(self) -> None:
         self.stop()
@@ -134,8 +131,8 @@ class SeaweedServer:
 
 
 def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM if the test process dies without tearing down (killed on timeout)."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    """Linux: the server is killed if the test process dies without tearing down (killed on timeout)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _free_ports(names: list[str]) -> dict[str, int]:

@@ -1,60 +1,79 @@
-"""Form data for the steps of the general procedure, as an officer would fill them in."""
+"""Form data for the steps of the general procedure, as officers fill them in.
+
+Field names follow the document catalogue, so each step's documents can be issued from the case data.
+"""
 
 from __future__ import annotations
 
 OFFICERS = [{"name": "王强", "certificate_no": "36082720001"}, {"name": "刘洋", "certificate_no": "36082720002"}]
+TITLES = {"penalty_decision": "行政处罚决定书", "no_penalty_decision": "不予行政处罚决定书"}
 
 
-def filing(case_name: str, summary: str, provisions: str, source: str = "inspection") -> dict:
-    return {"case_name": case_name, "case_source": source, "case_summary": summary,
-            "suspected_provisions": provisions, "officer_opinion": "建议立案调查", "officers": OFFICERS}
+def at(day: str, hour: int = 10) -> str:
+    return f"{day}T{hour:02d}:00:00+08:00"
 
 
-def approve_filing() -> dict:
-    return {"filing_approved": True, "filing_opinion": "同意立案"}
+def filing(case_name: str, summary: str, provisions: str) -> dict:
+    return {"case_name": case_name, "case_source": "日常检查发现", "case_summary": summary,
+            "suspected_provisions": provisions, "officer_opinion": "建议立案调查", "officers": OFFICERS,
+            "contact": "0796-6300000"}
+
+
+def approve(day: str, flag: str, approved: bool = True, opinion: str = "同意") -> dict:
+    return {flag: approved, "head_opinion": opinion, "approved_on": day}
 
 
 def investigation(preservation: bool = False) -> dict:
-    return {"evidence_summary": "询问笔录2份、勘验笔录1份、现场照片12张", "preservation_needed": preservation}
+    data = {"evidence": "询问笔录2份、勘验笔录1份、现场照片12张", "preservation_needed": preservation}
+    if preservation:
+        data |= {"reason": "证据可能灭失", "items_summary": "配电箱1台"}
+    return data
 
 
-def report(proposal: str, *, party_type: str = "organization", penalty_kinds: list[str] | None = None, fine: float = 0,
-           confiscation: float = 0, complex_case: bool = False, public_interest: bool = False) -> dict:
+def report(*, party_type: str = "organization", penalty_kinds: list[str] | None = None, fine: float = 0,
+           complex_case: bool = False, proposal: str = "建议给予行政处罚") -> dict:
+    kinds = penalty_kinds or []
     return {"facts": "经查，当事人存在违法行为，事实清楚", "violated_provisions": "《中华人民共和国安全生产法》",
-            "penalty_provisions": "《中华人民共和国安全生产法》", "proposal": proposal, "party_type": party_type,
-            "penalty_kinds": penalty_kinds or [], "fine_amount": fine, "confiscation_value": confiscation,
-            "discretion_tier": "standard" if penalty_kinds else None, "public_interest": public_interest,
-            "complex_case": complex_case, "daily_fine": False, "catalogue_item": None}
+            "penalty_basis": "《中华人民共和国安全生产法》", "discretion": "初次违法，按一般档次裁量", "proposal": proposal,
+            "proposed_penalty": f"拟处罚款{fine:g}元" if kinds else "", "party_type": party_type, "penalty_kinds": kinds,
+            "fine_amount": fine, "confiscation_value": 0, "public_interest": False, "complex_case": complex_case,
+            "daily_fine": False, "catalogue_item": None}
 
 
-def handling(choice: str) -> dict:
-    return {"handling": choice, "handling_opinion": "同意承办人意见"}
+def handling(day: str, disposition: str) -> dict:
+    return {"disposition": disposition, "head_opinion": "同意承办人意见", "approved_on": day}
 
 
 def notice(served_on: str) -> dict:
-    return {"notice_served_on": served_on, "service_method": "direct"}
+    return {"notice_served_on": served_on, "service_method": "直接送达"}
 
 
-def statement(facts_changed: bool = False) -> dict:
-    return {"statement_summary": "当事人称已立即整改", "review_result": "申辩理由不能成立" if not facts_changed else "申辩理由部分成立",
-            "facts_changed": facts_changed}
+def statement(day: str, facts_changed: bool = False) -> dict:
+    return {"recorded_at": at(day), "place": "遂川县应急管理局询问室", "recorder": "刘洋", "statements": "当事人称已立即整改",
+            "review_result": "申辩理由部分成立" if facts_changed else "申辩理由不能成立", "facts_changed": facts_changed}
 
 
-def legal_review(passed: bool, opinion: str = "事实清楚，证据确凿，程序合法，适用依据正确，裁量适当") -> dict:
-    return {"review_passed": passed, "review_opinion": opinion}
+def legal_review(day: str, passed: bool, conclusion: str = "事实清楚，证据确凿，程序合法，适用依据正确，裁量适当") -> dict:
+    return {"review_passed": passed, "review_items": "执法主体、程序、事实证据、法律适用、裁量、是否需要移送",
+            "conclusion": conclusion, "reviewer": "赵法制", "reviewed_on": day}
 
 
-def discussion(on: str) -> dict:
-    return {"discussed_on": on, "chair": "李局长", "attendees": ["李局长", "张副局长", "陈副局长", "赵股长"],
-            "discussion_conclusion": "同意按拟处罚意见作出决定"}
+def discussion(day: str) -> dict:
+    return {"discussed_at": at(day, 15), "place": "局三楼会议室", "chair": "李局长", "presenter": "王强", "recorder": "刘洋",
+            "attendees": "李局长、张副局长、陈副局长、赵股长", "discussion": "与会人员一致认为事实清楚",
+            "conclusion": "同意按拟处罚意见作出决定"}
 
 
 def decision(kinds: list[str], fine: float) -> dict:
-    return {"decided_penalty_kinds": kinds, "decided_fine": fine, "decision_reasons": "违法事实清楚，证据确凿"}
+    return {"decided_penalty_kinds": kinds, "decided_fine": fine, "penalty": f"罚款{fine:g}元",
+            "payment_place": "遂川县财政局非税收入账户"}
 
 
-def service(served_on: str, recipient: str = "当事人") -> dict:
-    return {"served_on": served_on, "service_method": "direct", "recipient": recipient}
+def service(day: str, data: dict, document: str = "penalty_decision", recipient: str = "当事人") -> dict:
+    """A service receipt for `document`, citing the number the case data holds for it."""
+    return {"served_documents": [{"title": TITLES[document], "number": data["documents"][document]}],
+            "recipient": recipient, "service_place": "当事人住所", "served_at": at(day), "service_method": "直接送达",
+            "server": "王强、刘洋"}
 
 
 def publication(published_on: str) -> dict:
@@ -65,17 +84,13 @@ def payment(paid_on: str, amount: float, surcharge: float = 0) -> dict:
     return {"paid_on": paid_on, "paid_amount": amount, "surcharge_paid": surcharge, "payment_voucher": "非税收入缴款书0001"}
 
 
-def payment_reminder(served_on: str, surcharge: float) -> dict:
-    return {"reminder_served_on": served_on, "surcharge_to_date": surcharge}
+def payment_reminder(served_on: str, surcharge: float, pay_by: str) -> dict:
+    return {"reminder_served_on": served_on, "surcharge_amount": surcharge, "pay_by": pay_by}
 
 
 def closing() -> dict:
-    return {"closing_summary": "案件已处理完毕"}
+    return {"result": "案件已处理完毕", "enforcement_status": "已执行完毕"}
 
 
-def approve_closing() -> dict:
-    return {"closing_approved": True, "closing_opinion": "同意结案"}
-
-
-def archive() -> dict:
-    return {"page_count": 42, "retention": "long_term"}
+def archive(closed_on: str) -> dict:
+    return {"cause": "安全生产违法", "closed_on": closed_on, "retention": "长期", "page_count": 42}

@@ -22,29 +22,28 @@ def through_decision(case):
     case.start("2026-09-01", {"party": {"kind": "unit", "name": "遂川县某烟花爆竹有限公司"}})
     case.complete("填写立案审批表", steps.filing("遂川县某烟花爆竹有限公司重大事故隐患未整改案",
                                                  "复查发现重大事故隐患逾期未整改", "《安全生产法》第一百零二条"))
-    case.complete("审批立案", steps.approve_filing())
+    case.complete("审批立案", steps.approve("2026-09-01", "filing_approved"))
     assert case.data["filed_on"] == "2026-09-01" and case.data["decision_due"] == "2026-11-30"
     case.complete("调查取证", steps.investigation(), on="2026-09-10")
-    case.complete("制作案件调查报告和处理呈批表", steps.report("penalty", penalty_kinds=PENALTY, fine=60000), on="2026-09-21")
-    case.complete("审批处理意见", steps.handling("penalty"), on="2026-09-22")
+    case.complete("制作案件调查报告和处理呈批表", steps.report(penalty_kinds=PENALTY, fine=60000), on="2026-09-21")
+    case.complete("审批处理意见", steps.handling("2026-09-22", "penalty"), on="2026-09-22")
     assert case.data["hearing_eligible"] is True
     assert case.ready() == ["送达行政处罚告知书和听证告知书"]
 
     case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-09-30"), on="2026-09-30")
-    assert case.ready() == ["登记听证申请", "记录陈述申辩并复核"] and case.case.status == CaseStatus.notified
+    assert case.ready() == ["记录陈述申辩并复核"] and case.case.status == CaseStatus.notified
     # statement: 3 calendar days end on Saturday 3 October, a holiday → next working day, Thursday 8 October
     assert case.task("记录陈述申辩并复核").due_on == date(2026, 10, 8)
-    # hearing request: 5 working days → 8, 9, 10 (make-up Saturday), 12, 13 October
-    assert case.task("登记听证申请").due_on == date(2026, 10, 13)
-
+    assert case.wait_until("2026-10-08") == []
     assert case.wait_until("2026-10-09") == [case.case.id]
-    assert case.ready() == ["登记听证申请"]
+    # hearing request: 5 working days → 8, 9, 10 (make-up Saturday), 12, 13 October
+    assert case.ready() == ["登记听证申请"] and case.task("登记听证申请").due_on == date(2026, 10, 13)
     assert case.wait_until("2026-10-13") == []
     assert case.wait_until("2026-10-14") == [case.case.id]  # no request by 24:00 on the 13th: hearing waived
 
     assert (case.data["major"], case.data["legal_review"], case.data["collective_discussion"]) == (True, True, True)
     assert case.ready() == ["法制审核"] and case.case.status == CaseStatus.reviewing
-    case.complete("法制审核", steps.legal_review(True), on="2026-10-15")
+    case.complete("法制审核", steps.legal_review("2026-10-15", True), on="2026-10-15")
     assert case.ready() == ["集体讨论"] and case.case.status == CaseStatus.discussing
     case.complete("集体讨论", steps.discussion("2026-10-19"), on="2026-10-19")
     assert case.ready() == ["作出行政处罚决定"] and case.task("作出行政处罚决定").due_on == date(2026, 11, 30)
@@ -71,7 +70,7 @@ def test_e8_waived_hearing_major_decision_late_payment_and_surcharge(county_case
     # service and publication: 7 working days → 23, 26, 27, 28, 29, 30 October, 2 November
     assert case.task("送达行政处罚决定书").due_on == date(2026, 11, 2)
     assert case.task("公示行政处罚决定").due_on == date(2026, 11, 2)
-    case.complete("送达行政处罚决定书", steps.service("2026-10-23"), on="2026-10-23")
+    case.complete("送达行政处罚决定书", steps.service("2026-10-23", case.data), on="2026-10-23")
     case.complete("公示行政处罚决定", steps.publication("2026-10-26"), on="2026-10-26")
 
     # pay within 15 days of service on Friday 23 October: Saturday 7 November → Monday 9 November
@@ -81,7 +80,7 @@ def test_e8_waived_hearing_major_decision_late_payment_and_surcharge(county_case
     assert case.ready() == ["送达催告书"] and case.case.status == CaseStatus.enforcing
 
     assert late_surcharge(60000, date(2026, 11, 9), date(2026, 11, 12)) == 5400
-    case.complete("送达催告书", steps.payment_reminder("2026-11-12", 5400), on="2026-11-12")
+    case.complete("送达催告书", steps.payment_reminder("2026-11-12", 5400, "2026-11-19"), on="2026-11-12")
     assert case.ready() == ["登记催告后缴纳"]
     surcharge = late_surcharge(60000, date(2026, 11, 9), date(2026, 11, 16))
     assert surcharge == 12600  # 7 days late × 1,800 yuan
@@ -89,8 +88,8 @@ def test_e8_waived_hearing_major_decision_late_payment_and_surcharge(county_case
     assert late_surcharge(60000, date(2026, 11, 9), date(2026, 12, 28)) == 60000  # the cap: never above the fine
 
     case.complete("填写结案审批表", steps.closing(), on="2026-11-20")
-    case.complete("审批结案", steps.approve_closing(), on="2026-11-23")
-    case.complete("立卷归档", steps.archive(), on="2026-11-24")
+    case.complete("审批结案", steps.approve("2026-11-23", "closing_approved"), on="2026-11-23")
+    case.complete("立卷归档", steps.archive("2026-11-23"), on="2026-11-24")
     assert case.case.status == CaseStatus.archived and case.case.outcome == "penalised"
     assert case.path == [
         "填写立案审批表", "审批立案", "调查取证", "制作案件调查报告和处理呈批表", "审批处理意见", "送达行政处罚告知书和听证告知书",
@@ -107,15 +106,16 @@ def test_e8_waived_hearing_major_decision_late_payment_and_surcharge(county_case
 def test_e8_unpaid_after_the_warning_goes_to_court_only_when_remedy_windows_are_closed(county_case):
     case = through_decision(county_case)
     case.complete("作出行政处罚决定", steps.decision(PENALTY, 60000), on="2026-10-22")
-    case.complete("送达行政处罚决定书", steps.service("2026-10-23"), on="2026-10-23")
+    case.complete("送达行政处罚决定书", steps.service("2026-10-23", case.data), on="2026-10-23")
     case.complete("公示行政处罚决定", steps.publication("2026-10-26"), on="2026-10-26")
     case.wait_until("2026-11-10")
-    case.complete("送达催告书", steps.payment_reminder("2026-11-12", 5400), on="2026-11-12")
+    case.complete("送达催告书", steps.payment_reminder("2026-11-12", 5400, "2026-11-19"), on="2026-11-12")
     # 10 working days after the warning notice of Thursday 12 November: 13, 16–20, 23–26 November
     assert case.wait_until("2026-11-26") == []
     assert case.wait_until("2026-11-27") == [case.case.id]
     assert case.ready() == ["申请人民法院强制执行"]
     assert case.task("申请人民法院强制执行").lane == "agency_head"
     with pytest.raises(ValidationFailed) as early:
-        case.complete("申请人民法院强制执行", {"remedy_windows_closed": False, "court": "遂川县人民法院", "applied_on": "2026-11-27"})
+        case.complete("申请人民法院强制执行", {"remedy_windows_closed": False, "court": "遂川县人民法院", "reminder_number": case.data["documents"]["payment_reminder"],
+                                              "request": "强制执行罚款60000元及加处罚款", "head_name": "李局长", "applied_on": "2026-11-27"})
     assert early.value.message == "复议、诉讼期限届满前不得申请强制执行"

@@ -93,8 +93,15 @@ def db_upgrade() -> None:
 
 
 @record_app.command("verify")
-def record_verify(case: int | None = typer.Argument(None, help="案件ID; 省略则校验全部案件")) -> None:
+def record_verify(
+    case: int | None = typer.Argument(None, help="案件ID; 省略则校验全部案件"),
+    dossier: str | None = typer.Option(None, "--dossier", help="校验卷宗压缩包(zip)与执法全过程记录是否一致"),
+) -> None:
     """Recompute the hash chains of the full-process record and name the first broken event."""
+    if dossier is not None:
+        from zhifa.documents.dossier_cli import verify_dossier_command
+
+        raise typer.Exit(verify_dossier_command(dossier))
     from sqlmodel import Session
 
     from zhifa.engine import record
@@ -112,11 +119,13 @@ def record_verify(case: int | None = typer.Argument(None, help="案件ID; 省略
 
 
 def _register_tools() -> None:
+    from zhifa.documents.dossier_cli import register as register_dossier
     from zhifa.engine.calendar_cli import register as register_calendar
     from zhifa.evidence.cli import register as register_storage
     from zhifa.rules.cli import register as register_rules
 
     register_calendar(app)
+    register_dossier(app)
     register_rules(app)
     register_storage(app)
 

@@ -299,13 +299,21 @@ def _zip_problems(archive: ZipFile, manifest: dict[str, Any]) -> list[str]:
     return problems
 
 
+def archive_pdf_beside(zip_path: Path, manifest: dict[str, Any]) -> Path | None:
+    """The archive PDF the manifest names, when it lies beside the zip as `build_dossier` wrote it."""
+    name = Path((manifest.get("archive_pdf") or {}).get("file") or "").name
+    path = Path(zip_path).parent / name
+    return path if name and path.is_file() else None
+
+
+def read_manifest(zip_path: Path) -> dict[str, Any]:
+    with ZipFile(zip_path) as archive:
+        return json.loads(archive.read(MANIFEST))
+
+
 def _pdf_problems(zip_path: Path, manifest: dict[str, Any]) -> list[str]:
-    """The archive PDF is checked when it lies beside the zip, as `build_dossier` wrote it."""
-    pdf = manifest.get("archive_pdf") or {}
-    path = zip_path.parent / Path(pdf.get("file") or "").name
-    if not pdf.get("file") or not path.is_file():
-        return []
-    if sha256_hex(path.read_bytes()) != pdf.get("sha256"):
+    path = archive_pdf_beside(zip_path, manifest)
+    if path is not None and sha256_hex(path.read_bytes()) != manifest["archive_pdf"].get("sha256"):
         return [f"卷宗PDF「{path.name}」的SHA-256与清单不符，内容已被改动"]
     return []
 

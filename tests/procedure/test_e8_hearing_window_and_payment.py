@@ -7,8 +7,9 @@ legal review and collective discussion. The fine is paid late, after a warning n
 3%-a-day surcharge.
 """
 
-import pytest
 from datetime import date
+
+import pytest
 
 from tests.procedure import steps
 from zhifa.engine.surcharge import late_surcharge

@@ -114,7 +114,7 @@ def form_validator(filename: str) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-OFFICERS = [{"name": "刘明", "certificate_no": "36080001"}, {"name": "陈华", "certificate_no": "36080002"}]
+OFFICERS = [{"user_id": 1, "name": "刘明", "certificate_no": "36080001"}, {"user_id": 2, "name": "陈华", "certificate_no": "36080002"}]
 TRAINING_PLAN = {"description": "主要负责人未组织制定并实施本单位安全生产教育和培训计划",
                  "provision": "《安全生产法》第二十一条第三项", "violation_code": "SPL-094-1"}
 WARNING_SIGNS = {"description": "喷漆车间未设置明显的安全警示标志",
@@ -145,6 +145,7 @@ def record(problems: list[dict], **changes) -> dict:
 
 
 ORDER = {
+    "officers": OFFICERS,
     "inspection_date": "2026-03-02",
     "rectification_items": [
         {"problem": TRAINING_PLAN["description"], "provision": TRAINING_PLAN["provision"], "deadline": "2026-03-10",

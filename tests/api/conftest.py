@@ -48,6 +48,11 @@ class World:
     def id(self, username: str) -> int:
         return self.users[username].id
 
+    def officer(self, username: str) -> dict:
+        """How a form names an officer taking part in a step."""
+        user = self.users[username]
+        return {"user_id": user.id, "name": user.display_name, "certificate_no": user.certificate_number}
+
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:

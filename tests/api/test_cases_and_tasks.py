@@ -68,18 +68,21 @@ def test_two_officer_task_refuses_auxiliary_staff_expired_certificates_and_other
         return client.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(username),
                            json={"data": {"officers": officers, "findings": "消防通道堵塞"}})
 
-    alone = complete([world.id("t1a")])
+    alone = complete([world.officer("t1a")])
     assert (alone.status_code, alone.json()["code"]) == (422, "two_officers_required")
-    with_aux = complete([world.id("t1a"), world.id("t1aux")])
+    with_aux = complete([world.officer("t1a"), world.officer("t1aux")])
     assert (with_aux.status_code, with_aux.json()["code"]) == (422, "officer_not_eligible")
     assert with_aux.json()["message"] == "用户t1aux为辅助人员, 不能作为执法人员"
-    expired = complete([world.id("t1a"), world.id("t1expired")])
+    expired = complete([world.officer("t1a"), world.officer("t1expired")])
     assert expired.json()["message"] == "用户t1expired的行政执法证未登记或已过期"
-    sibling = complete([world.id("t1a"), world.id("t2a")])
+    forged = complete([world.officer("t1a"), {**world.officer("t1b"), "certificate_no": "赣36080000"}])
+    assert (forged.status_code, forged.json()["code"]) == (422, "officer_not_eligible")
+    assert forged.json()["message"].endswith("的执法证号与登记不符")
+    sibling = complete([world.officer("t1a"), world.officer("t2a")])
     assert sibling.json()["message"] == "用户t2a不属于本案承办单位, 也未经县局指派参与本案"
-    by_aux = complete([world.id("t1a"), world.id("t1b")], username="t1aux")
+    by_aux = complete([world.officer("t1a"), world.officer("t1b")], username="t1aux")
     assert (by_aux.status_code, by_aux.json()["code"]) == (422, "two_officers_required")
-    by_other_township = complete([world.id("t2a"), world.id("t2b")], username="t2a")
+    by_other_township = complete([world.officer("t2a"), world.officer("t2b")], username="t2a")
     assert by_other_township.status_code == 403
 
     # nothing above changed the case
@@ -87,7 +90,7 @@ def test_two_officer_task_refuses_auxiliary_staff_expired_certificates_and_other
 
     added = client.post(f"/api/v1/cases/{case['case']['id']}/members", json={"user_id": world.id("t2a")}, headers=auth("c1"))
     assert added.status_code == 201
-    done = complete([world.id("t1a"), world.id("t2a")])
+    done = complete([world.officer("t1a"), world.officer("t2a")])
     assert done.status_code == 200, done.text
     assert [(t["name"], t["lane"]) for t in done.json()["tasks"]] == [("决定", "agency_head")]
 
@@ -98,7 +101,7 @@ def _county_case_under_review(client, auth, world) -> tuple[int, str]:
     assert start.status_code == 201 and start.json()["case"]["kind"] == "case"
     case_id, task_id = start.json()["case"]["id"], start.json()["tasks"][0]["id"]
     done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=auth("c_reviewer"),
-                       json={"data": {"officers": [world.id("c_reviewer"), world.id("c1")], "findings": "超员作业"}})
+                       json={"data": {"officers": [world.officer("c_reviewer"), world.officer("c1")], "findings": "超员作业"}})
     assert done.status_code == 200, done.text
     return case_id, done.json()["tasks"][0]["id"]
 
@@ -182,7 +185,7 @@ def test_errors_share_one_model(client, auth, world):
     assert (unknown_process.status_code, unknown_process.json()["message"]) == (404, "流程 nope 不存在")
     case = start_inspection(client, headers, world.agencies.township.id)
     task_id = case["tasks"][0]["id"]
-    data = {"data": {"officers": [world.id("t1a"), world.id("t1b")], "findings": "无"}}
+    data = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "findings": "无"}}
     assert client.post(f"/api/v1/tasks/{task_id}/complete", json=data, headers=headers).status_code == 200
     again = client.post(f"/api/v1/tasks/{task_id}/complete", json=data, headers=headers)
     assert (again.status_code, again.json()["code"]) == (409, "task_conflict")

@@ -11,7 +11,8 @@ from zhifa.vocab import CaseStatus, Role
 
 PARTY = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",
          "legal_representative": "王林峰", "phone": "0796-6300000"}
-OFFICERS = [{"name": "刘强", "certificate_no": "36082701001"}, {"name": "陈敏", "certificate_no": "36082701002"}]
+OFFICERS = [{"user_id": 11, "name": "刘强", "certificate_no": "36082701001"},
+            {"user_id": 12, "name": "陈敏", "certificate_no": "36082701002"}]
 PROBLEM = {"description": "未制定本单位安全生产教育和培训计划", "provision": "《安全生产法》第二十一条第三项", "violation_code": "SPL-094-1"}
 
 
@@ -32,7 +33,7 @@ def record_data(problems):
             "unit_signature": "signed"}
 
 
-ORDER = {"inspection_date": "2026-03-02", "rectification_items": [
+ORDER = {"officers": OFFICERS, "inspection_date": "2026-03-02", "rectification_items": [
     {"problem": "未制定安全培训计划", "provision": "《安全生产法》第二十一条第三项", "requirement": "制定并实施年度培训计划", "deadline": "2026-03-16"},
     {"problem": "培训档案缺失", "provision": "《安全生产法》第二十八条第四款", "requirement": "建立培训档案", "deadline": "2026-03-13"}]}
 

@@ -7,7 +7,7 @@
   An administrator manages user accounts and sees no case.
 - Tasks: a task is acted on by a user holding its lane's role in the task's agency.
   Where the model marks a task `twoOfficers`, the form names (field `officers`,
-  user ids) at least two certified officers with valid certificates, the acting
+  objects with `user_id`, `name`, `certificate_no`) at least two certified officers with valid certificates, the acting
   user among them, each from the case's agency or added to the case by the bureau.
   A legal reviewer or hearing host never acts on a case they investigated.
 """
@@ -212,8 +212,9 @@ def investigated(session: Session, case: Case, user: User) -> bool:
 
 
 def check_two_officers(session: Session, case: Case, user: User, data: dict) -> None:
-    ids = data.get(OFFICERS_FIELD)
-    if (not isinstance(ids, list) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
+    entries = data.get(OFFICERS_FIELD)
+    ids = [e.get("user_id") for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    if (len(ids) != len(entries or []) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
         raise ValidationFailed("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人",
                                code="two_officers_required", details={"field": OFFICERS_FIELD})
     if user.id not in ids:
@@ -221,12 +222,22 @@ def check_two_officers(session: Session, case: Case, user: User, data: dict) -> 
                                details={"field": OFFICERS_FIELD, "user_id": user.id})
     day = today()
     problems = []
-    for officer_id in dict.fromkeys(ids):
-        reason = _officer_problem(session, case, session.get(User, officer_id), day)
+    for entry in {e["user_id"]: e for e in entries}.values():
+        officer = session.get(User, entry["user_id"])
+        reason = _officer_problem(session, case, officer, day) or _entry_mismatch(entry, officer)
         if reason:
-            problems.append({"user_id": officer_id, "reason": reason})
+            problems.append({"user_id": entry["user_id"], "reason": reason})
     if problems:
         raise ValidationFailed("；".join(p["reason"] for p in problems), code="officer_not_eligible", details=problems)
+
+
+def _entry_mismatch(entry: dict, officer: User) -> str | None:
+    """The names and certificate numbers that go into documents must be the registered ones."""
+    if entry.get("name") not in (None, officer.display_name):
+        return f"执法人员姓名「{entry.get('name')}」与登记的「{officer.display_name}」不符"
+    if entry.get("certificate_no") not in (None, officer.certificate_number):
+        return f"{officer.display_name}的执法证号与登记不符"
+    return None
 
 
 def _officer_problem(session: Session, case: Case, officer: User | None, day) -> str | None:

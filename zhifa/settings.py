@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # --- end issue 5 ---
 
     secret_key: str | None = None
+    token_ttl_minutes: int = 480  # login tokens (JWT) expire after this
     rules_profile: str = "jiangxi"
     # 案号 patterns per case kind; fields: short (机关代字), year, seq (per agency, kind and year)
     case_number_patterns: dict[str, str] = {

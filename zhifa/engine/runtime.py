@@ -87,7 +87,8 @@ class Runtime:
                         files=loaded.files, created_at=clock.now(),
                     ))
 
-    def _process_of(self, session: Session, case: Case) -> LoadedProcess:
+    def process_of(self, session: Session, case: Case) -> LoadedProcess:
+        """The process version the case runs on, parsed from its stored files if not loaded yet."""
         try:
             return self.specs.version(case.version_id, case.process_id)
         except ZhifaError:
@@ -188,7 +189,7 @@ class Runtime:
                                details={"task_id": task_id, "status": row.status})
             if authorize is not None:
                 authorize(session, case, row)
-            process = self._process_of(session, case)
+            process = self.process_of(session, case)
             info = process.tasks[row.bpmn_id]
             _check_keys(data)
             forms.validate(process.form_validator(info.form), data)
@@ -246,7 +247,7 @@ class Runtime:
         return _aware(value) if value else None
 
     def _fire(self, session: Session, case: Case) -> bool:
-        process = self._process_of(session, case)
+        process = self.process_of(session, case)
         workflow = self._load(session, case, process)
         due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
         workflow.refresh_timers()
@@ -264,7 +265,7 @@ class Runtime:
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound("案件不存在", details={"case_id": case_id})
-            process = self._process_of(session, case)
+            process = self.process_of(session, case)
             workflow = self._load(session, case, process)
             tasks = list(session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)))
             return _view(case, tasks, workflow)
@@ -419,7 +420,8 @@ def _due_on(info: TaskInfo, data: dict) -> date | None:
     if not info.due_expression:
         return None
     try:
-        return date.fromisoformat(str(scripting.evaluate(info.due_expression, data))[:10])
+        value = scripting.evaluate(info.due_expression, data)
+        return None if value is None else date.fromisoformat(str(value)[:10])
     except Exception as exc:  # a broken expression must not block the step; it is a model defect
         raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
 

@@ -22,7 +22,6 @@ from zhifa.errors import Unauthenticated
 from zhifa.settings import Settings, get_settings
 
 ALGORITHM = "HS256"
-TOKEN_LIFETIME = timedelta(hours=8)
 SECRET_FILE = "secret_key"
 
 _hasher = PasswordHash((Argon2Hasher(),))
@@ -69,7 +68,7 @@ class IssuedToken:
 
 def issue_token(user_id: int, settings: Settings | None = None) -> IssuedToken:
     issued = clock.now()
-    expires = issued + TOKEN_LIFETIME
+    expires = issued + timedelta(minutes=(settings or get_settings()).token_ttl_minutes)
     payload = {"sub": str(user_id), "iat": int(issued.timestamp()), "exp": int(expires.timestamp())}
     return IssuedToken(jwt.encode(payload, secret_key(settings), algorithm=ALGORITHM), expires)
 

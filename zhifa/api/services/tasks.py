@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from zhifa.api import authz, schemas
-from zhifa.api.processes import process_of
 from zhifa.api.services.views import case_out, task_out
 from zhifa.engine.models import Case, Task
 from zhifa.engine.runtime import CaseView, Runtime
@@ -27,7 +26,7 @@ def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
 def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetail:
     with Session(runtime.engine) as session:
         task, case = authz.visible_task(session, user, task_id)
-        process = process_of(runtime, session, case)
+        process = runtime.process_of(session, case)
         info = process.tasks[task.bpmn_id]
         return schemas.TaskDetail(task=task_out(task, case), case=case_out(case), form=process.form_schema(info.form),
                                   two_officers=info.two_officers, video_required=info.video_required,

@@ -25,7 +25,7 @@ from zhifa.engine import clock, forms, scripting
 from zhifa.engine.calendar import SHANGHAI
 from zhifa.engine.specs import SpecLibrary
 from zhifa.engine.timers import use_engine_clock
-from zhifa.errors import ValidationFailed
+from zhifa.errors import ModelError, ValidationFailed
 from zhifa.rules.violations import catalogue
 from zhifa.vocab import LANE_LABELS, Lane
 
@@ -234,17 +234,21 @@ def test_end_events_declare_outcome_and_status(spec):
     }
 
 
-def test_engine_loader_accepts_the_model(tmp_path):
-    """The engine's own loader (conventions, forms, called decisions) takes the model as it is."""
-    for name in OWN_FILES:
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        shutil.copy(BPMN_DIR / name, tmp_path / name)
-    loaded = SpecLibrary(tmp_path).latest("inspection")
+def test_engine_loader_accepts_the_model_and_versions_it_by_its_own_files(tmp_path):
+    """The engine's own loader (conventions, forms, called decisions) takes the model as it is; the
+    version covers exactly the inspection's files, and the follow-up process it opens must exist."""
+    loaded = SpecLibrary(BPMN_DIR).latest("inspection")
     assert loaded.name == "现场检查与整改复查"
     assert loaded.tasks["reinspection"].lane == Lane.case_officer
     assert loaded.tasks["reinspection"].documents == ("reinspection_opinion",)
     assert loaded.tasks["onsite_inspection"].two_officers is True
     assert set(loaded.files) == set(OWN_FILES)
+    assert (loaded.tasks["county_end"].start_case, loaded.tasks["county_end"].start_case_in) == ("general_procedure", "county")
+    for name in OWN_FILES:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        shutil.copy(BPMN_DIR / name, tmp_path / name)
+    with pytest.raises(ModelError, match="startCase 引用的流程 general_procedure 不存在"):
+        SpecLibrary(tmp_path)
 
 
 # ---- paths to each end -------------------------------------------------------------------------

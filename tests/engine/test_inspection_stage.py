@@ -1,12 +1,13 @@
 """The real inspection-stage process (bpmn/inspection.bpmn) run by the persistent runtime to each end state."""
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.factories import actor, seed_agencies
 from zhifa.bootstrap import build_runtime
 from zhifa.engine import record
 from zhifa.engine.db import get_engine
+from zhifa.engine.models import Case
 from zhifa.vocab import CaseStatus, Role
 
 PARTY = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",
@@ -89,12 +90,13 @@ def test_rectified_on_early_application(inspection_runtime, frozen_clock):
     assert (d.view.case.outcome, d.view.case.status) == ("rectified", CaseStatus.closed_no_case)
 
 
-@pytest.mark.parametrize("agency, role, overrides, outcome, status", [
-    ("township", Role.township_officer, {}, "entrusted", CaseStatus.closed_no_case),
-    ("township", Role.township_officer, {"violation_code": "SPL-099-1-01", "penalised_party": "unit"}, "county", CaseStatus.reported),
-    ("county", Role.county_officer, {"target_assigned_level": "city"}, "higher_level", CaseStatus.reported),
+@pytest.mark.parametrize("agency, role, overrides, outcome, status, case_agency", [
+    ("township", Role.township_officer, {}, "entrusted", CaseStatus.closed_no_case, "township"),
+    ("township", Role.township_officer, {"violation_code": "SPL-099-1-01", "penalised_party": "unit"}, "county", CaseStatus.reported, "county"),
+    ("county", Role.county_officer, {"target_assigned_level": "city"}, "higher_level", CaseStatus.reported, None),
 ])
-def test_rectification_deadline_passes_and_the_route_decides_the_end(inspection_runtime, frozen_clock, agency, role, overrides, outcome, status):
+def test_rectification_deadline_passes_and_the_route_decides_the_end(inspection_runtime, frozen_clock, agency, role, overrides,
+                                                                     outcome, status, case_agency):
     runtime, agencies = inspection_runtime
     d = Driver(runtime, getattr(agencies, agency), role)
     d.do("现场检查", record_data([PROBLEM]))
@@ -109,7 +111,18 @@ def test_rectification_deadline_passes_and_the_route_decides_the_end(inspection_
     assert {lane for _, lane in d.path} == {str(role)}
     with Session(runtime.engine) as session:
         kinds = [e.kind for e in record.events(session, d.view.case.id)]
-    assert kinds == ["case_started", "task_completed", "task_completed", "timer_fired", "task_completed", "task_completed"]
+    assert kinds[:6] == ["case_started", "task_completed", "task_completed", "timer_fired", "task_completed", "task_completed"]
+    with Session(runtime.engine) as session:
+        children = session.exec(select(Case).where(Case.parent_case_id == d.view.case.id)).all()
+    if case_agency is None:
+        assert children == [] and kinds[6:] == []
+    else:
+        [child] = children
+        linked = runtime.get_case(child.id)
+        assert (child.kind, child.process_id, child.agency_id) == ("case", "general_procedure", getattr(agencies, case_agency).id)
+        assert [(t.name, t.lane) for t in linked.tasks] == [("填写立案审批表", "county_officer" if case_agency == "county" else "township_officer")]
+        assert linked.data["party"] == PARTY and linked.data["violation_code"] == assessment(**overrides)["violation_code"]
+        assert kinds[6:] == ["case_linked"]
 
 
 def test_outside_em_scope_is_transferred_with_a_transfer_letter(inspection_runtime, frozen_clock):

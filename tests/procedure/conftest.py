@@ -1,26 +1,10 @@
-from datetime import date
-
 import pytest
 
 from tests.factories import seed_agencies
 from tests.procedure.driver import CaseDriver
 from zhifa.bootstrap import build_runtime
-from zhifa.engine import scripting
 from zhifa.engine.db import get_engine
-from zhifa.rules.dmn import profile_inputs
 from zhifa.settings import get_settings
-
-
-@pytest.fixture(autouse=True)
-def profile_values_helper(monkeypatch):
-    """The models load the rules profile with the script helper `profile_values(on)`.
-
-    Bridge until `zhifa.engine.scripting` provides it (requested from the lead): the same
-    function, registered for these tests only.
-    """
-    if "profile_values" not in scripting.HELPERS:
-        monkeypatch.setitem(scripting.HELPERS, "profile_values",
-                            lambda on: profile_inputs(None, date.fromisoformat(str(on)[:10])))
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ Field names follow the document catalogue, so each step's documents can be issue
 
 from __future__ import annotations
 
-OFFICERS = [{"name": "王强", "certificate_no": "36082720001"}, {"name": "刘洋", "certificate_no": "36082720002"}]
+OFFICERS = [{"user_id": 21, "name": "王强", "certificate_no": "36082720001"},
+            {"user_id": 22, "name": "刘洋", "certificate_no": "36082720002"}]
 TITLES = {"penalty_decision": "行政处罚决定书", "no_penalty_decision": "不予行政处罚决定书"}
 
 
@@ -24,7 +25,7 @@ def approve(day: str, flag: str, approved: bool = True, opinion: str = "同意")
 
 
 def investigation(preservation: bool = False) -> dict:
-    data = {"evidence": "询问笔录2份、勘验笔录1份、现场照片12张", "preservation_needed": preservation}
+    data = {"officers": OFFICERS, "evidence": "询问笔录2份、勘验笔录1份、现场照片12张", "preservation_needed": preservation}
     if preservation:
         data |= {"reason": "证据可能灭失", "items_summary": "配电箱1台"}
     return data

@@ -45,7 +45,7 @@ def test_preservation_by_registration_lapses_after_seven_working_days(county_cas
     case.complete("调查取证", steps.investigation(preservation=True), on="2026-03-09")
     assert case.ready() == ["审批先行登记保存"]
     case.complete("审批先行登记保存", steps.approve("2026-03-09", "preservation_approved"))
-    case.complete("先行登记保存证据", {"preserved_on": "2026-03-10", "storage_place": "厂区仓库",
+    case.complete("先行登记保存证据", {"officers": steps.OFFICERS, "preserved_on": "2026-03-10", "storage_place": "厂区仓库",
                                        "preserved_items": [{"name": "配电箱", "quantity": "1台"}]}, on="2026-03-10")
     # 7 working days from Tuesday 10 March: 11, 12, 13, 16, 17, 18, 19 March
     assert case.task("作出先行登记保存处理决定").due_on == date(2026, 3, 19)

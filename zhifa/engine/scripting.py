@@ -53,6 +53,18 @@ def latest_date(items: list[dict], key: str) -> str:
     return max(_as_date(item[key]) for item in items).isoformat()
 
 
+def months_later(start: str | date, months: int) -> str:
+    """The same day `months` later (end-of-month clamp), rolled to a working day: e.g. the 6-month litigation window."""
+    return calendar.deadline(calendar.add_months(_as_date(start), int(months)), 0).isoformat()
+
+
+def profile_values(on: str | date, profile: str | None = None) -> dict:
+    """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them."""
+    from zhifa.rules.dmn import profile_inputs  # the rules package itself evaluates tables in this environment
+
+    return profile_inputs(profile, _as_date(on))
+
+
 HELPERS = {
     "today": today,
     "now_iso": now_iso,
@@ -60,6 +72,8 @@ HELPERS = {
     "day_end": day_end,
     "in_hours": in_hours,
     "latest_date": latest_date,
+    "months_later": months_later,
+    "profile_values": profile_values,
 }
 
 

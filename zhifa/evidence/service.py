@@ -1,8 +1,14 @@
 """Evidence operations; each appends a record event, so the record is the chain of custody.
 
-Transactions: every function works inside the caller's session and never commits. `upload_evidence`
-touches the database only after the object is stored, so a caller that has not yet used its session
-does not hold a database transaction (nor SQLite's write lock) during a long upload. An object
+Authorization is not checked here: callers (the HTTP API through `zhifa.api.authz`) decide who may
+act on the case before calling. These functions keep the domain rules: the case accepts new
+evidence, a task belongs to its case, a transfer goes to another case.
+
+Transactions: every function works inside the caller's session and never commits. An upload is
+three steps, `evidence_target` (checks), `store_evidence_file` (the stream, no database) and
+`record_evidence` (row and custody event, re-checking the target); `upload_evidence` runs them in
+one session. A caller streaming a large file runs them in two short transactions around the
+stream instead, so no transaction (nor SQLite's write lock) is held during the upload. An object
 stored before a failed commit is unreferenced and `zhifa storage gc` removes it.
 """
 
@@ -16,13 +22,13 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from zhifa.engine import clock
-from zhifa.engine.models import Actor, Agency, Case, Task
-from zhifa.engine.objects import ObjectStore, Readable
+from zhifa.engine.models import Actor, Case, Task
+from zhifa.engine.objects import ObjectStore, Readable, StoredObject
 from zhifa.engine.record import append_event
-from zhifa.errors import Conflict, Forbidden, InvalidState, NotFound, ValidationFailed
+from zhifa.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from zhifa.evidence.models import OBJECT_REFERENCES, Evidence, EvidenceMeta, EvidenceType, sanitize_filename
 from zhifa.settings import Settings, get_settings
-from zhifa.vocab import CaseStatus, Role
+from zhifa.vocab import CaseStatus
 
 DOWNLOAD_URL_LIFETIME = timedelta(minutes=5)
 CLOSED_TO_NEW_EVIDENCE = {CaseStatus.archived, CaseStatus.cancelled}
@@ -42,31 +48,53 @@ def max_upload_bytes(evidence_type: EvidenceType, settings: Settings | None = No
     return settings.evidence_max_bytes_by_type.get(evidence_type.value, settings.evidence_max_bytes_default)
 
 
-def upload_evidence(
-    session: Session,
+@dataclass(frozen=True)
+class EvidenceTarget:
+    """Where a new item goes: a case open to evidence and optionally one of its tasks."""
+
+    case_id: int
+    task_id: str | None
+    task_name: str | None
+
+
+def evidence_target(session: Session, case_id: int, task_id: str | None) -> EvidenceTarget:
+    """Check the case accepts new evidence and the task (if any) is one of its steps."""
+    _check_open(_case(session, case_id))
+    return EvidenceTarget(case_id=case_id, task_id=task_id, task_name=_task_name(session, case_id, task_id))
+
+
+def store_evidence_file(
     store: ObjectStore,
-    *,
-    case_id: int,
-    task_id: str | None,
     meta: EvidenceMeta,
     stream: Readable | Iterable[bytes],
+    *,
     expected_sha256: str | None,
-    actor: Actor,
-) -> Evidence:
-    """Stream the file into the store (size limit by type, optional hash check), then add the row."""
-    stored = store.put_stream(
+    settings: Settings | None = None,
+) -> StoredObject:
+    """Stream the file into the store under the size limit of its evidence type, checking the hash."""
+    return store.put_stream(
         stream,
-        max_bytes=max_upload_bytes(meta.type),
+        max_bytes=max_upload_bytes(meta.type, settings),
         expected_sha256=expected_sha256,
         content_type=meta.content_type,
     )
-    case = _case(session, case_id)
-    _check_can_view(session, case, actor)
-    _check_open(case)
-    task_name = _task_name(session, case_id, task_id)
+
+
+def record_evidence(
+    session: Session,
+    target: EvidenceTarget,
+    meta: EvidenceMeta,
+    stored: StoredObject,
+    actor: Actor,
+) -> Evidence:
+    """Add the row for a stored file and its `evidence_uploaded` custody event.
+
+    The target is checked again: the case may have been archived while the file streamed.
+    """
+    target = evidence_target(session, target.case_id, target.task_id)
     evidence = Evidence(
-        case_id=case_id,
-        task_id=task_id,
+        case_id=target.case_id,
+        task_id=target.task_id,
         type=meta.type,
         collected_by=list(meta.collected_by),
         collected_at=meta.collected_at,
@@ -88,11 +116,11 @@ def upload_evidence(
     session.flush()
     append_event(
         session,
-        case_id=case_id,
+        case_id=target.case_id,
         kind="evidence_uploaded",
         actor=actor,
-        task_id=task_id,
-        task_name=task_name,
+        task_id=target.task_id,
+        task_name=target.task_name,
         inputs={
             "evidence_id": evidence.id,
             "type": meta.type.label,
@@ -109,6 +137,27 @@ def upload_evidence(
     return evidence
 
 
+def upload_evidence(
+    session: Session,
+    store: ObjectStore,
+    *,
+    case_id: int,
+    task_id: str | None,
+    meta: EvidenceMeta,
+    stream: Readable | Iterable[bytes],
+    expected_sha256: str | None,
+    actor: Actor,
+) -> Evidence:
+    """Check the target, stream the file into the store, then add the row: all in the caller's session.
+
+    The session's transaction stays open while the file streams; see the module docstring for
+    large files.
+    """
+    target = evidence_target(session, case_id, task_id)
+    stored = store_evidence_file(store, meta, stream, expected_sha256=expected_sha256)
+    return record_evidence(session, target, meta, stored, actor)
+
+
 def open_evidence_for_download(
     session: Session,
     store: ObjectStore,
@@ -117,14 +166,13 @@ def open_evidence_for_download(
     *,
     expires: timedelta = DOWNLOAD_URL_LIFETIME,
 ) -> EvidenceDownload:
-    """Check the actor may see the case, then give a presigned URL (S3) or an open stream (local).
+    """A presigned URL (S3) or an open stream (local) for an item the caller was authorized to read.
 
     The download event is appended only once the store has answered; the caller commits before it
     redirects or starts sending.
     """
     evidence = _evidence(session, evidence_id)
     case = _case(session, evidence.case_id)
-    _check_can_view(session, case, actor)
     url = store.presigned_get(evidence.object_key, expires)
     stream = None if url is not None else store.open(evidence.object_key)
     append_event(
@@ -143,8 +191,6 @@ def transfer_evidence(session: Session, evidence_id: int, to_case_id: int, actor
     source = _evidence(session, evidence_id)
     from_case = _case(session, source.case_id)
     to_case = _case(session, to_case_id)
-    _check_can_view(session, from_case, actor)
-    _check_can_view(session, to_case, actor)
     _check_open(to_case)
     if to_case.id == from_case.id:
         raise ValidationFailed("证据已属于该案件", code="same_case")
@@ -239,8 +285,10 @@ def _evidence(session: Session, evidence_id: int) -> Evidence:
 
 
 def _check_open(case: Case) -> None:
-    if CaseStatus(case.status) in CLOSED_TO_NEW_EVIDENCE:
-        raise InvalidState(f"案件{CaseStatus(case.status).label},不能再添加证据", details={"case_id": case.id})
+    status = CaseStatus(case.status)
+    if status in CLOSED_TO_NEW_EVIDENCE:
+        raise InvalidState(f"案件{status.label},不能再添加证据", code=f"case_{status.value}",
+                           details={"case_id": case.id})
 
 
 def _task_name(session: Session, case_id: int, task_id: str | None) -> str | None:
@@ -250,13 +298,3 @@ def _task_name(session: Session, case_id: int, task_id: str | None) -> str | Non
     if task is None or task.case_id != case_id:
         raise NotFound("该案件中不存在此环节", details={"task_id": task_id})
     return task.name
-
-
-def _check_can_view(session: Session, case: Case, actor: Actor) -> None:
-    """The system, the case's agency, and the agency directly above it (the county bureau)."""
-    if actor.role == Role.system or actor.agency_id == case.agency_id:
-        return
-    agency = session.get(Agency, case.agency_id)
-    if agency is not None and actor.agency_id is not None and agency.parent_id == actor.agency_id:
-        return
-    raise Forbidden("无权访问该案件的证据", details={"case_id": case.id})

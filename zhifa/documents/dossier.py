@@ -225,7 +225,7 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
                                details={"document_id": document.id})
         docx = _read_stored(store, document.docx_object_key, document.docx_sha256, f"文书{name}")
         if document.pdf_object_key:
-            pdf = _read_stored(store, document.pdf_object_key, document.pdf_sha256, f"文书{name}的 PDF")
+            pdf = _read_stored(store, document.pdf_object_key, document.pdf_sha256, f"文书{name}的PDF文件")
         else:
             pdf = converter.convert(docx)
         pages = page_count(pdf)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -12,13 +13,15 @@ from sqlmodel import Session
 
 from zhifa.documents.rendition import convert_pending, render_pending
 from zhifa.documents.step import issue_step_documents
+from zhifa.engine import clock
 from zhifa.engine.db import get_engine, upgrade
 from zhifa.engine.models import Actor, Case
 from zhifa.engine.objects import ObjectStore, get_object_store
 from zhifa.engine.runtime import Runtime, StepContext
 from zhifa.engine.specs import SpecLibrary
-from zhifa.evidence.service import list_evidence, require_video_evidence, transfer_evidence
+from zhifa.evidence.service import archive_retention, list_evidence, require_video_evidence, transfer_evidence
 from zhifa.settings import Settings, get_settings
+from zhifa.vocab import CaseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +34,8 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     engine = engine or get_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
-    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents], link_hooks=[carry_evidence])
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents], link_hooks=[carry_evidence],
+                      end_hooks=[partial(retain_archived_objects, settings)])
     runtime.register_versions()
     return runtime
 
@@ -48,6 +52,16 @@ def carry_evidence(session: Session, parent: Case, child: Case, actor: Actor) ->
         transfer_evidence(session, item.id, child.id, Actor.system())
 
 
+def retain_archived_objects(settings: Settings, session: Session, case: Case, actor: Actor) -> None:
+    """An archived file is frozen (DOMAIN.md §8): its objects get COMPLIANCE retention where the store supports it."""
+    if case.status == CaseStatus.archived:
+        archive_retention(session, object_store(settings), case.id, retention_until(settings))
+
+
+def retention_until(settings: Settings) -> datetime:
+    return clock.now() + timedelta(days=settings.archive_retention_days)
+
+
 def object_store(settings: Settings | None = None) -> ObjectStore:
     return get_object_store(settings or get_settings())
 
@@ -59,13 +73,14 @@ def worker_passes(runtime: Runtime, settings: Settings | None = None):
 
     settings = settings or get_settings()
     store = object_store(settings)
-    passes = [runtime.fire_due, partial(render_pending, runtime.engine, store)]
+    until = partial(retention_until, settings)
+    passes = [runtime.fire_due, partial(render_pending, runtime.engine, store, retain_until=until)]
     server = None
     if settings.pdf_rendition:
         status = pdf_status(settings.uno_dir)
         if status.available:
             server = UnoServer(settings.uno_dir)
-            passes.append(partial(convert_pending, runtime.engine, store, server.start()))
+            passes.append(partial(convert_pending, runtime.engine, store, server.start(), retain_until=until))
         else:
             logger.warning(status.message)
     try:

@@ -66,3 +66,4 @@ def test_e3_county_general_procedure_without_hearing_or_review(county_case):
         "service_receipt", "closing_approval",
     ]
     assert set(case.data["documents"]) == set(case.documents())  # every declared document was issued with a number
+

@@ -17,8 +17,9 @@ from zhifa.documents.models import IssuedDocument
 from zhifa.documents.render import render_docx
 from zhifa.engine import record
 from zhifa.engine.db import transaction
-from zhifa.engine.models import Actor
+from zhifa.engine.models import Actor, Case
 from zhifa.engine.objects import ObjectStore
+from zhifa.vocab import CaseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,16 @@ def _claim(session, column, *conditions):
     return session.exec(query).first()
 
 
-def render_pending(engine: sa.Engine, store: ObjectStore, limit: int = 50) -> int:
+def _store(session, store: ObjectStore, document: IssuedDocument, content: bytes, content_type: str, retain_until):
+    """Write a rendition; a document of an already archived case is locked at once like the rest of its file."""
+    stored = store.put_stream(io.BytesIO(content), max_bytes=MAX_DOCUMENT_BYTES, content_type=content_type)
+    case = session.get(Case, document.case_id)
+    if retain_until is not None and case.status == CaseStatus.archived:
+        store.set_retention(stored.key, retain_until())
+    return stored
+
+
+def render_pending(engine: sa.Engine, store: ObjectStore, limit: int = 50, retain_until=None) -> int:
     """Render up to `limit` documents to .docx; returns how many were rendered."""
     done = 0
     for _ in range(limit):
@@ -40,8 +50,7 @@ def render_pending(engine: sa.Engine, store: ObjectStore, limit: int = 50) -> in
             document = _claim(session, IssuedDocument.docx_object_key)
             if document is None:
                 break
-            stored = store.put_stream(io.BytesIO(render_docx(document.snapshot)), max_bytes=MAX_DOCUMENT_BYTES,
-                                      content_type=DOCX_TYPE)
+            stored = _store(session, store, document, render_docx(document.snapshot), DOCX_TYPE, retain_until)
             document.docx_object_key, document.docx_sha256 = stored.key, stored.sha256
             session.add(document)
             record.append_event(session, case_id=document.case_id, kind="document_rendered", actor=Actor.system(),
@@ -51,7 +60,7 @@ def render_pending(engine: sa.Engine, store: ObjectStore, limit: int = 50) -> in
     return done
 
 
-def convert_pending(engine: sa.Engine, store: ObjectStore, converter, limit: int = 10) -> int:
+def convert_pending(engine: sa.Engine, store: ObjectStore, converter, limit: int = 10, retain_until=None) -> int:
     """Convert rendered .docx files to PDF through a running LibreOffice; returns how many were converted."""
     done = 0
     for _ in range(limit):
@@ -61,7 +70,7 @@ def convert_pending(engine: sa.Engine, store: ObjectStore, converter, limit: int
                 break
             with store.open(document.docx_object_key) as source:
                 pdf = converter.convert(source.read())
-            stored = store.put_stream(io.BytesIO(pdf), max_bytes=MAX_DOCUMENT_BYTES, content_type="application/pdf")
+            stored = _store(session, store, document, pdf, "application/pdf", retain_until)
             document.pdf_object_key, document.pdf_sha256 = stored.key, stored.sha256
             session.add(document)
             record.append_event(session, case_id=document.case_id, kind="document_rendered", actor=Actor.system(),

@@ -55,6 +55,7 @@ class StepContext:
 
 StepHook = Callable[[StepContext], None]
 LinkHook = Callable[[Session, Case, Case, Actor], None]  # (session, parent case, new linked case, actor)
+EndHook = Callable[[Session, Case, Actor], None]  # a case reached an end event
 
 # What a follow-up case inherits from the case that started it.
 INHERITED_KEYS = ("party", "facts", "violation_code", "penalised_party", "penalty_kinds", "accident",
@@ -70,11 +71,12 @@ class CaseView:
 
 class Runtime:
     def __init__(self, engine: sa.Engine, specs: SpecLibrary, step_hooks: Sequence[StepHook] = (),
-                 link_hooks: Sequence[LinkHook] = ()):
+                 link_hooks: Sequence[LinkHook] = (), end_hooks: Sequence[EndHook] = ()):
         self.engine = engine
         self.specs = specs
         self.step_hooks = list(step_hooks)
         self.link_hooks = list(link_hooks)
+        self.end_hooks = list(end_hooks)
 
     # ---- process versions -------------------------------------------------
     def register_versions(self) -> None:
@@ -150,6 +152,11 @@ class Runtime:
                                     "parent_case_id": parent_case_id})
         return case, tasks, workflow
 
+    def _ended(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow, actor: Actor) -> None:
+        for hook in self.end_hooks:
+            hook(session, case, actor)
+        self._start_linked_case(session, case, process, workflow, actor)
+
     def _start_linked_case(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
                            actor: Actor) -> None:
         """An end event with `startCase` opens the follow-up case (e.g. reported to the county bureau).
@@ -211,7 +218,7 @@ class Runtime:
             record.append_event(session, case_id=case.id, kind="task_completed", actor=actor, task_id=task_id,
                                 task_name=info.name, inputs=data, outputs=context.outputs, case=case)
             if case.completed:
-                self._start_linked_case(session, case, process, workflow, actor)
+                self._ended(session, case, process, workflow, actor)
             return _view(case, tasks, workflow)
 
     # ---- timers -----------------------------------------------------------
@@ -256,7 +263,7 @@ class Runtime:
         self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
         if case.completed:
-            self._start_linked_case(session, case, process, workflow, Actor.system())
+            self._ended(session, case, process, workflow, Actor.system())
         return True
 
     # ---- read -------------------------------------------------------------

@@ -71,6 +71,7 @@ class DossierEntry:
     doc_id: str
     title: str
     number: str | None
+    issued_on: str
     file: str  # its .docx inside the zip
     sha256: str
     first_page: int
@@ -194,8 +195,27 @@ def _evidence_csv(session: Session, case_id: int) -> tuple[bytes, int]:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(rows)  # BOM: spreadsheets read it as UTF-8
 
 
-def _document_file(index: int, document: IssuedDocument) -> str:
-    return f"{DOCUMENTS_DIR}/{index:02d}_{document.title}.docx"
+def _archive_entries(session: Session, store: ObjectStore, case_id: int, converter,
+                     catalogue: Catalogue) -> list[tuple[DossierEntry, bytes, bytes]]:
+    """(entry, .docx, PDF) of each document in archive order, the .docx and PDF read from storage
+    and checked against their recorded hashes; a document without a stored PDF is converted."""
+    result = []
+    next_page = 1
+    for index, document in enumerate(archive_documents(session, case_id, catalogue), start=1):
+        name = f"「{document.title}」{document.number or ''}"
+        if document.docx_object_key is None:
+            raise InvalidState(f"文书{name}尚未生成，请先运行 zhifa worker", code="document_not_rendered",
+                               details={"document_id": document.id})
+        docx = _read_stored(store, document.docx_object_key, document.docx_sha256, f"文书{name}")
+        if document.pdf_object_key:
+            pdf = _read_stored(store, document.pdf_object_key, document.pdf_sha256, f"文书{name}的PDF文件")
+        else:
+            pdf = converter.convert(docx)
+        entry = DossierEntry(document.id, document.doc_id, document.title, document.number, _local_date(document.issued_at),
+                             f"{DOCUMENTS_DIR}/{index:02d}_{document.title}.docx", document.docx_sha256, next_page, page_count(pdf))
+        result.append((entry, docx, pdf))
+        next_page += entry.page_count
+    return result
 
 
 def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: Path, *, converter) -> DossierResult:
@@ -213,31 +233,10 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
     issuer_name = resolve_issuer(catalogue.numbering, agency.code).issuer.name
     built_at = clock.now()
 
-    entries: list[DossierEntry] = []
-    originals: list[tuple[str, bytes]] = []
-    document_pdfs: list[bytes] = []
-    contents: list[dict[str, Any]] = []
-    next_page = 1
-    for index, document in enumerate(archive_documents(session, case_id, catalogue), start=1):
-        name = f"「{document.title}」{document.number or ''}"
-        if document.docx_object_key is None:
-            raise InvalidState(f"文书{name}尚未生成，请先运行 zhifa worker", code="document_not_rendered",
-                               details={"document_id": document.id})
-        docx = _read_stored(store, document.docx_object_key, document.docx_sha256, f"文书{name}")
-        if document.pdf_object_key:
-            pdf = _read_stored(store, document.pdf_object_key, document.pdf_sha256, f"文书{name}的PDF文件")
-        else:
-            pdf = converter.convert(docx)
-        pages = page_count(pdf)
-        file = _document_file(index, document)
-        entries.append(DossierEntry(document.id, document.doc_id, document.title, document.number, file,
-                                    document.docx_sha256, next_page, pages))
-        originals.append((file, docx))
-        document_pdfs.append(pdf)
-        contents.append({"title": document.title, "number": document.number or "",
-                         "date": _local_date(document.issued_at), "pages": str(next_page)})
-        next_page += pages
-    numbered_pages = next_page - 1
+    archived = _archive_entries(session, store, case_id, converter, catalogue)
+    entries = [entry for entry, _, _ in archived]
+    numbered_pages = sum(entry.page_count for entry in entries)
+    contents = [{"title": e.title, "number": e.number or "", "date": e.issued_on, "pages": str(e.first_page)} for e in entries]
 
     evidence_csv, evidence_count = _evidence_csv(session, case_id)
     officers = facts.get("officers") or []
@@ -257,15 +256,14 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
         "recorder": officers[0].get("name", "") if officers and isinstance(officers[0], dict) else "",
         "filed_on": _local_date(built_at),
     })
-    archive_pdf = assemble([Part(cover, False), Part(table_of_contents, False), *(Part(p, True) for p in document_pdfs),
+    archive_pdf = assemble([Part(cover, False), Part(table_of_contents, False), *(Part(pdf, True) for _, _, pdf in archived),
                             Part(notes, False)], title=f"{_case_name(case, facts)} 卷宗")
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf_path, zip_path = out_dir / f"case-{case.id}-dossier.pdf", out_dir / f"case-{case.id}-dossier.zip"
     pdf_path.write_bytes(archive_pdf)
-    pdf_sha256 = sha256_hex(archive_pdf)
-    members = [*originals, (EVIDENCE_LIST, evidence_csv)]
+    members = [*((entry.file, docx) for entry, docx, _ in archived), (EVIDENCE_LIST, evidence_csv)]
     manifest = {
         "format": FORMAT,
         "case_id": case.id,
@@ -273,7 +271,7 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
         "case_name": _case_name(case, facts),
         "built_at": built_at.isoformat(),
         "record": {"seq": case.record_seq, "head": case.record_head},
-        "archive_pdf": {"file": pdf_path.name, "sha256": pdf_sha256, "pages": page_count(archive_pdf),
+        "archive_pdf": {"file": pdf_path.name, "sha256": sha256_hex(archive_pdf), "pages": page_count(archive_pdf),
                         "numbered_pages": numbered_pages},
         "documents": [entry.__dict__ for entry in entries],
         "files": {name: sha256_hex(data) for name, data in members},
@@ -282,7 +280,7 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
         for name, data in members:
             archive.writestr(name, data)
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-    return DossierResult(pdf_path, zip_path, pdf_sha256, numbered_pages, tuple(entries))
+    return DossierResult(pdf_path, zip_path, sha256_hex(archive_pdf), numbered_pages, tuple(entries))
 
 
 def _zip_problems(archive: ZipFile, manifest: dict[str, Any]) -> list[str]:

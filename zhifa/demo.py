@@ -4,7 +4,8 @@
 violation being the unit's — report to the county bureau; the county case that
 opens runs the whole general procedure: filing, investigation, notice with the
 hearing right (waived), legal review, collective discussion, decision, service,
-publication, payment, closing and archiving. Every step goes through the same
+publication, payment, closing and archiving, and its dossier (卷宗) is built
+where LibreOffice runs. Every step goes through the same
 authorization as the HTTP API. Statutory windows pass on a simulated clock that
 starts on 2026-03-02 (holiday data for 2027 is not yet published, see README),
 so the demo finishes in seconds. Prints each step; returns the county case number.
@@ -20,6 +21,8 @@ from sqlmodel import Session, select
 
 from zhifa.api.authz import task_authorizer
 from zhifa.bootstrap import build_runtime, object_store
+from zhifa.documents.dossier import build_dossier
+from zhifa.documents.pdf import UnoServer, pdf_status
 from zhifa.documents.rendition import render_pending
 from zhifa.engine import clock
 from zhifa.engine.calendar import SHANGHAI
@@ -27,6 +30,7 @@ from zhifa.engine.models import Actor, Case
 from zhifa.engine.runtime import CaseView, Runtime
 from zhifa.identity.models import User
 from zhifa.identity.seed import seed_demo
+from zhifa.settings import get_settings
 from zhifa.vocab import CaseStatus, Lane, Role
 
 PARTY = {"name": "遂川县林峰木业有限公司", "credit_code": "91360827MA35R8QX1K", "address": "遂川县泉江镇工业大道18号",
@@ -164,4 +168,18 @@ def _drive(demo: Demo) -> str:
                                                  "closed_on": "2026-04-28", "retention": "长期", "page_count": 40})
     rendered = render_pending(demo.runtime.engine, object_store())
     demo.echo(f"2026-04-29  系统: 已生成 {rendered} 份执法文书 (.docx)")
+    _dossier(demo)
     return demo.view.case.number
+
+
+def _dossier(demo: Demo) -> None:
+    """The archive file (卷宗): PDF with cover, contents and page numbers, and a zip with a hash manifest."""
+    settings = get_settings()
+    status = pdf_status(settings.uno_dir)
+    if not (settings.pdf_rendition and status.available):
+        demo.echo(f"系统: 未生成卷宗 ({status.message if settings.pdf_rendition else 'PDF 转换已关闭'})")
+        return
+    out_dir = settings.data_dir / "dossiers"
+    with UnoServer(settings.uno_dir) as converter, Session(demo.runtime.engine) as session:
+        result = build_dossier(session, object_store(), demo.view.case.id, out_dir, converter=converter)
+    demo.echo(f"系统: 卷宗 {result.pdf_path} ({result.page_count} 页), {result.zip_path}")

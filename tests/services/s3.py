@@ -82,8 +82,8 @@ class SeaweedServer:
         if not self.running:
             return
         assert self._process is not None
-        # Killed like a crash: weed's SIGTERM shutdown hangs for good about one time in ten, while
-        # written objects and their retention survive a kill (checked over repeated kill/restart).
+        # Killed like a crash: weed's graceful shutdown hangs for good about one time in ten, while
+        # objects and their retention survive a kill (checked over repeated kill/restart cycles).
         self._process.kill()
         self._process.wait()
 
@@ -92,6 +92,8 @@ class SeaweedServer:
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
     def _command(self) -> list[str]:
+        # -master.resumeState=false: the single master rebuilds its topology from the volume server's
+        # heartbeat at once; resuming the saved state left writes hanging ~5-15 s after some restarts.
         p = self.ports
         return [
             self.weed, "mini",
@@ -99,7 +101,7 @@ class SeaweedServer:
             "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-s3.config={self.base_dir / 's3.json'}",
             "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            "-master.telemetry=false", "-volume.preStopSeconds=0",
+            "-master.telemetry=false", "-master.resumeState=false", "-volume.preStopSeconds=0",
             f"-master.port={p['master']}", f"-master.port.grpc={p['master_grpc']}",
             f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volume_grpc']}",
             f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filer_grpc']}",

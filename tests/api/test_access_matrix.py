@@ -11,6 +11,9 @@ import re
 from fastapi.routing import iter_route_contexts
 
 from tests.api.conftest import PASSWORD, start_inspection
+from zhifa.documents.models import IssuedDocument
+from zhifa.engine import clock
+from zhifa.engine.db import transaction
 
 CALLERS = {
     "anonymous": None,
@@ -52,6 +55,11 @@ EXPECTED = {
     "GET /api/v1/tasks/{task_id}": SEES_THE_CASE,
     "POST /api/v1/tasks/{task_id}/complete": {"township_officer/own"},
     "POST /api/v1/decisions/{table}": CASE_WORKERS,
+    "POST /api/v1/cases/{case_id}/evidence": SEES_THE_CASE,
+    "GET /api/v1/cases/{case_id}/evidence": SEES_THE_CASE,
+    "GET /api/v1/evidence/{evidence_id}/download": SEES_THE_CASE,
+    "GET /api/v1/cases/{case_id}/documents": SEES_THE_CASE,
+    "GET /api/v1/documents/{document_id}/download": SEES_THE_CASE,
 }
 
 
@@ -79,6 +87,24 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
     return method, path, bodies.get(route)
 
 
+def evidence_of(client, headers, case_id: int) -> int:
+    form = {"type": "documentary", "collected_by": "用户t1a", "collected_at": "2026-03-02T09:15:00+08:00"}
+    response = client.post(f"/api/v1/cases/{case_id}/evidence", data=form, files={"file": ("照片.jpg", b"photo")},
+                           headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def document_of(engine, case_id: int) -> int:
+    """An issued document (not yet rendered: the authorization comes before that answer)."""
+    with transaction(engine) as session:
+        document = IssuedDocument(case_id=case_id, doc_id="inspection_record", title="现场检查记录", issuer="quanjiang",
+                                  snapshot={}, issued_at=clock.now())
+        session.add(document)
+        session.flush()
+        return document.id
+
+
 def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth, world):
     routes = app_routes(client.app)
     assert routes - EXPECTED.keys() == set(), "routes without an access rule in EXPECTED"
@@ -86,7 +112,9 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
 
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
-           "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor")}
+           "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
+           "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
+           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

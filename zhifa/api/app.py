@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from zhifa.api import errors
-from zhifa.api.routes import auth, cases, decisions, health, records, tasks, users
+from zhifa.api.routes import auth, cases, decisions, documents, evidence, health, records, tasks, users
 from zhifa.engine.runtime import Runtime
 from zhifa.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
@@ -25,6 +29,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     app.state.runtime = runtime
     app.state.settings = settings
     errors.install(app)
-    for module in (health, auth, users, cases, records, tasks, decisions):
+    for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -31,6 +31,7 @@ import urllib3
 from minio import Minio
 
 START_TIMEOUT_SECONDS = 60
+FIRST_START_ATTEMPTS = 3
 HEALTH_BUCKET = "zhifa-test-health"
 # weed derives gRPC ports as HTTP port + 10000 in places that ignore the explicit flag (the admin
 # worker does), so the admin port is taken from a range whose +10000 stays below Linux' ephemeral ports.
@@ -101,7 +102,7 @@ class SeaweedServer:
             "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-s3.config={self.base_dir / 's3.json'}",
             "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            "-master.telemetry=false", "-master.resumeState=false", "-volume.preStopSeconds=0",
+            "-master.telemetry=false", "-master.resumeState=false",
             f"-master.port={p['master']}", f"-master.port.grpc={p['master_grpc']}",
             f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volume_grpc']}",
             f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filer_grpc']}",
@@ -172,12 +173,25 @@ def _find_weed() -> str:
 _servers: list[SeaweedServer] = []
 
 
+def _start_new_server() -> SeaweedServer:
+    """Retries with other ports: another process may take one between choosing and binding it."""
+    weed = _find_weed()
+    for attempt in range(1, FIRST_START_ATTEMPTS + 1):
+        server = SeaweedServer(weed)
+        try:
+            server.start()
+            return server
+        except RuntimeError:
+            server.remove()
+            if attempt == FIRST_START_ATTEMPTS:
+                raise
+
+
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[SeaweedServer]:
-    server = SeaweedServer(_find_weed())
+    server = _start_new_server()
     _servers.append(server)
     try:
-        server.start()
         yield server
     finally:
         _servers.remove(server)

@@ -29,11 +29,10 @@ StoreDep = Annotated[ObjectStore, Depends(get_store)]
 
 
 def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the real (Chinese) name as RFC 5987 `filename*`."""
-    fallback = "".join(c for c in filename if c.isascii() and c.isprintable() and c not in '"\\;').strip()
-    if not fallback.rpartition(".")[0].strip(" ._"):
-        fallback = "download" + (f".{filename.rpartition('.')[2]}" if "." in filename else "")
-        fallback = "".join(c for c in fallback if c.isascii() and c.isalnum() or c == ".")
+    """`attachment` with the real (Chinese) name as RFC 5987 `filename*` and a plain ASCII fallback."""
+    plain = filename.isascii() and filename.isprintable() and not any(c in filename for c in '"\\;%')
+    extension = filename.rpartition(".")[2] if "." in filename else ""
+    fallback = filename if plain else "download" + (f".{extension}" if extension.isascii() and extension.isalnum() else "")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

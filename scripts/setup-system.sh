@@ -45,7 +45,8 @@ apt_update_once() {
 install_packages() {
     local missing=() p
     for p in "${packages[@]}"; do
-        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+        # (dpkg -s alone also succeeds for a removed package whose config files remain)
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     if [ "${#missing[@]}" -eq 0 ]; then
         log "Debian packages present"

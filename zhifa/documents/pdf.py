@@ -123,13 +123,18 @@ class UnoServer:
         return converter
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            os.killpg(self._process.pid, signal.SIGTERM)
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
+        if self._process is not None:
+            if self._process.poll() is None:
+                os.killpg(self._process.pid, signal.SIGTERM)
+                try:
+                    self._process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    pass
+            try:  # LibreOffice's launcher (oosplash) outlives unoserver: end the whole group
                 os.killpg(self._process.pid, signal.SIGKILL)
-                self._process.wait()
+            except ProcessLookupError:
+                pass
+            self._process.wait()
         self._process = None
         self.converter = None
         if self._home:

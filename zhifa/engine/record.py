@@ -27,24 +27,19 @@ def _canonical_time(at: datetime) -> str:
     return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def compute_hash(event: RecordEvent) -> str:
-    body = {
-        "case_id": event.case_id,
-        "seq": event.seq,
-        "kind": event.kind,
-        "at": _canonical_time(event.at),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "role": event.role,
-        "agency_id": event.agency_id,
-        "task_id": event.task_id,
-        "task_name": event.task_name,
-        "inputs": event.inputs,
-        "outputs": event.outputs,
-        "prev_hash": event.prev_hash,
-    }
+HASHED_FIELDS = ("case_id", "seq", "kind", "at", "actor_id", "actor_name", "role", "agency_id", "task_id",
+                 "task_name", "inputs", "outputs", "prev_hash")
+
+
+def _digest(values: dict) -> str:
+    body = {name: values[name] for name in HASHED_FIELDS}
+    body["at"] = _canonical_time(body["at"])
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def compute_hash(event: RecordEvent) -> str:
+    return _digest({name: getattr(event, name) for name in HASHED_FIELDS})
 
 
 def append_event(
@@ -67,28 +62,19 @@ def append_event(
     """
     if case is None:
         case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).one()
-    event = RecordEvent(
-        case_id=case_id,
-        seq=case.record_seq + 1,
-        kind=kind,
-        at=clock.now(),
-        actor_id=actor.user_id,
-        actor_name=actor.name,
-        role=str(actor.role),
-        agency_id=actor.agency_id,
-        task_id=task_id,
-        task_name=task_name,
-        inputs=json.loads(json.dumps(inputs or {}, ensure_ascii=False, default=str)),
-        outputs=json.loads(json.dumps(outputs or [], ensure_ascii=False, default=str)),
-        prev_hash=case.record_head,
-        hash="",
-    )
-    event.hash = compute_hash(event)
-    values = event.model_dump(exclude={"id"})
-    event.id = session.execute(sa.insert(RecordEvent).values(**values).returning(RecordEvent.id)).scalar_one()
-    case.record_seq, case.record_head = event.seq, event.hash
+    values = {
+        "case_id": case_id, "seq": case.record_seq + 1, "kind": kind, "at": clock.now(),
+        "actor_id": actor.user_id, "actor_name": actor.name, "role": str(actor.role), "agency_id": actor.agency_id,
+        "task_id": task_id, "task_name": task_name,
+        "inputs": json.loads(json.dumps(inputs or {}, ensure_ascii=False, default=str)),
+        "outputs": json.loads(json.dumps(outputs or [], ensure_ascii=False, default=str)),
+        "prev_hash": case.record_head,
+    }
+    values["hash"] = _digest(values)
+    event_id = session.execute(sa.insert(RecordEvent).values(**values).returning(RecordEvent.id)).scalar_one()
+    case.record_seq, case.record_head = values["seq"], values["hash"]
     session.add(case)
-    return event
+    return RecordEvent.model_construct(id=event_id, **values)
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,10 @@ def test_malformed_forms_are_refused_and_never_stored(client, auth, world, case_
 
     field_after_file = upload(client, headers, case_id, THREE_MIB, extra_after_file={"place": (None, "仓库")})
     assert (field_after_file.status_code, field_after_file.json()["code"]) == (422, "multipart_order")
+    file_first = client.post(url, files={"file": ("a.jpg", PHOTO), "type": (None, "documentary")}, headers=headers)
+    assert (file_first.status_code, file_first.json()["message"]) == (422, "文件须是表单的最后一项, 证据信息应填在文件之前")
+    no_type = upload(client, headers, case_id, PHOTO, type=[])
+    assert (no_type.status_code, no_type.json()["message"]) == (422, "证据信息不符合要求: 「证据种类」缺少必填项(证据信息须填在文件之前)")
 
     boundary = "zhifa-test-boundary"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ndocumentary\r\n"

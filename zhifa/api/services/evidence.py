@@ -312,7 +312,8 @@ class StreamedForm:
             meta = EvidenceMeta.model_validate(raw)
         except ValidationError as exc:
             details = [_describe(e) for e in exc.errors()]
-            raise ValidationFailed("证据信息不符合要求: " + "；".join(d["message"] for d in details),
+            hint = "(证据信息须填在文件之前)" if any(e["type"] == "missing" for e in exc.errors()) else ""
+            raise ValidationFailed("证据信息不符合要求: " + "；".join(d["message"] for d in details) + hint,
                                    details=details) from None
         return UploadForm(meta=meta, task_id=task_id, sha256=sha256)
 
@@ -405,10 +406,11 @@ def upload_request_schema() -> dict:
         "schema": {
             "type": "object",
             "required": ["type", "collected_by", "collected_at", FILE_FIELD],
+            "additionalProperties": False,
             "properties": {
                 "type": {"type": "string", "enum": [t.value for t in EvidenceType],
                          "description": "证据种类(行政处罚法第四十六条)"},
-                "collected_by": {"type": "array", "items": text, "minItems": 1, "description": "收集人, 每人一项"},
+                "collected_by": {"type": "array", "items": {**text, "minLength": 1}, "minItems": 1, "description": "收集人, 每人一项"},
                 "collected_at": {"type": "string", "format": "date-time", "description": "收集时间"},
                 "place": {**text, "description": "收集地点"},
                 "gps": {**text, "description": "GPS坐标「纬度,经度」"},

@@ -1,13 +1,14 @@
 """The real inspection-stage process (bpmn/inspection.bpmn) run by the persistent runtime to each end state."""
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
 from tests.factories import actor, seed_agencies
 from zhifa.bootstrap import build_runtime
-from zhifa.engine import record
+from zhifa.engine import record, scripting, serialization
 from zhifa.engine.db import get_engine
-from zhifa.engine.models import Case
+from zhifa.engine.models import Case, WorkflowState
 from zhifa.vocab import CaseStatus, Role
 
 PARTY = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",
@@ -63,7 +64,19 @@ class Driver:
         [task] = [t for t in self.view.tasks if t.name == name]
         self.path.append((task.name, task.lane))
         self.view = self.runtime.complete_task(task.id, data, self.officer)
+        assert_round_trip(self.runtime, self.view.case)
         return self.view
+
+
+def assert_round_trip(runtime, case):
+    """The stored state restores to a workflow that serializes back to the same state, ready tasks included."""
+    with Session(runtime.engine) as session:
+        state = session.get(WorkflowState, case.id).state
+        process = runtime.process_of(session, case)
+    restored = serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
+    assert serialization.dump(restored) == state
+    ready = sorted(str(t.id) for t in restored.get_tasks(state=TaskState.READY, manual=True))
+    assert ready == sorted(t.id for t in runtime.ready_tasks(case_id=case.id))
 
 
 def test_no_violation_ends_the_inspection(inspection_runtime, frozen_clock):

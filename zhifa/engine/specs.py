@@ -147,6 +147,13 @@ def _check_hit_policies(name: str, text: str) -> None:
             raise _error(name, element, "COLLECT 的聚合 (aggregation) 在 SpiffWorkflow 3.2 中未实现")
 
 
+def _element(exc: ValidationException) -> str:
+    """The element an XSD or parser error is about: its id, else its line."""
+    if exc.id or exc.tag:
+        return exc.id or exc.tag
+    return f"第 {exc.line_number} 行" if exc.line_number else "?"
+
+
 def _called_decisions(text: str) -> set[str]:
     root = etree.fromstring(text.encode("utf-8"))
     return {node.text.strip() for node in root.iter("{*}calledDecisionId") if node.text}
@@ -163,7 +170,7 @@ def _parse(files: dict[str, str], *, validate: bool) -> SpiffBpmnParser:
             elif name.endswith(".bpmn"):
                 parser.add_bpmn_str(text.encode("utf-8"), filename=name)
         except ValidationException as exc:
-            raise _error(exc.file_name or name, exc.id or exc.tag or "?", str(exc)) from exc
+            raise _error(exc.file_name or name, _element(exc), str(exc)) from exc
         except etree.XMLSyntaxError as exc:
             raise _error(name, f"第 {exc.lineno} 行", f"XML 格式错误: {exc.msg}") from exc
     return parser

@@ -220,6 +220,8 @@ def test_malformed_forms_are_refused_and_never_stored(client, auth, world, case_
     assert invalid.status_code == 422
     assert [d["field"] for d in invalid.json()["details"]] == ["type", "collected_at"]
     assert invalid.json()["message"].startswith("证据信息不符合要求: 「证据种类」不在可选范围内；「收集时间」")
+    empty = upload(client, headers, case_id, b"")
+    assert (empty.status_code, empty.json()["code"], empty.json()["message"]) == (422, "empty_file", "上传的文件为空")
     no_file = client.post(url, data={"type": "documentary"}, files={"place": (None, "仓库")}, headers=headers)
     assert (no_file.status_code, no_file.json()["code"]) == (422, "file_required")
     other_case_task = upload(client, headers, case_id, PHOTO, task_id="00000000-0000-0000-0000-000000000000")

@@ -20,7 +20,7 @@ from typing import AsyncIterator, BinaryIO
 
 import anyio
 import sqlalchemy as sa
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session
@@ -174,16 +174,22 @@ class _ChannelReader:
     def __init__(self, receive):
         self._receive = receive
         self._pending = b""
+        self._received = 0
         self.aborted = False
 
     def read(self, size: int = -1) -> bytes:
         while not self._pending:
+            if self.aborted:
+                raise _UploadAborted
             try:
                 self._pending = anyio.from_thread.run(self._receive.receive)
             except anyio.EndOfStream:
                 if self.aborted:
                     raise _UploadAborted from None
+                if not self._received:
+                    raise ValidationFailed("上传的文件为空", code="empty_file", details={"field": FILE_FIELD}) from None
                 return b""
+            self._received += len(self._pending)
         if size is None or size < 0:
             size = len(self._pending)
         data, self._pending = self._pending[:size], self._pending[size:]

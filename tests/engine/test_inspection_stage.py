@@ -149,3 +149,25 @@ def test_outside_em_scope_is_transferred_with_a_transfer_letter(inspection_runti
     d.do("制作案件移送书", {"receiving_agency": "遂川县市场监督管理局", "transfer_reason": "特种设备未按期检验, 属市场监管部门管辖",
                         "materials": "现场检查记录1份", "contact": "刘强 0796-6300001"})
     assert (d.view.case.outcome, d.view.case.status) == ("transfer", CaseStatus.transferred)
+
+
+@pytest.mark.parametrize("order_rectification", [True, False])
+def test_major_hazard_is_reported_to_the_county_which_opens_a_measures_case(inspection_runtime, frozen_clock,
+                                                                            order_rectification):
+    """R9: whatever else the record says, a major accident hazard goes to the county's compulsory-measures case."""
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    hazard = {"description": "粉尘涉爆除尘系统未设置锁气卸灰装置", "provision": "《安全生产法》第三十六条", "major_hazard": True}
+    d.do("现场检查", record_data([PROBLEM, hazard]) | {"order_rectification": order_rectification})
+    assert [t.name for t in d.view.tasks] == ["记录重大事故隐患并立即报告县局"]
+    d.do("记录重大事故隐患并立即报告县局", {"facts": "除尘系统存在粉尘爆炸重大事故隐患", "proposed_measure": "onsite",
+                                    "reported_at": "2026-03-02T11:40", "reported_to": "县局执法大队值班室"})
+    assert (d.view.case.outcome, d.view.case.status) == ("measures", CaseStatus.reported)
+    assert d.path == [("现场检查", "township_officer"), ("记录重大事故隐患并立即报告县局", "township_officer")]
+    with Session(runtime.engine) as session:
+        [child] = session.exec(select(Case).where(Case.parent_case_id == d.view.case.id)).all()
+    assert (child.process_id, child.agency_id) == ("compulsory_measures", agencies.county.id)
+    linked = runtime.get_case(child.id)
+    assert [(t.name, t.lane, t.agency_id) for t in linked.tasks] == [
+        ("审查隐患报告并提出措施意见", "county_officer", agencies.county.id)]
+    assert linked.data["facts"] == "除尘系统存在粉尘爆炸重大事故隐患" and linked.data["problems"][1]["major_hazard"] is True

@@ -95,3 +95,80 @@ def closing() -> dict:
 
 def archive(closed_on: str) -> dict:
     return {"cause": "安全生产违法", "closed_on": closed_on, "retention": "长期", "page_count": 42}
+
+
+# ---- criminal referral (criminal_referral.bpmn) ------------------------------------------------------------------
+
+def referral_team(day: str) -> dict:
+    return {"officers": OFFICERS, "team_formed_on": day, "suspected_charge": "危险作业罪",
+            "referral_report": "复查发现重大事故隐患区域在现场处理措施决定书责令停止使用后仍在使用，具有发生重大伤亡事故的现实危险，涉嫌危险作业罪",
+            "items_involved": "危险化学品储存区1处"}
+
+
+def referral_approval(day: str, approved: bool = True, reasons: str | None = None) -> dict:
+    data = {"referral_approved": approved, "head_opinion": "同意移送" if approved else "不同意移送", "approved_on": day}
+    return data | ({"refusal_reasons": reasons} if reasons else {})
+
+
+def referral_transfer(transferred_at: str, copied_on: str) -> dict:
+    return {"receiving_agency": "遂川县公安局", "procuratorate": "遂川县人民检察院",
+            "materials": "涉嫌犯罪案件移送书、涉嫌犯罪案件调查报告、涉案物品清单、现场处理措施决定书、现场检查记录、照片",
+            "case_officer": "王强 0796-6300000", "transferred_at": transferred_at, "copied_to_procuratorate_on": copied_on,
+            "police_receipt": "遂公（刑）受字〔2026〕15号"}
+
+
+def police_decision(decided_on: str, received_on: str, filed: bool) -> dict:
+    data = {"police_decision": "filed" if filed else "not_filed", "police_decided_on": decided_on,
+            "notice_received_on": received_on, "police_document_no": "遂公（刑）不立字〔2026〕3号"}
+    return data if filed else data | {"police_reasons": "认为未达到危险作业罪的现实危险标准"}
+
+
+def objection(kind: str, day: str | None = None) -> dict:
+    data = {"objection": kind, "head_opinion": "同意" if kind != "none" else "不再提出异议"}
+    return data | ({"objected_on": day, "objection_reasons": "隐患区域持续使用，具有现实危险"} if day else {})
+
+
+def reconsideration_answer(day: str, filed: bool) -> dict:
+    return {"reconsideration_result": "filed" if filed else "upheld", "answered_on": day,
+            "reconsideration_document_no": "遂公复字〔2026〕2号"}
+
+
+def supervision_result(day: str, filed: bool) -> dict:
+    return {"supervision_result": "filed" if filed else "not_filed", "supervision_result_on": day,
+            "procuratorate_document_no": "遂检立监〔2026〕1号"}
+
+
+# ---- hearing, accident, closing with remedies ---------------------------------------------------------------------
+
+def hearing_schedule(hearing_at: str, host: str = "周敏") -> dict:
+    return {"hearing_place": "遂川县应急管理局听证室", "public_hearing": "公开举行", "hearing_at": hearing_at, "host": host}
+
+
+def hearing(day: str) -> dict:
+    return {"hearing_held": True, "started_at": at(day, 9), "ended_at": at(day, 11), "place": "遂川县应急管理局听证室",
+            "recorder": "孙记录", "participants": "当事人及其委托代理人；调查人员王强、刘洋",
+            "proceedings": "调查人员陈述事实、证据和拟处罚意见，当事人申辩、质证", "summary": "当事人对事实无异议",
+            "host_opinion": "建议维持拟处罚意见"}
+
+
+def accident_report(approved_on: str, grade: str = "general", principal_income: float = 180000) -> dict:
+    return {"report_title": "遂川县某木材加工厂“3·10”机械伤害事故调查报告", "approval_authority": "遂川县人民政府",
+            "approval_number": "遂府字〔2026〕45号", "report_approved_on": approved_on,
+            "report_document": {"title": "事故调查报告及县政府批复", "reference": "证据第17号"},
+            "accident_grade": grade, "deaths": 1, "serious_injuries": 0, "direct_loss": 1350000,
+            "responsibility_findings": "木材加工厂未落实安全生产责任制，对事故发生负有责任；建议由县应急管理局对该厂及其主要负责人依法给予行政处罚",
+            "principal_last_year_income": principal_income}
+
+
+def closing_with_remedies(*remedies: dict) -> dict:
+    return closing() | {"remedies": list(remedies)}
+
+
+def remedy(kind: str, filed_on: str, outcome: str, outcome_on: str) -> dict:
+    body = "遂川县人民政府" if kind == "reconsideration" else "遂川县人民法院"
+    return {"kind": kind, "body": body, "filed_on": filed_on, "outcome": outcome, "outcome_on": outcome_on,
+            "document_number": "遂府复决字〔2026〕8号" if kind == "reconsideration" else "（2026）赣0827行初5号"}
+
+
+def publication_withdrawal(day: str) -> dict:
+    return {"withdrawn_on": day, "withdrawal_reason": "行政处罚决定已被行政复议机关撤销", "publication_channel": "遂川县人民政府网站"}

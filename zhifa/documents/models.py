@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+from zhifa.engine.types import UTCDateTime
 
 JSON_TYPE = JSON().with_variant(JSONB(), "postgresql")
 
@@ -44,10 +46,10 @@ class IssuedDocument(SQLModel, table=True):
     year: int | None = None
     sequence: int | None = None
     snapshot: dict[str, Any] = Field(sa_column=Column(JSON_TYPE, nullable=False))
-    issued_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     docx_object_key: str | None = Field(default=None, max_length=512)
     docx_sha256: str | None = Field(default=None, max_length=64)
     pdf_object_key: str | None = Field(default=None, max_length=512)
     pdf_sha256: str | None = Field(default=None, max_length=64)
-    voided_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    voided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     void_reason: str | None = None

@@ -7,21 +7,18 @@ only to act on one case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
+from zhifa.engine.types import UTCDateTime
 from zhifa.vocab import AgencyKind, CaseStatus, Role, TaskStatus
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _aware(column_name: str, *, nullable: bool = True, index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(column_name, sa.DateTime(timezone=True), nullable=nullable, index=index))
+    return Field(default=None, sa_column=Column(column_name, UTCDateTime(), nullable=nullable, index=index))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field as PydanticField
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from zhifa.documents.models import IssuedDocument
+from zhifa.engine.types import UTCDateTime
 
 
 class EvidenceType(StrEnum):
@@ -59,7 +60,7 @@ class Evidence(SQLModel, table=True):
     task_id: str | None = Field(default=None, max_length=36, index=True)
     type: EvidenceType = Field(sa_column=Column(sa.String(30), nullable=False))
     collected_by: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    collected_at: datetime | None = Field(default=None, sa_column=Column(sa.DateTime(timezone=True)))
+    collected_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     place: str = Field(default="", max_length=300)
     gps_lat: float | None = None
     gps_lon: float | None = None
@@ -73,7 +74,7 @@ class Evidence(SQLModel, table=True):
     uploaded_by: int | None = None
     uploaded_by_name: str = Field(default="", max_length=100)
     transferred_from_id: int | None = Field(default=None, foreign_key="evidence.id")
-    created_at: datetime | None = Field(default=None, sa_column=Column(sa.DateTime(timezone=True), nullable=False))
+    created_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=False))
 
     @property
     def type_label(self) -> str:

@@ -13,6 +13,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
+from zhifa.engine.types import UTCDateTime
 from zhifa.vocab import Role
 
 
@@ -63,4 +64,4 @@ class CaseMember(SQLModel, table=True):
     user_id: int = Field(foreign_key="app_user.id", index=True)
     purpose: MemberPurpose = Field(sa_column=Column(sa.String(20), nullable=False))
     added_by: int | None = Field(default=None, foreign_key="app_user.id")
-    added_at: datetime | None = Field(default=None, sa_column=Column(sa.DateTime(timezone=True), nullable=False))
+    added_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=False))

@@ -73,7 +73,8 @@ def test_upload_list_and_download_round_trip_with_custody_events(client, auth, w
     item = created.json()
     assert (item["type"], item["type_label"], item["size"], item["sha256"]) == ("audio_video", "视听资料", 3 * MiB, THREE_MIB_SHA256)
     assert (item["filename"], item["content_type"], item["uploaded_by_name"]) == ("查封过程_录像.mp4", "image/jpeg", "用户t1a")
-    assert (item["collected_by"], item["gps"], item["place"]) == (["用户t1a", "用户t1b"], [26.33, 114.5], "泉江镇工业大道8号仓库")
+    assert (item["collected_by"], item["gps_lat"], item["gps_lon"], item["place"]) == (
+        ["用户t1a", "用户t1b"], 26.33, 114.5, "泉江镇工业大道8号仓库")
 
     listed = client.get(f"/api/v1/cases/{case_id}/evidence", headers=auth("c1"))
     assert listed.status_code == 200

@@ -57,7 +57,8 @@ class EvidenceItemOut(schemas.EvidenceOut):
     """An evidence item with everything the collecting officer stated about it."""
 
     place: str
-    gps: tuple[float, float] | None
+    gps_lat: float | None
+    gps_lon: float | None
     device: str
     description: str
     content_type: str
@@ -80,14 +81,13 @@ def acting_role(user: User) -> Role:
 
 
 def item_out(evidence: Evidence) -> EvidenceItemOut:
-    gps = (evidence.gps_lat, evidence.gps_lon) if evidence.gps_lat is not None and evidence.gps_lon is not None else None
     return EvidenceItemOut(
         id=evidence.id, type=evidence.type, type_label=evidence.type_label, filename=evidence.filename,
         size=evidence.size, sha256=evidence.sha256, collected_at=evidence.collected_at,
         collected_by=list(evidence.collected_by), task_id=evidence.task_id, created_at=evidence.created_at,
-        place=evidence.place, gps=gps, device=evidence.device, description=evidence.description,
-        content_type=evidence.content_type, uploaded_by_name=evidence.uploaded_by_name,
-        transferred_from_id=evidence.transferred_from_id)
+        place=evidence.place, gps_lat=evidence.gps_lat, gps_lon=evidence.gps_lon, device=evidence.device,
+        description=evidence.description, content_type=evidence.content_type,
+        uploaded_by_name=evidence.uploaded_by_name, transferred_from_id=evidence.transferred_from_id)
 
 
 # ---- list and download ---------------------------------------------------------

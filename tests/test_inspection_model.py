@@ -205,6 +205,7 @@ USER_TASKS = {
     "reinspection": ("整改复查", "reinspection_opinion", "rectifying", "reinspection.schema.json", "true"),
     "violation_assessment": ("违法行为处理意见", "", "inspecting", "inspection_assessment.schema.json", None),
     "case_transfer": ("制作案件移送书", "case_transfer_letter", "inspecting", "inspection_case_transfer.schema.json", None),
+    "report_major_hazard": ("记录重大事故隐患并立即报告县局", "", "inspecting", "inspection_hazard_report.schema.json", None),
 }
 
 
@@ -231,6 +232,7 @@ def test_end_events_declare_outcome_and_status(spec):
         "报告县局": ("county", "reported"),
         "报告上级": ("higher_level", "reported"),
         "移送其他部门": ("transfer", "transferred"),
+        "报告县局采取强制措施": ("measures", "reported"),
     }
 
 

@@ -14,6 +14,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from tests.api.conftest import start_inspection
+from tests.api.test_access_matrix import document_of, evidence_of
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 40
@@ -21,10 +22,12 @@ SLOW_EXAMPLES = 3  # login verifies an argon2 hash (~0.3 s) per request
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth, world):
+def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth, world, runtime):
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
-    real_ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
-                "table": "hearing_eligible"}
+    case_id = case["case"]["id"]
+    real_ids = {"case_id": case_id, "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
+                "table": "hearing_eligible", "evidence_id": evidence_of(client, auth("t1a"), case_id),
+                "document_id": document_of(runtime.engine, case_id)}
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", client.app)
     tested = []
     for result in schema.get_all_operations():
@@ -46,4 +49,4 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
 
         run()
         tested.append(f"{operation.method.upper()} {operation.path}")
-    assert len(tested) == 19
+    assert len(tested) == 24

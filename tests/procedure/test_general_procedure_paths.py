@@ -110,12 +110,6 @@ def test_the_head_is_reminded_ten_days_before_the_decision_limit(county_case):
     assert case.ready() == ["调查取证"]
 
 
-def test_criminal_referral_ends_the_case_as_referred(county_case):
-    case = filed(county_case)
-    to_disposition(case, "criminal_referral", proposal="涉嫌危险作业罪，建议移送公安机关")
-    assert case.case.completed and (case.case.status, case.case.outcome) == (CaseStatus.referred, "referred")
-
-
 @pytest.mark.parametrize(("disposition", "task", "data", "document", "outcome"), [
     ("cancel_filing", "制作撤销立案审批表", {"cancellation_ground": "已超过两年追责时效"},
      "filing_cancellation_approval", "filing_cancelled"),

@@ -89,11 +89,18 @@ class UserUpdateIn(Strict):
 
 # ---- cases -----------------------------------------------------------------
 class PartyIn(Strict):
+    """The party block of the documents (DOMAIN.md §7 common fields): a unit or a person."""
+
     kind: Literal["unit", "person"] = Field(description="unit 单位 / person 个人")
     name: Annotated[Text, Field(min_length=1, max_length=200)]
-    id_number: Annotated[Text, Field(max_length=40)] | None = Field(default=None, description="统一社会信用代码或身份证号")
+    credit_code: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="统一社会信用代码(单位)")
+    legal_representative: Annotated[Text, Field(max_length=50)] | None = Field(default=None, description="法定代表人(单位)")
+    id_number: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="身份证号码(个人)")
+    sex: Literal["男", "女"] | None = None
+    employer: Annotated[Text, Field(max_length=200)] | None = None
+    post: Annotated[Text, Field(max_length=100)] | None = None
     address: Annotated[Text, Field(max_length=300)] | None = None
-    contact: Annotated[Text, Field(max_length=100)] | None = None
+    phone: Annotated[Text, Field(max_length=50)] | None = None
 
 
 class CaseStartIn(Strict):

@@ -54,6 +54,7 @@ OUTCOME_LABELS = {
     "transfer": "移送有管辖权的部门处理",
     "transferred": "移送有管辖权的机关处理",
     "referred": "涉嫌犯罪，移送司法机关",
+    "referred_accepted": "涉嫌犯罪，移送公安机关立案",
     "penalised": "给予行政处罚",
     "no_penalty": "不予行政处罚",
     "not_established": "违法事实不成立",

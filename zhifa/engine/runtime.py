@@ -428,7 +428,7 @@ def _due_on(info: TaskInfo, data: dict) -> date | None:
         return None
     try:
         value = scripting.evaluate(info.due_expression, data)
-        return None if value is None else date.fromisoformat(str(value)[:10])
+        return None if value is None else scripting.as_date(value)
     except Exception as exc:  # a broken expression must not block the step; it is a model defect
         raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
 

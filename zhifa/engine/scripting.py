@@ -21,9 +21,12 @@ _SAFE_BUILTINS = {
 }
 
 
-def _as_date(value: str | date) -> date:
+def as_date(value: str | date) -> date:
+    """The Shanghai calendar date of a date, a datetime or their ISO text (`in_hours` gives UTC instants)."""
+    if isinstance(value, str) and len(value) > 10:
+        value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
-        return value.astimezone(calendar.SHANGHAI).date()
+        return value.astimezone(calendar.SHANGHAI).date() if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -38,11 +41,11 @@ def now_iso() -> str:
 
 
 def deadline(start: str | date, days: int, working: bool = False) -> str:
-    return calendar.deadline(_as_date(start), int(days), working=working).isoformat()
+    return calendar.deadline(as_date(start), int(days), working=working).isoformat()
 
 
 def day_end(value: str | date) -> str:
-    return calendar.day_end(_as_date(value)).isoformat()
+    return calendar.day_end(as_date(value)).isoformat()
 
 
 def in_hours(hours: int) -> str:
@@ -50,19 +53,19 @@ def in_hours(hours: int) -> str:
 
 
 def latest_date(items: list[dict], key: str) -> str:
-    return max(_as_date(item[key]) for item in items).isoformat()
+    return max(as_date(item[key]) for item in items).isoformat()
 
 
 def months_later(start: str | date, months: int) -> str:
     """The same day `months` later (end-of-month clamp), rolled to a working day: e.g. the 6-month litigation window."""
-    return calendar.deadline(calendar.add_months(_as_date(start), int(months)), 0).isoformat()
+    return calendar.deadline(calendar.add_months(as_date(start), int(months)), 0).isoformat()
 
 
 def profile_values(on: str | date, profile: str | None = None) -> dict:
     """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them."""
     from zhifa.rules.dmn import profile_inputs  # the rules package itself evaluates tables in this environment
 
-    return profile_inputs(profile, _as_date(on))
+    return profile_inputs(profile, as_date(on))
 
 
 HELPERS = {

@@ -83,11 +83,12 @@ def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetai
     authz.read_case(runtime.engine, user, case_id)
     with Session(runtime.engine) as session:
         case = session.get(Case, case_id)
-        scope = authz.case_scope(session, user)
         tasks = session.exec(select(Task).where(Task.case_id == case_id, Task.status == TaskStatus.ready)
                              .order_by(Task.created_at)).all()
-        parent = session.exec(select(Case).where(Case.id == case.parent_case_id, scope)).first() if case.parent_case_id else None
-        children = session.exec(select(Case).where(Case.parent_case_id == case_id, scope).order_by(Case.id)).all()
+        # Both ends of a report show the link (number and status) even where the other case is not
+        # the caller's to open: a township sees what became of its report, not the county's file.
+        parent = session.get(Case, case.parent_case_id) if case.parent_case_id else None
+        children = session.exec(select(Case).where(Case.parent_case_id == case_id).order_by(Case.id)).all()
         members = [schemas.MemberOut(user_id=u.id, display_name=u.display_name, agency_id=u.agency_id,
                                      purpose=m.purpose, added_at=m.added_at) for m, u in case_members(session, case_id)]
         return schemas.CaseDetail(

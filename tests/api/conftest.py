@@ -16,6 +16,7 @@ from zhifa.engine.db import get_engine, transaction
 from zhifa.identity.models import StaffCategory, User
 from zhifa.identity.security import hash_password, issue_token
 from zhifa.identity.service import create_user
+from zhifa.settings import get_settings
 
 API_MODELS = Path(__file__).parent / "models"
 PASSWORD = "correct-horse-9"
@@ -104,3 +105,13 @@ def start_inspection(client, headers, agency_id: int, **extra) -> dict:
     response = client.post("/api/v1/cases", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
+def store_kind(request, monkeypatch) -> str:
+    """Object storage for the test: the local directory, or the real S3 server (ZHIFA_S3_* set)."""
+    if request.param == "s3":
+        for name, value in request.getfixturevalue("s3_env").items():
+            monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    return request.param

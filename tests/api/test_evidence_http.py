@@ -22,15 +22,6 @@ PHOTO = b"inspection photo"
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
-def store_kind(request, monkeypatch) -> str:
-    if request.param == "s3":
-        for name, value in request.getfixturevalue("s3_env").items():
-            monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    return request.param
-
-
 @pytest.fixture
 def client(store_kind, runtime, world, frozen_clock):
     with TestClient(create_app(runtime)) as test_client:

@@ -41,15 +41,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
-def store_kind(request, monkeypatch) -> str:
-    if request.param == "s3":
-        for name, value in request.getfixturevalue("s3_env").items():
-            monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    return request.param
-
-
 @pytest.fixture
 def server(store_kind, runtime, world, db_url, frozen_clock):
     """`uvicorn zhifa.api.app:create_app` on the test's database and data directory, at the test's time."""

@@ -16,3 +16,12 @@ def runtime(db_url):
 @pytest.fixture
 def agencies(runtime):
     return seed_agencies(runtime.engine)
+
+
+@pytest.fixture
+def inspection_runtime(db_url):
+    """The runtime on the real models in zhifa/bpmn, with Suichuan's agencies."""
+    engine = get_engine(db_url)
+    runtime = build_runtime(engine=engine)
+    yield runtime, seed_agencies(engine)
+    engine.dispose()

@@ -17,14 +17,6 @@ from zhifa.errors import ValidationFailed
 from zhifa.vocab import Role
 
 
-@pytest.fixture
-def inspection_runtime(db_url):
-    engine = get_engine(db_url)
-    runtime = build_runtime(engine=engine)
-    yield runtime, seed_agencies(engine)
-    engine.dispose()
-
-
 def test_step_numbers_its_documents_and_the_worker_renders_them(inspection_runtime, frozen_clock):
     runtime, agencies = inspection_runtime
     d = Driver(runtime, agencies.township, Role.township_officer)

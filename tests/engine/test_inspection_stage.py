@@ -4,10 +4,8 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from tests.factories import actor, seed_agencies
-from zhifa.bootstrap import build_runtime
+from tests.factories import actor
 from zhifa.engine import record, scripting, serialization
-from zhifa.engine.db import get_engine
 from zhifa.engine.models import Case, WorkflowState
 from zhifa.vocab import CaseStatus, Role
 
@@ -16,14 +14,6 @@ PARTY = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K"
 OFFICERS = [{"user_id": 11, "name": "刘强", "certificate_no": "36082701001"},
             {"user_id": 12, "name": "陈敏", "certificate_no": "36082701002"}]
 PROBLEM = {"description": "未制定本单位安全生产教育和培训计划", "provision": "《安全生产法》第二十一条第三项", "violation_code": "SPL-094-1"}
-
-
-@pytest.fixture
-def inspection_runtime(db_url):
-    engine = get_engine(db_url)
-    runtime = build_runtime(engine=engine)
-    yield runtime, seed_agencies(engine)
-    engine.dispose()
 
 
 def record_data(problems):

@@ -1,13 +1,12 @@
 """The runtime on a small two-step model: start, inbox, validation, completion, timers, conflicts."""
 
-import json
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tests.factories import actor
 from zhifa.engine import record, serialization
-from zhifa.engine.models import Case, RecordEvent, Task, WorkflowState
+from zhifa.engine.models import Task, WorkflowState
 from zhifa.errors import Conflict, ValidationFailed
 from zhifa.vocab import CaseStatus, Role, TaskStatus
 

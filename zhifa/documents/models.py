@@ -1,4 +1,4 @@
-"""Tables of the document subsystem: numbering counters and issued documents."""
+"""Tables of the document subsystem: issued documents (numbers come from `zhifa.engine.sequences`)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,6 @@ from sqlmodel import Field, SQLModel
 from zhifa.engine.types import UTCDateTime
 
 JSON_TYPE = JSON().with_variant(JSONB(), "postgresql")
-
-
-class DocumentCounter(SQLModel, table=True):
-    """The last number given in one series; incremented atomically in the issuing transaction."""
-
-    __tablename__ = "document_counter"
-    __table_args__ = (UniqueConstraint("issuer", "series", "year", name="uq_document_counter_series"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    issuer: str = Field(max_length=64)
-    # the numbering code (with a township sub-series), or `case:<id>` when numbering per case
-    series: str = Field(max_length=64)
-    year: int
-    last_value: int
 
 
 class IssuedDocument(SQLModel, table=True):

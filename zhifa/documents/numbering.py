@@ -11,15 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from zhifa.documents.catalogue import Issuer, NumberingConfig
-from zhifa.documents.models import DocumentCounter, IssuedDocument
+from zhifa.documents.models import IssuedDocument
+from zhifa.engine.sequences import next_value
 from zhifa.errors import InvalidState, NotFound, ValidationFailed
-
-_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
 
 @dataclass(frozen=True)
 class IssuerRef:
@@ -52,21 +49,7 @@ def resolve_issuer(config: NumberingConfig, agency_code: str) -> IssuerRef:
 
 def next_sequence(session: Session, *, issuer: str, series: str, year: int) -> int:
     """Increment the series' counter in the session's transaction and return the new value."""
-    dialect = session.get_bind().dialect.name
-    upsert = _UPSERTS.get(dialect)
-    if upsert is None:
-        raise InvalidState(f"文书编号不支持数据库类型 {dialect}", details={"dialect": dialect})
-    table = DocumentCounter.__table__
-    statement = (
-        upsert(table)
-        .values(issuer=issuer, series=series, year=year, last_value=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.issuer, table.c.series, table.c.year],
-            set_={"last_value": table.c.last_value + 1},
-        )
-        .returning(table.c.last_value)
-    )
-    return session.execute(statement).scalar_one()
+    return next_value(session, f"document:{issuer}:{series}:{year}")
 
 
 def allocate_number(

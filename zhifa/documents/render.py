@@ -22,7 +22,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from zhifa.documents.amounts import chinese_date, parse_moment
-from zhifa.documents.base_package import HEADING_FONT, TITLE_FONT, base_package, write_zip
+from zhifa.documents.base_package import TITLE_FONT, base_package, write_zip
 from zhifa.documents.catalogue import Catalogue, DocumentSpec, Signer, get_catalogue
 from zhifa.documents.formatting import clean, format_value, party_lines
 from zhifa.documents.templates import PLACEHOLDER, Fields, Grid, Paragraph, Table, Template, get_template

@@ -1,15 +1,18 @@
 """Gapless counters (case numbers, document numbers), one row per scope.
 
-`next_value` increments the scope's row in the caller's transaction with the
-row locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite transactions are
-already serialized by BEGIN IMMEDIATE), so concurrent callers get 1..N with no
-gap or duplicate, and a rolled-back transaction gives its value back.
+`next_value` is one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING)
+in the caller's transaction: concurrent callers queue on the scope's row and get
+1..N with no gap or duplicate, and a rolled-back transaction gives its value back.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel
+
+from zhifa.errors import InvalidState
+
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class Sequence(SQLModel, table=True):
@@ -19,15 +22,12 @@ class Sequence(SQLModel, table=True):
 
 
 def next_value(session: Session, scope: str) -> int:
-    row = session.exec(select(Sequence).where(Sequence.scope == scope).with_for_update()).first()
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(Sequence(scope=scope, last_value=0))
-        except IntegrityError:
-            pass  # another transaction created it first
-        row = session.exec(select(Sequence).where(Sequence.scope == scope).with_for_update()).one()
-    row.last_value += 1
-    session.add(row)
-    session.flush()
-    return row.last_value
+    dialect = session.get_bind().dialect.name
+    upsert = _UPSERTS.get(dialect)
+    if upsert is None:
+        raise InvalidState(f"不支持的数据库类型 {dialect}", details={"dialect": dialect})
+    table = Sequence.__table__
+    statement = (upsert(table).values(scope=scope, last_value=1)
+                 .on_conflict_do_update(index_elements=[table.c.scope], set_={"last_value": table.c.last_value + 1})
+                 .returning(table.c.last_value))
+    return session.execute(statement).scalar_one()

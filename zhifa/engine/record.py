@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from zhifa.engine import clock
+from zhifa.engine import casestore, clock
 from zhifa.engine.models import Actor, Case, RecordEvent
 
 GENESIS = "0" * 64
@@ -42,6 +42,26 @@ def compute_hash(event: RecordEvent) -> str:
     return _digest({name: getattr(event, name) for name in HASHED_FIELDS})
 
 
+def next_event(case: Case, *, kind: str, actor: Actor, task_id: str | None = None, task_name: str | None = None,
+               inputs: dict | None = None, outputs: list[dict] | None = None) -> dict:
+    """The values of the case's next event, chained to its head; moves the head on the (locked) case."""
+    values = {
+        "case_id": case.id, "seq": case.record_seq + 1, "kind": kind, "at": clock.now(),
+        "actor_id": actor.user_id, "actor_name": actor.name, "role": str(actor.role), "agency_id": actor.agency_id,
+        "task_id": task_id, "task_name": task_name,
+        "inputs": json.loads(json.dumps(inputs or {}, ensure_ascii=False, default=str)),
+        "outputs": json.loads(json.dumps(outputs or [], ensure_ascii=False, default=str)),
+        "prev_hash": case.record_head,
+    }
+    values["hash"] = _digest(values)
+    case.record_seq, case.record_head = values["seq"], values["hash"]
+    return values
+
+
+def insert_event(session: Session, values: dict) -> RecordEvent:
+    return RecordEvent.model_construct(id=casestore.insert_event(session, values), **values)
+
+
 def append_event(
     session: Session,
     *,
@@ -57,24 +77,17 @@ def append_event(
     """Append one event to the case's chain, inside the caller's transaction.
 
     The case row holds the chain's head (seq and hash) and is locked first, so
-    concurrent appenders of one case queue up; pass `case` when the caller
-    already holds that lock. (case_id, seq) is unique, so a chain can never fork.
+    concurrent appenders of one case queue up; pass `case` (a session-managed
+    instance) when the caller already holds that lock. (case_id, seq) is unique,
+    so a chain can never fork.
     """
     if case is None:
-        case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).one()
-    values = {
-        "case_id": case_id, "seq": case.record_seq + 1, "kind": kind, "at": clock.now(),
-        "actor_id": actor.user_id, "actor_name": actor.name, "role": str(actor.role), "agency_id": actor.agency_id,
-        "task_id": task_id, "task_name": task_name,
-        "inputs": json.loads(json.dumps(inputs or {}, ensure_ascii=False, default=str)),
-        "outputs": json.loads(json.dumps(outputs or [], ensure_ascii=False, default=str)),
-        "prev_hash": case.record_head,
-    }
-    values["hash"] = _digest(values)
-    event_id = session.execute(sa.insert(RecordEvent).values(**values).returning(RecordEvent.id)).scalar_one()
-    case.record_seq, case.record_head = values["seq"], values["hash"]
+        query = select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+        case = session.exec(query).one()
+    values = next_event(case, kind=kind, actor=actor, task_id=task_id, task_name=task_name, inputs=inputs, outputs=outputs)
+    event = insert_event(session, values)
     session.add(case)
-    return RecordEvent.model_construct(id=event_id, **values)
+    return event
 
 
 @dataclass(frozen=True)

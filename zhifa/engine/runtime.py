@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from zhifa.engine import calendar, clock, forms, record, scripting, serialization
+from zhifa.engine import calendar, casestore, clock, forms, record, scripting, serialization
 from zhifa.engine.db import transaction
 from zhifa.engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
 from zhifa.engine.numbering import assign_case_number
@@ -184,13 +184,19 @@ class Runtime:
 
     # ---- complete ---------------------------------------------------------
     def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None) -> CaseView:
-        """Complete one ready user task. Exactly one of several concurrent completions wins; the others get Conflict."""
+        """Complete one ready user task. Exactly one of several concurrent completions wins; the others get Conflict.
+
+        This is the hot path: a few plain statements (lock the case, read the task
+        and the state, then write tasks, state, record event and case), no ORM
+        bookkeeping.
+        """
         with transaction(self.engine) as session:
-            row = session.get(Task, task_id)
-            if row is None:
+            claimed = casestore.claim(session, task_id)
+            if claimed is None:
                 raise NotFound("任务不存在", details={"task_id": task_id})
-            case = self._lock_case(session, row.case_id)
-            session.refresh(row)
+            case, agency, row, state = claimed
+            if case.status in FROZEN_STATUSES:
+                raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case.id})
             if row.status != TaskStatus.ready:
                 raise Conflict("该任务已被他人办理或已取消, 请刷新后重试", code="task_conflict",
                                details={"task_id": task_id, "status": row.status})
@@ -200,7 +206,7 @@ class Runtime:
             info = process.tasks[row.bpmn_id]
             _check_keys(data)
             forms.validate(process.form_validator(info.form), data)
-            workflow = self._load(session, case, process)
+            workflow = serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
             spiff_task = workflow.get_task_from_id(_uuid(task_id))
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
@@ -210,13 +216,16 @@ class Runtime:
                                   workflow_data=merged, actor=actor)
             for hook in self.step_hooks:
                 hook(context)
+            before = _ready(workflow)
             spiff_task.set_data(**data, **context.data_updates)
             spiff_task.run()
             self._run(workflow, process, case)
             self._save(session, case, workflow)
-            tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor)
-            record.append_event(session, case_id=case.id, kind="task_completed", actor=actor, task_id=task_id,
-                                task_name=info.name, inputs=data, outputs=context.outputs, case=case)
+            tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
+                               before=before, agency=agency)
+            record.insert_event(session, record.next_event(case, kind="task_completed", actor=actor, task_id=task_id,
+                                                           task_name=info.name, inputs=data, outputs=context.outputs))
+            casestore.write_case(session, case)
             if case.completed:
                 self._ended(session, case, process, workflow, actor)
             return _view(case, tasks, workflow)
@@ -292,21 +301,12 @@ class Runtime:
             return list(session.exec(query))
 
     # ---- internals --------------------------------------------------------
-    def _lock_case(self, session: Session, case_id: int) -> Case:
-        case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).first()
-        if case is None:
-            raise NotFound("案件不存在", details={"case_id": case_id})
-        if case.status in FROZEN_STATUSES:
-            raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case_id})
-        return case
-
     def _load(self, session: Session, case: Case, process: LoadedProcess) -> BpmnWorkflow:
         state = session.execute(select(WorkflowState.state).where(WorkflowState.case_id == case.id)).scalar_one()
         return serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
 
     def _save(self, session: Session, case: Case, workflow: BpmnWorkflow) -> None:
-        session.execute(sa.update(WorkflowState).where(WorkflowState.case_id == case.id)
-                        .values(state=serialization.dump(workflow)))
+        casestore.save_state(session, case.id, serialization.dump(workflow))
 
     def _run(self, workflow: BpmnWorkflow, process: LoadedProcess, case: Case) -> None:
         try:
@@ -317,25 +317,28 @@ class Runtime:
                                details={"case_id": case.id, "process": process.process_id}) from exc
 
     def _sync(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
-              completed_task_id: str | None, actor: Actor) -> list[Task]:
+              completed_task_id: str | None, actor: Actor, before: dict | None = None,
+              agency: Agency | None = None) -> list[Task]:
         """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
 
         Plain UPDATE/INSERT statements, no per-row ORM bookkeeping: this runs on every step.
         """
         now = clock.now()
-        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-        open_rows = {row.id: row for row in session.exec(
-            select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
+        ready = _ready(workflow)
+        if before is None:  # the open inbox rows; a completion knows them from the workflow it restored
+            before = {row.id: row for row in session.exec(
+                select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
+        open_rows = before
         gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
-        if completed_task_id in open_rows:
-            session.execute(sa.update(Task).where(Task.id == completed_task_id).values(
-                status=TaskStatus.completed, completed_at=now, completed_by=actor.user_id))
-        if gone:
-            session.execute(sa.update(Task).where(Task.id.in_(gone)).values(status=TaskStatus.cancelled, completed_at=now))
-        tasks = [open_rows[task_id] for task_id in ready if task_id in open_rows]
+        casestore.close_tasks(session, completed=completed_task_id if completed_task_id in open_rows else None,
+                              cancelled=gone, at=now, by=actor.user_id)
+        kept = [task_id for task_id in ready if task_id in open_rows]
+        tasks = [row for row in open_rows.values() if isinstance(row, Task) and row.id in kept]
+        if len(tasks) < len(kept):  # tasks left open by a completion on a parallel branch
+            tasks = list(session.exec(select(Task).where(Task.id.in_(kept))))
         new = [task_id for task_id in ready if task_id not in open_rows]
         if new:
-            lane_owners = _lane_owners(session, case.agency_id)
+            lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))
             created = []
             for task_id in new:
                 info = process.tasks[ready[task_id].task_spec.bpmn_id]
@@ -343,7 +346,7 @@ class Runtime:
                 created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=role,
                                     agency_id=agency_id, status=TaskStatus.ready, created_at=now,
                                     due_on=_due_on(info, ready[task_id].data)))
-            session.execute(sa.insert(Task), [task.model_dump() for task in created])
+            casestore.insert_tasks(session, created)
             tasks += created
         case.status = _derive_status(workflow, process, ready.values(), case.status)
         case.completed = workflow.is_completed()
@@ -352,8 +355,11 @@ class Runtime:
         case.next_due = _next_due(workflow)
         case.revision += 1
         case.updated_at = now
-        session.add(case)
         return tasks
+
+
+def _ready(workflow: BpmnWorkflow) -> dict:
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
 
 
 def _view(case: Case, tasks: list[Task], workflow: BpmnWorkflow) -> CaseView:
@@ -408,13 +414,12 @@ def _next_due(workflow: BpmnWorkflow) -> datetime | None:
     return min(times) if times else None
 
 
-def _lane_owners(session: Session, agency_id: int) -> dict[Lane, tuple[Lane, int]]:
+def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
     """Each model lane → (the role that acts in it, the agency whose users hold that role).
 
     Township lanes belong to the case's agency; county lanes to the county bureau
     above it; the case-officer lane to the officers of the case's own agency.
     """
-    agency = session.get(Agency, agency_id)
     at_county = agency.kind == AgencyKind.county_bureau or agency.parent_id is None
     county_id = agency.id if at_county else agency.parent_id
     owners = {lane: (lane, county_id) for lane in Lane}

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     case_number_patterns: dict[str, str] = {
         "inspection": "（{short}）应急检〔{year}〕{seq}号",
         "case": "（{short}）应急立〔{year}〕{seq}号",
+        "measures": "（{short}）应急措〔{year}〕{seq}号",  # compulsory measures (I3b/I3c)
+        "simple": "（{short}）应急简〔{year}〕{seq}号",  # simple procedure (当场处罚)
     }
     # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
     holidays_dir: Path | None = None

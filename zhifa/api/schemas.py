@@ -237,6 +237,8 @@ class TaskDetail(BaseModel):
     two_officers: bool = Field(description="须两名以上执法人员(表单字段 officers 填用户 ID)")
     video_required: bool
     documents: list[str]
+    prefill: dict[str, Any] = Field(default_factory=dict,
+                                    description="案件中已有、且符合本表单字段要求的值(仅顶层字段), 供填写时预先带出")
 
 
 class CompleteIn(Strict):

@@ -16,7 +16,7 @@ from zhifa.engine.calendar import SHANGHAI
 from zhifa.engine.db import transaction
 from zhifa.engine.models import Case, Task
 from zhifa.engine.runtime import CaseView, Runtime
-from zhifa.errors import NotFound
+from zhifa.errors import NotFound, ValidationFailed
 from zhifa.evidence.service import list_evidence
 from zhifa.identity.models import MemberPurpose, User
 from zhifa.identity.service import actor_for, add_case_member, case_members, get_user, today
@@ -35,17 +35,38 @@ class CaseFilters:
     page_size: int = 20
 
 
+# Case kinds (numbering series, `case_number_patterns`) of processes that are neither inspections nor filed cases.
+PROCESS_KINDS = {"compulsory_measures": "measures", "simple_procedure_case": "simple"}
+# Where a general-procedure case opened directly (not from an inspection) comes from.
+DIRECT_SOURCES = {"report": "举报", "assignment": "上级交办"}
+
+
 def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn) -> CaseView:
     if body.process not in runtime.specs.current:
         raise NotFound(f"流程 {body.process} 不存在", details={"process": body.process})
+    if body.process == "general_procedure" and body.parent_case_id is None:
+        _check_direct_source(body.data)
     agency_id = body.agency_id or user.agency_id
     with Session(runtime.engine) as session:
         role = authz.start_role(session, user, agency_id, body.parent_case_id)
-    kind = body.kind or ("inspection" if body.process.startswith("inspection") else "case")
+    kind = body.kind or ("inspection" if body.process.startswith("inspection") else PROCESS_KINDS.get(body.process, "case"))
     party = body.party.model_dump(exclude_none=True)
     return runtime.start_case(body.process, agency_id=agency_id, actor=actor_for(user, role),
                               data={**body.data, "party": party}, kind=kind, title=body.title,
                               party_name=body.party.name, parent_case_id=body.parent_case_id)
+
+
+def _check_direct_source(data: dict) -> None:
+    """A case not found by an inspection is opened on a report (举报) or an assignment from a higher level."""
+    kind = data.get("case_source_kind")
+    if kind not in DIRECT_SOURCES:
+        raise ValidationFailed("直接受理的案件应写明案件来源: 举报(report)或上级交办(assignment)", code="case_source_required",
+                               details={"field": "case_source_kind", "allowed": sorted(DIRECT_SOURCES)})
+    ref = data.get("case_source_ref")
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > 100:
+        what = "举报登记编号" if kind == "report" else "交办文件文号"
+        raise ValidationFailed(f"案件来源为{DIRECT_SOURCES[kind]}的, 应写明{what}(不超过100字)", code="case_source_required",
+                               details={"field": "case_source_ref"})
 
 
 def _day_start(day: date) -> datetime:

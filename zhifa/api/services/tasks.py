@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jsonschema import Draft202012Validator
 from sqlmodel import Session, select
 
 from zhifa.api import authz, schemas
@@ -28,9 +29,19 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
         task, case = authz.visible_task(session, user, task_id)
         process = runtime.process_of(session, case)
         info = process.tasks[task.bpmn_id]
-        return schemas.TaskDetail(task=task_out(task, case), case=case_out(case), form=process.form_schema(info.form),
-                                  two_officers=info.two_officers, video_required=info.video_required,
-                                  documents=list(info.documents))
+        task_view, case_view = task_out(task, case), case_out(case)
+    form = process.form_schema(info.form)
+    # one workflow deserialization for one task's form; never done for lists
+    prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
+    return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
+                              video_required=info.video_required, documents=list(info.documents), prefill=prefill)
+
+
+def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:
+    """The case's values for the form's top-level fields, each kept only if it is valid for its field."""
+    fields = form.get("properties") or {}
+    return {name: data[name] for name, schema in fields.items()
+            if name in data and validator.evolve(schema=schema).is_valid(data[name])}
 
 
 def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView:

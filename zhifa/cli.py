@@ -30,9 +30,9 @@ def serve(
     worker: bool = typer.Option(True, "--worker/--no-worker", help="在服务进程内运行定时器"),
 ) -> None:
     """Run the HTTP service (and, by default, the timer worker in the same process)."""
-    import uvicorn
-
     from contextlib import ExitStack
+
+    import uvicorn
 
     from zhifa.api.app import create_app
     from zhifa.bootstrap import build_runtime, worker_passes

@@ -4,9 +4,9 @@ from sqlmodel import Session, select
 
 from tests.api.conftest import start_inspection
 from zhifa.documents.models import IssuedDocument
+from zhifa.engine.db import transaction
 from zhifa.engine.models import Case, RecordEvent
 from zhifa.evidence.models import Evidence
-from zhifa.engine.db import transaction
 from zhifa.vocab import CaseStatus
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import start_inspection
-from tests.test_evidence import MiB, PHOTO_SHA256, THREE_MIB_SHA256, three_mib
+from tests.test_evidence import PHOTO_SHA256, THREE_MIB_SHA256, MiB, three_mib
 from zhifa.api.app import create_app
 from zhifa.engine.db import transaction
 from zhifa.engine.models import Case

@@ -21,8 +21,8 @@ from zhifa.documents.models import IssuedDocument
 from zhifa.documents.rendition import convert_pending, render_pending
 from zhifa.engine import record
 from zhifa.engine.models import Case, RecordEvent
-from zhifa.evidence.models import EvidenceMeta, EvidenceType
 from zhifa.errors import InvalidState
+from zhifa.evidence.models import EvidenceMeta, EvidenceType
 from zhifa.evidence.service import upload_evidence
 from zhifa.vocab import Role
 

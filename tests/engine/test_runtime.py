@@ -106,8 +106,8 @@ def test_a_completed_task_cannot_be_completed_again(runtime, agencies, frozen_cl
 def test_a_running_case_keeps_its_version_when_the_model_changes(runtime, agencies, frozen_clock, tmp_path, db_url):
     import shutil
 
-    from zhifa.bootstrap import build_runtime
     from tests.conftest import ENGINE_MODELS
+    from zhifa.bootstrap import build_runtime
 
     view = start(runtime, agencies)
     changed = tmp_path / "models"

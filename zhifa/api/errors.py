@@ -9,9 +9,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from zhifa.errors import (CalendarUnknownYear, Conflict, Forbidden, InvalidState, ModelError, NotFound,
-                          StorageUnavailable, TooLarge, Unauthenticated, ValidationFailed, ZhifaError)
 from zhifa.api.schemas import ErrorBody
+from zhifa.errors import (
+    CalendarUnknownYear,
+    Conflict,
+    Forbidden,
+    InvalidState,
+    ModelError,
+    NotFound,
+    StorageUnavailable,
+    TooLarge,
+    Unauthenticated,
+    ValidationFailed,
+    ZhifaError,
+)
 
 logger = logging.getLogger(__name__)
 

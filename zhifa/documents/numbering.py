@@ -18,6 +18,7 @@ from zhifa.documents.models import IssuedDocument
 from zhifa.engine.sequences import next_value
 from zhifa.errors import InvalidState, NotFound, ValidationFailed
 
+
 @dataclass(frozen=True)
 class IssuerRef:
     code: str

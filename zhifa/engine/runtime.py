@@ -26,9 +26,9 @@ from zhifa.engine.db import transaction
 from zhifa.engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
 from zhifa.engine.numbering import assign_case_number
 from zhifa.engine.specs import LoadedProcess, SpecLibrary, TaskInfo
+from zhifa.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
 from zhifa.rules.dmn import profile_inputs
 from zhifa.settings import get_settings
-from zhifa.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
 from zhifa.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
 
 logger = logging.getLogger(__name__)
@@ -240,6 +240,7 @@ class Runtime:
         fired: list[int] = []
         failed: list[int] = []
         for _ in range(limit):
+            case_id = None
             try:
                 with transaction(self.engine) as session:
                     query = (select(Case).where(Case.next_due.is_not(None), Case.next_due <= clock.now(),

@@ -10,7 +10,8 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field as PydanticField
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from zhifa.documents.models import IssuedDocument

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import best_match
 import yaml
+from jsonschema.exceptions import best_match
 
 from zhifa.errors import ModelError, NotFound, ValidationFailed
 from zhifa.settings import PACKAGE_DIR, get_settings

@@ -33,8 +33,13 @@ from zhifa.engine.db import transaction
 from zhifa.engine.objects import SHA256_PATTERN, ObjectStore, StoredObject
 from zhifa.errors import NotFound, TooLarge, ValidationFailed
 from zhifa.evidence.models import Evidence, EvidenceMeta, EvidenceType
-from zhifa.evidence.service import (evidence_target, list_evidence, open_evidence_for_download, record_evidence,
-                                    store_evidence_file)
+from zhifa.evidence.service import (
+    evidence_target,
+    list_evidence,
+    open_evidence_for_download,
+    record_evidence,
+    store_evidence_file,
+)
 from zhifa.identity.models import User
 from zhifa.identity.service import actor_for
 from zhifa.settings import Settings

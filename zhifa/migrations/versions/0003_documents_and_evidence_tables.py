@@ -4,9 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-29 11:26:34.605029
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0003'

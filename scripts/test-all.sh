@@ -41,6 +41,8 @@ if ! .venv/bin/python -m pip install -q -e '.[test]' 2>&1 \
 fi
 
 if [ "$#" -eq 0 ]; then
+    say "ruff: pyflakes checks and import order"
+    .venv/bin/ruff check zhifa tests bench
     set -- tests
 fi
 say "running pytest $*"

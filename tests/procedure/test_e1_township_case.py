@@ -4,8 +4,9 @@ only, so R5 routes it to the township (entrusted, in the county bureau's name); 
 simple-procedure limits, hearing-eligible under the Jiangxi profile (≥3,000 for a person) and therefore
 a major decision (M4): legal review and collective discussion before the decision.
 
-Lanes: the township officers inspect, investigate and serve the notice; filing, the handling decision,
-legal review, collective discussion and the decision run in the county bureau's lanes.
+Lanes: the township officers inspect, investigate, serve the notice and the decision, publish it, record the
+payment, draft the closing and archive the file; the approvals of filing, handling and closing, legal review,
+collective discussion and the decision run in the county bureau's lanes.
 """
 
 from datetime import date
@@ -39,17 +40,19 @@ def inspect_and_route(runtime, frozen_clock, agencies):
     return inspection
 
 
-def test_e1_township_case_reaches_the_hearing_notice_and_a_major_decision_in_county_lanes(
+def test_e1_township_case_runs_to_archive_with_the_major_decision_in_county_lanes(
         runtime, agencies, frozen_clock, use_profile):
     use_profile("jiangxi")
     inspection = inspect_and_route(runtime, frozen_clock, agencies)
     case = linked_case(inspection, "general_procedure")
     assert case.case.agency_id == agencies.township.id
     assert case.data["source"]["case_number"] == inspection.case.number
+    assert (case.data["case_source_kind"], case.data["case_source"]) == ("inspection", "检查发现（（遂泉）应急检〔2026〕1号）")
 
     case.complete("填写立案审批表", steps.filing("王林峰未履行主要负责人安全生产管理职责案",
                                                  "日常检查发现主要负责人未组织制定安全生产教育和培训计划",
-                                                 "《安全生产法》第二十一条第三项、第九十四条第一款"), on="2026-06-12")
+                                                 "《安全生产法》第二十一条第三项、第九十四条第一款")
+                  | {"case_source": case.data["case_source"]}, on="2026-06-12")
     case.complete("审批立案", steps.approve("2026-06-12", "filing_approved"))
     assert case.data["decision_due"] == "2026-09-10"  # 90 days after filing on 12 June
     case.complete("调查取证", steps.investigation(), on="2026-06-16")
@@ -74,14 +77,32 @@ def test_e1_township_case_reaches_the_hearing_notice_and_a_major_decision_in_cou
     case.complete("集体讨论", steps.discussion("2026-07-02"), on="2026-07-02")
     case.complete("作出行政处罚决定", steps.decision(["fine"], 25000), on="2026-07-03")
     assert case.case.status == CaseStatus.serving
+    # township-handled, decided in the county bureau's name and series
+    assert case.data["documents"]["penalty_decision"] == "（遂）应急罚〔2026〕1号"
+
+    # service and publication within 7 working days of Friday 3 July: 6, 7, 8, 9, 10, 13, 14 July
+    assert (case.task("送达行政处罚决定书").due_on, case.task("公示行政处罚决定").due_on) == (date(2026, 7, 14),
+                                                                                      date(2026, 7, 14))
+    case.complete("送达行政处罚决定书", steps.service("2026-07-06", case.data), on="2026-07-06")
+    case.complete("公示行政处罚决定", steps.publication("2026-07-08"), on="2026-07-08")
+    assert case.case.status == CaseStatus.enforcing
+    assert case.task("登记罚款缴纳").due_on == date(2026, 7, 21)  # 15 days from service on Monday 6 July
+    case.complete("登记罚款缴纳", steps.payment("2026-07-20", 25000), on="2026-07-20")
+    case.complete("填写结案审批表", steps.closing(), on="2026-07-22")
+    case.complete("审批结案", steps.approve("2026-07-23", "closing_approved"), on="2026-07-23")
+    assert case.ready() == ["立卷归档"]  # found by an inspection, nobody to report back to
+    case.complete("立卷归档", steps.archive("2026-07-23"), on="2026-07-24")
+    assert (case.case.completed, case.case.status, case.case.outcome) == (True, CaseStatus.archived, "penalised")
 
     lanes = {step.name: step.lane for step in case.steps}
     assert {lanes[name] for name in ("填写立案审批表", "调查取证", "制作案件调查报告和处理呈批表",
-                                     "送达行政处罚告知书和听证告知书")} == {"township_officer"}
-    assert {lanes[name] for name in ("审批立案", "审批处理意见", "集体讨论", "作出行政处罚决定")} == {"agency_head"}
+                                     "送达行政处罚告知书和听证告知书", "送达行政处罚决定书", "公示行政处罚决定",
+                                     "登记罚款缴纳", "填写结案审批表", "立卷归档")} == {"township_officer"}
+    assert {lanes[name] for name in ("审批立案", "审批处理意见", "集体讨论", "作出行政处罚决定", "审批结案")} == {"agency_head"}
     assert lanes["法制审核"] == "legal_reviewer"
+    county_steps = {step.name for step in case.steps if step.lane != "township_officer"}
+    assert county_steps == {"审批立案", "审批处理意见", "法制审核", "集体讨论", "作出行政处罚决定", "审批结案"}
     assert [name for name in case.path if name in ("送达行政处罚告知书", "登记听证申请", "举行听证")] == []
     assert case.documents() == ["filing_approval", "investigation_report", "case_handling_approval", "penalty_notice",
-                                "hearing_notice", "legal_review_opinion", "collective_discussion_record", "penalty_decision"]
-    # township-handled, decided in the county bureau's name and series
-    assert case.data["documents"]["penalty_decision"] == "（遂）应急罚〔2026〕1号"
+                                "hearing_notice", "legal_review_opinion", "collective_discussion_record", "penalty_decision",
+                                "service_receipt", "closing_approval"]

@@ -38,10 +38,14 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
 
 
 def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:
-    """The case's values for the form's top-level fields, each kept only if it is valid for its field."""
+    """The case's values for the form's top-level fields, each kept only if it is valid for its field.
+
+    A field marked `"x-prefill": false` records this step's own act (an approval's date and opinion, a
+    meeting's place): an earlier step's value under the same name would be wrong there, so it is left out.
+    """
     fields = form.get("properties") or {}
     return {name: data[name] for name, schema in fields.items()
-            if name in data and validator.evolve(schema=schema).is_valid(data[name])}
+            if name in data and schema.get("x-prefill", True) and validator.evolve(schema=schema).is_valid(data[name])}
 
 
 def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView:

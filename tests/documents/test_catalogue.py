@@ -25,6 +25,10 @@ BPMN_IDS = {
     "enforcement_application": ("强制执行申请书", "强执"),
     "closing_approval": ("结案审批表", "结"),
     "criminal_referral_letter": ("涉嫌犯罪案件移送书", "涉"),
+    "referral_report": ("涉嫌犯罪案件调查报告", None),
+    "reconsideration_request": ("提请复议书", "提复"),
+    "supervision_suggestion": ("立案监督建议书", "监建"),
+    "publication_withdrawal_notice": ("撤回公示通知书", None),
 }
 
 

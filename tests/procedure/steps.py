@@ -123,9 +123,13 @@ def police_decision(decided_on: str, received_on: str, filed: bool) -> dict:
     return data if filed else data | {"police_reasons": "认为未达到危险作业罪的现实危险标准"}
 
 
-def objection(kind: str, day: str | None = None) -> dict:
-    data = {"objection": kind, "head_opinion": "同意" if kind != "none" else "不再提出异议"}
-    return data | ({"objected_on": day, "objection_reasons": "隐患区域持续使用，具有现实危险"} if day else {})
+def objection(kind: str) -> dict:
+    return {"objection": kind, "head_opinion": "同意" if kind != "none" else "不再提出异议"}
+
+
+def objection_letter(day: str) -> dict:
+    """The 提请复议书 or 立案监督建议书 the officers write once the head has decided to object."""
+    return {"objected_on": day, "objection_reasons": "隐患区域持续使用，具有现实危险"}
 
 
 def reconsideration_answer(day: str, filed: bool) -> dict:

@@ -3,8 +3,8 @@ at re-inspection: suspected 危险作业罪, a county case referred to the polic
 
 Day 0 (Monday 13 April 2026): the head chooses criminal referral; the team of two officers is formed the same
 day. The head approves within 3 days, the transfer follows within 24 hours with a copy to the procuratorate. The
-police decline; the bureau asks them to reconsider within 3 days; they uphold; the bureau suggests procuratorate
-supervision within 3 days; the police still do not file: non-filing is final and the administrative case resumes
+police decline; the head decides to ask them to reconsider and the officers send the 提请复议书 within 3 days;
+they uphold; the bureau suggests procuratorate supervision (立案监督建议书) within 3 days; the police still do not file: non-filing is final and the administrative case resumes
 at the end of investigation (C3), then a penalty with a hearing: suspension of production and a fine.
 While the referral is pending the case shows `referred` and no fine can be decided.
 """
@@ -20,8 +20,10 @@ from zhifa.vocab import CaseStatus
 
 PENALTY = ["suspend_production", "fine"]
 DECISION = "作出行政处罚决定"
+REQUEST, SUGGESTION = "制作提请复议书并送达公安机关", "制作立案监督建议书并送达人民检察院"
 REFERRAL_STEPS = ["成立专案组并制作移送报告", "审批是否移送公安机关", "移送公安机关并抄送检察院", "登记公安机关是否立案",
-                  "决定提请复议或建议立案监督", "登记公安机关复议决定", "决定提请复议或建议立案监督", "登记检察院立案监督结果"]
+                  "决定提请复议或建议立案监督", REQUEST, "登记公安机关复议决定", "决定提请复议或建议立案监督", SUGGESTION,
+                  "登记检察院立案监督结果"]
 
 
 def referred(case):
@@ -48,6 +50,7 @@ def test_e6_referral_declined_reconsidered_supervised_then_resumed_to_a_penalty_
     assert (team.lane, team.due_on) == ("county_officer", date(2026, 4, 13))  # immediately: day 0
     assert_no_fine_while_referred(case)
     case.complete("成立专案组并制作移送报告", steps.referral_team("2026-04-13"))
+    assert case.step("成立专案组并制作移送报告").documents == ("referral_report",)
 
     assert case.task("审批是否移送公安机关").due_on == date(2026, 4, 16)  # the head decides within 3 days
     case.complete("审批是否移送公安机关", steps.referral_approval("2026-04-15"), on="2026-04-15")
@@ -63,19 +66,25 @@ def test_e6_referral_declined_reconsidered_supervised_then_resumed_to_a_penalty_
     case.complete("登记公安机关是否立案", steps.police_decision("2026-04-18", "2026-04-20", filed=False), on="2026-04-20")
     assert case.ready() == ["决定提请复议或建议立案监督"]
     assert case.task("决定提请复议或建议立案监督").due_on == date(2026, 4, 23)
+    case.complete("决定提请复议或建议立案监督", steps.objection("reconsideration"), on="2026-04-21")
+    assert case.task(REQUEST).due_on == date(2026, 4, 23)  # still within 3 days of the notice received on 20 April
+    case.on("2026-04-24")
     with pytest.raises(ValidationFailed) as late:
-        case.complete("决定提请复议或建议立案监督", steps.objection("reconsideration", "2026-04-24"), on="2026-04-22")
+        case.complete(REQUEST, steps.objection_letter("2026-04-24"))
     assert late.value.message == "应当自收到不予立案通知书或者复议决定之日起3日内提出"
-    case.complete("决定提请复议或建议立案监督", steps.objection("reconsideration", "2026-04-22"))
+    case.complete(REQUEST, steps.objection_letter("2026-04-22"))
+    assert case.data["documents"]["reconsideration_request"] == "（遂）应急提复〔2026〕1号"
 
     # the police answer within 3 days: Saturday 25 April → Monday 27 April
     assert case.task("登记公安机关复议决定").due_on == date(2026, 4, 27)
-    case.complete("登记公安机关复议决定", steps.reconsideration_answer("2026-04-24", filed=False), on="2026-04-24")
+    case.complete("登记公安机关复议决定", steps.reconsideration_answer("2026-04-24", filed=False))
     assert case.task("决定提请复议或建议立案监督").due_on == date(2026, 4, 27)  # 3 days from the answer
     with pytest.raises(ValidationFailed) as twice:
-        case.complete("决定提请复议或建议立案监督", steps.objection("reconsideration", "2026-04-27"), on="2026-04-27")
+        case.complete("决定提请复议或建议立案监督", steps.objection("reconsideration"), on="2026-04-27")
     assert twice.value.message == "已经提请过复议，对复议决定仍有异议的，应当建议人民检察院立案监督"
-    case.complete("决定提请复议或建议立案监督", steps.objection("supervision", "2026-04-27"))
+    case.complete("决定提请复议或建议立案监督", steps.objection("supervision"))
+    case.complete(SUGGESTION, steps.objection_letter("2026-04-27"))
+    assert case.data["documents"]["supervision_suggestion"] == "（遂）应急监建〔2026〕1号"
     assert_no_fine_while_referred(case)
 
     case.complete("登记检察院立案监督结果", steps.supervision_result("2026-05-08", filed=False), on="2026-05-08")
@@ -86,7 +95,8 @@ def test_e6_referral_declined_reconsidered_supervised_then_resumed_to_a_penalty_
     lanes = {step.name: step.lane for step in case.steps[5:]}
     assert lanes == {"成立专案组并制作移送报告": "county_officer", "审批是否移送公安机关": "agency_head",
                      "移送公安机关并抄送检察院": "county_officer", "登记公安机关是否立案": "county_officer",
-                     "决定提请复议或建议立案监督": "agency_head", "登记公安机关复议决定": "county_officer",
+                     "决定提请复议或建议立案监督": "agency_head", REQUEST: "county_officer",
+                     "登记公安机关复议决定": "county_officer", SUGGESTION: "county_officer",
                      "登记检察院立案监督结果": "county_officer"}
 
     case.complete("制作案件调查报告和处理呈批表", steps.report(penalty_kinds=PENALTY, fine=100000), on="2026-05-11")
@@ -109,7 +119,8 @@ def test_e6_referral_declined_reconsidered_supervised_then_resumed_to_a_penalty_
     case.complete("审批结案", steps.approve("2026-06-12", "closing_approved"), on="2026-06-12")
     case.complete("立卷归档", steps.archive("2026-06-12"))
     assert (case.case.status, case.case.outcome) == (CaseStatus.archived, "penalised")
-    assert {"criminal_referral_letter", "hearing_notice", "hearing_record", "penalty_decision"} <= set(case.documents())
+    assert {"referral_report", "criminal_referral_letter", "reconsideration_request", "supervision_suggestion",
+            "hearing_notice", "hearing_record", "penalty_decision"} <= set(case.documents())
 
 
 def test_the_decision_refuses_a_fine_while_a_referral_is_pending(county_case):

@@ -64,10 +64,12 @@ def test_a_decision_revoked_on_reconsideration_has_its_publication_withdrawn_wit
     # 3 working days from Friday 15 May: 18, 19, 20 May
     assert (case.ready(), withdrawal.lane, withdrawal.due_on) == (["撤回公示"], "county_officer", date(2026, 5, 20))
     case.complete("撤回公示", steps.publication_withdrawal("2026-05-19"), on="2026-05-19")
+    assert case.step("撤回公示").documents == ("publication_withdrawal_notice",)
     case.complete("审批结案", steps.approve("2026-05-19", "closing_approved"))
     case.complete("立卷归档", steps.archive("2026-05-19"))
     assert case.case.status == CaseStatus.archived
     assert case.path[-4:] == ["填写结案审批表", "撤回公示", "审批结案", "立卷归档"]
+    assert "publication_withdrawal_notice" in case.data["documents"]  # issued: the notice's fields were all there
 
 
 def test_a_decision_changed_by_a_court_is_marked_and_withdrawn_one_upheld_is_not(county_case):

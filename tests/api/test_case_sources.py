@@ -72,3 +72,14 @@ def test_a_case_opened_directly_must_name_a_report_or_an_assignment(client, auth
     assert (response.status_code, response.json()["code"], response.json()["message"]) == (
         422, "case_source_required", message)
     assert client.get("/api/v1/cases", headers=auth("c1")).json()["total"] == 0
+
+
+def test_measures_and_simple_procedure_cases_are_numbered_in_their_own_series(client, auth, world):
+    def number(username: str, process: str) -> str:
+        response = client.post("/api/v1/cases", headers=auth(username), json={"process": process, "party": PARTY})
+        assert response.status_code == 201, response.text
+        return response.json()["case"]["number"]
+
+    assert number("c1", "compulsory_measures") == "（遂）应急措〔2026〕1号"
+    assert number("t1a", "simple_procedure_case") == "（遂泉）应急简〔2026〕1号"
+    assert number("c1", "simple_procedure_case") == "（遂）应急简〔2026〕1号"

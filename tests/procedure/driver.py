@@ -32,12 +32,13 @@ class Step:
 
 class CaseDriver:
     def __init__(self, runtime: Runtime, clock: FrozenClock, agency: Agency, county: Agency,
-                 process_id: str = "general_procedure"):
+                 process_id: str = "general_procedure", kind: str = "case"):
         self.runtime = runtime
         self.clock = clock
         self.agency = agency
         self.county = county
         self.process_id = process_id
+        self.kind = kind  # the case number series (settings.case_number_patterns)
         self.steps: list[Step] = []
         self.view: CaseView | None = None
 
@@ -59,7 +60,7 @@ class CaseDriver:
     def start(self, day: str, data: dict | None = None, title: str = "", party_name: str = "") -> CaseView:
         self.on(day)
         self.view = self.runtime.start_case(
-            self.process_id, agency_id=self.agency.id, kind="case", data=data or {}, title=title, party_name=party_name,
+            self.process_id, agency_id=self.agency.id, kind=self.kind, data=data or {}, title=title, party_name=party_name,
             actor=actor(self._role_for(Lane.case_officer), self.agency),
         )
         return self.view

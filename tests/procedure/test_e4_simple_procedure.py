@@ -38,13 +38,14 @@ def decision(kinds: list[str], fine: float, collect_on_spot: bool = False) -> di
 
 
 def simple_case(runtime, frozen_clock, agency, county, day: str = "2026-06-03") -> CaseDriver:
-    case = CaseDriver(runtime, frozen_clock, agency, county, process_id="simple_procedure_case")
+    case = CaseDriver(runtime, frozen_clock, agency, county, process_id="simple_procedure_case", kind="simple")
     case.start(day, {"party": FURNITURE_PLANT}, party_name=FURNITURE_PLANT["name"], title="未按规定报送隐患排查治理统计分析表")
     return case
 
 
 def test_e4_county_warning_and_2000_on_the_spot_filed_with_the_bureau(runtime, agencies, frozen_clock):
     case = simple_case(runtime, frozen_clock, agencies.county, agencies.county)
+    assert case.case.number == "（遂）应急简〔2026〕1号"  # the simple-procedure series, not 应急立
     case.complete("当场认定违法事实和拟作处罚", facts("organization", ["warning", "fine"], 2000))
     assert case.data["simple"] is True
     case.complete("告知拟作处罚并听取陈述申辩", told())

@@ -40,6 +40,7 @@ def report_hazard(runtime, frozen_clock, agencies, agency, measure: str):
     assert (inspection.case.outcome, inspection.case.status) == ("measures", CaseStatus.reported)
     measures = linked_case(inspection, "compulsory_measures")
     assert measures.case.agency_id == agencies.county.id and measures.data["party"]["name"] == "遂川县林峰家具厂"
+    assert (measures.case.kind, measures.case.number) == ("measures", "（遂）应急措〔2026〕1号")
     measures.complete("审查隐患报告并提出措施意见", {
         "measure_type": measure, "hazard": measures.data["facts"], "legal_basis": "《安全生产法》第六十五条第一款第三项、第四项",
         "reasons": "隐患排除前无法保证安全"})

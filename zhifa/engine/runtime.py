@@ -173,7 +173,7 @@ class Runtime:
         inherited = {key: data[key] for key in INHERITED_KEYS if key in data}
         inherited["source"] = {"case_id": case.id, "case_number": case.number, "outcome": case.outcome,
                                "documents": data.get("documents") or {}}
-        child, _, _ = self._start(session, end.start_case, agency_id=target, actor=actor, data=inherited, kind="case",
+        child, _, _ = self._start(session, end.start_case, agency_id=target, actor=actor, data=inherited, kind=end.start_case_kind,
                                   title=case.title, party_name=case.party_name, parent_case_id=case.id,
                                   rules_profile=data.get("rules_profile"))
         for hook in self.link_hooks:

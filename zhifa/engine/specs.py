@@ -48,6 +48,7 @@ class TaskInfo:
     validations: tuple[tuple[str, str], ...] = ()
     start_case: str | None = None  # end events: the process of the follow-up case this end opens
     start_case_in: str = "same"  # "same" agency, or the "county" bureau above it
+    start_case_kind: str = "case"  # the follow-up case's kind: its number series (settings.case_number_patterns)
 
 
 @dataclass
@@ -115,6 +116,7 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         validations=tuple(_validation(file, element, props[name]) for name in sorted(props) if name.startswith("validation")),
         start_case=props.get("startCase"),
         start_case_in=_start_case_in(file, element, props.get("startCaseIn", "same")),
+        start_case_kind=props.get("startCaseKind", "case"),
     )
 
 

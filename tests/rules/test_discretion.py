@@ -50,23 +50,7 @@ def test_ranges_per_tier_with_rounding_to_whole_yuan():
 
 
 def test_split_is_configurable(draft_profile):
-    path = draft_profile("""
-name: draft
-title: 试行配置
-versions:
-  - effective_from: 2020-01-01
-    basis: 测试
-    values:
-      hearing_threshold_person: 3000
-      hearing_threshold_org: 20000
-      hearing_threshold_inclusive: true
-      simple_limit_person: 200
-      simple_limit_org: 3000
-      simple_limit_inclusive: true
-      statement_defence_days: 3
-      major_catalogue: []
-      discretion_split: ["1/4", "3/4"]
-""")
+    path = draft_profile(discretion_split=["1/4", "3/4"])
     result = decide_discretion({**ORDINARY, "violation_code": "SPL-094-1"}, profile=path, on=FILED)
     assert (result["tier"], result["fine_min"], result["fine_max"]) == ("standard", 27500, 42500)
 

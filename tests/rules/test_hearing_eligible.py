@@ -82,23 +82,7 @@ def test_profile_named_in_the_inputs():
 
 
 def test_thresholds_and_boundary_reading_come_from_the_profile(draft_profile):
-    path = draft_profile("""
-name: draft
-title: 试行配置
-versions:
-  - effective_from: 2020-01-01
-    basis: 测试
-    values:
-      hearing_threshold_person: 5000
-      hearing_threshold_org: 30000
-      hearing_threshold_inclusive: false
-      simple_limit_person: 200
-      simple_limit_org: 3000
-      simple_limit_inclusive: true
-      statement_defence_days: 3
-      major_catalogue: []
-      discretion_split: ["1/3", "2/3"]
-""")
+    path = draft_profile(hearing_threshold_person=5000, hearing_threshold_org=30000, hearing_threshold_inclusive=False)
     assert hearing(path, "person", 5000) is False
     assert hearing(path, "person", 5001) is True
     assert hearing(path, "organization", 30000) is False

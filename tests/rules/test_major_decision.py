@@ -46,24 +46,8 @@ def test_catalogue_is_per_profile():
 
 
 def test_catalogue_item_without_discussion_needs_review_only(draft_profile):
-    path = draft_profile("""
-name: draft
-title: 试行配置
-versions:
-  - effective_from: 2020-01-01
-    basis: 测试
-    values:
-      hearing_threshold_person: 3000
-      hearing_threshold_org: 20000
-      hearing_threshold_inclusive: true
-      simple_limit_person: 200
-      simple_limit_org: 3000
-      simple_limit_inclusive: true
-      statement_defence_days: 3
-      major_catalogue:
-        - {code: referral_declined, name: 拟不移送司法机关, collective_discussion: false}
-      discretion_split: ["1/3", "2/3"]
-""")
+    path = draft_profile(major_catalogue=[
+        {"code": "referral_declined", "name": "拟不移送司法机关", "collective_discussion": False}])
     assert major(path, catalogue_item="referral_declined") == REVIEW_ONLY
     # precedence: an earlier row (M4) that asks for discussion wins over the review-only catalogue row
     assert major(path, catalogue_item="referral_declined", hearing_eligible=True) == MAJOR

@@ -120,3 +120,31 @@ def test_e8_unpaid_after_the_warning_goes_to_court_only_when_remedy_windows_are_
         case.complete("申请人民法院强制执行", {"remedy_windows_closed": False, "court": "遂川县人民法院", "reminder_number": case.data["documents"]["payment_reminder"],
                                               "request": "强制执行罚款60000元及加处罚款", "head_name": "李局长", "applied_on": "2026-11-27"})
     assert early.value.message == "复议、诉讼期限届满前不得申请强制执行"
+
+
+def test_the_court_application_waits_for_the_litigation_window_computed_from_service(county_case):
+    """Decision served on 2026-03-26: six months end on Saturday 2026-09-26, a rest day, so the litigation window
+    runs to Monday 2026-09-28. The application is refused that day even with the box ticked; it goes on the 29th."""
+    case = county_case
+    case.start("2026-03-02", {"party": {"kind": "unit", "name": "遂川县某木业有限公司"}})
+    case.complete("填写立案审批表", steps.filing("某木业公司案", "未设置警示标志", "《安全生产法》第九十九条"))
+    case.complete("审批立案", steps.approve("2026-03-03", "filing_approved"), on="2026-03-03")
+    case.complete("调查取证", steps.investigation(), on="2026-03-10")
+    case.complete("制作案件调查报告和处理呈批表", steps.report(penalty_kinds=["fine"], fine=15000), on="2026-03-16")
+    case.complete("审批处理意见", steps.handling("2026-03-17", "penalty"), on="2026-03-17")
+    case.complete("送达行政处罚告知书", steps.notice("2026-03-18"), on="2026-03-18")
+    case.wait_until("2026-03-24")
+    case.complete("作出行政处罚决定", steps.decision(["fine"], 15000), on="2026-03-25")
+    case.complete("送达行政处罚决定书", steps.service("2026-03-26", case.data), on="2026-03-26")
+    case.complete("公示行政处罚决定", steps.publication("2026-03-27"), on="2026-03-27")
+    case.wait_until("2026-04-11")  # payment was due on 10 April
+    case.complete("送达催告书", steps.payment_reminder("2026-04-13", 1350, "2026-04-20"), on="2026-04-13")
+    case.wait_until("2026-04-28")  # 10 working days after the warning notice
+    application = {"remedy_windows_closed": True, "court": "遂川县人民法院",
+                   "reminder_number": case.data["documents"]["payment_reminder"],
+                   "request": "强制执行罚款15000元及加处罚款", "head_name": "李局长", "applied_on": "2026-09-28"}
+    with pytest.raises(ValidationFailed) as early:
+        case.complete("申请人民法院强制执行", application, on="2026-09-28")
+    assert early.value.message == "复议、诉讼期限届满前不得申请强制执行"
+    case.complete("申请人民法院强制执行", {**application, "applied_on": "2026-09-29"}, on="2026-09-29")
+    assert "enforcement_application" in case.documents()

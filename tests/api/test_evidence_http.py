@@ -74,13 +74,12 @@ def test_upload_list_and_download_round_trip_with_custody_events(client, auth, w
     response = client.get(f"/api/v1/evidence/{item['id']}/download", headers=auth("c1"), follow_redirects=False)
     if store_kind == "s3":
         assert response.status_code == 307
-        content = httpx.get(response.headers["location"]).content  # presigned: no credentials needed
-    else:
-        assert response.status_code == 200
-        assert response.headers["content-disposition"] == (
-            "attachment; filename=\"download.mp4\"; filename*=UTF-8''%E6%9F%A5%E5%B0%81%E8%BF%87%E7%A8%8B_%E5%BD%95%E5%83%8F.mp4")
-        assert response.headers["content-type"] == "image/jpeg"
-        content = response.content
+        response = httpx.get(response.headers["location"])  # presigned: no credentials needed
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"download.mp4\"; filename*=UTF-8''%E6%9F%A5%E5%B0%81%E8%BF%87%E7%A8%8B_%E5%BD%95%E5%83%8F.mp4")
+    assert response.headers["content-type"] == "image/jpeg"
+    content = response.content
     assert hashlib.sha256(content).hexdigest() == THREE_MIB_SHA256
 
     events = client.get(f"/api/v1/cases/{case_id}/record", headers=auth("t1a")).json()

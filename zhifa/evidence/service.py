@@ -173,7 +173,7 @@ def open_evidence_for_download(
     """
     evidence = _evidence(session, evidence_id)
     case = _case(session, evidence.case_id)
-    url = store.presigned_get(evidence.object_key, expires)
+    url = store.presigned_get(evidence.object_key, expires, filename=evidence.filename, content_type=evidence.content_type)
     stream = None if url is not None else store.open(evidence.object_key)
     append_event(
         session,

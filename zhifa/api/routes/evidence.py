@@ -1,5 +1,4 @@
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -9,7 +8,7 @@ from zhifa.api.errors import ERROR_RESPONSES
 from zhifa.api.schemas import ErrorBody
 from zhifa.api.services import evidence
 from zhifa.bootstrap import object_store
-from zhifa.engine.objects import CHUNK_SIZE, ObjectStore
+from zhifa.engine.objects import CHUNK_SIZE, ObjectStore, content_disposition
 
 router = APIRouter(tags=["证据"], responses=ERROR_RESPONSES)
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -26,14 +25,6 @@ def get_store(request: Request) -> ObjectStore:
 
 
 StoreDep = Annotated[ObjectStore, Depends(get_store)]
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with the real (Chinese) name as RFC 5987 `filename*` and a plain ASCII fallback."""
-    plain = filename.isascii() and filename.isprintable() and not any(c in filename for c in '"\\;%')
-    extension = filename.rpartition(".")[2] if "." in filename else ""
-    fallback = filename if plain else "download" + (f".{extension}" if extension.isascii() and extension.isalnum() else "")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _chunks(stream):

@@ -23,6 +23,7 @@ from zhifa.engine.objects.base import (  # noqa: F401 - the package's public nam
     Readable,
     StoredObject,
     check_key,
+    content_disposition,
     new_key,
 )
 from zhifa.engine.objects.local import LocalObjectStore

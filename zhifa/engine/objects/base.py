@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO, Protocol
+from urllib.parse import quote
 
 from zhifa.errors import (
     InvalidState,
@@ -158,8 +159,10 @@ class ObjectStore(ABC):
     def exists(self, key: str) -> bool: ...
 
     @abstractmethod
-    def presigned_get(self, key: str, expires: timedelta) -> str | None:
-        """A short-lived download URL, or None when the store cannot give one (stream instead)."""
+    def presigned_get(self, key: str, expires: timedelta, *, filename: str | None = None,
+                      content_type: str | None = None) -> str | None:
+        """A short-lived download URL serving the object under `filename`, or None when the store cannot
+        give one (stream instead)."""
 
     @abstractmethod
     def set_retention(self, key: str, until: datetime) -> None:
@@ -193,3 +196,11 @@ def _locked(key: str, until: datetime) -> InvalidState:
 
 
 # --------------------------------------------------------------------------- local directory
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with the real (Chinese) name as RFC 5987 `filename*` and a plain ASCII fallback."""
+    plain = filename.isascii() and filename.isprintable() and not any(c in filename for c in '"\\;%')
+    extension = filename.rpartition(".")[2] if "." in filename else ""
+    fallback = filename if plain else "download" + (f".{extension}" if extension.isascii() and extension.isalnum() else "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

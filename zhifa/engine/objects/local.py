@@ -85,7 +85,7 @@ class LocalObjectStore(ObjectStore):
     def exists(self, key):
         return self._path(key).is_file()
 
-    def presigned_get(self, key, expires):
+    def presigned_get(self, key, expires, *, filename=None, content_type=None):
         return None
 
     def _retain_until(self, key: str) -> datetime | None:

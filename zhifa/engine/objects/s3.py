@@ -21,6 +21,7 @@ from zhifa.engine.objects.base import (
     _locked,
     _utcnow,
     check_key,
+    content_disposition,
     new_key,
 )
 from zhifa.errors import InvalidState, NotFound, StorageUnavailable
@@ -165,10 +166,15 @@ class S3ObjectStore(ObjectStore):
             return False
         return True
 
-    def presigned_get(self, key, expires):
+    def presigned_get(self, key, expires, *, filename=None, content_type=None):
         check_key(key)
+        headers = {}
+        if filename:
+            headers["response-content-disposition"] = content_disposition(filename)
+        if content_type:
+            headers["response-content-type"] = content_type
         with _s3_errors(key):
-            return self.client.presigned_get_object(self.bucket, key, expires=expires)
+            return self.client.presigned_get_object(self.bucket, key, expires=expires, response_headers=headers or None)
 
     def set_retention(self, key, until):
         check_key(key)

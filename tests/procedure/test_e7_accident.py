@@ -28,8 +28,8 @@ def test_e7_the_county_case_waits_for_the_approved_accident_report_then_fines_th
 
     case.complete("登记经批复的事故调查报告", steps.accident_report("2026-05-20"), on="2026-05-21")
     assert case.data["report_document"] == {"title": "事故调查报告及县政府批复", "reference": "证据第17号"}
-    assert (case.data["accident_unit_fine_min"], case.data["accident_unit_fine_max"]) == (300000, 1000000)
-    assert (case.data["principal_fine_rate"], case.data["principal_fine"]) == (40, 72000)  # 40% of 180,000
+    # the accident_penalty table: a general accident → SPL-114-1-01 (300,000–1,000,000 in the catalogue), 40% of income
+    assert (case.data["accident_unit_violation_code"], case.data["principal_fine_rate"]) == ("SPL-114-1-01", 40)
     assert case.ready() == ["填写立案审批表"] and case.case.status == CaseStatus.filed
 
     case.complete("填写立案审批表", steps.filing("遂川县某木材加工厂“3·10”机械伤害事故案", "发生一般生产安全事故，死亡1人",
@@ -70,7 +70,7 @@ def test_the_principal_is_fined_the_statutory_share_of_last_years_income(county_
     case.start("2026-03-11", REPORTED | {"penalised_party": "principal"}, party_name="李某")
     case.complete("登记经批复的事故调查报告", steps.accident_report("2026-05-20", grade="larger", principal_income=250000),
                   on="2026-05-21")
-    assert (case.data["accident_unit_fine_min"], case.data["principal_fine"]) == (1000000, 150000)  # 60% for a larger accident
+    assert (case.data["principal_violation_code"], case.data["principal_fine_rate"]) == ("SPL-095-1-02", 60)  # a larger accident
     case.complete("填写立案审批表", steps.filing("李某未履行安全生产管理职责导致较大事故案", "主要负责人未履行职责",
                                                  "《安全生产法》第九十五条第二项"))
     case.complete("审批立案", steps.approve("2026-05-21", "filing_approved"))

@@ -61,6 +61,14 @@ def months_later(start: str | date, months: int) -> str:
     return calendar.deadline(calendar.add_months(as_date(start), int(months)), 0).isoformat()
 
 
+def statutory_range(violation_code: str) -> list[int]:
+    """The statutory fine range [min, max] of a violation in the catalogue (data/violations.csv)."""
+    from zhifa.rules.violations import get_violation
+
+    violation = get_violation(violation_code)
+    return [violation.fine_min_yuan, violation.fine_max_yuan]
+
+
 def profile_values(on: str | date, profile: str | None = None) -> dict:
     """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them."""
     from zhifa.rules.dmn import profile_inputs  # the rules package itself evaluates tables in this environment
@@ -77,6 +85,7 @@ HELPERS = {
     "latest_date": latest_date,
     "months_later": months_later,
     "profile_values": profile_values,
+    "statutory_range": statutory_range,
 }
 
 

@@ -105,6 +105,10 @@ CONTRACTS: dict[str, dict] = {
         ["party_type", "fine_amount", "penalty_kinds", "facts_certain"],
         all_of=[_requires_kind("fine_amount", "fine")],
     ),
+    "accident_penalty": _contract(
+        {"accident_grade": {"title": "事故等级", "enum": ["general", "larger", "major", "especially_major"]}},
+        ["accident_grade"],
+    ),
     "discretion": _contract(
         {
             "violation_code": {"title": "违法行为代码", "type": ["string", "null"]},

@@ -6,12 +6,15 @@ no imports, no file or network access.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from zhifa.engine import calendar, clock
+from zhifa.errors import ValidationFailed
 
+PROFILE_NAME = re.compile(r"[a-z0-9_-]{1,40}")
 _SAFE_BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     for name in (
@@ -70,9 +73,14 @@ def statutory_range(violation_code: str) -> list[int]:
 
 
 def profile_values(on: str | date, profile: str | None = None) -> dict:
-    """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them."""
+    """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them.
+
+    Only a profile's name: case data must never point the loader at a file.
+    """
     from zhifa.rules.dmn import profile_inputs  # the rules package itself evaluates tables in this environment
 
+    if profile is not None and not PROFILE_NAME.fullmatch(str(profile)):
+        raise ValidationFailed(f"规则配置名称无效: {profile}", details={"profile": str(profile)})
     return profile_inputs(profile, as_date(on))
 
 

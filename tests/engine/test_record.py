@@ -57,3 +57,13 @@ def test_verify_notices_a_deleted_event(runtime, agencies, frozen_clock, db_url)
         conn.execute(sa.text("DELETE FROM record_event WHERE case_id = :c AND seq = 1"), {"c": first})
     bad = run_verify(db_url, str(first))
     assert bad.returncode == 1 and "序号不连续" in bad.stderr
+
+
+def test_verify_notices_the_newest_event_deleted(runtime, agencies, frozen_clock, db_url):
+    """The chain alone cannot show a missing tail; the case row's head (seq, hash) does."""
+    first, second = two_cases(runtime, agencies)
+    with runtime.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM record_event WHERE case_id = :c AND seq = 2"), {"c": second})
+    bad = run_verify(db_url)
+    assert bad.returncode == 1 and f"案件 {second} 第 2 条记录" in bad.stderr and "最新记录被删除" in bad.stderr
+    assert run_verify(db_url, str(first)).returncode == 0

@@ -128,19 +128,23 @@ def verify(session: Session, case_id: int | None = None) -> list[Break]:
             breaks.append(Break(event.case_id, event.seq, event.id, reason))
             broken = True
         expected_prev, expected_seq = event.hash, event.seq + 1
-    heads = select(Case.id, Case.record_seq, Case.record_head).where(Case.record_seq > 0)
+    # One pass over the case heads: each must match the chain's last event (a deleted or altered newest event).
+    last = (select(RecordEvent.case_id, sa.func.max(RecordEvent.seq).label("seq"))
+            .group_by(RecordEvent.case_id).subquery())
+    newest = sa.orm.aliased(RecordEvent)
+    heads = (select(Case.id, Case.record_seq, Case.record_head, last.c.seq, newest.hash)
+             .outerjoin(last, last.c.case_id == Case.id)
+             .outerjoin(newest, sa.and_(newest.case_id == Case.id, newest.seq == Case.record_seq))
+             .where(Case.record_seq > 0))
     if case_id is not None:
         heads = heads.where(Case.id == case_id)
-    last = dict(session.exec(
-        select(RecordEvent.case_id, sa.func.max(RecordEvent.seq)).group_by(RecordEvent.case_id)
-    ).all())
     broken_cases = {b.case_id for b in breaks}
-    for cid, seq, head in session.exec(heads):
+    for cid, seq, head, last_seq, newest_hash in session.exec(heads):
         if cid in broken_cases:
             continue
-        if last.get(cid, 0) != seq:
-            breaks.append(Break(cid, last.get(cid, 0) + 1, 0, f"缺失(案件记录应有 {seq} 条),最新记录被删除"))
-        elif session.exec(select(RecordEvent.hash).where(RecordEvent.case_id == cid, RecordEvent.seq == seq)).one() != head:
+        if (last_seq or 0) != seq:
+            breaks.append(Break(cid, (last_seq or 0) + 1, 0, f"缺失(案件记录应有 {seq} 条),最新记录被删除"))
+        elif newest_hash != head:
             breaks.append(Break(cid, seq, 0, "与案件记录链头不符,最新记录被改动"))
     return sorted(breaks, key=lambda b: b.case_id)
 

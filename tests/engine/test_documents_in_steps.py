@@ -71,3 +71,24 @@ def test_a_missing_document_field_blocks_the_step_naming_the_field(db_url, froze
     with Session(engine) as session:
         assert session.exec(select(IssuedDocument)).first() is None
     engine.dispose()
+
+
+def test_a_rendition_that_loses_the_race_is_not_recorded(inspection_runtime, frozen_clock):
+    """Rendering runs outside any transaction; if another worker records the file first, the late one is dropped."""
+    from zhifa.documents.rendition import DOCX_TYPE, _rendition_pass
+
+    runtime, agencies = inspection_runtime
+    Driver(runtime, agencies.township, Role.township_officer).do("现场检查", record_data([PROBLEM]))
+    store = object_store()
+
+    def produce_while_another_worker_finishes(document):
+        assert render_pending(runtime.engine, store) == 1
+        return b"late rendition"
+
+    assert _rendition_pass(runtime.engine, store, "docx", DOCX_TYPE, produce_while_another_worker_finishes,
+                           limit=5, retain_until=None) == 0
+    with Session(runtime.engine) as session:
+        [document] = session.exec(select(IssuedDocument)).all()
+        assert [e.kind for e in record.events(session, document.case_id)].count("document_rendered") == 1
+    with store.open(document.docx_object_key) as stream:
+        assert stream.read() != b"late rendition"

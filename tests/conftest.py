@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from zhifa.bootstrap import build_runtime
 from zhifa.engine import clock
+from zhifa.engine.db import get_engine
 from zhifa.settings import get_settings
 
 pytest_plugins = [
@@ -46,3 +48,11 @@ def frozen_clock():
     clock.set_clock(frozen)
     yield frozen
     clock.set_clock(None)
+
+
+@pytest.fixture
+def app_runtime(db_url):
+    """The runtime on the application's own models in zhifa/bpmn (migrated, versions registered)."""
+    engine = get_engine(db_url)
+    yield build_runtime(engine=engine)
+    engine.dispose()

@@ -14,9 +14,8 @@ from tests.api.conftest import PARTY
 from tests.documents.conftest import pdf_converter  # noqa: F401 (a fixture)
 from tests.engine.test_inspection_stage import ORDER, PROBLEM, record_data
 from zhifa.api.app import create_app
-from zhifa.bootstrap import build_runtime, object_store
+from zhifa.bootstrap import object_store
 from zhifa.documents.rendition import DOCX_TYPE, convert_pending, render_pending
-from zhifa.engine.db import get_engine
 from zhifa.settings import get_settings
 
 ORDER_NUMBER = "（遂）应急责改〔2026〕1号"
@@ -27,11 +26,9 @@ ORDER_FILENAME = ("attachment; filename=\"download.docx\"; filename*=UTF-8''"
 
 
 @pytest.fixture
-def runtime(db_url):
+def runtime(app_runtime):
     """The application's own process models (the shared API fixtures use small test models)."""
-    engine = get_engine(db_url)
-    yield build_runtime(engine=engine)
-    engine.dispose()
+    return app_runtime
 
 
 @pytest.fixture

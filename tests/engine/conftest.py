@@ -19,9 +19,6 @@ def agencies(runtime):
 
 
 @pytest.fixture
-def inspection_runtime(db_url):
+def inspection_runtime(app_runtime):
     """The runtime on the real models in zhifa/bpmn, with Suichuan's agencies."""
-    engine = get_engine(db_url)
-    runtime = build_runtime(engine=engine)
-    yield runtime, seed_agencies(engine)
-    engine.dispose()
+    return app_runtime, seed_agencies(app_runtime.engine)

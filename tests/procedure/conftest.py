@@ -2,8 +2,6 @@ import pytest
 
 from tests.factories import seed_agencies
 from tests.procedure.driver import CaseDriver
-from zhifa.bootstrap import build_runtime
-from zhifa.engine.db import get_engine
 from zhifa.settings import get_settings
 
 
@@ -17,10 +15,8 @@ def use_profile(monkeypatch):
 
 
 @pytest.fixture
-def runtime(db_url):
-    engine = get_engine(db_url)
-    yield build_runtime(engine=engine)
-    engine.dispose()
+def runtime(app_runtime):
+    return app_runtime
 
 
 @pytest.fixture

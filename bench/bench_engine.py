@@ -32,15 +32,15 @@ from SpiffWorkflow.util.task import TaskState
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.bootstrap import build_runtime  # noqa: E402
+from api.demo import SCRIPT, step_data  # noqa: E402
+from engine import scripting  # noqa: E402
+from engine.db import get_engine  # noqa: E402
+from engine.rules.dmn import profile_inputs  # noqa: E402
+from engine.settings import get_settings  # noqa: E402
+from engine.specs import read_model_files  # noqa: E402
+from engine.vocab import Role  # noqa: E402
 from tests.factories import actor, seed_agencies  # noqa: E402
-from zhifa.bootstrap import build_runtime  # noqa: E402
-from zhifa.demo import SCRIPT, step_data  # noqa: E402
-from zhifa.engine import scripting  # noqa: E402
-from zhifa.engine.db import get_engine  # noqa: E402
-from zhifa.engine.specs import read_model_files  # noqa: E402
-from zhifa.rules.dmn import profile_inputs  # noqa: E402
-from zhifa.settings import get_settings  # noqa: E402
-from zhifa.vocab import Role  # noqa: E402
 
 TEST_MODELS = ROOT / "tests" / "engine" / "models"
 OFFICERS = [{"user_id": 1, "name": "王振宇", "certificate_no": "赣36082701001"},

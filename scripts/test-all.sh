@@ -42,7 +42,7 @@ fi
 
 if [ "$#" -eq 0 ]; then
     say "ruff: pyflakes checks and import order"
-    .venv/bin/ruff check zhifa tests bench
+    .venv/bin/ruff check engine bpmn documents api tests bench
     set -- tests
 fi
 say "running pytest $*"

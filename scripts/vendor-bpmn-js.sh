@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refresh the vendored bpmn-js / dmn-js viewers in zhifa/api/static/vendor/.
+# Refresh the vendored bpmn-js / dmn-js viewers in api/static/vendor/.
 #
 # The web UI and the browser tests (tests/browser/) load these files from the package itself:
 # no CDN is reachable from the deployments. Run by hand when upgrading; CI does not run it.
@@ -12,7 +12,7 @@ BPMN_JS_VERSION=18.31.1
 DMN_JS_VERSION=17.10.2
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-vendor_dir="$repo_root/zhifa/api/static/vendor"
+vendor_dir="$repo_root/api/static/vendor"
 work_dir=$(mktemp -d)
 trap 'rm -rf "$work_dir"' EXIT
 

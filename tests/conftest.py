@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zhifa.bootstrap import build_runtime
-from zhifa.engine import clock
-from zhifa.engine.db import get_engine
-from zhifa.settings import get_settings
+from api.bootstrap import build_runtime
+from engine import clock
+from engine.db import get_engine
+from engine.settings import get_settings
 
 pytest_plugins = [
     "tests.services.postgres",
@@ -52,7 +52,7 @@ def frozen_clock():
 
 @pytest.fixture
 def app_runtime(db_url):
-    """The runtime on the application's own models in zhifa/bpmn (migrated, versions registered)."""
+    """The runtime on the application's own models in bpmn (migrated, versions registered)."""
     engine = get_engine(db_url)
     yield build_runtime(engine=engine)
     engine.dispose()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhifa.engine.db import transaction
-from zhifa.engine.models import Actor, Agency
-from zhifa.vocab import AgencyKind, Role
+from engine.db import transaction
+from engine.models import Actor, Agency
+from engine.vocab import AgencyKind, Role
 
 
 @dataclass

@@ -12,10 +12,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from zhifa.engine.calendar import SHANGHAI, add_hours, add_months, day_end, deadline, is_working_day
-from zhifa.engine.calendar_cli import register
-from zhifa.errors import CalendarUnknownYear, ModelError, ValidationFailed
-from zhifa.settings import get_settings
+from api.commands.calendar import register
+from engine.calendar import SHANGHAI, add_hours, add_months, day_end, deadline, is_working_day
+from engine.errors import CalendarUnknownYear, ModelError, ValidationFailed
+from engine.settings import get_settings
 
 FIXTURE_HOLIDAYS = Path(__file__).parent / "fixtures" / "holidays"
 

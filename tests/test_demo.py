@@ -6,13 +6,13 @@ import sys
 
 from sqlmodel import Session, select
 
-from zhifa.engine import record
-from zhifa.engine.db import get_engine
-from zhifa.engine.models import Case
+from engine import record
+from engine.db import get_engine
+from engine.models import Case
 
 
 def test_demo_drives_an_inspection_and_the_county_case_to_archive(zhifa_env):
-    result = subprocess.run([sys.executable, "-m", "zhifa", "demo"], env={**os.environ, "ZHIFA_DATA_DIR": str(zhifa_env)},
+    result = subprocess.run([sys.executable, "-m", "api", "demo"], env={**os.environ, "ZHIFA_DATA_DIR": str(zhifa_env)},
                             capture_output=True, text=True, timeout=300, cwd="/")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()

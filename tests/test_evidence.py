@@ -15,15 +15,8 @@ import urllib3
 from sqlmodel import Session, SQLModel, select
 from typer.testing import CliRunner
 
-from zhifa.documents.models import IssuedDocument
-from zhifa.engine import record
-from zhifa.engine.db import get_engine, transaction
-from zhifa.engine.models import Actor, Agency, Case, ProcessVersion, Task
-from zhifa.engine.objects import LocalObjectStore, ObjectStore, S3ObjectStore, get_object_store
-from zhifa.errors import Conflict, InvalidState, NotFound, StorageUnavailable, TooLarge, ValidationFailed
-from zhifa.evidence.cli import register
-from zhifa.evidence.models import Evidence, EvidenceMeta, EvidenceType
-from zhifa.evidence.service import (
+from api.commands.storage import register
+from documents.evidence.custody import (
     archive_retention,
     list_evidence,
     open_evidence_for_download,
@@ -31,8 +24,15 @@ from zhifa.evidence.service import (
     transfer_evidence,
     upload_evidence,
 )
-from zhifa.settings import get_settings
-from zhifa.vocab import AgencyKind, CaseStatus, Role, TaskStatus
+from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
+from documents.models import IssuedDocument
+from engine import record
+from engine.db import get_engine, transaction
+from engine.errors import Conflict, InvalidState, NotFound, StorageUnavailable, TooLarge, ValidationFailed
+from engine.models import Actor, Agency, Case, ProcessVersion, Task
+from engine.objects import LocalObjectStore, ObjectStore, S3ObjectStore, get_object_store
+from engine.settings import get_settings
+from engine.vocab import AgencyKind, CaseStatus, Role, TaskStatus
 
 MiB = 1024 * 1024
 THREE_MIB_SHA256 = "3bc08a274b0c1610a912688dab864ee2bd884da7dde5c86758f918368632da55"

@@ -1,7 +1,7 @@
-"""The inspection-stage process (`zhifa/bpmn/inspection.bpmn`) run with bare SpiffWorkflow.
+"""The inspection-stage process (`bpmn/inspection.bpmn`) run with bare SpiffWorkflow.
 
 The model is parsed with the spiff parser (XSD validation on) and run as a BpmnWorkflow with the
-engine's restricted script environment (`zhifa.engine.scripting`); timers read the engine clock,
+engine's restricted script environment (`engine.scripting`); timers read the engine clock,
 which the tests hold still and move. Each path completes the user tasks with form data that the
 task's JSON Schema accepts, checks the model's validation rules and the declared documents'
 required fields on the data the engine would issue them from, and ends at one end event.
@@ -10,7 +10,6 @@ required fields on the data the engine would issue them from, and ends at one en
 import json
 import shutil
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -18,18 +17,18 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-import zhifa
-from zhifa.documents.catalogue import get_catalogue
-from zhifa.documents.issuing import check_values
-from zhifa.engine import clock, forms, scripting
-from zhifa.engine.calendar import SHANGHAI
-from zhifa.engine.specs import SpecLibrary
-from zhifa.engine.timers import use_engine_clock
-from zhifa.errors import ModelError, ValidationFailed
-from zhifa.rules.violations import catalogue
-from zhifa.vocab import LANE_LABELS, Lane
+import bpmn
+from documents.catalogue import get_catalogue
+from documents.issuing import check_values
+from engine import clock, forms, scripting
+from engine.calendar import SHANGHAI
+from engine.errors import ModelError, ValidationFailed
+from engine.rules.violations import catalogue
+from engine.specs import SpecLibrary
+from engine.timers import use_engine_clock
+from engine.vocab import LANE_LABELS, Lane
 
-BPMN_DIR = Path(zhifa.__file__).parent / "bpmn"
+BPMN_DIR = bpmn.MODELS_DIR
 OWN_FILES = [
     "inspection.bpmn",
     "jurisdiction.dmn",

@@ -6,7 +6,6 @@ first-match table, so the precedence cases (R2/R3/R4/R7 before R5/R6) pair a cas
 control: the same facts without the overriding condition.
 """
 
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -14,12 +13,12 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-import zhifa
-from zhifa.engine import scripting
-from zhifa.rules import dmn
-from zhifa.rules.violations import catalogue
+import bpmn
+from engine import scripting
+from engine.rules import dmn
+from engine.rules.violations import catalogue
 
-TABLE = Path(zhifa.__file__).parent / "bpmn" / "jurisdiction.dmn"
+TABLE = bpmn.MODELS_DIR / "jurisdiction.dmn"
 
 ROUTE_ONLY = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -122,7 +121,7 @@ def test_route(route_only_spec, changes, expected):
 
 @pytest.mark.parametrize("changes, expected", CASES.values(), ids=CASES.keys())
 def test_rules_evaluator_agrees_with_the_process(changes, expected):
-    """`zhifa decide jurisdiction` (zhifa.rules.dmn) gives the route the process gets."""
+    """`zhifa decide jurisdiction` (engine.rules.dmn) gives the route the process gets."""
     assert dmn.evaluate("jurisdiction", {**TOWNSHIP, **changes}) == {"route": expected}
 
 

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import urllib3
 
-from zhifa.engine.objects import LocalObjectStore, S3ObjectStore, get_object_store
-from zhifa.errors import InvalidState, NotFound, StorageUnavailable, TooLarge, ValidationFailed
-from zhifa.settings import get_settings
+from engine.errors import InvalidState, NotFound, StorageUnavailable, TooLarge, ValidationFailed
+from engine.objects import LocalObjectStore, S3ObjectStore, get_object_store
+from engine.settings import get_settings
 
 MiB = 1024 * 1024
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=timezone.utc)

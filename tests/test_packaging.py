@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("engine", "bpmn", "documents", "api")
 
 
 def test_the_wheel_contains_every_file_the_package_holds(tmp_path):
@@ -13,6 +14,8 @@ def test_the_wheel_contains_every_file_the_package_holds(tmp_path):
                    check=True, capture_output=True, timeout=300)
     [wheel] = tmp_path.glob("zhifa-*.whl")
     packed = set(zipfile.ZipFile(wheel).namelist())
-    on_disk = {path.relative_to(ROOT).as_posix() for path in (ROOT / "zhifa").rglob("*")
+    on_disk = {path.relative_to(ROOT).as_posix() for package in PACKAGES for path in (ROOT / package).rglob("*")
                if path.is_file() and "__pycache__" not in path.parts}
     assert on_disk - packed == set()
+    # nothing but the four rooms is installed at the top level
+    assert {name.split("/")[0] for name in packed if not name.startswith("zhifa-")} == set(PACKAGES)

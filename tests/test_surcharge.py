@@ -8,10 +8,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from zhifa.engine.calendar import deadline
-from zhifa.engine.calendar_cli import register
-from zhifa.engine.surcharge import late_surcharge
-from zhifa.errors import ValidationFailed
+from api.commands.calendar import register
+from engine.calendar import deadline
+from engine.errors import ValidationFailed
+from engine.surcharge import late_surcharge
 
 FINE = Decimal("60000")
 DUE = date(2026, 10, 8)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.bootstrap import build_runtime
+from api.identity.models import StaffCategory, User
+from api.identity.security import hash_password, issue_token
+from api.identity.service import create_user
+from engine.db import get_engine, transaction
+from engine.settings import get_settings
 from tests.factories import Agencies, seed_agencies
-from zhifa.api.app import create_app
-from zhifa.bootstrap import build_runtime
-from zhifa.engine.db import get_engine, transaction
-from zhifa.identity.models import StaffCategory, User
-from zhifa.identity.security import hash_password, issue_token
-from zhifa.identity.service import create_user
-from zhifa.settings import get_settings
 
 API_MODELS = Path(__file__).parent / "models"
 PASSWORD = "correct-horse-9"

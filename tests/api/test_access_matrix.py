@@ -10,10 +10,10 @@ import re
 
 from fastapi.routing import iter_route_contexts
 
+from documents.models import IssuedDocument
+from engine import clock
+from engine.db import transaction
 from tests.api.conftest import PASSWORD, start_inspection
-from zhifa.documents.models import IssuedDocument
-from zhifa.engine import clock
-from zhifa.engine.db import transaction
 
 CALLERS = {
     "anonymous": None,

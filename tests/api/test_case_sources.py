@@ -7,9 +7,9 @@ assignment from a higher level; the start names which and its reference, and the
 import pytest
 from sqlmodel import Session, select
 
-from zhifa.bootstrap import build_runtime
-from zhifa.documents.models import IssuedDocument
-from zhifa.engine.db import get_engine
+from api.bootstrap import build_runtime
+from documents.models import IssuedDocument
+from engine.db import get_engine
 
 PARTY = {"kind": "unit", "name": "遂川县某烟花爆竹经营部", "address": "遂川县泉江镇新华路12号", "legal_representative": "郭明"}
 

@@ -2,12 +2,12 @@
 
 from sqlmodel import Session, select
 
+from documents.evidence.models import Evidence
+from documents.models import IssuedDocument
+from engine.db import transaction
+from engine.models import Case, RecordEvent
+from engine.vocab import CaseStatus
 from tests.api.conftest import start_inspection
-from zhifa.documents.models import IssuedDocument
-from zhifa.engine.db import transaction
-from zhifa.engine.models import Case, RecordEvent
-from zhifa.evidence.models import Evidence
-from zhifa.vocab import CaseStatus
 
 
 def test_townships_see_only_their_own_cases_and_inboxes_the_county_sees_all(client, auth, world):

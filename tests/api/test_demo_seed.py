@@ -4,10 +4,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from zhifa.api.app import create_app
-from zhifa.engine.models import Agency
-from zhifa.identity.models import User
-from zhifa.identity.seed import seed_demo
+from api.app import create_app
+from api.identity.models import User
+from api.identity.seed import seed_demo
+from engine.models import Agency
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -10,13 +10,13 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.bootstrap import object_store
+from documents.rendition import DOCX_TYPE, convert_pending, render_pending
+from engine.settings import get_settings
 from tests.api.conftest import PARTY
 from tests.documents.conftest import pdf_converter  # noqa: F401 (a fixture)
 from tests.engine.test_inspection_stage import ORDER, PROBLEM, record_data
-from zhifa.api.app import create_app
-from zhifa.bootstrap import object_store
-from zhifa.documents.rendition import DOCX_TYPE, convert_pending, render_pending
-from zhifa.settings import get_settings
 
 ORDER_NUMBER = "（遂）应急责改〔2026〕1号"
 RECORD_NUMBER = "（遂）应急检记〔2026〕1号"

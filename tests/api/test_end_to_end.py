@@ -2,7 +2,7 @@
 
 A township officer inspects and reports up, county officers investigate, the legal
 reviewer reviews, the head decides, the worker renders the documents and they
-download. The story is the demo's script (`zhifa.demo.SCRIPT`), driven here through
+download. The story is the demo's script (`api.demo.SCRIPT`), driven here through
 the API: logins, inboxes, task forms, completions; timers pass by the worker.
 """
 
@@ -12,13 +12,13 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 
-from zhifa.api.app import create_app
-from zhifa.bootstrap import build_runtime, object_store
-from zhifa.demo import FOLLOW_LINKED, PARTY, SCRIPT, START, simulated_time, step_data
-from zhifa.documents.rendition import render_pending
-from zhifa.engine import clock
-from zhifa.engine.db import get_engine
-from zhifa.identity.seed import seed_demo
+from api.app import create_app
+from api.bootstrap import build_runtime, object_store
+from api.demo import FOLLOW_LINKED, PARTY, SCRIPT, START, simulated_time, step_data
+from api.identity.seed import seed_demo
+from documents.rendition import render_pending
+from engine import clock
+from engine.db import get_engine
 
 PASSWORD = "zhifa-demo-2026"
 

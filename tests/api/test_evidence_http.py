@@ -9,13 +9,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from engine.db import transaction
+from engine.models import Case
+from engine.settings import get_settings
+from engine.vocab import CaseStatus
 from tests.api.conftest import start_inspection
 from tests.test_evidence import PHOTO_SHA256, THREE_MIB_SHA256, MiB, three_mib
-from zhifa.api.app import create_app
-from zhifa.engine.db import transaction
-from zhifa.engine.models import Case
-from zhifa.settings import get_settings
-from zhifa.vocab import CaseStatus
 
 THREE_MIB = b"".join(three_mib())
 PHOTO = b"inspection photo"

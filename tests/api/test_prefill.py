@@ -7,9 +7,9 @@ Only the form's own top-level fields are prefilled, and only with values valid f
 
 import pytest
 
+from api.bootstrap import build_runtime
+from engine.db import get_engine
 from tests.procedure.inspection_steps import assessment, record
-from zhifa.bootstrap import build_runtime
-from zhifa.engine.db import get_engine
 
 ORDER_NUMBER = "（遂）应急责改〔2026〕1号"
 PARTY = {"kind": "unit", "name": "遂川县林峰木业有限公司", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",

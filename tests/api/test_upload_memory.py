@@ -20,13 +20,13 @@ import psutil
 import pytest
 from sqlmodel import Session
 
+from api.identity.security import issue_token
+from documents.evidence.models import Evidence
+from engine.models import Actor
+from engine.objects import get_object_store
+from engine.settings import get_settings
+from engine.vocab import Role
 from tests.api.conftest import PARTY
-from zhifa.engine.models import Actor
-from zhifa.engine.objects import get_object_store
-from zhifa.evidence.models import Evidence
-from zhifa.identity.security import issue_token
-from zhifa.settings import get_settings
-from zhifa.vocab import Role
 
 MiB = 1024 * 1024
 UPLOAD_MIB = 200
@@ -43,11 +43,11 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(store_kind, runtime, world, db_url, frozen_clock):
-    """`uvicorn zhifa.api.app:create_app` on the test's database and data directory, at the test's time."""
+    """`uvicorn api.app:create_app` on the test's database and data directory, at the test's time."""
     port = free_port()
     env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_NOW": frozen_clock.at.isoformat()}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "zhifa.api.app:create_app", "--factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:

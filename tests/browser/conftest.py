@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
 ]
 HARNESS_ORIGIN = "http://harness.zhifa.test"
 HARNESS_FILE = Path(__file__).with_name("harness.html")
-VENDOR_DIR = Path(__file__).resolve().parents[2] / "zhifa" / "api" / "static" / "vendor"
+VENDOR_DIR = Path(__file__).resolve().parents[2] / "api" / "static" / "vendor"
 
 
 @dataclass

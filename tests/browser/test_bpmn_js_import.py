@@ -1,6 +1,6 @@
 """Issue 3: every process model and decision table opens cleanly in bpmn-js / dmn-js.
 
-Each `*.bpmn` and `*.dmn` in zhifa/bpmn/ (globbed at collection, so a new model is covered without
+Each `*.bpmn` and `*.dmn` in bpmn/ (globbed at collection, so a new model is covered without
 editing this file) is imported by the vendored viewers in headless Chromium: zero import warnings,
 a drawn shape for every diagrammable element, and a Chinese name on every element a reader sees.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "zhifa" / "bpmn"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 BPMN_FILES = sorted(MODELS_DIR.glob("*.bpmn"))
 DMN_FILES = sorted(MODELS_DIR.glob("*.dmn"))
 

@@ -1,7 +1,7 @@
 import pytest
 from sqlmodel import Session, SQLModel, create_engine
 
-import zhifa.documents.models  # noqa: F401  (registers the tables)
+import documents.models  # noqa: F401  (registers the tables)
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def sqlite_session(tmp_path):
 @pytest.fixture(scope="session")
 def pdf_converter():
     """One persistent LibreOffice for the whole session (started by scripts/setup-system.sh's unoserver)."""
-    from zhifa.documents.pdf import UnoServer, pdf_status
+    from documents.pdf import UnoServer, pdf_status
 
     status = pdf_status()
     if not status.available:

@@ -4,8 +4,8 @@ from io import BytesIO
 
 from docx import Document
 
-from zhifa.documents.issuing import issue_documents
-from zhifa.documents.render import render_docx
+from documents.issuing import issue_documents
+from documents.render import render_docx
 
 from .examples import ISSUED_AT, complete_values
 

@@ -3,14 +3,14 @@ from decimal import Decimal
 
 import pytest
 
-from zhifa.documents.amounts import (
+from documents.amounts import (
     amount_in_capitals,
     amount_in_figures,
     amount_phrase,
     chinese_date,
     chinese_datetime,
 )
-from zhifa.errors import ValidationFailed
+from engine.errors import ValidationFailed
 
 
 @pytest.mark.parametrize(

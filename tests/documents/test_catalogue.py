@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from zhifa.documents.catalogue import CATALOGUE_FILE, Signer, get_catalogue, load_catalogue
-from zhifa.errors import ModelError, NotFound
+from documents.catalogue import CATALOGUE_FILE, Signer, get_catalogue, load_catalogue
+from engine.errors import ModelError, NotFound
 
 # Ids already used by BPMN files must stay stable.
 BPMN_IDS = {

@@ -13,18 +13,18 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from api.bootstrap import build_runtime, object_store
+from documents.dossier import MANIFEST, build_dossier, sha256_hex, verify_dossier
+from documents.evidence.custody import upload_evidence
+from documents.evidence.models import EvidenceMeta, EvidenceType
+from documents.models import IssuedDocument
+from documents.rendition import convert_pending, render_pending
+from engine import record
+from engine.errors import InvalidState
+from engine.models import Case, RecordEvent
+from engine.vocab import Role
 from tests.engine.test_inspection_stage import ORDER, PROBLEM, Driver, assessment, record_data, reinspection
 from tests.factories import actor, seed_agencies
-from zhifa.bootstrap import build_runtime, object_store
-from zhifa.documents.dossier import MANIFEST, build_dossier, sha256_hex, verify_dossier
-from zhifa.documents.models import IssuedDocument
-from zhifa.documents.rendition import convert_pending, render_pending
-from zhifa.engine import record
-from zhifa.engine.models import Case, RecordEvent
-from zhifa.errors import InvalidState
-from zhifa.evidence.models import EvidenceMeta, EvidenceType
-from zhifa.evidence.service import upload_evidence
-from zhifa.vocab import Role
 
 pytestmark = pytest.mark.libreoffice
 
@@ -219,7 +219,7 @@ def test_an_altered_record_event_is_named(closed_case, pdf_converter, tmp_path):
 
 
 def test_cli_builds_the_last_case_and_verifies_it(closed_case, tmp_path):
-    from zhifa.cli import app
+    from api.cli import app
 
     runner = CliRunner()
     built = runner.invoke(app, ["dossier", "--last", "--out", str(tmp_path / "dossier")])

@@ -2,7 +2,7 @@ from io import BytesIO
 
 from docx import Document
 
-from zhifa.documents.render import render_docx
+from documents.render import render_docx
 
 from .examples import complete_values
 from .rendering_helpers import docx_text, issue_one

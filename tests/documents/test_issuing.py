@@ -4,11 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from zhifa.documents.catalogue import get_catalogue
-from zhifa.documents.issuing import issue_documents
-from zhifa.documents.models import IssuedDocument
-from zhifa.documents.numbering import void_document
-from zhifa.errors import InvalidState, ModelError, ValidationFailed
+from documents.catalogue import get_catalogue
+from documents.document_numbers import void_document
+from documents.issuing import issue_documents
+from documents.models import IssuedDocument
+from engine.errors import InvalidState, ModelError, ValidationFailed
 
 from .examples import ISSUED_AT, complete_values
 

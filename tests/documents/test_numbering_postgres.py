@@ -3,8 +3,8 @@ import threading
 import pytest
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from zhifa.documents.issuing import issue_documents
-from zhifa.documents.models import IssuedDocument
+from documents.issuing import issue_documents
+from documents.models import IssuedDocument
 
 from .examples import ISSUED_AT, complete_values
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from zhifa.documents.pdf import PdfConverter, PdfUnavailable, UnoServer, pdf_status
-from zhifa.documents.render import render_docx
+from documents.pdf import PdfConverter, PdfUnavailable, UnoServer, pdf_status
+from documents.render import render_docx
 
 from .rendering_helpers import issue_one
 from .test_hostile_values import LONG, hostile_values

@@ -5,10 +5,10 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from zhifa.documents.amounts import amount_in_capitals, chinese_date, chinese_datetime
-from zhifa.documents.catalogue import FieldType, get_catalogue
-from zhifa.documents.render import render_docx
-from zhifa.documents.templates import load_template
+from documents.amounts import amount_in_capitals, chinese_date, chinese_datetime
+from documents.catalogue import FieldType, get_catalogue
+from documents.render import render_docx
+from documents.templates import load_template
 
 from .examples import complete_values
 from .rendering_helpers import docx_text, render_one

@@ -1,9 +1,9 @@
 import pytest
 
+from api.bootstrap import build_runtime
+from engine.db import get_engine
 from tests.conftest import ENGINE_MODELS
 from tests.factories import seed_agencies
-from zhifa.bootstrap import build_runtime
-from zhifa.engine.db import get_engine
 
 
 @pytest.fixture
@@ -20,5 +20,5 @@ def agencies(runtime):
 
 @pytest.fixture
 def inspection_runtime(app_runtime):
-    """The runtime on the real models in zhifa/bpmn, with Suichuan's agencies."""
+    """The runtime on the real models in bpmn, with Suichuan's agencies."""
     return app_runtime, seed_agencies(app_runtime.engine)

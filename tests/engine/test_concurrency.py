@@ -5,10 +5,10 @@ import threading
 import pytest
 from sqlmodel import Session
 
+from engine import record
+from engine.errors import Conflict
+from engine.vocab import Role
 from tests.factories import actor
-from zhifa.engine import record
-from zhifa.errors import Conflict
-from zhifa.vocab import Role
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)

@@ -6,15 +6,15 @@ import pytest
 from docx import Document
 from sqlmodel import Session, select
 
+from api.bootstrap import build_runtime, object_store
+from documents.models import IssuedDocument
+from documents.rendition import render_pending
+from engine import record
+from engine.db import get_engine
+from engine.errors import ValidationFailed
+from engine.vocab import Role
 from tests.engine.test_inspection_stage import ORDER, PROBLEM, Driver, record_data
 from tests.factories import seed_agencies
-from zhifa.bootstrap import build_runtime, object_store
-from zhifa.documents.models import IssuedDocument
-from zhifa.documents.rendition import render_pending
-from zhifa.engine import record
-from zhifa.engine.db import get_engine
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import Role
 
 
 def test_step_numbers_its_documents_and_the_worker_renders_them(inspection_runtime, frozen_clock):
@@ -75,7 +75,7 @@ def test_a_missing_document_field_blocks_the_step_naming_the_field(db_url, froze
 
 def test_a_rendition_that_loses_the_race_is_not_recorded(inspection_runtime, frozen_clock):
     """Rendering runs outside any transaction; if another worker records the file first, the late one is dropped."""
-    from zhifa.documents.rendition import DOCX_TYPE, _rendition_pass
+    from documents.rendition import DOCX_TYPE, _rendition_pass
 
     runtime, agencies = inspection_runtime
     Driver(runtime, agencies.township, Role.township_officer).do("现场检查", record_data([PROBLEM]))

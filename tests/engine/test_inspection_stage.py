@@ -4,10 +4,10 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
+from engine import record, scripting, serialization
+from engine.models import Case, WorkflowState
+from engine.vocab import CaseStatus, Role
 from tests.factories import actor
-from zhifa.engine import record, scripting, serialization
-from zhifa.engine.models import Case, WorkflowState
-from zhifa.vocab import CaseStatus, Role
 
 PARTY = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",
          "legal_representative": "王林峰", "phone": "0796-6300000"}

@@ -7,15 +7,15 @@ from datetime import datetime
 import pytest
 from sqlmodel import Session, select
 
+from api.bootstrap import build_runtime, object_store
+from documents.evidence.custody import upload_evidence
+from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
+from engine import record
+from engine.db import get_engine
+from engine.models import Case
+from engine.vocab import CaseStatus, Role
 from tests.conftest import ENGINE_MODELS, SHANGHAI
 from tests.factories import actor, seed_agencies
-from zhifa.bootstrap import build_runtime, object_store
-from zhifa.engine import record
-from zhifa.engine.db import get_engine
-from zhifa.engine.models import Case
-from zhifa.evidence.models import Evidence, EvidenceMeta, EvidenceType
-from zhifa.evidence.service import upload_evidence
-from zhifa.vocab import CaseStatus, Role
 
 
 @pytest.fixture

@@ -6,13 +6,18 @@ import sys
 
 import sqlalchemy as sa
 from alembic import command
+from sqlmodel import SQLModel
 
-from zhifa.engine.db import alembic_config, get_engine, upgrade
+from api.model_registry import import_all_models
+from engine.db import alembic_config, get_engine, upgrade
 
 
 def test_migrations_match_the_models_and_downgrade_cleanly(db_url):
     upgrade(db_url)
-    command.check(alembic_config(db_url))  # raises if the models and the migrated schema differ
+    import_all_models()
+    config = alembic_config(db_url)
+    config.attributes["target_metadata"] = SQLModel.metadata
+    command.check(config)  # raises if the models and the migrated schema differ
     command.downgrade(alembic_config(db_url), "base")
     assert set(sa.inspect(get_engine(db_url)).get_table_names()) == {"alembic_version"}
     upgrade(db_url)
@@ -21,7 +26,7 @@ def test_migrations_match_the_models_and_downgrade_cleanly(db_url):
 
 
 def test_db_upgrade_command_from_any_directory(zhifa_env):
-    result = subprocess.run([sys.executable, "-m", "zhifa", "db", "upgrade"], env={**os.environ, "ZHIFA_DATA_DIR": str(zhifa_env)},
+    result = subprocess.run([sys.executable, "-m", "api", "db", "upgrade"], env={**os.environ, "ZHIFA_DATA_DIR": str(zhifa_env)},
                             capture_output=True, text=True, timeout=120, cwd="/")
     assert result.returncode == 0, result.stderr
     assert "数据库已升级到最新版本" in result.stdout

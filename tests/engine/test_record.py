@@ -7,15 +7,15 @@ import sys
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from engine import record
+from engine.vocab import Role
 from tests.conftest import ENGINE_MODELS
 from tests.factories import actor
-from zhifa.engine import record
-from zhifa.vocab import Role
 
 
 def run_verify(db_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_BPMN_DIR": str(ENGINE_MODELS)}
-    return subprocess.run([sys.executable, "-m", "zhifa", "record", "verify", *args], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "api", "record", "verify", *args], env=env, capture_output=True, text=True, timeout=60)
 
 
 def two_cases(runtime, agencies):

@@ -4,11 +4,11 @@
 import pytest
 from sqlmodel import Session
 
+from engine import record, serialization
+from engine.errors import Conflict, ValidationFailed
+from engine.models import Task, WorkflowState
+from engine.vocab import CaseStatus, Role, TaskStatus
 from tests.factories import actor
-from zhifa.engine import record, serialization
-from zhifa.engine.models import Task, WorkflowState
-from zhifa.errors import Conflict, ValidationFailed
-from zhifa.vocab import CaseStatus, Role, TaskStatus
 
 
 def start(runtime, agencies):
@@ -106,8 +106,8 @@ def test_a_completed_task_cannot_be_completed_again(runtime, agencies, frozen_cl
 def test_a_running_case_keeps_its_version_when_the_model_changes(runtime, agencies, frozen_clock, tmp_path, db_url):
     import shutil
 
+    from api.bootstrap import build_runtime
     from tests.conftest import ENGINE_MODELS
-    from zhifa.bootstrap import build_runtime
 
     view = start(runtime, agencies)
     changed = tmp_path / "models"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from zhifa.engine import scripting
-from zhifa.errors import ValidationFailed
+from engine import scripting
+from engine.errors import ValidationFailed
 
 
 @pytest.mark.parametrize("expression", ["__import__('os').getcwd()", "open('/etc/passwd').read()",

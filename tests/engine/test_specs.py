@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
+from engine.errors import ModelError
+from engine.specs import SpecLibrary
 from tests.conftest import ENGINE_MODELS
-from zhifa.engine.specs import SpecLibrary
-from zhifa.errors import ModelError
 
 DMN = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="测试" namespace="http://zhifa">
@@ -98,6 +98,6 @@ def test_a_missing_decision_table_is_named(models):
 def test_start_up_stops_on_a_broken_model_with_the_message(models, tmp_path):
     edit(models / "approval.bpmn", '<bpmn:lane id="Lane_head" name="局负责人">', '<bpmn:lane id="Lane_head" name="领导">')
     env = {**os.environ, "ZHIFA_BPMN_DIR": str(models), "ZHIFA_DATABASE_URL": f"sqlite:///{tmp_path / 'z.db'}"}
-    result = subprocess.run([sys.executable, "-m", "zhifa", "worker", "--once"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "api", "worker", "--once"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "错误 [model_invalid]: 流程模型错误: 文件 approval.bpmn, 元素 approve (审批)" in result.stderr

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, select
 
+from engine import clock
+from engine.models import Case, RecordEvent
+from engine.vocab import Role
 from tests.conftest import ENGINE_MODELS, SHANGHAI
 from tests.factories import actor
-from zhifa.engine import clock
-from zhifa.engine.models import Case, RecordEvent
-from zhifa.vocab import Role
 
 
 def worker_env(db_url: str, now: datetime) -> dict:
@@ -37,7 +37,7 @@ def test_worker_process_fires_a_due_timer_within_two_seconds(runtime, agencies, 
     due = datetime(2026, 3, 5, 0, 0, tzinfo=SHANGHAI)
     with Session(runtime.engine) as session:
         assert session.get(Case, case_id).next_due.replace(tzinfo=timezone.utc) == due
-    worker = subprocess.Popen([sys.executable, "-m", "zhifa", "worker"], env=worker_env(db_url, due - timedelta(seconds=3)),
+    worker = subprocess.Popen([sys.executable, "-m", "api", "worker"], env=worker_env(db_url, due - timedelta(seconds=3)),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
@@ -56,7 +56,7 @@ def test_worker_process_fires_a_due_timer_within_two_seconds(runtime, agencies, 
 def test_two_workers_share_due_timers_without_double_firing(runtime, agencies, frozen_clock, db_url):
     case_ids = [case_waiting_for_timer(runtime, agencies, "2026-03-04") for _ in range(30)]
     after_due = datetime(2026, 3, 5, 0, 0, 5, tzinfo=SHANGHAI)
-    workers = [subprocess.Popen([sys.executable, "-m", "zhifa", "worker", "--once"], env=worker_env(db_url, after_due),
+    workers = [subprocess.Popen([sys.executable, "-m", "api", "worker", "--once"], env=worker_env(db_url, after_due),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     for worker in workers:
         assert worker.wait(timeout=120) == 0, worker.stderr.read().decode()

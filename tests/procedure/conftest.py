@@ -1,8 +1,8 @@
 import pytest
 
+from engine.settings import get_settings
 from tests.factories import seed_agencies
 from tests.procedure.driver import CaseDriver
-from zhifa.settings import get_settings
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from engine.clock import FrozenClock
+from engine.models import Agency
+from engine.runtime import CaseView, Runtime
+from engine.vocab import Lane, Role
 from tests.conftest import SHANGHAI
 from tests.factories import actor
-from zhifa.engine.clock import FrozenClock
-from zhifa.engine.models import Agency
-from zhifa.engine.runtime import CaseView, Runtime
-from zhifa.vocab import Lane, Role
 
 WORKING_HOURS = time(10, 0)
 

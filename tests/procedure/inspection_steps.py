@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from engine.models import Case
+from engine.vocab import AgencyKind, Role
 from tests.factories import actor
 from tests.procedure import steps
 from tests.procedure.driver import CaseDriver
-from zhifa.engine.models import Case
-from zhifa.vocab import AgencyKind, Role
 
 FURNITURE_PLANT = {"name": "遂川县林峰家具厂", "credit_code": "91360827MA35XXXX1K", "address": "遂川县泉江镇工业大道8号",
                    "legal_representative": "王林峰", "phone": "0796-6300000"}

@@ -1,7 +1,7 @@
 """Archiving (C13): the file is frozen and its objects locked."""
 
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.vocab import CaseStatus
 
 
 def test_archiving_freezes_the_file_and_locks_its_objects(county_case):
@@ -9,11 +9,11 @@ def test_archiving_freezes_the_file_and_locks_its_objects(county_case):
     import pytest
     from sqlmodel import Session, select
 
-    from zhifa.bootstrap import object_store
-    from zhifa.documents.models import IssuedDocument
-    from zhifa.documents.rendition import render_pending
-    from zhifa.engine import record
-    from zhifa.errors import InvalidState
+    from api.bootstrap import object_store
+    from documents.models import IssuedDocument
+    from documents.rendition import render_pending
+    from engine import record
+    from engine.errors import InvalidState
 
     case = county_case
     case.start("2026-03-02", {"party": {"kind": "unit", "name": "遂川县某木业有限公司"}}, party_name="遂川县某木业有限公司")

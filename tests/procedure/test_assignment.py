@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
+from documents.models import IssuedDocument
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.documents.models import IssuedDocument
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 PARTY = {"kind": "unit", "name": "遂川县某矿业有限公司", "address": "遂川县大汾镇", "legal_representative": "钟平"}
 ASSIGNMENT = "吉市应急交〔2026〕3号"

@@ -12,15 +12,15 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import Session
 
+from api.bootstrap import object_store
+from documents.evidence.custody import upload_evidence
+from documents.evidence.models import EvidenceMeta, EvidenceType
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus, Role
 from tests.conftest import SHANGHAI
 from tests.factories import actor
 from tests.procedure import steps
 from tests.procedure.inspection_steps import linked_case, record, start_inspection
-from zhifa.bootstrap import object_store
-from zhifa.errors import ValidationFailed
-from zhifa.evidence.models import EvidenceMeta, EvidenceType
-from zhifa.evidence.service import upload_evidence
-from zhifa.vocab import CaseStatus, Role
 
 AMMONIA_HAZARD = {"description": "液氨储罐区泄漏报警装置停用、安全阀失效,仍在充装作业", "provision": "《安全生产法》第三十六条",
                   "major_hazard": True}

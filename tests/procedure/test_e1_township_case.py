@@ -11,9 +11,9 @@ collective discussion and the decision run in the county bureau's lanes.
 
 from datetime import date
 
+from engine.vocab import CaseStatus
 from tests.procedure import steps
 from tests.procedure.inspection_steps import assessment, linked_case, record, start_inspection
-from zhifa.vocab import CaseStatus
 
 TRAINING_PLAN = {"description": "主要负责人未组织制定本单位安全生产教育和培训计划", "provision": "《安全生产法》第二十一条第三项",
                  "violation_code": "SPL-094-1"}

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 
 def through_handling(case):

@@ -2,8 +2,8 @@
 reports to the county, which files a general-procedure case and fines the unit 15,000 yuan.
 Below the Jiangxi hearing threshold for organisations (20,000): no hearing, no legal review."""
 
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.vocab import CaseStatus
 
 
 def test_e3_county_general_procedure_without_hearing_or_review(county_case):

@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus
 from tests.procedure import steps
 from tests.procedure.driver import CaseDriver
 from tests.procedure.inspection_steps import FURNITURE_PLANT, linked_case
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 STATISTICS = {"violation_code": "YHG-026-1-02", "violated_provisions": "《安全生产事故隐患排查治理暂行规定》第二十六条第二项",
               "penalty_basis": "《安全生产事故隐患排查治理暂行规定》第二十六条",

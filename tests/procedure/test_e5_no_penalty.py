@@ -4,8 +4,8 @@ Either way the case is served, closed and archived, and nothing is published."""
 
 import pytest
 
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.vocab import CaseStatus
 
 
 @pytest.mark.parametrize(("disposition", "basis", "outcome"), [

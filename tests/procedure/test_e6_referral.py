@@ -13,10 +13,10 @@ from datetime import date
 
 import pytest
 
+from engine import scripting
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.engine import scripting
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 PENALTY = ["suspend_production", "fine"]
 DECISION = "作出行政处罚决定"

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 SAWMILL = {"kind": "unit", "name": "遂川县某木材加工厂"}
 # what the township's inspection passes on to the county case (runtime.INHERITED_KEYS)

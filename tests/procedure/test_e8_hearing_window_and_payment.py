@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
+from engine.errors import ValidationFailed
+from engine.surcharge import late_surcharge
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.engine.surcharge import late_surcharge
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 PENALTY = ["suspend_production", "fine"]
 

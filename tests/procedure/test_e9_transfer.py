@@ -6,10 +6,10 @@ and the inspection ends as transferred without opening any case.
 
 from sqlmodel import Session, select
 
+from engine import record as case_record
+from engine.models import Case
+from engine.vocab import CaseStatus
 from tests.procedure.inspection_steps import assessment, record, start_inspection
-from zhifa.engine import record as case_record
-from zhifa.engine.models import Case
-from zhifa.vocab import CaseStatus
 
 BOILER = {"description": "1台燃煤蒸汽锅炉(编号GL-01)超过定期检验有效期仍在使用", "provision": "《特种设备安全法》第四十条第三款",
           "violation_code": None}

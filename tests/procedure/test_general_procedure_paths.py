@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from engine.errors import ValidationFailed
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.errors import ValidationFailed
-from zhifa.vocab import CaseStatus
 
 DAY = "2026-03-02"
 

@@ -3,8 +3,8 @@ litigation recorded with their outcomes; a decision changed or revoked has its p
 
 from datetime import date
 
+from engine.vocab import CaseStatus
 from tests.procedure import steps
-from zhifa.vocab import CaseStatus
 
 
 def filed(case, day):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from zhifa.errors import ValidationFailed
-from zhifa.rules.dmn import evaluate
-from zhifa.rules.violations import get_violation
+from engine.errors import ValidationFailed
+from engine.rules.dmn import evaluate
+from engine.rules.violations import get_violation
 
 from .conftest import FILED
 

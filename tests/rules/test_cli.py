@@ -6,7 +6,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from zhifa.rules.cli import register
+from api.commands.rules import register
 
 runner = CliRunner()
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from zhifa.errors import NotFound, ValidationFailed
-from zhifa.rules.discretion import decide_discretion
-from zhifa.rules.profiles import load_profile
-from zhifa.rules.violations import fine_range
+from engine.errors import NotFound, ValidationFailed
+from engine.rules.discretion import decide_discretion
+from engine.rules.profiles import load_profile
+from engine.rules.violations import fine_range
 
 from .conftest import FILED
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from zhifa.errors import ModelError
-from zhifa.rules.dmn import decide, load_table_file
+from engine.errors import ModelError
+from engine.rules.dmn import decide, load_table_file
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="测试" '

@@ -2,7 +2,7 @@
 
 import pytest
 
-from zhifa.rules.dmn import evaluate
+from engine.rules.dmn import evaluate
 
 from .conftest import FILED
 

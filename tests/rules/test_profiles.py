@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from zhifa.errors import ModelError, NotFound, ValidationFailed
-from zhifa.rules.profiles import available_profiles, load_profile
+from engine.errors import ModelError, NotFound, ValidationFailed
+from engine.rules.profiles import available_profiles, load_profile
 
 VALUES = """
       hearing_threshold_person: {person}

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from zhifa.rules.dmn import evaluate
-from zhifa.rules.violations import catalogue
+from engine.rules.dmn import evaluate
+from engine.rules.violations import catalogue
 
 from .conftest import FILED
 

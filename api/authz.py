@@ -1,0 +1,255 @@
+"""Authorization: the one place that decides who sees and does what. Every query and action goes through it.
+
+- Cases: a user sees the cases of their own agency; users of the county bureau also
+  see those of its townships and the park; a township never sees another
+  township's. A township officer added to a county case by the bureau sees it too.
+  Supervisors see archived cases assigned to them for review; each read is recorded.
+  An administrator manages user accounts and sees no case.
+- Tasks: a task is acted on by a user holding its lane's role in the task's agency.
+  Where the model marks a task `twoOfficers`, the form names (field `officers`,
+  objects with `user_id`, `name`, `certificate_no`) at least two certified officers with valid certificates, the acting
+  user among them, each from the case's agency or added to the case by the bureau.
+  A legal reviewer or hearing host never acts on a case they investigated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
+from api.identity.service import actor_for, is_case_member, today
+from api.processes import task_info
+from engine import record
+from engine.db import transaction
+from engine.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+from engine.models import Agency, Case, RecordEvent, Task
+from engine.runtime import Runtime
+from engine.vocab import LANE_LABELS, AgencyKind, CaseStatus, Lane, Role
+
+CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer, Role.hearing_host}
+OFFICER_ROLES = {Role.township_officer, Role.county_officer}
+IMPARTIAL_LANES = {Lane.legal_reviewer, Lane.hearing_host}
+OFFICERS_FIELD = "officers"
+
+
+# ---- agencies ------------------------------------------------------------
+def agency_of(session: Session, user: User) -> Agency:
+    return session.get(Agency, user.agency_id)
+
+
+def jurisdiction_ids(session: Session, agency: Agency) -> list[int]:
+    """The agency itself; for the county bureau also its townships and the park."""
+    if agency.kind != AgencyKind.county_bureau:
+        return [agency.id]
+    children = session.exec(select(Agency.id).where(Agency.parent_id == agency.id)).all()
+    return [agency.id, *children]
+
+
+def _is_county_user(session: Session, user: User) -> bool:
+    return agency_of(session, user).kind == AgencyKind.county_bureau
+
+
+# ---- roles ---------------------------------------------------------------
+def works_on_cases(user: User) -> bool:
+    return any(user.has_role(role) for role in CASE_WORK_ROLES | {Role.supervisor})
+
+
+def require_case_user(user: User) -> None:
+    """Everything but account administration needs a case-work or supervision role."""
+    if not works_on_cases(user):
+        raise Forbidden("系统管理员账号只能管理用户, 不能办理或查看案件")
+
+
+def require_admin(user: User) -> None:
+    if not user.has_role(Role.admin):
+        raise Forbidden("只有系统管理员可以管理用户")
+
+
+def managed_agency_ids(session: Session, admin: User) -> list[int]:
+    require_admin(admin)
+    return jurisdiction_ids(session, agency_of(session, admin))
+
+
+def require_manages(session: Session, admin: User, agency_id: int) -> None:
+    if agency_id not in managed_agency_ids(session, admin):
+        raise Forbidden("不能管理其他单位的用户", details={"agency_id": agency_id})
+
+
+# ---- case visibility -----------------------------------------------------
+def _member_cases(user: User, purpose: MemberPurpose):
+    return select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.purpose == purpose)
+
+
+def _work_scope(session: Session, user: User) -> ColumnElement[bool] | None:
+    if not any(user.has_role(role) for role in CASE_WORK_ROLES):
+        return None
+    ids = jurisdiction_ids(session, agency_of(session, user))
+    return sa.or_(Case.agency_id.in_(ids), Case.id.in_(_member_cases(user, MemberPurpose.officer)))
+
+
+def _review_scope(user: User) -> ColumnElement[bool] | None:
+    if not user.has_role(Role.supervisor):
+        return None
+    return sa.and_(Case.status == CaseStatus.archived, Case.id.in_(_member_cases(user, MemberPurpose.review)))
+
+
+def case_scope(session: Session, user: User) -> ColumnElement[bool]:
+    """A filter on `Case` selecting exactly the cases the user may see."""
+    scopes = [s for s in (_work_scope(session, user), _review_scope(user)) if s is not None]
+    return sa.or_(*scopes) if scopes else sa.false()
+
+
+def _in_scope(session: Session, case_id: int, scope: ColumnElement[bool] | None) -> bool:
+    if scope is None:
+        return False
+    return session.exec(select(Case.id).where(Case.id == case_id, scope)).first() is not None
+
+
+def visible_case(session: Session, user: User, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("案件不存在", details={"case_id": case_id})
+    require_case_user(user)
+    if not _in_scope(session, case_id, case_scope(session, user)):
+        raise Forbidden("无权查看该案件", details={"case_id": case_id})
+    return case
+
+
+def read_case(engine: sa.Engine, user: User, case_id: int) -> Case:
+    """Check the user may read the case; a supervisor's review read is appended to the case record."""
+    with transaction(engine) as session:
+        case = visible_case(session, user, case_id)
+        if not _in_scope(session, case_id, _work_scope(session, user)):
+            record.append_event(session, case_id=case_id, kind="supervisor_read", actor=actor_for(user, Role.supervisor),
+                                inputs={"purpose": "案卷评查"})
+    return case
+
+
+def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound("任务不存在", details={"task_id": task_id})
+    return task, visible_case(session, user, task.case_id)
+
+
+def task_query_scope(user: User) -> ColumnElement[bool]:
+    """A filter on `Task` selecting the tasks in the user's inbox: their lanes, in their agency."""
+    lanes = [lane.value for lane in Lane if user.has_role(lane)]
+    if not lanes:
+        return sa.false()
+    return sa.and_(Task.lane.in_(lanes), Task.agency_id == user.agency_id)
+
+
+# ---- starting and attaching ------------------------------------------------
+def start_role(session: Session, user: User, agency_id: int, parent_case_id: int | None) -> Role:
+    """The role in which the user starts a case in `agency_id`: officers start cases of their own agency."""
+    require_case_user(user)
+    if agency_id != user.agency_id:
+        raise Forbidden("只能以本单位名义发起检查或案件", details={"agency_id": agency_id})
+    role = Role.county_officer if _is_county_user(session, user) else Role.township_officer
+    if not user.has_role(role):
+        raise Forbidden(f"发起检查或案件需要「{LANE_LABELS[Lane(role)]}」角色")
+    if parent_case_id is not None:
+        visible_case(session, user, parent_case_id)
+    return role
+
+
+def _require_county_role(session: Session, user: User, roles: set[Role], what: str) -> None:
+    if not _is_county_user(session, user) or not any(user.has_role(r) for r in roles):
+        raise Forbidden(f"只有县局{what}可以执行此操作")
+
+
+def require_can_add_officer(session: Session, user: User, case: Case, member: User) -> None:
+    """The county bureau adds officers of its own agencies to a case it can see."""
+    _require_county_role(session, user, {Role.county_officer, Role.agency_head}, "执法人员或负责人")
+    visible_case(session, user, case.id)
+    if member.agency_id not in jurisdiction_ids(session, agency_of(session, user)):
+        raise Forbidden("只能指派本县局及所辖乡镇(园区)的执法人员", details={"user_id": member.id})
+    if member.staff_category != StaffCategory.officer or not any(member.has_role(r) for r in OFFICER_ROLES):
+        raise ValidationFailed(f"{member.display_name}不是执法人员, 不能参与办案", code="officer_not_eligible",
+                               details={"user_id": member.id})
+
+
+def require_can_assign_review(session: Session, user: User, case: Case, reviewer: User) -> None:
+    _require_county_role(session, user, {Role.agency_head}, "负责人")
+    visible_case(session, user, case.id)
+    if not reviewer.has_role(Role.supervisor) or reviewer.agency_id != user.agency_id:
+        raise ValidationFailed(f"{reviewer.display_name}不是本局执法监督人员", code="not_a_supervisor",
+                               details={"user_id": reviewer.id})
+
+
+# ---- completing a task -------------------------------------------------------
+def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Session, Case, Task], None]:
+    """The check `Runtime.complete_task` runs inside the step's transaction, after locking the case."""
+
+    def authorize(session: Session, case: Case, task: Task) -> None:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise Unauthenticated("账号不存在或已停用, 请重新登录")
+        if not user.has_role(task.lane) or user.agency_id != task.agency_id:
+            agency = session.get(Agency, task.agency_id)
+            raise Forbidden(f"该任务须由{agency.name}的{LANE_LABELS[Lane(task.lane)]}办理",
+                            details={"task_id": task.id, "lane": task.lane, "agency_id": task.agency_id})
+        if task.lane in IMPARTIAL_LANES and investigated(session, case, user):
+            raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.lane)]}",
+                            code="investigator_excluded", details={"case_id": case.id, "user_id": user.id})
+        if task_info(runtime, session, case, task).two_officers:
+            check_two_officers(session, case, user, data)
+
+    return authorize
+
+
+def investigated(session: Session, case: Case, user: User) -> bool:
+    """Whether the user acted as an officer on the case or on the inspection it came from."""
+    case_ids = [case.id] + ([case.parent_case_id] if case.parent_case_id else [])
+    query = select(RecordEvent.id).where(RecordEvent.case_id.in_(case_ids), RecordEvent.actor_id == user.id,
+                                         RecordEvent.role.in_([r.value for r in OFFICER_ROLES]))
+    return session.exec(query.limit(1)).first() is not None
+
+
+def check_two_officers(session: Session, case: Case, user: User, data: dict) -> None:
+    entries = data.get(OFFICERS_FIELD)
+    ids = [e.get("user_id") for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    if (len(ids) != len(entries or []) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
+        raise ValidationFailed("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人",
+                               code="two_officers_required", details={"field": OFFICERS_FIELD})
+    if user.id not in ids:
+        raise ValidationFailed("办理人本人须是参与本环节的执法人员之一", code="two_officers_required",
+                               details={"field": OFFICERS_FIELD, "user_id": user.id})
+    day = today()
+    problems = []
+    for entry in {e["user_id"]: e for e in entries}.values():
+        officer = session.get(User, entry["user_id"])
+        reason = _officer_problem(session, case, officer, day) or _entry_mismatch(entry, officer)
+        if reason:
+            problems.append({"user_id": entry["user_id"], "reason": reason})
+    if problems:
+        raise ValidationFailed("；".join(p["reason"] for p in problems), code="officer_not_eligible", details=problems)
+
+
+def _entry_mismatch(entry: dict, officer: User) -> str | None:
+    """The names and certificate numbers that go into documents must be the registered ones."""
+    if entry.get("name") not in (None, officer.display_name):
+        return f"执法人员姓名「{entry.get('name')}」与登记的「{officer.display_name}」不符"
+    if entry.get("certificate_no") not in (None, officer.certificate_number):
+        return f"{officer.display_name}的执法证号与登记不符"
+    return None
+
+
+def _officer_problem(session: Session, case: Case, officer: User | None, day) -> str | None:
+    if officer is None:
+        return "所选执法人员不存在"
+    name = officer.display_name
+    if officer.staff_category != StaffCategory.officer:
+        return f"{name}为辅助人员, 不能作为执法人员"
+    if not officer.active:
+        return f"{name}的账号已停用"
+    if not officer.certificate_valid_on(day):
+        return f"{name}的行政执法证未登记或已过期"
+    if officer.agency_id != case.agency_id and not is_case_member(session, case.id, officer.id, MemberPurpose.officer):
+        return f"{name}不属于本案承办单位, 也未经县局指派参与本案"
+    return None

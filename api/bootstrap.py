@@ -1,0 +1,90 @@
+"""Wire the application from settings: database, process specs, step hooks, object store, worker passes."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
+from documents.rendition import convert_pending, render_pending
+from documents.step import issue_step_documents
+from engine import clock
+from engine.db import get_engine, upgrade
+from engine.models import Actor, Case
+from engine.objects import ObjectStore, get_object_store
+from engine.runtime import Runtime, StepContext
+from engine.settings import Settings, get_settings
+from engine.specs import SpecLibrary
+from engine.vocab import CaseStatus
+
+logger = logging.getLogger(__name__)
+
+
+def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = None,
+                  engine: sa.Engine | None = None, migrate: bool = True) -> Runtime:
+    """Load and validate the models (a broken model raises ModelError), migrate, register versions."""
+    settings = settings or get_settings()
+    specs = SpecLibrary(bpmn_dir or settings.bpmn_dir)
+    engine = engine or get_engine(settings.resolved_database_url)
+    if migrate:
+        upgrade(engine.url.render_as_string(hide_password=False))
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents], link_hooks=[carry_evidence],
+                      end_hooks=[partial(retain_archived_objects, settings)])
+    runtime.register_versions()
+    return runtime
+
+
+def video_gate(context: StepContext) -> None:
+    """A step the model marks `videoRequired` needs a 视听资料 evidence item attached to it (DOMAIN.md §8)."""
+    if context.task.video_required:
+        require_video_evidence(context.session, context.case.id, context.task_id)
+
+
+def carry_evidence(session: Session, parent: Case, child: Case, actor: Actor) -> None:
+    """A follow-up case gets the evidence of the case that started it, by reference (chain of custody kept)."""
+    for item in list_evidence(session, parent.id):
+        transfer_evidence(session, item.id, child.id, Actor.system())
+
+
+def retain_archived_objects(settings: Settings, session: Session, case: Case, actor: Actor) -> None:
+    """An archived file is frozen (DOMAIN.md §8): its objects get COMPLIANCE retention where the store supports it."""
+    if case.status == CaseStatus.archived:
+        archive_retention(session, object_store(settings), case.id, retention_until(settings))
+
+
+def retention_until(settings: Settings) -> datetime:
+    return clock.now() + timedelta(days=settings.archive_retention_days)
+
+
+def object_store(settings: Settings | None = None) -> ObjectStore:
+    return get_object_store(settings or get_settings())
+
+
+@contextmanager
+def worker_passes(runtime: Runtime, settings: Settings | None = None):
+    """The worker's passes: timers, .docx rendering, and PDF rendition when LibreOffice is available."""
+    from documents.pdf import UnoServer, pdf_status
+
+    settings = settings or get_settings()
+    store = object_store(settings)
+    until = partial(retention_until, settings)
+    passes = [runtime.fire_due, partial(render_pending, runtime.engine, store, retain_until=until)]
+    server = None
+    if settings.pdf_rendition:
+        status = pdf_status(settings.uno_dir)
+        if status.available:
+            server = UnoServer(settings.uno_dir)
+            passes.append(partial(convert_pending, runtime.engine, store, server.start(), retain_until=until))
+        else:
+            logger.warning(status.message)
+    try:
+        yield passes
+    finally:
+        if server is not None:
+            server.stop()

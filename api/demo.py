@@ -1,0 +1,211 @@
+"""`zhifa demo`: one case driven through every step that exists, on the configured (embedded) setup.
+
+泉江镇's officers inspect a sawmill, order rectification, re-inspect, and — the
+violation being the unit's — report to the county bureau; the county case that
+opens runs the whole general procedure: filing, investigation, notice with the
+hearing right (waived), legal review, collective discussion, decision, service,
+publication, payment, closing and archiving, and its dossier (卷宗) is built
+where LibreOffice runs. The story is `SCRIPT`, a list of steps; this module
+drives it through the runtime under the same authorization as the HTTP API
+(the end-to-end API test drives the same script over HTTP). Statutory windows
+pass on a simulated clock that starts on 2026-03-02 (holiday data for 2027 is not
+yet published, see README), so the demo finishes in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from api.authz import task_authorizer
+from api.bootstrap import build_runtime, object_store
+from api.identity.models import User
+from api.identity.seed import seed_demo
+from documents.dossier import build_dossier
+from documents.pdf import UnoServer, pdf_status
+from documents.rendition import render_pending
+from engine import clock
+from engine.calendar import SHANGHAI
+from engine.models import Actor, Case
+from engine.runtime import CaseView, Runtime
+from engine.settings import get_settings
+from engine.vocab import CaseStatus, Lane, Role
+
+PARTY = {"name": "遂川县林峰木业有限公司", "credit_code": "91360827MA35R8QX1K", "address": "遂川县泉江镇工业大道18号",
+         "legal_representative": "王林峰", "phone": "0796-6312345"}
+START = "2026-03-02"
+FOLLOW_LINKED = "转入县局案件"  # the step that moves on to the case the previous one opened
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the story: `user` completes `task` on `day` with `data` (a dict, or built from the case data).
+
+    A step without a user lets time pass to `day` and runs the worker; `FOLLOW_LINKED` moves on to the linked case.
+    """
+
+    day: str
+    user: str | None
+    task: str
+    data: dict | Callable[[dict, Callable[..., list[dict]]], dict] = field(default_factory=dict)
+    optional: bool = False  # e.g. collective discussion, only where the decision table asks for it
+
+
+def _officers(usernames: tuple[str, ...]):
+    return lambda case_data, officers: {"officers": officers(*usernames)}
+
+
+PROBLEM = {"description": "作业场所未设置安全警示标志, 未为从业人员提供劳动防护用品",
+           "provision": "《中华人民共和国安全生产法》第三十五条、第四十五条", "violation_code": "SPL-099-1-01"}
+TOWNSHIP = ("quanjiang1", "quanjiang2")
+COUNTY = ("county1", "county2")
+
+SCRIPT: list[Step] = [
+    Step(START, "quanjiang1", "现场检查", lambda d, officers: {
+        "party": PARTY, "place": "遂川县泉江镇工业大道18号锯木车间", "started_at": f"{START}T09:00", "ended_at": f"{START}T11:00",
+        "officers": officers(*TOWNSHIP), "site_responsible": "王林峰",
+        "unit_attendees": [{"role": "principal", "name": "王林峰", "post": "总经理"}, {"role": "safety_manager", "name": "李安", "post": "安全员"}],
+        "checked_items": "安全警示标志、劳动防护用品、设备防护", "findings": "见问题清单", "problems": [PROBLEM],
+        "handling": "责令限期整改", "order_rectification": True, "unit_signature": "signed"}),
+    Step(START, "quanjiang1", "责令限期整改", lambda d, officers: {
+        "officers": officers(*TOWNSHIP), "inspection_date": START,
+        "rectification_items": [{"problem": "未设置安全警示标志", "provision": "《中华人民共和国安全生产法》第三十五条",
+                                 "requirement": "在锯木车间设置明显的安全警示标志", "deadline": "2026-03-12"}]}),
+    Step("2026-03-10", "quanjiang1", "登记单位提前申请复查", {"applied_on": "2026-03-10", "applicant": "王林峰"}),
+    Step("2026-03-11", "quanjiang1", "整改复查", lambda d, officers: {
+        "order_number": d["documents"]["rectification_order"], "reinspection_date": "2026-03-11",
+        "officers": officers(*TOWNSHIP), "opinion": "仍未为从业人员提供劳动防护用品, 建议立案处罚", "penalty_needed": True,
+        "reinspection_results": [{"problem": "未设置安全警示标志", "rectified": False, "result": "逾期未改正"}]}),
+    Step("2026-03-11", "quanjiang1", "违法行为处理意见", {
+        "facts": "作业场所未设置安全警示标志、未提供劳动防护用品, 经责令整改逾期未改正", "violation_code": "SPL-099-1-01",
+        "penalised_party": "unit", "penalty_kinds": ["fine"], "accident": False, "crime_suspected": False,
+        "in_em_scope": True, "target_assigned_level": "county", "handling_opinion": "违法主体为单位, 报告县局立案"}),
+    Step("2026-03-11", None, FOLLOW_LINKED),
+    Step("2026-03-12", "county1", "填写立案审批表", lambda d, officers: {
+        "case_name": "遂川县林峰木业有限公司未设置安全警示标志、未提供劳动防护用品案",
+        "case_source": f"泉江镇人民政府报告({d['source']['case_number']})",
+        "case_summary": "作业场所未设置安全警示标志, 未为从业人员提供符合标准的劳动防护用品, 逾期未改正",
+        "suspected_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条", "officer_opinion": "建议立案调查",
+        "officers": officers(*COUNTY), "contact": "0796-6300001"}),
+    Step("2026-03-13", "head", "审批立案", {"filing_approved": True, "head_opinion": "同意立案", "approved_on": "2026-03-13"}),
+    Step("2026-03-20", "county1", "调查取证", lambda d, officers: {
+        "officers": officers(*COUNTY), "evidence": "询问笔录2份、勘验笔录1份、现场照片8张", "preservation_needed": False}),
+    Step("2026-03-24", "county1", "制作案件调查报告和处理呈批表", {
+        "facts": "当事人作业场所未设置安全警示标志、未提供劳动防护用品, 经责令限期改正逾期未改正",
+        "violated_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条",
+        "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项", "discretion": "逾期未改正, 按一般档次裁量",
+        "proposal": "建议处罚款30000元", "proposed_penalty": "罚款人民币30000元", "party_type": "organization",
+        "penalty_kinds": ["fine"], "fine_amount": 30000, "confiscation_value": 0, "public_interest": False,
+        "complex_case": False, "daily_fine": False, "catalogue_item": None}),
+    Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),
+    Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达"}),
+    Step("2026-03-31", None, "陈述申辩期限届满, 当事人未提出陈述申辩"),
+    Step("2026-04-03", None, "听证申请期限届满, 视为放弃听证"),
+    Step("2026-04-07", "reviewer", "法制审核", {
+        "review_passed": True, "review_items": "执法主体、程序、事实证据、法律适用、裁量基准、是否需要移送",
+        "conclusion": "事实清楚, 证据确凿, 程序合法, 适用依据正确, 裁量适当", "reviewer": "罗文静", "reviewed_on": "2026-04-07"}),
+    Step("2026-04-09", "head", "集体讨论", {
+        "discussed_at": "2026-04-09T15:00:00+08:00", "place": "遂川县应急管理局三楼会议室", "chair": "陈志刚",
+        "presenter": "王振宇", "recorder": "钟海燕", "attendees": "陈志刚、王振宇、钟海燕、罗文静",
+        "discussion": "与会人员一致认为事实清楚、证据充分", "conclusion": "同意按拟处罚意见作出决定"}, optional=True),
+    Step("2026-04-10", "head", "作出行政处罚决定", {
+        "decided_penalty_kinds": ["fine"], "decided_fine": 30000, "penalty": "罚款人民币30000元",
+        "payment_place": "遂川县财政局非税收入账户"}),
+    Step("2026-04-13", "county1", "送达行政处罚决定书", lambda d, officers: {
+        "served_documents": [{"title": "行政处罚决定书", "number": d["documents"]["penalty_decision"]}], "recipient": "王林峰",
+        "service_place": PARTY["address"], "served_at": "2026-04-13T10:00:00+08:00", "service_method": "直接送达",
+        "server": "王振宇、钟海燕"}),
+    Step("2026-04-14", "county1", "公示行政处罚决定", {"published_on": "2026-04-14", "publication_channel": "遂川县人民政府网站"}),
+    Step("2026-04-24", "county1", "登记罚款缴纳", {
+        "paid_on": "2026-04-24", "paid_amount": 30000, "surcharge_paid": 0, "payment_voucher": "江西省非税收入缴款书0420001"}),
+    Step("2026-04-27", "county1", "填写结案审批表", {"result": "罚款人民币30000元", "enforcement_status": "已全部缴纳"}),
+    Step("2026-04-28", "head", "审批结案", {"closing_approved": True, "head_opinion": "同意结案", "approved_on": "2026-04-28"}),
+    Step("2026-04-29", "county1", "立卷归档", {"cause": "未设置安全警示标志、未提供劳动防护用品",
+                                               "closed_on": "2026-04-28", "retention": "长期", "page_count": 40}),
+]
+
+
+def step_data(step: Step, case_data: dict, officers: Callable[..., list[dict]]) -> dict:
+    return step.data(case_data, officers) if callable(step.data) else dict(step.data)
+
+
+def simulated_time(day: str, tick: int) -> datetime:
+    """09:00 of `day` in Shanghai, plus a minute per step so the record stays in order."""
+    return datetime.combine(datetime.fromisoformat(day).date(), time(9), SHANGHAI) + timedelta(minutes=tick)
+
+
+@dataclass
+class RuntimeDriver:
+    runtime: Runtime
+    echo: Callable[[str], None]
+    users: dict[str, User]
+    view: CaseView | None = None
+
+    def officers(self, *usernames: str) -> list[dict]:
+        return [{"user_id": self.users[u].id, "name": self.users[u].display_name,
+                 "certificate_no": self.users[u].certificate_number} for u in usernames]
+
+    def actor(self, username: str) -> Actor:
+        user = self.users[username]
+        return Actor(user_id=user.id, name=user.display_name, role=Role(user.roles[0]), agency_id=user.agency_id)
+
+    def run(self, step: Step) -> None:
+        if step.task == FOLLOW_LINKED:
+            with Session(self.runtime.engine) as session:
+                child = session.exec(select(Case).where(Case.parent_case_id == self.view.case.id)).one()
+            self.echo(f"{step.day}  系统: {self.view.case.number} 已报告县局, 县局案件 {child.number} 待立案")
+            self.view = self.runtime.get_case(child.id)
+        elif step.user is None:
+            if self.runtime.fire_due():
+                self.view = self.runtime.get_case(self.view.case.id)
+                self.echo(f"{step.day}  系统: {step.task} → {CaseStatus(self.view.case.status).label}")
+        else:
+            tasks = [t for t in self.view.tasks if t.name == step.task]
+            if not tasks and step.optional:
+                return
+            [task] = tasks
+            data = step_data(step, self.view.data, self.officers)
+            user = self.users[step.user]
+            self.view = self.runtime.complete_task(task.id, data, self.actor(step.user),
+                                                   authorize=task_authorizer(self.runtime, user.id, data))
+            self.echo(f"{step.day}  {user.display_name}({Lane(task.lane).label}): {step.task} → "
+                      f"{CaseStatus(self.view.case.status).label}")
+
+
+def run_demo(echo: Callable[[str], None] = print) -> str:
+    runtime = build_runtime()
+    seed_demo(runtime.engine)
+    with Session(runtime.engine) as session:
+        users = {u.username: u for u in session.exec(select(User))}
+    driver = RuntimeDriver(runtime, echo, users)
+    try:
+        clock.set_clock(lambda: simulated_time(START, 0))
+        driver.view = runtime.start_case("inspection", agency_id=users["quanjiang1"].agency_id,
+                                         actor=driver.actor("quanjiang1"), data={"party": PARTY},
+                                         party_name=PARTY["name"], title="日常安全生产检查")
+        echo(f"{START}  刘建华: 开始检查 {driver.view.case.number}")
+        for tick, step in enumerate(SCRIPT, start=1):
+            at = simulated_time(step.day, tick)
+            clock.set_clock(lambda at=at: at)
+            driver.run(step)
+    finally:
+        clock.set_clock(None)
+    rendered = render_pending(runtime.engine, object_store())
+    echo(f"{SCRIPT[-1].day}  系统: 已生成 {rendered} 份执法文书 (.docx)")
+    _dossier(runtime, driver.view.case.id, echo)
+    return driver.view.case.number
+
+
+def _dossier(runtime: Runtime, case_id: int, echo: Callable[[str], None]) -> None:
+    """The archive file (卷宗): PDF with cover, contents and page numbers, and a zip with a hash manifest."""
+    settings = get_settings()
+    status = pdf_status(settings.uno_dir)
+    if not (settings.pdf_rendition and status.available):
+        echo(f"系统: 未生成卷宗 ({status.message if settings.pdf_rendition else 'PDF 转换已关闭'})")
+        return
+    with UnoServer(settings.uno_dir) as converter, Session(runtime.engine) as session:
+        result = build_dossier(session, object_store(), case_id, settings.data_dir / "dossiers", converter=converter)
+    echo(f"系统: 卷宗 {result.pdf_path} ({result.page_count} 页), {result.zip_path}")

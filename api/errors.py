@@ -1,0 +1,116 @@
+"""One error model for every failure: `{"code", "message", "details"}` with a Chinese message."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.schemas import ErrorBody
+from engine.errors import (
+    CalendarUnknownYear,
+    Conflict,
+    Forbidden,
+    InvalidState,
+    ModelError,
+    NotFound,
+    StorageUnavailable,
+    TooLarge,
+    Unauthenticated,
+    ValidationFailed,
+    ZhifaError,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: list[tuple[type[ZhifaError], int]] = [
+    (NotFound, 404),
+    (ValidationFailed, 422),
+    (CalendarUnknownYear, 422),
+    (Conflict, 409),
+    (InvalidState, 409),
+    (Forbidden, 403),
+    (Unauthenticated, 401),
+    (TooLarge, 413),
+    (StorageUnavailable, 503),
+    (ModelError, 500),
+]
+HTTP_MESSAGES = {
+    400: ("bad_request", "请求体无法解析, 请检查格式与编码"),
+    404: ("not_found", "请求的接口不存在"),
+    405: ("method_not_allowed", "该接口不支持此请求方法"),
+}
+PYDANTIC_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不允许的字段",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "list_type": "应为列表",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为是/否",
+    "bool_parsing": "应为是/否",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "date_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期 YYYY-MM-DD",
+    "literal_error": "不在可选范围内",
+    "enum": "不在可选范围内",
+    "string_too_short": "长度不足",
+    "string_too_long": "过长",
+    "too_short": "项数不足",
+    "too_long": "项数过多",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "string_pattern_mismatch": "格式不正确",
+}
+ERROR_RESPONSES = {status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422)}
+
+
+def status_for(error: ZhifaError) -> int:
+    return next((status for cls, status in STATUS_BY_ERROR if isinstance(error, cls)), 400)
+
+
+def error_response(status: int, code: str, message: str, details=None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(status_code=status, content={"code": code, "message": message, "details": details}, headers=headers)
+
+
+def _field(location) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "(请求体)"
+
+
+def _describe(error: dict) -> dict:
+    field = _field(error.get("loc", ()))
+    return {"field": field, "message": f"「{field}」{PYDANTIC_MESSAGES.get(error.get('type'), '不符合要求')}"}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ZhifaError)
+    async def zhifa_error(_request: Request, exc: ZhifaError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            logger.error("%s: %s %s", exc.code, exc.message, exc.details)
+        return error_response(status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_describe(e) for e in exc.errors()]
+        message = "请求数据不符合要求: " + "；".join(d["message"] for d in details[:5])
+        return error_response(422, "validation_failed", message, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = HTTP_MESSAGES.get(exc.status_code, (f"http_{exc.status_code}", "请求无法处理"))
+        return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "服务器内部错误, 请稍后重试或联系管理员")

@@ -1,0 +1,67 @@
+"""Identity tables: users with roles, staff category and enforcement certificate; case memberships.
+
+A user belongs to one agency and holds one or more roles (engine.vocab.Role).
+Only certified officers (执法人员) with a valid certificate may be named as the
+enforcement officers of an action; auxiliary staff (辅助人员) never.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from engine.types import UTCDateTime
+from engine.vocab import Role
+
+
+class StaffCategory(StrEnum):
+    officer = "officer"
+    auxiliary = "auxiliary"
+
+    @property
+    def label(self) -> str:
+        return {StaffCategory.officer: "执法人员", StaffCategory.auxiliary: "辅助人员"}[self]
+
+
+class MemberPurpose(StrEnum):
+    """Why a user was attached to a case from outside its agency."""
+
+    officer = "officer"  # a township officer added to a county case by the county bureau
+    review = "review"  # a supervisor assigned to review the archived case file
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=64)
+    display_name: str = Field(max_length=100)
+    password_hash: str = Field(max_length=255)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    staff_category: StaffCategory = Field(sa_column=Column(sa.String(20), nullable=False))
+    certificate_number: str | None = Field(default=None, max_length=64, description="行政执法证号")
+    certificate_expires: date | None = None
+    active: bool = True
+
+    def has_role(self, role: Role | str) -> bool:
+        return str(role) in self.roles
+
+    def certificate_valid_on(self, day: date) -> bool:
+        return bool(self.certificate_number) and self.certificate_expires is not None and self.certificate_expires >= day
+
+
+
+class CaseMember(SQLModel, table=True):
+    __tablename__ = "case_member"
+    __table_args__ = (sa.UniqueConstraint("case_id", "user_id", "purpose", name="uq_case_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    purpose: MemberPurpose = Field(sa_column=Column(sa.String(20), nullable=False))
+    added_by: int | None = Field(default=None, foreign_key="app_user.id")
+    added_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,124 @@
+"""User accounts: login, lookup, administration, and attaching users to cases.
+
+Functions work inside the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlmodel import Session, select
+
+from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
+from api.identity.security import hash_password, verify_password
+from engine import clock
+from engine.calendar import SHANGHAI
+from engine.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from engine.models import Actor, Agency
+from engine.vocab import Role
+
+ASSIGNABLE_ROLES = {role.value for role in Role if role != Role.system}
+MIN_PASSWORD_LENGTH = 8
+
+
+def today() -> date:
+    """Today in China, by the engine clock: certificates expire at the end of their date."""
+    return clock.now().astimezone(SHANGHAI).date()
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    valid = verify_password(password, user.password_hash if user else None)
+    if user is None or not valid or not user.active:
+        raise Unauthenticated("用户名或密码错误, 或账号已停用", code="login_failed")
+    return user
+
+
+def active_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise Unauthenticated("账号不存在或已停用, 请重新登录")
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在", details={"user_id": user_id})
+    return user
+
+
+def actor_for(user: User, role: Role | str) -> Actor:
+    return Actor(user_id=user.id, name=user.display_name, role=Role(role), agency_id=user.agency_id)
+
+
+def check_roles(roles: Iterable[str]) -> list[str]:
+    roles = list(dict.fromkeys(roles))
+    unknown = [r for r in roles if r not in ASSIGNABLE_ROLES]
+    if unknown or not roles:
+        raise ValidationFailed(f"角色不正确: {'、'.join(unknown) or '(未指定)'}", details={"roles": unknown})
+    return roles
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"密码至少 {MIN_PASSWORD_LENGTH} 位", details={"field": "password"})
+    return password
+
+
+def create_user(session: Session, *, username: str, display_name: str, password: str, agency_id: int,
+                roles: Iterable[str], staff_category: StaffCategory, certificate_number: str | None = None,
+                certificate_expires: date | None = None, password_hash: str | None = None) -> User:
+    """A new account; `password_hash` (already hashed) is for seeding, else `password` is hashed."""
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f"用户名 {username} 已存在", details={"username": username})
+    if session.get(Agency, agency_id) is None:
+        raise NotFound("执法机构不存在", details={"agency_id": agency_id})
+    user = User(username=username, display_name=display_name,
+                password_hash=password_hash or hash_password(check_password(password)),
+                agency_id=agency_id, roles=check_roles(roles), staff_category=staff_category,
+                certificate_number=certificate_number, certificate_expires=certificate_expires)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, user: User, changes: dict) -> User:
+    """Apply the given fields; `password` is re-hashed, `roles` checked."""
+    for name, value in changes.items():
+        if name == "password":
+            user.password_hash = hash_password(check_password(value))
+        elif name == "roles":
+            user.roles = check_roles(value)
+        elif name == "agency_id" and session.get(Agency, value) is None:
+            raise NotFound("执法机构不存在", details={"agency_id": value})
+        else:
+            setattr(user, name, value)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_case_member(session: Session, *, case_id: int, user: User, purpose: MemberPurpose, added_by: User) -> CaseMember:
+    """Idempotent: adding the same user for the same purpose again returns the existing row."""
+    existing = session.exec(select(CaseMember).where(
+        CaseMember.case_id == case_id, CaseMember.user_id == user.id, CaseMember.purpose == purpose)).first()
+    if existing is not None:
+        return existing
+    member = CaseMember(case_id=case_id, user_id=user.id, purpose=purpose, added_by=added_by.id, added_at=clock.now())
+    session.add(member)
+    session.flush()
+    return member
+
+
+def case_members(session: Session, case_id: int) -> list[tuple[CaseMember, User]]:
+    query = (select(CaseMember, User).join(User, User.id == CaseMember.user_id)
+             .where(CaseMember.case_id == case_id).order_by(CaseMember.id))
+    return list(session.exec(query))
+
+
+def is_case_member(session: Session, case_id: int, user_id: int, purpose: MemberPurpose) -> bool:
+    query = select(CaseMember.id).where(CaseMember.case_id == case_id, CaseMember.user_id == user_id,
+                                        CaseMember.purpose == purpose)
+    return session.exec(query).first() is not None

@@ -1,0 +1,16 @@
+"""Imports every module that defines tables, so SQLModel.metadata (and Alembic) sees the whole schema."""
+
+import importlib
+
+MODEL_MODULES = [
+    "engine.models",
+    "engine.sequences",
+    "api.identity.models",
+    "documents.models",
+    "documents.evidence.models",
+]
+
+
+def import_all_models() -> None:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)

@@ -1,0 +1,53 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api import schemas
+from api.deps import RuntimeDep, UserDep
+from api.errors import ERROR_RESPONSES
+from api.services import cases
+from api.services.presenters import step_out
+from engine.vocab import CaseStatus
+
+router = APIRouter(prefix="/cases", tags=["案件"], responses=ERROR_RESPONSES)
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post("", response_model=schemas.CaseStepOut, status_code=201, summary="发起检查, 或由报告发起案件")
+def start_case(body: schemas.CaseStartIn, user: UserDep, runtime: RuntimeDep):
+    return step_out(cases.start_case(runtime, user, body))
+
+
+@router.get("", response_model=schemas.CasePage, summary="案件列表(仅本人有权查看的案件)")
+def list_cases(
+    user: UserDep, runtime: RuntimeDep,
+    status: Annotated[CaseStatus | None, Query(description="案件状态")] = None,
+    agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    overdue: Annotated[bool | None, Query(description="有超期未办的任务")] = None,
+    started_from: Annotated[date | None, Query(description="发起日期起")] = None,
+    started_to: Annotated[date | None, Query(description="发起日期止")] = None,
+    party: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$", description="当事人名称包含")] = None,
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+):
+    filters = cases.CaseFilters(status=status, agency_id=agency_id, overdue=overdue, started_from=started_from,
+                                started_to=started_to, party=party, page=page, page_size=page_size)
+    return cases.list_cases(runtime.engine, user, filters)
+
+
+@router.get("/{case_id}", response_model=schemas.CaseDetail, summary="案件详情: 状态、当前任务、全过程记录、关联案件")
+def case_detail(case_id: CaseId, user: UserDep, runtime: RuntimeDep):
+    return cases.case_detail(runtime, user, case_id)
+
+
+@router.post("/{case_id}/members", response_model=schemas.MemberOut, status_code=201,
+             summary="县局指派执法人员参与本案")
+def add_member(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runtime: RuntimeDep):
+    return cases.add_officer(runtime.engine, user, case_id, body.user_id)
+
+
+@router.post("/{case_id}/reviewers", response_model=schemas.MemberOut, status_code=201,
+             summary="指定执法监督人员评查本案卷")
+def assign_reviewer(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runtime: RuntimeDep):
+    return cases.assign_reviewer(runtime.engine, user, case_id, body.user_id)

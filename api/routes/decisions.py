@@ -1,0 +1,15 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api import schemas
+from api.deps import UserDep
+from api.errors import ERROR_RESPONSES
+from api.services import decisions
+
+router = APIRouter(prefix="/decisions", tags=["决策表"], responses=ERROR_RESPONSES)
+
+
+@router.post("/{table}", response_model=schemas.DecisionOut, summary="按决策表(DMN)求值")
+def evaluate(table: Annotated[str, Path(max_length=64)], body: schemas.DecisionIn, user: UserDep):
+    return decisions.evaluate(user, table, body)

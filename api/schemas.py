@@ -1,0 +1,280 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from api.identity.models import StaffCategory
+
+DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# text stored in the database: no NUL (PostgreSQL refuses it) and no surrounding blanks
+Text = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\x00]*$")]
+# SQLite hands back naive datetimes; they are stored in UTC
+Timestamp = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=timezone.utc))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="稳定的错误代码, 如 not_found、forbidden、validation_failed")
+    message: str = Field(description="给用户看的中文说明")
+    details: Any = None
+
+
+# ---- identity --------------------------------------------------------------
+class LoginIn(Strict):
+    username: Annotated[Text, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: Timestamp
+
+
+class AgencyOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent_id: int | None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    agency_id: int
+    roles: list[str]
+    staff_category: StaffCategory
+    staff_category_label: str
+    certificate_number: str | None
+    certificate_expires: date | None
+    certificate_valid: bool
+    active: bool
+
+
+class MeOut(UserOut):
+    agency: AgencyOut
+
+
+class UserCreateIn(Strict):
+    username: Annotated[Text, Field(min_length=1, max_length=64)]
+    display_name: Annotated[Text, Field(min_length=1, max_length=100)]
+    password: Annotated[str, Field(min_length=8, max_length=200)]
+    agency_id: DbInt
+    roles: Annotated[list[str], Field(min_length=1, max_length=7)]
+    staff_category: StaffCategory
+    certificate_number: Annotated[Text, Field(max_length=64)] | None = None
+    certificate_expires: date | None = None
+
+
+class UserUpdateIn(Strict):
+    display_name: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
+    password: Annotated[str, Field(min_length=8, max_length=200)] | None = None
+    agency_id: DbInt | None = None
+    roles: Annotated[list[str], Field(min_length=1, max_length=7)] | None = None
+    staff_category: StaffCategory | None = None
+    certificate_number: Annotated[Text, Field(max_length=64)] | None = None
+    certificate_expires: date | None = None
+    active: bool | None = None
+
+
+# ---- cases -----------------------------------------------------------------
+class PartyIn(Strict):
+    """The party block of the documents (DOMAIN.md §7 common fields): a unit or a person."""
+
+    kind: Literal["unit", "person"] = Field(description="unit 单位 / person 个人")
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    credit_code: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="统一社会信用代码(单位)")
+    legal_representative: Annotated[Text, Field(max_length=50)] | None = Field(default=None, description="法定代表人(单位)")
+    id_number: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="身份证号码(个人)")
+    sex: Literal["男", "女"] | None = None
+    employer: Annotated[Text, Field(max_length=200)] | None = None
+    post: Annotated[Text, Field(max_length=100)] | None = None
+    address: Annotated[Text, Field(max_length=300)] | None = None
+    phone: Annotated[Text, Field(max_length=50)] | None = None
+
+
+class CaseStartIn(Strict):
+    process: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
+    agency_id: DbInt | None = Field(default=None, description="默认为本人所在单位")
+    party: PartyIn
+    title: Annotated[Text, Field(max_length=300)] = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    kind: Literal["inspection", "case"] | None = Field(default=None, description="默认: inspection* 流程为检查, 其余为案件")
+    parent_case_id: DbInt | None = Field(default=None, description="由哪一检查或案件报告而来")
+
+
+class CaseOut(BaseModel):
+    id: int
+    number: str | None
+    kind: str
+    process_id: str
+    agency_id: int
+    status: str
+    status_label: str
+    title: str
+    party_name: str
+    parent_case_id: int | None
+    completed: bool
+    outcome: str | None
+    started_at: Timestamp
+    updated_at: Timestamp
+    next_due: Timestamp | None
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class CaseLink(BaseModel):
+    id: int
+    number: str | None
+    kind: str
+    status: str
+    status_label: str
+
+
+class TaskOut(BaseModel):
+    id: str
+    case_id: int
+    bpmn_id: str
+    name: str
+    lane: str
+    lane_label: str
+    agency_id: int
+    status: str
+    due_on: date | None
+    overdue: bool
+    created_at: Timestamp
+    case_number: str | None = None
+    case_title: str | None = None
+    party_name: str | None = None
+
+
+class MemberIn(Strict):
+    user_id: DbInt
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    display_name: str
+    agency_id: int
+    purpose: str
+    added_at: Timestamp
+
+
+class RecordEventOut(BaseModel):
+    seq: int
+    kind: str
+    at: Timestamp
+    actor_id: int | None
+    actor_name: str
+    role: str
+    agency_id: int | None
+    task_id: str | None
+    task_name: str | None
+    inputs: dict[str, Any]
+    outputs: list[Any]
+    prev_hash: str
+    hash: str
+
+
+class DocumentOut(BaseModel):
+    id: int
+    doc_id: str
+    title: str
+    number: str | None
+    issued_at: Timestamp
+    voided: bool
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    type: str
+    type_label: str
+    filename: str
+    size: int
+    sha256: str
+    collected_at: Timestamp | None
+    collected_by: list[Any]
+    task_id: str | None
+    created_at: Timestamp
+
+
+class CaseDetail(BaseModel):
+    case: CaseOut
+    tasks: list[TaskOut]
+    timeline: list[RecordEventOut]
+    parent: CaseLink | None
+    children: list[CaseLink]
+    members: list[MemberOut]
+    documents: list[DocumentOut]
+    evidence: list[EvidenceOut]
+
+
+class CaseStepOut(BaseModel):
+    case: CaseOut
+    tasks: list[TaskOut]
+
+
+# ---- tasks -----------------------------------------------------------------
+class TaskDetail(BaseModel):
+    task: TaskOut
+    case: CaseOut
+    form: dict[str, Any] = Field(description="本任务表单的 JSON Schema")
+    two_officers: bool = Field(description="须两名以上执法人员(表单字段 officers 填用户 ID)")
+    video_required: bool
+    documents: list[str]
+    prefill: dict[str, Any] = Field(default_factory=dict,
+                                    description="案件中已有、且符合本表单字段要求的值(仅顶层字段), 供填写时预先带出")
+
+
+class CompleteIn(Strict):
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+# ---- record, decisions, health --------------------------------------------------
+class RecordBreakOut(BaseModel):
+    seq: int
+    event_id: int
+    reason: str
+
+
+class VerifyOut(BaseModel):
+    case_id: int
+    intact: bool
+    events: int
+    breaks: list[RecordBreakOut]
+
+
+class DecisionIn(Strict):
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    profile: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9_-]+$")] | None = None
+    on: date | None = Field(default=None, description="规则生效日期, 默认今天")
+
+
+class DecisionOut(BaseModel):
+    table: str
+    outputs: dict[str, Any]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready"]
+    database: Literal["ok"]
+    processes: int

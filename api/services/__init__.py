@@ -1,0 +1,1 @@
+"""What the routes call: each function checks access through `api.authz`, then reads or acts."""

@@ -1,0 +1,157 @@
+"""Starting, listing and reading cases; attaching officers and reviewers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api import authz, schemas
+from api.identity.models import MemberPurpose, User
+from api.identity.service import actor_for, add_case_member, case_members, get_user, today
+from api.services.presenters import case_link, case_out, event_out, task_out
+from documents.evidence.custody import list_evidence
+from documents.models import IssuedDocument
+from engine import record
+from engine.calendar import SHANGHAI
+from engine.db import transaction
+from engine.errors import NotFound, ValidationFailed
+from engine.models import Case, Task
+from engine.runtime import CaseView, Runtime
+from engine.vocab import Role, TaskStatus
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str | None = None
+    agency_id: int | None = None
+    overdue: bool | None = None
+    started_from: date | None = None
+    started_to: date | None = None
+    party: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+# Case kinds (numbering series, `case_number_patterns`) of processes that are neither inspections nor filed cases.
+PROCESS_KINDS = {"compulsory_measures": "measures", "simple_procedure_case": "simple"}
+# Where a general-procedure case opened directly (not from an inspection) comes from.
+DIRECT_SOURCES = {"report": "举报", "assignment": "上级交办"}
+
+
+def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn) -> CaseView:
+    if body.process not in runtime.specs.current:
+        raise NotFound(f"流程 {body.process} 不存在", details={"process": body.process})
+    if body.process == "general_procedure" and body.parent_case_id is None:
+        _check_direct_source(body.data)
+    agency_id = body.agency_id or user.agency_id
+    with Session(runtime.engine) as session:
+        role = authz.start_role(session, user, agency_id, body.parent_case_id)
+    kind = body.kind or ("inspection" if body.process.startswith("inspection") else PROCESS_KINDS.get(body.process, "case"))
+    party = body.party.model_dump(exclude_none=True)
+    return runtime.start_case(body.process, agency_id=agency_id, actor=actor_for(user, role),
+                              data={**body.data, "party": party}, kind=kind, title=body.title,
+                              party_name=body.party.name, parent_case_id=body.parent_case_id)
+
+
+def _check_direct_source(data: dict) -> None:
+    """A case not found by an inspection is opened on a report (举报) or an assignment from a higher level."""
+    kind = data.get("case_source_kind")
+    if kind not in DIRECT_SOURCES:
+        raise ValidationFailed("直接受理的案件应写明案件来源: 举报(report)或上级交办(assignment)", code="case_source_required",
+                               details={"field": "case_source_kind", "allowed": sorted(DIRECT_SOURCES)})
+    ref = data.get("case_source_ref")
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > 100:
+        what = "举报登记编号" if kind == "report" else "交办文件文号"
+        raise ValidationFailed(f"案件来源为{DIRECT_SOURCES[kind]}的, 应写明{what}(不超过100字)", code="case_source_required",
+                               details={"field": "case_source_ref"})
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
+
+
+def _overdue_task():
+    return sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready, Task.due_on < today())
+
+
+def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.CasePage:
+    authz.require_case_user(user)
+    with Session(engine) as session:
+        query = select(Case).where(authz.case_scope(session, user))
+        if filters.status:
+            query = query.where(Case.status == filters.status)
+        if filters.agency_id:
+            query = query.where(Case.agency_id == filters.agency_id)
+        if filters.party:
+            query = query.where(Case.party_name.contains(filters.party, autoescape=True))
+        if filters.started_from:
+            query = query.where(Case.started_at >= _day_start(filters.started_from))
+        if filters.started_to:
+            query = query.where(Case.started_at < _day_start(filters.started_to + timedelta(days=1)))
+        if filters.overdue is not None:
+            query = query.where(_overdue_task() if filters.overdue else ~_overdue_task())
+        total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+        page = session.exec(query.order_by(Case.updated_at.desc(), Case.id.desc())
+                            .offset((filters.page - 1) * filters.page_size).limit(filters.page_size)).all()
+        return schemas.CasePage(items=[case_out(c) for c in page], total=total, page=filters.page,
+                                page_size=filters.page_size)
+
+
+def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetail:
+    authz.read_case(runtime.engine, user, case_id)
+    with Session(runtime.engine) as session:
+        case = session.get(Case, case_id)
+        tasks = session.exec(select(Task).where(Task.case_id == case_id, Task.status == TaskStatus.ready)
+                             .order_by(Task.created_at)).all()
+        # Both ends of a report show the link (number and status) even where the other case is not
+        # the caller's to open: a township sees what became of its report, not the county's file.
+        parent = session.get(Case, case.parent_case_id) if case.parent_case_id else None
+        children = session.exec(select(Case).where(Case.parent_case_id == case_id).order_by(Case.id)).all()
+        members = [schemas.MemberOut(user_id=u.id, display_name=u.display_name, agency_id=u.agency_id,
+                                     purpose=m.purpose, added_at=m.added_at) for m, u in case_members(session, case_id)]
+        return schemas.CaseDetail(
+            case=case_out(case), tasks=[task_out(t, case) for t in tasks],
+            timeline=[event_out(e) for e in record.events(session, case_id)],
+            parent=case_link(parent) if parent else None, children=[case_link(c) for c in children],
+            members=members, documents=_documents(session, case_id), evidence=_evidence(session, case_id),
+        )
+
+
+def _documents(session: Session, case_id: int) -> list[schemas.DocumentOut]:
+    rows = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id))
+    return [schemas.DocumentOut(id=d.id, doc_id=d.doc_id, title=d.title, number=d.number, issued_at=d.issued_at,
+                                voided=d.voided_at is not None) for d in rows]
+
+
+def _evidence(session: Session, case_id: int) -> list[schemas.EvidenceOut]:
+    return [schemas.EvidenceOut(id=e.id, type=e.type, type_label=e.type_label, filename=e.filename, size=e.size,
+                                sha256=e.sha256, collected_at=e.collected_at, collected_by=list(e.collected_by),
+                                task_id=e.task_id, created_at=e.created_at) for e in list_evidence(session, case_id)]
+
+
+def add_officer(engine: sa.Engine, user: User, case_id: int, member_id: int) -> schemas.MemberOut:
+    return _attach(engine, user, case_id, member_id, MemberPurpose.officer)
+
+
+def assign_reviewer(engine: sa.Engine, user: User, case_id: int, reviewer_id: int) -> schemas.MemberOut:
+    return _attach(engine, user, case_id, reviewer_id, MemberPurpose.review)
+
+
+def _attach(engine: sa.Engine, user: User, case_id: int, member_id: int, purpose: MemberPurpose) -> schemas.MemberOut:
+    with transaction(engine) as session:
+        case = authz.visible_case(session, user, case_id)
+        member = get_user(session, member_id)
+        if purpose == MemberPurpose.officer:
+            authz.require_can_add_officer(session, user, case, member)
+            role = Role.county_officer if user.has_role(Role.county_officer) else Role.agency_head
+        else:
+            authz.require_can_assign_review(session, user, case, member)
+            role = Role.agency_head
+        row = add_case_member(session, case_id=case_id, user=member, purpose=purpose, added_by=user)
+        record.append_event(session, case_id=case_id, kind=f"{purpose}_assigned", actor=actor_for(user, role),
+                            inputs={"user_id": member.id, "name": member.display_name, "agency_id": member.agency_id})
+        return schemas.MemberOut(user_id=member.id, display_name=member.display_name, agency_id=member.agency_id,
+                                 purpose=row.purpose, added_at=row.added_at)

@@ -1,0 +1,55 @@
+"""Rows to response bodies."""
+
+from __future__ import annotations
+
+from api import schemas
+from api.identity.models import StaffCategory, User
+from api.identity.service import today
+from engine.models import Agency, Case, RecordEvent, Task
+from engine.runtime import CaseView
+from engine.vocab import LANE_LABELS, CaseStatus, Lane
+
+
+def case_out(case: Case) -> schemas.CaseOut:
+    return schemas.CaseOut(
+        id=case.id, number=case.number, kind=case.kind, process_id=case.process_id, agency_id=case.agency_id,
+        status=case.status, status_label=CaseStatus(case.status).label, title=case.title, party_name=case.party_name,
+        parent_case_id=case.parent_case_id, completed=case.completed, outcome=case.outcome,
+        started_at=case.started_at, updated_at=case.updated_at, next_due=case.next_due,
+    )
+
+
+def case_link(case: Case) -> schemas.CaseLink:
+    return schemas.CaseLink(id=case.id, number=case.number, kind=case.kind, status=case.status,
+                            status_label=CaseStatus(case.status).label)
+
+
+def task_out(task: Task, case: Case | None = None) -> schemas.TaskOut:
+    return schemas.TaskOut(
+        id=task.id, case_id=task.case_id, bpmn_id=task.bpmn_id, name=task.name, lane=task.lane,
+        lane_label=LANE_LABELS[Lane(task.lane)], agency_id=task.agency_id, status=task.status, due_on=task.due_on,
+        overdue=task.due_on is not None and task.due_on < today(), created_at=task.created_at,
+        case_number=case.number if case else None, case_title=case.title if case else None,
+        party_name=case.party_name if case else None,
+    )
+
+
+def step_out(view: CaseView) -> schemas.CaseStepOut:
+    return schemas.CaseStepOut(case=case_out(view.case), tasks=[task_out(t, view.case) for t in view.tasks])
+
+
+def event_out(event: RecordEvent) -> schemas.RecordEventOut:
+    return schemas.RecordEventOut.model_validate(event, from_attributes=True)
+
+
+def agency_out(agency: Agency) -> schemas.AgencyOut:
+    return schemas.AgencyOut.model_validate(agency, from_attributes=True)
+
+
+def user_out(user: User) -> schemas.UserOut:
+    return schemas.UserOut(
+        id=user.id, username=user.username, display_name=user.display_name, agency_id=user.agency_id,
+        roles=list(user.roles), staff_category=user.staff_category, staff_category_label=StaffCategory(user.staff_category).label,
+        certificate_number=user.certificate_number, certificate_expires=user.certificate_expires,
+        certificate_valid=user.certificate_valid_on(today()), active=user.active,
+    )

@@ -1,0 +1,56 @@
+"""The inbox, one task with its form, and completing a task."""
+
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator
+from sqlmodel import Session, select
+
+from api import authz, schemas
+from api.identity.models import User
+from api.identity.service import actor_for
+from api.services.presenters import case_out, task_out
+from engine.models import Case, Task
+from engine.runtime import CaseView, Runtime
+from engine.vocab import Role, TaskStatus
+
+
+def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
+    """Ready tasks of the user's lanes in their agency, earliest deadline first."""
+    authz.require_case_user(user)
+    query = (select(Task, Case).join(Case, Case.id == Task.case_id)
+             .where(Task.status == TaskStatus.ready, authz.task_query_scope(user))
+             .order_by(Task.due_on.is_(None), Task.due_on, Task.created_at))
+    with Session(runtime.engine) as session:
+        return [task_out(task, case) for task, case in session.exec(query)]
+
+
+def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetail:
+    with Session(runtime.engine) as session:
+        task, case = authz.visible_task(session, user, task_id)
+        process = runtime.process_of(session, case)
+        info = process.tasks[task.bpmn_id]
+        task_view, case_view = task_out(task, case), case_out(case)
+    form = process.form_schema(info.form)
+    # one workflow deserialization for one task's form; never done for lists
+    prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
+    return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
+                              video_required=info.video_required, documents=list(info.documents), prefill=prefill)
+
+
+def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:
+    """The case's values for the form's top-level fields, each kept only if it is valid for its field.
+
+    A field marked `"x-prefill": false` records this step's own act (an approval's date and opinion, a
+    meeting's place): an earlier step's value under the same name would be wrong there, so it is left out.
+    """
+    fields = form.get("properties") or {}
+    return {name: data[name] for name, schema in fields.items()
+            if name in data and schema.get("x-prefill", True) and validator.evolve(schema=schema).is_valid(data[name])}
+
+
+def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView:
+    with Session(runtime.engine) as session:
+        task, _case = authz.visible_task(session, user, task_id)
+    # the actor acts in the task's lane; the authorizer refuses a user who does not hold it
+    return runtime.complete_task(task_id, data, actor_for(user, Role(task.lane)),
+                                 authorize=authz.task_authorizer(runtime, user.id, data))

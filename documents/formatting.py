@@ -1,0 +1,66 @@
+"""Turning snapshot values into the text a document shows."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from documents.amounts import amount_phrase, chinese_date, chinese_datetime
+from documents.catalogue import FieldType
+
+# Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+PARTY_UNIT_LINES = (
+    ("name", "名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("address", "地址"),
+    ("legal_representative", "法定代表人（负责人）"),
+    ("phone", "联系电话"),
+)
+PARTY_PERSON_LINES = (
+    ("name", "姓名"),
+    ("sex", "性别"),
+    ("id_number", "身份证号码"),
+    ("employer", "工作单位"),
+    ("post", "职务"),
+    ("address", "住址"),
+    ("phone", "联系电话"),
+)
+
+
+def clean(text: object) -> str:
+    """User text as plain, XML-safe text (control characters dropped, CR normalised)."""
+    return _XML_ILLEGAL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def party_lines(party: dict[str, Any]) -> list[tuple[str, str]]:
+    lines = PARTY_PERSON_LINES if party.get("kind") == "person" else PARTY_UNIT_LINES
+    return [(label, clean(party[key])) for key, label in lines if party.get(key) not in (None, "")]
+
+
+def officers_text(officers: list[dict[str, Any]]) -> str:
+    names = []
+    for officer in officers:
+        name = clean(officer.get("name", ""))
+        certificate = officer.get("certificate_no")
+        names.append(f"{name}（执法证号：{clean(certificate)}）" if certificate else name)
+    return "、".join(names)
+
+
+def format_value(kind: FieldType, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if kind == FieldType.date:
+        return chinese_date(value)
+    if kind == FieldType.datetime:
+        return chinese_datetime(value)
+    if kind == FieldType.amount:
+        return amount_phrase(value)
+    if kind == FieldType.party:
+        return clean(value.get("name", ""))
+    if kind == FieldType.officers:
+        return officers_text(value)
+    if kind == FieldType.items:
+        return "；".join("，".join(clean(v) for v in row.values() if v not in (None, "")) for row in value)
+    return clean(value)

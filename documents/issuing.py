@@ -1,0 +1,163 @@
+"""Issuing documents inside a step's transaction: check fields, number, snapshot.
+
+The engine calls `issue_documents` with the case's data merged with the step's form data.
+Nothing is rendered here: rendering works from the stored snapshot, later or elsewhere, so
+the numbering lock is never held across rendering or an object-store write.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session
+
+from documents.amounts import parse_moment, to_amount
+from documents.catalogue import Catalogue, DocumentSpec, FieldSpec, FieldType, get_catalogue
+from documents.document_numbers import allocate_number, resolve_issuer
+from documents.models import IssuedDocument
+from engine.errors import ModelError, ValidationFailed
+
+# Case-level values every snapshot keeps, whether or not a document lists them as fields.
+CASE_KEYS = ("case_number", "case_name")
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) == 0
+    return False
+
+
+def _type_error(value: Any, kind: FieldType) -> bool:
+    try:
+        if kind == FieldType.amount:
+            to_amount(value)
+        elif kind in (FieldType.date, FieldType.datetime):
+            parse_moment(value)
+        elif kind == FieldType.integer:
+            return isinstance(value, bool) or int(str(value)) != Decimal(str(value))
+        elif kind in (FieldType.items, FieldType.officers):
+            return not isinstance(value, list) or not all(isinstance(row, dict) for row in value)
+        elif kind == FieldType.party:
+            return not isinstance(value, dict)
+    except (ValidationFailed, ValueError):
+        return True
+    return False
+
+
+def _problems(spec: FieldSpec, value: Any) -> list[tuple[str, str, str]]:
+    """(field path, Chinese label, problem) for one field's value."""
+    if _is_blank(value):
+        return [(spec.name, spec.label, "缺少必填项")] if spec.required else []
+    if _type_error(value, spec.type):
+        return [(spec.name, spec.label, "格式不正确")]
+    found: list[tuple[str, str, str]] = []
+    if spec.type == FieldType.party and _is_blank(value.get("name")):
+        found.append((f"{spec.name}.name", f"{spec.label}名称", "缺少必填项"))
+    if spec.type == FieldType.officers:
+        for index, officer in enumerate(value):
+            if _is_blank(officer.get("name")):
+                found.append((f"{spec.name}[{index}].name", f"{spec.label}第{index + 1}人的姓名", "缺少必填项"))
+    for index, row in enumerate(value) if spec.type == FieldType.items else ():
+        for column in spec.columns:
+            path, label = f"{spec.name}[{index}].{column.name}", f"{spec.label}第{index + 1}项的{column.label}"
+            cell = row.get(column.name)
+            if _is_blank(cell):
+                if column.required:
+                    found.append((path, label, "缺少必填项"))
+            elif _type_error(cell, column.type):
+                found.append((path, label, "格式不正确"))
+    return found
+
+
+def check_values(doc: DocumentSpec, values: dict[str, Any]) -> None:
+    """Raise ValidationFailed naming the first missing or malformed field by its Chinese label."""
+    problems = [p for spec in doc.fields for p in _problems(spec, values.get(spec.name))]
+    if problems:
+        path, label, problem = problems[0]
+        raise ValidationFailed(
+            f"「{doc.title}」{problem}：{label}",
+            details={"document": doc.id, "field": path, "problems": [{"field": p, "label": l, "problem": q} for p, l, q in problems]},
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    def default(obj: Any) -> Any:
+        if isinstance(obj, (datetime, date)):
+            return obj.isoformat()
+        if isinstance(obj, Decimal):
+            return str(obj)
+        raise TypeError(f"{type(obj).__name__} is not a document value")
+
+    return json.loads(json.dumps(value, default=default, ensure_ascii=False))
+
+
+def issue_documents(
+    session: Session,
+    *,
+    case_id: int,
+    agency_code: str,
+    doc_ids: list[str],
+    values: dict[str, Any],
+    issued_at: datetime,
+    catalogue: Catalogue | None = None,
+) -> list[IssuedDocument]:
+    """Number the step's documents and store their snapshots in the session's transaction.
+
+    All documents are checked before any number is taken, so a missing field blocks the
+    step without consuming numbers.
+    """
+    catalogue = catalogue or get_catalogue()
+    docs = [catalogue.get(doc_id) for doc_id in doc_ids]
+    for doc in docs:
+        if doc.part_of_dossier:
+            raise ModelError(f"「{doc.title}」由卷宗生成，不能在办案环节中制作", details={"document": doc.id})
+        check_values(doc, values)
+    issuer = resolve_issuer(catalogue.numbering, agency_code)
+    issued: list[IssuedDocument] = []
+    for doc in docs:
+        number = None
+        if doc.code is not None:
+            number = allocate_number(
+                session,
+                catalogue.numbering,
+                issuer=issuer,
+                code=doc.code,
+                case_id=case_id,
+                case_number=values.get("case_number"),
+                issued_at=issued_at,
+            )
+        fields = {spec.name: values[spec.name] for spec in doc.fields if not _is_blank(values.get(spec.name))}
+        snapshot = _jsonable(
+            {
+                "doc_id": doc.id,
+                "title": doc.title,
+                "number": number.text if number else None,
+                "issuer_name": issuer.issuer.name,
+                "issued_at": issued_at,
+                "case": {key: values[key] for key in CASE_KEYS if not _is_blank(values.get(key))},
+                "fields": fields,
+            }
+        )
+        document = IssuedDocument(
+            case_id=case_id,
+            doc_id=doc.id,
+            title=doc.title,
+            number=number.text if number else None,
+            issuer=issuer.code,
+            series=number.series if number else None,
+            year=number.year if number else None,
+            sequence=number.sequence if number else None,
+            snapshot=snapshot,
+            issued_at=issued_at,
+        )
+        session.add(document)
+        issued.append(document)
+    session.flush()
+    return issued

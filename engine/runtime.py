@@ -1,0 +1,477 @@
+"""The case runtime: start a case, list tasks, complete a task, fire due timers, read a case.
+
+Every operation is one database transaction: the case row is locked, the
+workflow restored from its compact state, the engine run to its next wait
+state, and the workflow state, the inbox rows, the case's derived columns and
+a record event are written together. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlmodel import Session, select
+
+from engine import calendar, casestore, clock, forms, record, scripting, serialization
+from engine.case_numbers import assign_case_number
+from engine.db import transaction
+from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
+from engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
+from engine.rules.dmn import profile_inputs
+from engine.settings import get_settings
+from engine.specs import LoadedProcess, SpecLibrary, TaskInfo
+from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
+
+logger = logging.getLogger(__name__)
+
+FROZEN_STATUSES = {CaseStatus.archived}
+_DETECTED_BY = {AgencyKind.county_bureau: "county", AgencyKind.township: "township", AgencyKind.park: "park"}
+
+
+@dataclass
+class StepContext:
+    """What a step hook sees: the case, the task's declared properties, the data, and the actor."""
+
+    session: Session
+    case: Case
+    process: LoadedProcess
+    task_id: str
+    task: TaskInfo
+    data: dict
+    workflow_data: dict
+    actor: Actor
+    outputs: list[dict] = field(default_factory=list)
+    data_updates: dict = field(default_factory=dict)  # added to the task's data, e.g. issued document numbers
+
+
+StepHook = Callable[[StepContext], None]
+LinkHook = Callable[[Session, Case, Case, Actor], None]  # (session, parent case, new linked case, actor)
+EndHook = Callable[[Session, Case, Actor], None]  # a case reached an end event
+
+# What a follow-up case inherits from the case that started it.
+INHERITED_KEYS = ("party", "facts", "violation_code", "penalised_party", "penalty_kinds", "accident",
+                  "crime_suspected", "in_em_scope", "target_assigned_level", "problems", "rules_profile")
+
+
+@dataclass
+class CaseView:
+    case: Case
+    tasks: list[Task]
+    data: dict
+
+
+class Runtime:
+    def __init__(self, engine: sa.Engine, specs: SpecLibrary, step_hooks: Sequence[StepHook] = (),
+                 link_hooks: Sequence[LinkHook] = (), end_hooks: Sequence[EndHook] = ()):
+        self.engine = engine
+        self.specs = specs
+        self.step_hooks = list(step_hooks)
+        self.link_hooks = list(link_hooks)
+        self.end_hooks = list(end_hooks)
+
+    # ---- process versions -------------------------------------------------
+    def register_versions(self) -> None:
+        """Store the current version of every process once (idempotent)."""
+        with transaction(self.engine) as session:
+            for loaded in self.specs.current.values():
+                if session.get(ProcessVersion, loaded.version_id) is None:
+                    session.add(ProcessVersion(
+                        id=loaded.version_id, process_id=loaded.process_id, name=loaded.name,
+                        files=loaded.files, created_at=clock.now(),
+                    ))
+
+    def process_of(self, session: Session, case: Case) -> LoadedProcess:
+        """The process version the case runs on, parsed from its stored files if not loaded yet."""
+        try:
+            return self.specs.version(case.version_id, case.process_id)
+        except ZhifaError:
+            version = session.get(ProcessVersion, case.version_id)
+            return self.specs.version(case.version_id, case.process_id, version.files)
+
+    # ---- start ------------------------------------------------------------
+    def start_case(
+        self, process_id: str, *, agency_id: int, actor: Actor, data: dict | None = None, kind: str = "inspection",
+        title: str = "", party_name: str = "", parent_case_id: int | None = None, rules_profile: str | None = None,
+    ) -> CaseView:
+        """Start a case on the newest version of a process.
+
+        The rules profile values in force on the start date (the filing date for a
+        case) go into the case data, so its decision tables keep that version.
+        """
+        with transaction(self.engine) as session:
+            case, tasks, workflow = self._start(session, process_id, agency_id=agency_id, actor=actor, data=data,
+                                                kind=kind, title=title, party_name=party_name,
+                                                parent_case_id=parent_case_id, rules_profile=rules_profile)
+            return _view(case, tasks, workflow)
+
+    def _start(self, session: Session, process_id: str, *, agency_id: int, actor: Actor, data: dict | None, kind: str,
+               title: str, party_name: str, parent_case_id: int | None, rules_profile: str | None):
+        process = self.specs.latest(process_id)
+        agency = session.get(Agency, agency_id)
+        if agency is None:
+            raise NotFound("执法机构不存在", details={"agency_id": agency_id})
+        if session.get(ProcessVersion, process.version_id) is None:
+            session.add(ProcessVersion(id=process.version_id, process_id=process.process_id, name=process.name,
+                                       files=process.files, created_at=clock.now()))
+        now = clock.now()
+        case = Case(kind=kind, process_id=process_id, version_id=process.version_id, agency_id=agency_id,
+                    status=CaseStatus.inspecting if kind == "inspection" else CaseStatus.filed,
+                    title=title, party_name=party_name, parent_case_id=parent_case_id,
+                    started_at=now, updated_at=now,
+                    filed_on=now.astimezone(calendar.SHANGHAI).date() if kind == "case" else None)
+        session.add(case)
+        session.flush()
+        case.number = assign_case_number(session, case, agency, now)
+        start_data = dict(data or {})
+        _check_keys(start_data)
+        started_on = now.astimezone(calendar.SHANGHAI).date()
+        profile = rules_profile or get_settings().rules_profile
+        start_data.update(profile_inputs(profile, on=started_on))
+        start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
+                          agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)],
+                          rules_profile=profile, started_on=started_on.isoformat())
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=scripting.script_engine())
+        workflow.data.update(start_data)
+        workflow.task_tree.data.update(start_data)
+        for task in workflow.get_tasks(state=TaskState.READY, manual=False):
+            task.data.update(start_data)
+        self._run(workflow, process, case)
+        session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
+        tasks = self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+        record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
+                            inputs={"process": process_id, "version": process.version_id, "data": data or {},
+                                    "parent_case_id": parent_case_id})
+        return case, tasks, workflow
+
+    def _ended(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow, actor: Actor) -> None:
+        for hook in self.end_hooks:
+            hook(session, case, actor)
+        self._start_linked_case(session, case, process, workflow, actor)
+
+    def _start_linked_case(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
+                           actor: Actor) -> None:
+        """An end event with `startCase` opens the follow-up case (e.g. reported to the county bureau).
+
+        The new case links to this one, inherits the party and the findings, and gets
+        this case's evidence and documents by reference (link hooks).
+        """
+        end = _last_end(workflow, process)
+        if end is None or not end.start_case:
+            return
+        agency = session.get(Agency, case.agency_id)
+        target = agency.parent_id if end.start_case_in == "county" and agency.parent_id else agency.id
+        data = _last_data(workflow)
+        inherited = {key: data[key] for key in INHERITED_KEYS if key in data}
+        inherited["source"] = {"case_id": case.id, "case_number": case.number, "outcome": case.outcome,
+                               "documents": data.get("documents") or {}}
+        child, _, _ = self._start(session, end.start_case, agency_id=target, actor=actor, data=inherited, kind=end.start_case_kind,
+                                  title=case.title, party_name=case.party_name, parent_case_id=case.id,
+                                  rules_profile=data.get("rules_profile"))
+        for hook in self.link_hooks:
+            hook(session, case, child, actor)
+        record.append_event(session, case_id=case.id, kind="case_linked", actor=actor,
+                            inputs={"child_case_id": child.id, "child_case_number": child.number,
+                                    "process": end.start_case})
+
+    # ---- complete ---------------------------------------------------------
+    def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None) -> CaseView:
+        """Complete one ready user task. Exactly one of several concurrent completions wins; the others get Conflict.
+
+        This is the hot path: a few plain statements (lock the case, read the task
+        and the state, then write tasks, state, record event and case), no ORM
+        bookkeeping.
+        """
+        with transaction(self.engine) as session:
+            claimed = casestore.claim(session, task_id)
+            if claimed is None:
+                raise NotFound("任务不存在", details={"task_id": task_id})
+            case, agency, row, state = claimed
+            if case.status in FROZEN_STATUSES:
+                raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case.id})
+            if row.status != TaskStatus.ready:
+                raise Conflict("该任务已被他人办理或已取消, 请刷新后重试", code="task_conflict",
+                               details={"task_id": task_id, "status": row.status})
+            if authorize is not None:
+                authorize(session, case, row)
+            process = self.process_of(session, case)
+            info = process.tasks[row.bpmn_id]
+            _check_keys(data)
+            forms.validate(process.form_validator(info.form), data)
+            workflow = serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
+            spiff_task = workflow.get_task_from_id(_uuid(task_id))
+            if spiff_task is None or spiff_task.state != TaskState.READY:
+                raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
+            merged = {**spiff_task.data, **data}
+            _check_rules(info, merged)
+            context = StepContext(session=session, case=case, process=process, task_id=task_id, task=info, data=data,
+                                  workflow_data=merged, actor=actor)
+            for hook in self.step_hooks:
+                hook(context)
+            before = _ready(workflow)
+            spiff_task.set_data(**data, **context.data_updates)
+            spiff_task.run()
+            self._run(workflow, process, case)
+            self._save(session, case, workflow)
+            tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
+                               before=before, agency=agency)
+            record.insert_event(session, record.next_event(case, kind="task_completed", actor=actor, task_id=task_id,
+                                                           task_name=info.name, inputs=data, outputs=context.outputs))
+            casestore.write_case(session, case)
+            if case.completed:
+                self._ended(session, case, process, workflow, actor)
+            return _view(case, tasks, workflow)
+
+    # ---- timers -----------------------------------------------------------
+    def fire_due(self, limit: int = 100) -> list[int]:
+        """One worker pass: claim due cases one at a time and fire each in its own transaction.
+
+        The claim is `FOR UPDATE SKIP LOCKED` on the indexed `next_due` column, so
+        several workers share the due cases without firing one twice.
+        """
+        fired: list[int] = []
+        failed: list[int] = []
+        for _ in range(limit):
+            case_id = None
+            try:
+                with transaction(self.engine) as session:
+                    query = (select(Case).where(Case.next_due.is_not(None), Case.next_due <= clock.now(),
+                                                Case.id.not_in(failed or [0]))
+                             .order_by(Case.next_due).limit(1).with_for_update(skip_locked=True))
+                    case = session.exec(query).first()
+                    if case is None:
+                        break
+                    case_id = case.id
+                    self._fire(session, case)
+                fired.append(case_id)
+            except ZhifaError:
+                logger.exception("firing timers of case %s failed", case_id)
+                failed.append(case_id)
+        return fired
+
+    def next_due(self) -> datetime | None:
+        """The earliest pending timer of any case, so a worker can sleep until then."""
+        with Session(self.engine) as session:
+            value = session.exec(select(sa.func.min(Case.next_due))).one()
+        return _aware(value) if value else None
+
+    def _fire(self, session: Session, case: Case) -> bool:
+        process = self.process_of(session, case)
+        workflow = self._load(session, case, process)
+        due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
+        workflow.refresh_timers()
+        self._run(workflow, process, case)
+        self._save(session, case, workflow)
+        self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
+        record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
+        if case.completed:
+            self._ended(session, case, process, workflow, Actor.system())
+        return True
+
+    # ---- read -------------------------------------------------------------
+    def get_case(self, case_id: int) -> CaseView:
+        with Session(self.engine) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound("案件不存在", details={"case_id": case_id})
+            process = self.process_of(session, case)
+            workflow = self._load(session, case, process)
+            tasks = list(session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)))
+            return _view(case, tasks, workflow)
+
+    def ready_tasks(self, *, lanes: Sequence[str] | None = None, agency_ids: Sequence[int] | None = None,
+                    case_id: int | None = None) -> list[Task]:
+        """Inbox query on the task table (never deserializes a workflow), earliest due first."""
+        query = select(Task).where(Task.status == TaskStatus.ready)
+        if lanes is not None:
+            query = query.where(Task.lane.in_(list(lanes)))
+        if agency_ids is not None:
+            query = query.where(Task.agency_id.in_(list(agency_ids)))
+        if case_id is not None:
+            query = query.where(Task.case_id == case_id)
+        query = query.order_by(Task.due_on.is_(None), Task.due_on, Task.created_at)
+        with Session(self.engine) as session:
+            return list(session.exec(query))
+
+    # ---- internals --------------------------------------------------------
+    def _load(self, session: Session, case: Case, process: LoadedProcess) -> BpmnWorkflow:
+        state = session.execute(select(WorkflowState.state).where(WorkflowState.case_id == case.id)).scalar_one()
+        return serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
+
+    def _save(self, session: Session, case: Case, workflow: BpmnWorkflow) -> None:
+        casestore.save_state(session, case.id, serialization.dump(workflow))
+
+    def _run(self, workflow: BpmnWorkflow, process: LoadedProcess, case: Case) -> None:
+        try:
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise InvalidState(f"流程执行出错: {exc}", code="workflow_error",
+                               details={"case_id": case.id, "process": process.process_id}) from exc
+
+    def _sync(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
+              completed_task_id: str | None, actor: Actor, before: dict | None = None,
+              agency: Agency | None = None) -> list[Task]:
+        """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
+
+        Plain UPDATE/INSERT statements, no per-row ORM bookkeeping: this runs on every step.
+        """
+        now = clock.now()
+        ready = _ready(workflow)
+        if before is None:  # the open inbox rows; a completion knows them from the workflow it restored
+            before = {row.id: row for row in session.exec(
+                select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
+        open_rows = before
+        gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
+        casestore.close_tasks(session, completed=completed_task_id if completed_task_id in open_rows else None,
+                              cancelled=gone, at=now, by=actor.user_id)
+        kept = [task_id for task_id in ready if task_id in open_rows]
+        tasks = [row for row in open_rows.values() if isinstance(row, Task) and row.id in kept]
+        if len(tasks) < len(kept):  # tasks left open by a completion on a parallel branch
+            tasks = list(session.exec(select(Task).where(Task.id.in_(kept))))
+        new = [task_id for task_id in ready if task_id not in open_rows]
+        if new:
+            lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))
+            created = []
+            for task_id in new:
+                info = process.tasks[ready[task_id].task_spec.bpmn_id]
+                role, agency_id = lane_owners[info.lane]
+                created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=role,
+                                    agency_id=agency_id, status=TaskStatus.ready, created_at=now,
+                                    due_on=_due_on(info, ready[task_id].data)))
+            casestore.insert_tasks(session, created)
+            tasks += created
+        case.status = _derive_status(workflow, process, ready.values(), case.status)
+        case.completed = workflow.is_completed()
+        if case.completed:
+            case.outcome = _outcome(workflow, process)
+        case.next_due = _next_due(workflow)
+        case.revision += 1
+        case.updated_at = now
+        return tasks
+
+
+def _ready(workflow: BpmnWorkflow) -> dict:
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def _view(case: Case, tasks: list[Task], workflow: BpmnWorkflow) -> CaseView:
+    return CaseView(case=case, tasks=tasks, data=dict(workflow.data) | _last_data(workflow))
+
+
+def _uuid(task_id: str):
+    from uuid import UUID
+
+    try:
+        return UUID(task_id)
+    except ValueError:
+        raise NotFound("任务不存在", details={"task_id": task_id}) from None
+
+
+def _check_keys(data: dict) -> None:
+    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in scripting.HELPERS]
+    if bad:
+        raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
+
+
+def _check_rules(info: TaskInfo, data: dict) -> None:
+    """The task's `validation` rules from the model, e.g. a decided fine never above the notified one."""
+    for expression, message in info.validations:
+        try:
+            passed = scripting.evaluate(expression, data)
+        except Exception as exc:
+            raise ValidationFailed(f"{message}(无法核对: {exc})", code="rule_violated",
+                                   details={"rule": expression}) from exc
+        if not passed:
+            raise ValidationFailed(message, code="rule_violated", details={"rule": expression})
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _timer_due(value: Any) -> bool:
+    try:
+        return TimerEventDefinition.get_datetime(value) <= clock.now()
+    except (TypeError, ValueError):
+        return False
+
+
+def _next_due(workflow: BpmnWorkflow) -> datetime | None:
+    times = []
+    for event in workflow.waiting_events():
+        try:
+            times.append(TimerEventDefinition.get_datetime(event.value))
+        except (TypeError, ValueError):
+            continue  # not a timer (message, signal ...)
+    return min(times) if times else None
+
+
+def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
+    """Each model lane → (the role that acts in it, the agency whose users hold that role).
+
+    Township lanes belong to the case's agency; county lanes to the county bureau
+    above it; the case-officer lane to the officers of the case's own agency.
+    """
+    at_county = agency.kind == AgencyKind.county_bureau or agency.parent_id is None
+    county_id = agency.id if at_county else agency.parent_id
+    owners = {lane: (lane, county_id) for lane in Lane}
+    owners[Lane.township_officer] = (Lane.township_officer, agency.id)
+    owners[Lane.case_officer] = (Lane.county_officer, agency.id) if at_county else (Lane.township_officer, agency.id)
+    return owners
+
+
+def _due_on(info: TaskInfo, data: dict) -> date | None:
+    if not info.due_expression:
+        return None
+    try:
+        value = scripting.evaluate(info.due_expression, data)
+        return None if value is None else scripting.as_date(value)
+    except Exception as exc:  # a broken expression must not block the step; it is a model defect
+        raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
+
+
+def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
+    if workflow.is_completed():
+        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
+        if ends:
+            last = max(ends, key=lambda t: t.last_state_change)
+            return _info(process, last).case_status or current
+        return current
+    for task in sorted(ready, key=lambda t: t.last_state_change, reverse=True):
+        info = _info(process, task)
+        if info and info.case_status:
+            return info.case_status
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        info = _info(process, task)
+        if info and info.case_status:
+            return info.case_status
+    return current
+
+
+def _last_end(workflow: BpmnWorkflow, process: LoadedProcess) -> TaskInfo | None:
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
+    return _info(process, max(ends, key=lambda t: t.last_state_change)) if ends else None
+
+
+def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
+    end = _last_end(workflow, process)
+    return end.outcome if end else None
+
+
+def _info(process: LoadedProcess, task) -> TaskInfo | None:
+    return process.tasks.get(getattr(task.task_spec, "bpmn_id", None) or "")
+
+
+def _last_data(workflow: BpmnWorkflow) -> dict:
+    """The data of the most recently completed task: what the case knows so far."""
+    done = workflow.get_tasks(state=TaskState.COMPLETED)
+    return dict(max(done, key=lambda t: t.last_state_change).data) if done else {}

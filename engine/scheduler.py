@@ -1,0 +1,50 @@
+"""The worker: fires due timers and renders documents, off the request path.
+
+Timers are found through the indexed `case.next_due` column; the worker sleeps
+until the earliest pending due time, but never longer than the poll interval,
+so work armed by another process is seen within that interval. Every pass
+claims its rows with `FOR UPDATE SKIP LOCKED`, so several workers share them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from engine import clock
+
+logger = logging.getLogger(__name__)
+
+Pass = Callable[[], int]  # does some work, returns how many items it handled
+
+
+def run_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None], *, poll_seconds: float = 1.0,
+               stop: threading.Event | None = None, once: bool = False) -> None:
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        busy = False
+        for work in passes:
+            try:
+                busy = bool(work()) or busy
+            except Exception:  # the worker must survive a database or storage outage; it retries next pass
+                logger.exception("worker pass %s failed", getattr(work, "__name__", work))
+        if once:
+            return
+        if busy:
+            continue
+        wait = poll_seconds
+        due = next_due()
+        if due is not None:
+            wait = max(0.05, min(poll_seconds, (due - clock.now()) / timedelta(seconds=1)))
+        stop.wait(wait)
+
+
+def start_background_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None],
+                            poll_seconds: float = 1.0) -> threading.Event:
+    """Run the worker in a daemon thread (inside `zhifa serve`); set the returned event to stop it."""
+    stop = threading.Event()
+    threading.Thread(target=run_worker, args=(passes, next_due), kwargs={"poll_seconds": poll_seconds, "stop": stop},
+                     name="zhifa-worker", daemon=True).start()
+    return stop

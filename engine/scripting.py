@@ -1,0 +1,114 @@
+"""The restricted environment in which BPMN scripts, conditions, timers and DMN expressions run.
+
+Only task data, a few harmless builtins and the helpers below are visible;
+no imports, no file or network access.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from engine import calendar, clock
+from engine.errors import ValidationFailed
+
+PROFILE_NAME = re.compile(r"[a-z0-9_-]{1,40}")
+_SAFE_BUILTINS = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in (
+        "abs", "all", "any", "bool", "dict", "enumerate", "float", "int", "isinstance", "len", "list",
+        "max", "min", "range", "round", "set", "sorted", "str", "sum", "tuple", "zip",
+    )
+}
+
+
+def as_date(value: str | date) -> date:
+    """The Shanghai calendar date of a date, a datetime or their ISO text (`in_hours` gives UTC instants)."""
+    if isinstance(value, str) and len(value) > 10:
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.astimezone(calendar.SHANGHAI).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def today() -> str:
+    return clock.now().astimezone(calendar.SHANGHAI).date().isoformat()
+
+
+def now_iso() -> str:
+    return clock.now().isoformat()
+
+
+def deadline(start: str | date, days: int, working: bool = False) -> str:
+    return calendar.deadline(as_date(start), int(days), working=working).isoformat()
+
+
+def day_end(value: str | date) -> str:
+    return calendar.day_end(as_date(value)).isoformat()
+
+
+def in_hours(hours: int) -> str:
+    return (clock.now() + timedelta(hours=int(hours))).isoformat()
+
+
+def latest_date(items: list[dict], key: str) -> str:
+    return max(as_date(item[key]) for item in items).isoformat()
+
+
+def months_later(start: str | date, months: int) -> str:
+    """The same day `months` later (end-of-month clamp), rolled to a working day: e.g. the 6-month litigation window."""
+    return calendar.deadline(calendar.add_months(as_date(start), int(months)), 0).isoformat()
+
+
+def statutory_range(violation_code: str) -> list[int]:
+    """The statutory fine range [min, max] of a violation in the catalogue (data/violations.csv)."""
+    from engine.rules.violations import get_violation
+
+    violation = get_violation(violation_code)
+    return [violation.fine_min_yuan, violation.fine_max_yuan]
+
+
+def profile_values(on: str | date, profile: str | None = None) -> dict:
+    """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them.
+
+    Only a profile's name: case data must never point the loader at a file.
+    """
+    from engine.rules.dmn import profile_inputs  # the rules package itself evaluates tables in this environment
+
+    if profile is not None and not PROFILE_NAME.fullmatch(str(profile)):
+        raise ValidationFailed(f"规则配置名称无效: {profile}", details={"profile": str(profile)})
+    return profile_inputs(profile, as_date(on))
+
+
+HELPERS = {
+    "today": today,
+    "now_iso": now_iso,
+    "deadline": deadline,
+    "day_end": day_end,
+    "in_hours": in_hours,
+    "latest_date": latest_date,
+    "months_later": months_later,
+    "profile_values": profile_values,
+    "statutory_range": statutory_range,
+}
+
+
+def script_engine() -> PythonScriptEngine:
+    env = TaskDataEnvironment({"__builtins__": _SAFE_BUILTINS, **HELPERS})
+    return PythonScriptEngine(environment=env)
+
+
+class _Fields(dict):
+    """Task data where an optional field left out of a form reads as None."""
+
+    def __missing__(self, key):
+        return HELPERS.get(key, _SAFE_BUILTINS.get(key))
+
+
+def evaluate(expression: str, data: dict):
+    """Evaluate a model expression (a task's `dueExpression` or `validation`) against task data."""
+    return eval(expression, {"__builtins__": _SAFE_BUILTINS, **HELPERS}, _Fields(data))  # noqa: S307 - restricted env

@@ -1,0 +1,82 @@
+"""All configuration in one object, read from ZHIFA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+import bpmn
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TIMEZONE = "Asia/Shanghai"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "zhifa"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZHIFA_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    bpmn_dir: Path = bpmn.MODELS_DIR
+
+    # object storage: S3 when an endpoint is set, else a directory under data_dir
+    s3_endpoint: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_bucket: str = "zhifa"
+    s3_secure: bool = False
+
+    # --- object storage timeouts, evidence size limits, archive retention (issue 5) ---
+    s3_region: str = "us-east-1"
+    s3_connect_timeout: float = 3.0
+    s3_read_timeout: float = 60.0
+    # upload size limits in bytes by evidence type code (documents.evidence.models.EvidenceType);
+    # a type not listed gets evidence_max_bytes_default
+    evidence_max_bytes_by_type: dict[str, int] = {"audio_video": 2 * 1024**3}
+    evidence_max_bytes_default: int = 50 * 1024**2
+    # COMPLIANCE retention given to a case's objects when it is archived
+    archive_retention_days: int = 30 * 365
+    # --- end issue 5 ---
+
+    secret_key: str | None = None
+    token_ttl_minutes: int = 480  # login tokens (JWT) expire after this
+    rules_profile: str = "jiangxi"
+    # 案号 patterns per case kind; fields: short (机关代字), year, seq (per agency, kind and year)
+    case_number_patterns: dict[str, str] = {
+        "inspection": "（{short}）应急检〔{year}〕{seq}号",
+        "case": "（{short}）应急立〔{year}〕{seq}号",
+        "measures": "（{short}）应急措〔{year}〕{seq}号",  # compulsory measures (I3b/I3c)
+        "simple": "（{short}）应急简〔{year}〕{seq}号",  # simple procedure (当场处罚)
+    }
+    # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
+    holidays_dir: Path | None = None
+    # A fixed "now" (ISO datetime) for demos and tests run in separate processes.
+    now: datetime | None = None
+    worker_poll_seconds: float = 1.0
+    # PDF rendition by a persistent LibreOffice (unoserver) in the worker; off, or absent, the service still runs
+    pdf_rendition: bool = True
+    uno_dir: Path = Path("/opt/zhifa-uno")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'zhifa.db'}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

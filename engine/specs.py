@@ -1,0 +1,277 @@
+"""Load, validate and version the process models in bpmn/.
+
+Every *.bpmn and *.dmn is parsed with SpiffWorkflow's spiff parser (XSD
+validation on) and checked against zhifa's conventions (docs/MODELING.md). A
+broken model raises `ModelError` naming the file and the element, which stops
+start-up. Each executable process is versioned by the SHA-256 of the files it
+depends on (its BPMN, called processes, DMN tables and forms); a version's
+files are stored once and re-parsed on demand for cases that started on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine.errors import ModelError
+from engine.timers import use_engine_clock
+from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
+
+DMN_NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
+SUPPORTED_HIT_POLICIES = {"UNIQUE", "COLLECT", "FIRST"}
+FORMS_DIR = "forms"
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What zhifa needs to know about one BPMN element, read from its spiff extension properties."""
+
+    bpmn_id: str
+    name: str
+    lane: Lane | None
+    form: str | None
+    documents: tuple[str, ...]
+    case_status: CaseStatus | None
+    outcome: str | None
+    due_expression: str | None
+    two_officers: bool
+    video_required: bool
+    validations: tuple[tuple[str, str], ...] = ()
+    start_case: str | None = None  # end events: the process of the follow-up case this end opens
+    start_case_in: str = "same"  # "same" agency, or the "county" bureau above it
+    start_case_kind: str = "case"  # the follow-up case's kind: its number series (settings.case_number_patterns)
+
+
+@dataclass
+class LoadedProcess:
+    version_id: str
+    process_id: str
+    name: str
+    files: dict[str, str]
+    spec: object
+    subprocess_specs: dict
+    tasks: dict[str, TaskInfo] = field(default_factory=dict)
+    _validators: dict[str, Draft202012Validator] = field(default_factory=dict, repr=False)
+
+    def form_schema(self, filename: str) -> dict:
+        return json.loads(self.files[f"{FORMS_DIR}/{filename}"])
+
+    def form_validator(self, filename: str) -> Draft202012Validator:
+        if filename not in self._validators:
+            schema = self.form_schema(filename)
+            self._validators[filename] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return self._validators[filename]
+
+
+def _error(file: str, element: str, message: str) -> ModelError:
+    return ModelError(f"流程模型错误: 文件 {file}, 元素 {element}: {message}", details={"file": file, "element": element})
+
+
+def _properties(task_spec) -> dict[str, str]:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}) or {}
+
+
+def _all_specs(spec, subprocess_specs: dict):
+    yield spec
+    yield from subprocess_specs.values()
+
+
+def _task_info(task_spec, file: str) -> TaskInfo:
+    props = _properties(task_spec)
+    element = f"{task_spec.bpmn_id} ({task_spec.bpmn_name or ''})"
+    is_user_task = bool(getattr(task_spec, "manual", False))
+    lane = None
+    if is_user_task:
+        if not task_spec.lane:
+            raise _error(file, element, "用户任务必须位于泳道内")
+        if task_spec.lane not in LANE_BY_LABEL:
+            raise _error(file, element, f"泳道名称 {task_spec.lane!r} 不是已知角色: {'、'.join(LANE_BY_LABEL)}")
+        lane = LANE_BY_LABEL[task_spec.lane]
+        if not props.get("formJsonSchemaFilename"):
+            raise _error(file, element, "用户任务缺少表单 (formJsonSchemaFilename)")
+    status = props.get("caseStatus")
+    if status is not None and status not in CaseStatus.__members__:
+        raise _error(file, element, f"caseStatus {status!r} 不是已定义的案件状态")
+    documents = tuple(d.strip() for d in props.get("documents", "").split(",") if d.strip())
+    return TaskInfo(
+        bpmn_id=task_spec.bpmn_id,
+        name=task_spec.bpmn_name or task_spec.bpmn_id,
+        lane=lane,
+        form=props.get("formJsonSchemaFilename"),
+        documents=documents,
+        case_status=CaseStatus(status) if status else None,
+        outcome=props.get("outcome"),
+        due_expression=props.get("dueExpression"),
+        two_officers=props.get("twoOfficers", "false").lower() == "true",
+        video_required=props.get("videoRequired", "false").lower() == "true",
+        validations=tuple(_validation(file, element, props[name]) for name in sorted(props) if name.startswith("validation")),
+        start_case=props.get("startCase"),
+        start_case_in=_start_case_in(file, element, props.get("startCaseIn", "same")),
+        start_case_kind=props.get("startCaseKind", "case"),
+    )
+
+
+def _start_case_in(file: str, element: str, value: str) -> str:
+    if value not in ("same", "county"):
+        raise _error(file, element, f"startCaseIn 只能是 same 或 county, 不能是 {value!r}")
+    return value
+
+
+def _validation(file: str, element: str, value: str) -> tuple[str, str]:
+    """`<expression> ;; <Chinese message>`: a rule checked before the task may complete."""
+    expression, sep, message = value.partition(";;")
+    if not sep or not expression.strip() or not message.strip():
+        raise _error(file, element, "validation 属性应写作 `表达式 ;; 中文提示`")
+    try:
+        compile(expression.strip(), "<validation>", "eval")
+    except SyntaxError as exc:
+        raise _error(file, element, f"validation 表达式语法错误: {exc.msg}") from exc
+    return expression.strip(), message.strip()
+
+
+def _check_hit_policies(name: str, text: str) -> None:
+    root = etree.fromstring(text.encode("utf-8"))
+    for table in root.iter("{*}decisionTable"):
+        policy = table.get("hitPolicy", "UNIQUE").upper()
+        element = table.get("id", "decisionTable")
+        if policy not in SUPPORTED_HIT_POLICIES:
+            raise _error(name, element, f"命中策略 {policy} 在 SpiffWorkflow 3.2 中未实现(会静默返回第一条命中规则); 请使用 UNIQUE、COLLECT 或按顺序首条命中的 FIRST")
+        if policy == "COLLECT" and table.get("aggregation"):
+            raise _error(name, element, "COLLECT 的聚合 (aggregation) 在 SpiffWorkflow 3.2 中未实现")
+
+
+def _element(exc: ValidationException) -> str:
+    """The element an XSD or parser error is about: its id, else its line."""
+    if exc.id or exc.tag:
+        return exc.id or exc.tag
+    return f"第 {exc.line_number} 行" if exc.line_number else "?"
+
+
+def _called_decisions(text: str) -> set[str]:
+    root = etree.fromstring(text.encode("utf-8"))
+    return {node.text.strip() for node in root.iter("{*}calledDecisionId") if node.text}
+
+
+def _parse(files: dict[str, str], *, validate: bool) -> SpiffBpmnParser:
+    parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
+    for name, text in sorted(files.items()):
+        try:
+            if name.endswith(".dmn"):
+                if validate:
+                    _check_hit_policies(name, text)
+                parser.add_dmn_str(text.encode("utf-8"), filename=name)
+            elif name.endswith(".bpmn"):
+                parser.add_bpmn_str(text.encode("utf-8"), filename=name)
+        except ValidationException as exc:
+            raise _error(exc.file_name or name, _element(exc), str(exc)) from exc
+        except etree.XMLSyntaxError as exc:
+            raise _error(name, f"第 {exc.lineno} 行", f"XML 格式错误: {exc.msg}") from exc
+    return parser
+
+
+def _build(process_id: str, files: dict[str, str], parser: SpiffBpmnParser, *, validate: bool) -> LoadedProcess:
+    own_file = parser.get_process_parser(process_id).filename
+    try:
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        raise _error(exc.file_name or own_file, exc.id or exc.tag or process_id, str(exc)) from exc
+    except SpiffWorkflowException as exc:
+        raise _error(own_file, process_id, str(exc)) from exc
+    use_engine_clock(*_all_specs(spec, subprocess_specs))
+
+    needed = {own_file} | {s.file for s in subprocess_specs.values() if getattr(s, "file", None)}
+    tasks: dict[str, TaskInfo] = {}
+    for one_spec in _all_specs(spec, subprocess_specs):
+        for task_spec in one_spec.task_specs.values():
+            if not getattr(task_spec, "bpmn_id", None):
+                continue
+            info = _task_info(task_spec, one_spec.file)
+            tasks[info.bpmn_id] = info
+            if info.form:
+                form_file = f"{FORMS_DIR}/{info.form}"
+                if form_file not in files:
+                    raise _error(one_spec.file, info.bpmn_id, f"表单文件 {form_file} 不存在")
+                if validate:
+                    _check_form(form_file, files[form_file])
+                needed.add(form_file)
+    for bpmn_file in list(needed):
+        if bpmn_file.endswith(".bpmn"):
+            for decision in _called_decisions(files[bpmn_file]):
+                if decision not in parser.dmn_parsers:
+                    raise _error(bpmn_file, decision, "引用的 DMN 决策表不存在")
+                needed.add(parser.dmn_parsers[decision].filename)
+    used = {name: files[name] for name in sorted(needed)}
+    version_id = hashlib.sha256(json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return LoadedProcess(
+        version_id=version_id,
+        process_id=process_id,
+        name=spec.description or process_id,
+        files=used,
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+        tasks=tasks,
+    )
+
+
+def _check_form(name: str, text: str) -> None:
+    try:
+        Draft202012Validator.check_schema(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise _error(name, f"第 {exc.lineno} 行", f"JSON 格式错误: {exc.msg}") from exc
+    except SchemaError as exc:
+        raise _error(name, "/".join(str(p) for p in exc.path) or "(根)", f"不是有效的 JSON Schema: {exc.message}") from exc
+
+
+def read_model_files(bpmn_dir: Path) -> dict[str, str]:
+    """All model files of a directory, keyed by their path relative to it."""
+    files = {}
+    for pattern in ("*.bpmn", "*.dmn", f"{FORMS_DIR}/*.json"):
+        for path in sorted(bpmn_dir.glob(pattern)):
+            files[path.relative_to(bpmn_dir).as_posix()] = path.read_text(encoding="utf-8")
+    return files
+
+
+class SpecLibrary:
+    """The current process versions from a bpmn/ directory, plus any older version on demand."""
+
+    def __init__(self, bpmn_dir: Path):
+        files = read_model_files(bpmn_dir)
+        parser = _parse(files, validate=True)
+        for name in files:
+            if name.endswith(".json"):
+                _check_form(name, files[name])
+        self.current: dict[str, LoadedProcess] = {}
+        for process_id in parser.get_process_ids():
+            loaded = _build(process_id, files, parser, validate=True)
+            self.current[process_id] = loaded
+        for loaded in self.current.values():
+            for info in loaded.tasks.values():
+                if info.start_case and info.start_case not in self.current:
+                    raise _error(loaded.process_id, info.bpmn_id, f"startCase 引用的流程 {info.start_case} 不存在")
+        self._versions: dict[str, LoadedProcess] = {p.version_id: p for p in self.current.values()}
+
+    def latest(self, process_id: str) -> LoadedProcess:
+        try:
+            return self.current[process_id]
+        except KeyError:
+            raise ModelError(f"流程 {process_id} 不存在", code="process_not_found") from None
+
+    def version(self, version_id: str, process_id: str, files: dict[str, str] | None = None) -> LoadedProcess:
+        """A process version by id; `files` (from the database) are parsed if it is not loaded yet."""
+        if version_id not in self._versions:
+            if files is None:
+                raise ModelError(f"流程版本 {version_id[:12]} 未加载", code="process_version_missing")
+            loaded = _build(process_id, files, _parse(files, validate=False), validate=False)
+            loaded.version_id = version_id
+            self._versions[version_id] = loaded
+        return self._versions[version_id]

@@ -1,3 +1,0 @@
-from zhifa.cli import main
-
-main()

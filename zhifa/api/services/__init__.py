@@ -1,1 +1,0 @@
-"""What the routes call: each function checks access through `zhifa.api.authz`, then reads or acts."""

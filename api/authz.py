@@ -141,7 +141,7 @@ def task_query_scope(user: User) -> ColumnElement[bool]:
     lanes = [lane.value for lane in Lane if user.has_role(lane)]
     if not lanes:
         return sa.false()
-    return sa.and_(Task.lane.in_(lanes), Task.agency_id == user.agency_id)
+    return sa.and_(Task.role.in_(lanes), Task.agency_id == user.agency_id)
 
 
 # ---- starting and attaching ------------------------------------------------
@@ -190,12 +190,12 @@ def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
         user = session.get(User, user_id)
         if user is None or not user.active:
             raise Unauthenticated("账号不存在或已停用, 请重新登录")
-        if not user.has_role(task.lane) or user.agency_id != task.agency_id:
+        if not user.has_role(task.role) or user.agency_id != task.agency_id:
             agency = session.get(Agency, task.agency_id)
-            raise Forbidden(f"该任务须由{agency.name}的{LANE_LABELS[Lane(task.lane)]}办理",
-                            details={"task_id": task.id, "lane": task.lane, "agency_id": task.agency_id})
-        if task.lane in IMPARTIAL_LANES and investigated(session, case, user):
-            raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.lane)]}",
+            raise Forbidden(f"该任务须由{agency.name}的{LANE_LABELS[Lane(task.role)]}办理",
+                            details={"task_id": task.id, "lane": task.role, "agency_id": task.agency_id})
+        if task.role in IMPARTIAL_LANES and investigated(session, case, user):
+            raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.role)]}",
                             code="investigator_excluded", details={"case_id": case.id, "user_id": user.id})
         if task_info(runtime, session, case, task).two_officers:
             check_two_officers(session, case, user, data)

@@ -171,7 +171,7 @@ class RuntimeDriver:
             user = self.users[step.user]
             self.view = self.runtime.complete_task(task.id, data, self.actor(step.user),
                                                    authorize=task_authorizer(self.runtime, user.id, data))
-            self.echo(f"{step.day}  {user.display_name}({Lane(task.lane).label}): {step.task} → "
+            self.echo(f"{step.day}  {user.display_name}({Lane(task.role).label}): {step.task} → "
                       f"{CaseStatus(self.view.case.status).label}")
 
 

@@ -151,8 +151,8 @@ class TaskOut(BaseModel):
     case_id: int
     bpmn_id: str
     name: str
-    lane: str
-    lane_label: str
+    role: str
+    role_label: str
     agency_id: int
     status: str
     due_on: date | None

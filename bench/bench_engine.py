@@ -104,7 +104,7 @@ def zhifa(runtime, agencies, process_id: str, steps: list[tuple[str, dict]], sta
         for name, form in steps:
             [task] = [t for t in view.tasks if t.name == name]
             started = time.perf_counter()
-            view = runtime.complete_task(task.id, form, actor(Role(task.lane), agencies.county))
+            view = runtime.complete_task(task.id, form, actor(Role(task.role), agencies.county))
             timings.append(time.perf_counter() - started)
     return timings
 

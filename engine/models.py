@@ -93,7 +93,7 @@ class Task(SQLModel, table=True):
 
     __tablename__ = "task"
     __table_args__ = (
-        sa.Index("ix_task_inbox", "status", "lane", "agency_id", "due_on"),
+        sa.Index("ix_task_inbox", "status", "role", "agency_id", "due_on"),
         sa.Index("ix_task_case", "case_id", "status"),
     )
 
@@ -101,7 +101,7 @@ class Task(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id")
     bpmn_id: str = Field(max_length=100)
     name: str = Field(max_length=200)
-    lane: str = Field(max_length=40, description="the role that acts: a model lane resolved for this case")
+    role: str = Field(max_length=40, description="the role that acts: the model lane resolved for this case")
     agency_id: int = Field(foreign_key="agency.id")
     status: TaskStatus = Field(sa_column=Column(sa.String(20), nullable=False))
     due_on: date | None = None

@@ -287,12 +287,12 @@ class Runtime:
             tasks = list(session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready)))
             return _view(case, tasks, workflow)
 
-    def ready_tasks(self, *, lanes: Sequence[str] | None = None, agency_ids: Sequence[int] | None = None,
+    def ready_tasks(self, *, roles: Sequence[str] | None = None, agency_ids: Sequence[int] | None = None,
                     case_id: int | None = None) -> list[Task]:
         """Inbox query on the task table (never deserializes a workflow), earliest due first."""
         query = select(Task).where(Task.status == TaskStatus.ready)
-        if lanes is not None:
-            query = query.where(Task.lane.in_(list(lanes)))
+        if roles is not None:
+            query = query.where(Task.role.in_(list(roles)))
         if agency_ids is not None:
             query = query.where(Task.agency_id.in_(list(agency_ids)))
         if case_id is not None:
@@ -344,7 +344,7 @@ class Runtime:
             for task_id in new:
                 info = process.tasks[ready[task_id].task_spec.bpmn_id]
                 role, agency_id = lane_owners[info.lane]
-                created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, lane=role,
+                created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
                                     agency_id=agency_id, status=TaskStatus.ready, created_at=now,
                                     due_on=_due_on(info, ready[task_id].data)))
             casestore.insert_tasks(session, created)

@@ -92,7 +92,7 @@ def test_two_officer_task_refuses_auxiliary_staff_expired_certificates_and_other
     assert added.status_code == 201
     done = complete([world.officer("t1a"), world.officer("t2a")])
     assert done.status_code == 200, done.text
-    assert [(t["name"], t["lane"]) for t in done.json()["tasks"]] == [("决定", "agency_head")]
+    assert [(t["name"], t["role"]) for t in done.json()["tasks"]] == [("决定", "agency_head")]
 
 
 def _county_case_under_review(client, auth, world) -> tuple[int, str]:

@@ -71,7 +71,7 @@ class HttpDriver:
         assert set(data) <= set(form["properties"]), f"{step.task}: fields the form does not know"
         response = self.client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=self.headers(step.user))
         assert response.status_code == 200, f"{step.task}: {response.text}"
-        self.lanes.append((step.task, task["lane"]))
+        self.lanes.append((step.task, task["role"]))
 
 
 @pytest.fixture

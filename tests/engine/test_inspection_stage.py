@@ -52,7 +52,7 @@ class Driver:
 
     def do(self, name, data):
         [task] = [t for t in self.view.tasks if t.name == name]
-        self.path.append((task.name, task.lane))
+        self.path.append((task.name, task.role))
         self.view = self.runtime.complete_task(task.id, data, self.officer)
         assert_round_trip(self.runtime, self.view.case)
         return self.view
@@ -123,7 +123,7 @@ def test_rectification_deadline_passes_and_the_route_decides_the_end(inspection_
         [child] = children
         linked = runtime.get_case(child.id)
         assert (child.kind, child.process_id, child.agency_id) == ("case", "general_procedure", getattr(agencies, case_agency).id)
-        assert [(t.name, t.lane) for t in linked.tasks] == [("填写立案审批表", "county_officer" if case_agency == "county" else "township_officer")]
+        assert [(t.name, t.role) for t in linked.tasks] == [("填写立案审批表", "county_officer" if case_agency == "county" else "township_officer")]
         assert linked.data["party"] == PARTY and linked.data["violation_code"] == assessment(**overrides)["violation_code"]
         assert kinds[6:] == ["case_linked"]
 
@@ -158,6 +158,6 @@ def test_major_hazard_is_reported_to_the_county_which_opens_a_measures_case(insp
         [child] = session.exec(select(Case).where(Case.parent_case_id == d.view.case.id)).all()
     assert (child.process_id, child.agency_id) == ("compulsory_measures", agencies.county.id)
     linked = runtime.get_case(child.id)
-    assert [(t.name, t.lane, t.agency_id) for t in linked.tasks] == [
+    assert [(t.name, t.role, t.agency_id) for t in linked.tasks] == [
         ("审查隐患报告并提出措施意见", "county_officer", agencies.county.id)]
     assert linked.data["facts"] == "除尘系统存在粉尘爆炸重大事故隐患" and linked.data["problems"][1]["major_hazard"] is True

@@ -21,9 +21,9 @@ def test_start_puts_first_task_in_the_inbox_of_the_right_agency(runtime, agencie
     assert view.case.number == "（遂泉）应急立〔2026〕1号"
     assert view.case.status == CaseStatus.investigating
     [task] = view.tasks
-    assert (task.name, task.lane, task.agency_id) == ("起草", "township_officer", agencies.township.id)
-    assert [t.id for t in runtime.ready_tasks(lanes=["township_officer"], agency_ids=[agencies.township.id])] == [task.id]
-    assert runtime.ready_tasks(lanes=["township_officer"], agency_ids=[agencies.other_township.id]) == []
+    assert (task.name, task.role, task.agency_id) == ("起草", "township_officer", agencies.township.id)
+    assert [t.id for t in runtime.ready_tasks(roles=["township_officer"], agency_ids=[agencies.township.id])] == [task.id]
+    assert runtime.ready_tasks(roles=["township_officer"], agency_ids=[agencies.other_township.id]) == []
     second = start(runtime, agencies)
     assert second.case.number == "（遂泉）应急立〔2026〕2号"
 
@@ -46,7 +46,7 @@ def test_completing_moves_to_the_next_lane_with_due_date_and_records_the_step(ru
     officer = actor(Role.county_officer, agencies.county)
     view = runtime.complete_task(view.tasks[0].id, {"summary": "未制定安全培训计划", "reply_by": "2026-03-07"}, officer)
     [task] = view.tasks
-    assert (task.name, task.lane, str(task.due_on)) == ("审批", "agency_head", "2026-03-09")  # Saturday rolls to Monday
+    assert (task.name, task.role, str(task.due_on)) == ("审批", "agency_head", "2026-03-09")  # Saturday rolls to Monday
     assert view.case.status == CaseStatus.deciding
     head = actor(Role.agency_head, agencies.county, user_id=2, name="李局长")
     view = runtime.complete_task(task.id, {"approved": True, "opinion": "同意"}, head)

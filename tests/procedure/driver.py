@@ -25,7 +25,7 @@ class Step:
     """One completed task as the inbox showed it."""
 
     name: str
-    lane: str
+    role: str
     documents: tuple[str, ...]
     due_on: date | None
 
@@ -92,10 +92,10 @@ class CaseDriver:
             self.on(on)
         task = self.task(name)
         agency = self.agency if task.agency_id == self.agency.id else self.county
-        user = actor(Role(task.lane), agency, user_id=len(self.steps) + 1)
+        user = actor(Role(task.role), agency, user_id=len(self.steps) + 1)
         info = self.runtime.specs.latest(self.process_id).tasks[task.bpmn_id]
         self.view = self.runtime.complete_task(task.id, data, user)
-        self.steps.append(Step(task.name, task.lane, info.documents, task.due_on))
+        self.steps.append(Step(task.name, task.role, info.documents, task.due_on))
         return self.view
 
     # ---- what happened ----------------------------------------------------

@@ -37,7 +37,7 @@ def test_an_assigned_case_reports_back_to_the_assigning_authority_before_archivi
 
     report = case.task("向交办机关报告查处结果")
     # 10 days from Friday 25 September end on Monday 5 October, inside the National Day holiday → Thursday 8 October
-    assert (case.ready(), report.lane, report.due_on) == (["向交办机关报告查处结果"], "county_officer", date(2026, 10, 8))
+    assert (case.ready(), report.role, report.due_on) == (["向交办机关报告查处结果"], "county_officer", date(2026, 10, 8))
     result = {"assigning_authority": "吉安市应急管理局", "report_summary": "经调查，违法事实不能成立，已作出不予行政处罚决定并结案",
               "report_method": "书面报告"}
     case.on("2026-09-29")

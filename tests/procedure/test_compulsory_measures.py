@@ -73,14 +73,14 @@ def seize(runtime, frozen_clock, agencies):
     assert measures.data["documents"]["coercive_measures_decision"] == "（遂）应急强措〔2026〕1号"
     assert (measures.data["term_ends_on"], measures.data["items_decision_due"]) == ("2026-07-02", "2026-06-17")
     decide = measures.task("对查封扣押物品作出处理决定")
-    assert (decide.lane, decide.agency_id, decide.due_on) == ("agency_head", agencies.county.id, date(2026, 6, 17))
+    assert (decide.role, decide.agency_id, decide.due_on) == ("agency_head", agencies.county.id, date(2026, 6, 17))
     return measures
 
 
 def test_township_hazard_is_sealed_by_the_county_extended_once_and_released_when_the_term_ends(
         runtime, agencies, frozen_clock):
     measures = seize(runtime, frozen_clock, agencies)
-    lanes = {step.name: (step.lane, step.documents) for step in measures.steps}
+    lanes = {step.name: (step.role, step.documents) for step in measures.steps}
     assert lanes == {"审查隐患报告并提出措施意见": ("county_officer", ()), "审批强制措施": ("agency_head", ()),
                      "实施查封扣押并送达强制措施决定书": ("county_officer", ("coercive_measures_decision",))}
 
@@ -102,7 +102,7 @@ def test_township_hazard_is_sealed_by_the_county_extended_once_and_released_when
     assert measures.wait_until("2026-08-03") == []
     assert measures.wait_until("2026-08-04") == [measures.case.id]
     release = measures.task("解除查封扣押")
-    assert (release.lane, release.agency_id) == ("county_officer", agencies.county.id)
+    assert (release.role, release.agency_id) == ("county_officer", agencies.county.id)
     measures.complete("解除查封扣押", {"released_at": "2026-08-04T10:30", "release_reason": "查封期限届满",
                                    "items_returned": "液氨储罐2台解除查封,交还当事人", "penalty_needed": False})
     assert (measures.case.outcome, measures.case.status) == ("measures_closed", CaseStatus.closed)
@@ -116,7 +116,7 @@ def test_items_decided_within_15_days_open_the_county_penalty_case(runtime, agen
     assert measures.data["items_decision_overdue"] is False
     penalty = linked_case(measures, "general_procedure")
     assert penalty.case.agency_id == agencies.county.id and penalty.data["party"]["name"] == "遂川县林峰家具厂"
-    assert [(t.name, t.lane) for t in penalty.view.tasks] == [("填写立案审批表", "county_officer")]
+    assert [(t.name, t.role) for t in penalty.view.tasks] == [("填写立案审批表", "county_officer")]
 
 
 def test_seal_without_any_decision_is_released_when_the_30_day_term_ends(runtime, agencies, frozen_clock):
@@ -142,7 +142,7 @@ def test_county_inspection_onsite_measures_need_video_and_a_term_of_at_most_six_
     measures.complete("实施现场处理措施并送达现场处理措施决定书", onsite | {"measure_until": "2026-07-31"})
     assert measures.data["documents"]["onsite_measures_decision"] == "（遂）应急现决〔2026〕1号"
     resume = measures.task("审查隐患排除情况并决定恢复生产经营")
-    assert (resume.lane, resume.due_on) == ("agency_head", date(2026, 7, 31))
+    assert (resume.role, resume.due_on) == ("agency_head", date(2026, 7, 31))
     measures.complete("审查隐患排除情况并决定恢复生产经营", {
         "hazard_eliminated": True, "review_opinion": "安全阀已更换并检验合格,报警装置恢复", "resumed_on": "2026-06-20",
         "penalty_needed": True}, on="2026-06-22")

@@ -35,7 +35,7 @@ def inspect_and_route(runtime, frozen_clock, agencies):
         "opinion": "已整改;主要负责人未履行法定职责,依法应予处罚", "penalty_needed": True}, on="2026-06-11")
     inspection.complete("违法行为处理意见", assessment(penalty_kinds=["fine"]))
     assert (inspection.data["route"], inspection.case.outcome) == ("entrusted", "entrusted")
-    assert {step.lane for step in inspection.steps} == {"township_officer"}
+    assert {step.role for step in inspection.steps} == {"township_officer"}
     assert inspection.documents() == ["inspection_record", "rectification_order", "reinspection_opinion"]
     return inspection
 
@@ -72,7 +72,7 @@ def test_e1_township_case_runs_to_archive_with_the_major_decision_in_county_lane
 
     assert (case.data["major"], case.data["legal_review"], case.data["collective_discussion"]) == (True, True, True)
     review = case.task("法制审核")
-    assert (review.lane, review.agency_id) == ("legal_reviewer", agencies.county.id)
+    assert (review.role, review.agency_id) == ("legal_reviewer", agencies.county.id)
     case.complete("法制审核", steps.legal_review("2026-07-01", True), on="2026-07-01")
     case.complete("集体讨论", steps.discussion("2026-07-02"), on="2026-07-02")
     case.complete("作出行政处罚决定", steps.decision(["fine"], 25000), on="2026-07-03")
@@ -94,13 +94,13 @@ def test_e1_township_case_runs_to_archive_with_the_major_decision_in_county_lane
     case.complete("立卷归档", steps.archive("2026-07-23"), on="2026-07-24")
     assert (case.case.completed, case.case.status, case.case.outcome) == (True, CaseStatus.archived, "penalised")
 
-    lanes = {step.name: step.lane for step in case.steps}
+    lanes = {step.name: step.role for step in case.steps}
     assert {lanes[name] for name in ("填写立案审批表", "调查取证", "制作案件调查报告和处理呈批表",
                                      "送达行政处罚告知书和听证告知书", "送达行政处罚决定书", "公示行政处罚决定",
                                      "登记罚款缴纳", "填写结案审批表", "立卷归档")} == {"township_officer"}
     assert {lanes[name] for name in ("审批立案", "审批处理意见", "集体讨论", "作出行政处罚决定", "审批结案")} == {"agency_head"}
     assert lanes["法制审核"] == "legal_reviewer"
-    county_steps = {step.name for step in case.steps if step.lane != "township_officer"}
+    county_steps = {step.name for step in case.steps if step.role != "township_officer"}
     assert county_steps == {"审批立案", "审批处理意见", "法制审核", "集体讨论", "作出行政处罚决定", "审批结案"}
     assert [name for name in case.path if name in ("送达行政处罚告知书", "登记听证申请", "举行听证")] == []
     assert case.documents() == ["filing_approval", "investigation_report", "case_handling_approval", "penalty_notice",

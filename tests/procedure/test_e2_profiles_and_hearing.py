@@ -67,7 +67,7 @@ def test_e2_jiangxi_profile_hearing_requested_held_and_reviewed(township_case, a
     case.complete("制作听证会通知书", {**venue, "hearing_at": steps.at("2026-06-26", 9), "host": "周敏"})
 
     hearing = case.task("举行听证")
-    assert (hearing.lane, hearing.agency_id, hearing.due_on) == ("hearing_host", agencies.county.id, date(2026, 6, 26))
+    assert (hearing.role, hearing.agency_id, hearing.due_on) == ("hearing_host", agencies.county.id, date(2026, 6, 26))
     case.complete("举行听证", {
         "hearing_held": True, "started_at": steps.at("2026-06-26", 9), "ended_at": steps.at("2026-06-26", 11),
         "place": "遂川县应急管理局听证室", "recorder": "孙记录", "participants": "当事人陈某及其委托代理人；调查人员王强、刘洋",
@@ -78,7 +78,7 @@ def test_e2_jiangxi_profile_hearing_requested_held_and_reviewed(township_case, a
     case.complete("集体讨论", steps.discussion("2026-06-30"), on="2026-06-30")
     decide_and_archive(case, "2026-07-01")
 
-    lanes = {step.name: step.lane for step in case.steps}
+    lanes = {step.name: step.role for step in case.steps}
     assert lanes["调查取证"] == lanes["送达行政处罚告知书和听证告知书"] == lanes["登记听证申请"] == "township_officer"
     assert lanes["审批立案"] == lanes["作出行政处罚决定"] == "agency_head"
     assert (lanes["举行听证"], lanes["法制审核"]) == ("hearing_host", "legal_reviewer")

@@ -57,7 +57,7 @@ def test_e3_county_general_procedure_without_hearing_or_review(county_case):
         "填写立案审批表", "审批立案", "调查取证", "制作案件调查报告和处理呈批表", "审批处理意见", "送达行政处罚告知书",
         "作出行政处罚决定", "送达行政处罚决定书", "公示行政处罚决定", "登记罚款缴纳", "填写结案审批表", "审批结案", "立卷归档",
     ]
-    assert [(s.name, s.lane) for s in case.steps if s.lane != "county_officer"] == [
+    assert [(s.name, s.role) for s in case.steps if s.role != "county_officer"] == [
         ("审批立案", "agency_head"), ("审批处理意见", "agency_head"), ("作出行政处罚决定", "agency_head"),
         ("审批结案", "agency_head"),
     ]

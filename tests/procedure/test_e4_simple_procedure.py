@@ -67,7 +67,7 @@ def test_e4_county_warning_and_2000_on_the_spot_filed_with_the_bureau(runtime, a
     assert (case.case.outcome, case.case.status) == ("simple_penalised", CaseStatus.closed)
     assert case.path == ["当场认定违法事实和拟作处罚", "告知拟作处罚并听取陈述申辩", "制作并当场交付当场处罚决定书",
                          "报所属行政机关备案", "登记罚款缴纳"]
-    assert {step.lane for step in case.steps} == {"county_officer"}
+    assert {step.role for step in case.steps} == {"county_officer"}
     assert case.documents() == ["simple_penalty_decision"]
 
 
@@ -100,7 +100,7 @@ def test_3500_on_a_unit_is_refused_and_goes_to_the_general_procedure(runtime, ag
     general = linked_case(case, "general_procedure")
     assert general.case.agency_id == agencies.county.id
     assert (general.data["violation_code"], general.data["penalty_kinds"]) == ("YHG-026-1-02", ["warning", "fine"])
-    assert [(t.name, t.lane) for t in general.view.tasks] == [("填写立案审批表", "county_officer")]
+    assert [(t.name, t.role) for t in general.view.tasks] == [("填写立案审批表", "county_officer")]
 
 
 def test_entrusted_township_cannot_use_the_simple_procedure_for_an_spl_94_case(runtime, agencies, frozen_clock):
@@ -116,4 +116,4 @@ def test_entrusted_township_cannot_use_the_simple_procedure_for_an_spl_94_case(r
     case.complete("告知拟作处罚并听取陈述申辩", told(use_general_procedure=True))
     general = linked_case(case, "general_procedure")
     assert general.case.agency_id == agencies.township.id
-    assert [(t.name, t.lane) for t in general.view.tasks] == [("填写立案审批表", "township_officer")]
+    assert [(t.name, t.role) for t in general.view.tasks] == [("填写立案审批表", "township_officer")]

@@ -24,7 +24,7 @@ def test_e5_no_penalty_ends_in_closing_and_archive(county_case, disposition, bas
     case.complete("审批处理意见", steps.handling("2026-05-19", disposition), on="2026-05-19")
 
     assert case.ready() == ["制作不予行政处罚决定书"] and case.case.status == CaseStatus.deciding
-    assert case.task("制作不予行政处罚决定书").lane == "county_officer"
+    assert case.task("制作不予行政处罚决定书").role == "county_officer"
     case.complete("制作不予行政处罚决定书", {"ground": "违法行为轻微并及时改正，没有造成危害后果", "ground_basis": basis,
                                              "education_given": True}, on="2026-05-20")
     # 7 working days from Wednesday 20 May: 21, 22, 25, 26, 27, 28, 29 May

@@ -47,7 +47,7 @@ def assert_no_fine_while_referred(case):
 def test_e6_referral_declined_reconsidered_supervised_then_resumed_to_a_penalty_with_hearing(county_case):
     case = referred(county_case)
     team = case.task("成立专案组并制作移送报告")
-    assert (team.lane, team.due_on) == ("county_officer", date(2026, 4, 13))  # immediately: day 0
+    assert (team.role, team.due_on) == ("county_officer", date(2026, 4, 13))  # immediately: day 0
     assert_no_fine_while_referred(case)
     case.complete("成立专案组并制作移送报告", steps.referral_team("2026-04-13"))
     assert case.step("成立专案组并制作移送报告").documents == ("referral_report",)
@@ -92,7 +92,7 @@ def test_e6_referral_declined_reconsidered_supervised_then_resumed_to_a_penalty_
     assert case.ready() == ["制作案件调查报告和处理呈批表"] and case.case.status == CaseStatus.investigating
     assert (case.data["referral_pending"], case.data["referral_result"]) == (False, "not_filed")
     assert case.path[5:] == REFERRAL_STEPS
-    lanes = {step.name: step.lane for step in case.steps[5:]}
+    lanes = {step.name: step.role for step in case.steps[5:]}
     assert lanes == {"成立专案组并制作移送报告": "county_officer", "审批是否移送公安机关": "agency_head",
                      "移送公安机关并抄送检察院": "county_officer", "登记公安机关是否立案": "county_officer",
                      "决定提请复议或建议立案监督": "agency_head", REQUEST: "county_officer",

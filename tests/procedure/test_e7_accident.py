@@ -22,7 +22,7 @@ def test_e7_the_county_case_waits_for_the_approved_accident_report_then_fines_th
     case = county_case
     case.start("2026-03-11", REPORTED, title="遂川县某木材加工厂“3·10”机械伤害事故案", party_name=SAWMILL["name"])
     waiting = case.task("登记经批复的事故调查报告")
-    assert case.ready() == ["登记经批复的事故调查报告"] and waiting.lane == "county_officer"
+    assert case.ready() == ["登记经批复的事故调查报告"] and waiting.role == "county_officer"
     assert case.case.status == CaseStatus.awaiting_accident_report
     assert case.wait_until("2026-05-20") == [] and case.case.status == CaseStatus.awaiting_accident_report
 

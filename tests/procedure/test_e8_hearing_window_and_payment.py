@@ -97,7 +97,7 @@ def test_e8_waived_hearing_major_decision_late_payment_and_surcharge(county_case
         "法制审核", "集体讨论", "作出行政处罚决定", "送达行政处罚决定书", "公示行政处罚决定", "送达催告书", "登记催告后缴纳",
         "填写结案审批表", "审批结案", "立卷归档",
     ]
-    assert [(s.name, s.lane) for s in case.steps[6:9]] == [
+    assert [(s.name, s.role) for s in case.steps[6:9]] == [
         ("法制审核", "legal_reviewer"), ("集体讨论", "agency_head"), ("作出行政处罚决定", "agency_head")]
     assert {"penalty_notice", "hearing_notice", "legal_review_opinion", "collective_discussion_record",
             "penalty_decision", "service_receipt", "payment_reminder"} <= set(case.documents())
@@ -115,7 +115,7 @@ def test_e8_unpaid_after_the_warning_goes_to_court_only_when_remedy_windows_are_
     assert case.wait_until("2026-11-26") == []
     assert case.wait_until("2026-11-27") == [case.case.id]
     assert case.ready() == ["申请人民法院强制执行"]
-    assert case.task("申请人民法院强制执行").lane == "agency_head"
+    assert case.task("申请人民法院强制执行").role == "agency_head"
     with pytest.raises(ValidationFailed) as early:
         case.complete("申请人民法院强制执行", {"remedy_windows_closed": False, "court": "遂川县人民法院", "reminder_number": case.data["documents"]["payment_reminder"],
                                               "request": "强制执行罚款60000元及加处罚款", "head_name": "李局长", "applied_on": "2026-11-27"})

@@ -28,7 +28,7 @@ def test_e9_special_equipment_is_transferred_to_market_regulation(runtime, agenc
 
     assert (inspection.case.outcome, inspection.case.status, inspection.view.tasks) == ("transfer", CaseStatus.transferred, [])
     assert inspection.path == ["现场检查", "违法行为处理意见", "制作案件移送书"]
-    assert {step.lane for step in inspection.steps} == {"township_officer"}
+    assert {step.role for step in inspection.steps} == {"township_officer"}
     assert inspection.documents() == ["inspection_record", "case_transfer_letter"]
     # issued in the county bureau's name and series, although the township's officers made it
     assert inspection.data["documents"]["case_transfer_letter"] == "（遂）应急移〔2026〕1号"

@@ -101,7 +101,7 @@ def test_the_head_is_reminded_ten_days_before_the_decision_limit(county_case):
     assert case.wait_until("2026-05-23") == [case.case.id]  # day 80 after filing on 3 March has ended
     assert case.ready() == ["审批是否延长办案期限", "调查取证"]
     reminder = case.task("审批是否延长办案期限")
-    assert (reminder.lane, reminder.due_on) == ("agency_head", date(2026, 6, 1))
+    assert (reminder.role, reminder.due_on) == ("agency_head", date(2026, 6, 1))
     with pytest.raises(ValidationFailed) as no_term:
         case.complete("审批是否延长办案期限", {"extension_approved": True})
     assert no_term.value.message == "批准延长办案期限时必须写明延长后的期限和理由"

@@ -62,7 +62,7 @@ def test_a_decision_revoked_on_reconsideration_has_its_publication_withdrawn_wit
     assert (case.data["decision_revoked"], case.data["decision_changed"]) == (True, False)
     withdrawal = case.task("撤回公示")
     # 3 working days from Friday 15 May: 18, 19, 20 May
-    assert (case.ready(), withdrawal.lane, withdrawal.due_on) == (["撤回公示"], "county_officer", date(2026, 5, 20))
+    assert (case.ready(), withdrawal.role, withdrawal.due_on) == (["撤回公示"], "county_officer", date(2026, 5, 20))
     case.complete("撤回公示", steps.publication_withdrawal("2026-05-19"), on="2026-05-19")
     assert case.step("撤回公示").documents == ("publication_withdrawal_notice",)
     case.complete("审批结案", steps.approve("2026-05-19", "closing_approved"))

@@ -9,7 +9,9 @@
   Where the model marks a task `twoOfficers`, the form names (field `officers`,
   objects with `user_id`, `name`, `certificate_no`) at least two certified officers with valid certificates, the acting
   user among them, each from the case's agency or added to the case by the bureau.
-  A legal reviewer or hearing host never acts on a case they investigated.
+  A legal reviewer or hearing host never acts on a case they investigated, and such a task is not in their inbox.
+- Auxiliary staff (辅助人员) assist officers: they read their agency's cases, but never start a case, never
+  act in a step and never appear as the actor of an enforcement act; their inbox is empty.
 """
 
 from __future__ import annotations
@@ -62,6 +64,13 @@ def require_case_user(user: User) -> None:
     """Everything but account administration needs a case-work or supervision role."""
     if not works_on_cases(user):
         raise Forbidden("系统管理员账号只能管理用户, 不能办理或查看案件")
+
+
+def require_enforcement_actor(user: User) -> None:
+    """Only certified officers (执法人员) start cases and act in steps; auxiliary staff assist them."""
+    if user.staff_category == StaffCategory.auxiliary:
+        raise Forbidden("辅助人员不能发起案件或办理执法环节, 请由执法人员办理", code="auxiliary_staff",
+                        details={"user_id": user.id})
 
 
 def require_admin(user: User) -> None:
@@ -137,17 +146,30 @@ def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case
 
 
 def task_query_scope(user: User) -> ColumnElement[bool]:
-    """A filter on `Task` selecting the tasks in the user's inbox: their lanes, in their agency."""
-    lanes = [lane.value for lane in Lane if user.has_role(lane)]
-    if not lanes:
+    """A filter on `Task` selecting the tasks in the user's inbox: their lanes, in their agency, without the
+    reviewing and hearing tasks of cases they investigated (they could not act on those) and nothing at all
+    for auxiliary staff."""
+    roles = [lane.value for lane in Lane if user.has_role(lane)]
+    if not roles or user.staff_category == StaffCategory.auxiliary:
         return sa.false()
-    return sa.and_(Task.role.in_(lanes), Task.agency_id == user.agency_id)
+    impartial = [lane.value for lane in IMPARTIAL_LANES]
+    return sa.and_(Task.role.in_(roles), Task.agency_id == user.agency_id,
+                   sa.or_(Task.role.not_in(impartial), ~_investigated_case(user, Task.case_id)))
+
+
+def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool]:
+    """The case `case_id`, or the inspection it came from, has an officer's act of the user in its record."""
+    parent = select(Case.parent_case_id).where(Case.id == case_id).scalar_subquery()
+    acts = select(RecordEvent.id).where(RecordEvent.case_id.in_([case_id, parent]), RecordEvent.actor_id == user.id,
+                                        RecordEvent.role.in_([r.value for r in OFFICER_ROLES]))
+    return acts.exists()
 
 
 # ---- starting and attaching ------------------------------------------------
 def start_role(session: Session, user: User, agency_id: int, parent_case_id: int | None) -> Role:
     """The role in which the user starts a case in `agency_id`: officers start cases of their own agency."""
     require_case_user(user)
+    require_enforcement_actor(user)
     if agency_id != user.agency_id:
         raise Forbidden("只能以本单位名义发起检查或案件", details={"agency_id": agency_id})
     role = Role.county_officer if _is_county_user(session, user) else Role.township_officer
@@ -190,6 +212,7 @@ def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
         user = session.get(User, user_id)
         if user is None or not user.active:
             raise Unauthenticated("账号不存在或已停用, 请重新登录")
+        require_enforcement_actor(user)
         if not user.has_role(task.role) or user.agency_id != task.agency_id:
             agency = session.get(Agency, task.agency_id)
             raise Forbidden(f"该任务须由{agency.name}的{LANE_LABELS[Lane(task.role)]}办理",
@@ -205,10 +228,7 @@ def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
 
 def investigated(session: Session, case: Case, user: User) -> bool:
     """Whether the user acted as an officer on the case or on the inspection it came from."""
-    case_ids = [case.id] + ([case.parent_case_id] if case.parent_case_id else [])
-    query = select(RecordEvent.id).where(RecordEvent.case_id.in_(case_ids), RecordEvent.actor_id == user.id,
-                                         RecordEvent.role.in_([r.value for r in OFFICER_ROLES]))
-    return session.exec(query.limit(1)).first() is not None
+    return session.scalar(select(_investigated_case(user, sa.literal(case.id)))) is True
 
 
 def check_two_officers(session: Session, case: Case, user: User, data: dict) -> None:

@@ -81,7 +81,7 @@ def test_two_officer_task_refuses_auxiliary_staff_expired_certificates_and_other
     sibling = complete([world.officer("t1a"), world.officer("t2a")])
     assert sibling.json()["message"] == "用户t2a不属于本案承办单位, 也未经县局指派参与本案"
     by_aux = complete([world.officer("t1a"), world.officer("t1b")], username="t1aux")
-    assert (by_aux.status_code, by_aux.json()["code"]) == (422, "two_officers_required")
+    assert (by_aux.status_code, by_aux.json()["code"]) == (403, "auxiliary_staff")
     by_other_township = complete([world.officer("t2a"), world.officer("t2b")], username="t2a")
     assert by_other_township.status_code == 403
 
@@ -108,6 +108,9 @@ def _county_case_under_review(client, auth, world) -> tuple[int, str]:
 
 def test_a_legal_reviewer_who_investigated_the_case_may_not_review_it(client, auth, world):
     case_id, review_id = _county_case_under_review(client, auth, world)
+    # the review is not in the investigator's inbox, but it is in an impartial reviewer's
+    assert review_id not in [t["id"] for t in client.get("/api/v1/tasks", headers=auth("c_reviewer")).json()]
+    assert review_id in [t["id"] for t in client.get("/api/v1/tasks", headers=auth("reviewer")).json()]
     refused = client.post(f"/api/v1/tasks/{review_id}/complete", headers=auth("c_reviewer"), json={"data": {"opinion": "同意"}})
     assert refused.status_code == 403
     assert refused.json()["code"] == "investigator_excluded"

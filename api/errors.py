@@ -19,6 +19,7 @@ from engine.errors import (
     NotFound,
     StorageUnavailable,
     TooLarge,
+    TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
     ZhifaError,
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: list[tuple[type[ZhifaError], int]] = [
     (Forbidden, 403),
     (Unauthenticated, 401),
     (TooLarge, 413),
+    (TooManyAttempts, 429),
     (StorageUnavailable, 503),
     (ModelError, 500),
 ]
@@ -69,7 +71,7 @@ PYDANTIC_MESSAGES = {
     "less_than_equal": "数值过大",
     "string_pattern_mismatch": "格式不正确",
 }
-ERROR_RESPONSES = {status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422)}
+ERROR_RESPONSES = {status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 429)}
 
 
 def status_for(error: ZhifaError) -> int:
@@ -78,6 +80,8 @@ def status_for(error: ZhifaError) -> int:
 
 def error_response(status: int, code: str, message: str, details=None) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429 and isinstance(details, dict) and "retry_after_seconds" in details:
+        headers = {"Retry-After": str(details["retry_after_seconds"])}
     return JSONResponse(status_code=status, content={"code": code, "message": message, "details": details}, headers=headers)
 
 

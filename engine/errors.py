@@ -51,6 +51,12 @@ class Unauthenticated(ZhifaError):
     code = "unauthenticated"
 
 
+class TooManyAttempts(ZhifaError):
+    """Refused for a while after repeated failures; `details["retry_after_seconds"]` says how long."""
+
+    code = "too_many_attempts"
+
+
 class ModelError(ZhifaError):
     """A BPMN/DMN/form file is broken; names the file and the element."""
 

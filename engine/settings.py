@@ -49,6 +49,11 @@ class Settings(BaseSettings):
 
     secret_key: str | None = None
     token_ttl_minutes: int = 480  # login tokens (JWT) expire after this
+    # login throttle: this many failures within the window lock the account (or the client address)
+    # until fewer remain in the window
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 30
+    login_failure_window_minutes: int = 15
     rules_profile: str = "jiangxi"
     # 案号 patterns per case kind; fields: short (机关代字), year, seq (per agency, kind and year)
     case_number_patterns: dict[str, str] = {

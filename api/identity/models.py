@@ -65,3 +65,30 @@ class CaseMember(SQLModel, table=True):
     purpose: MemberPurpose = Field(sa_column=Column(sa.String(20), nullable=False))
     added_by: int | None = Field(default=None, foreign_key="app_user.id")
     added_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept for the failure window only: the throttle counts these per account and address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.Index("ix_login_failure_username_at", "username", "at"),
+                      sa.Index("ix_login_failure_address_at", "address", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class AccountEvent(SQLModel, table=True):
+    """What happened to an account (a lockout, ...): the audit trail of accounts, outside any case's record."""
+
+    __tablename__ = "account_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    kind: str = Field(max_length=40)
+    username: str = Field(max_length=64, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    address: str | None = Field(default=None, max_length=64)
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

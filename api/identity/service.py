@@ -11,7 +11,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
-from api.identity.security import hash_password, verify_password
+from api.identity.security import hash_password
 from engine import clock
 from engine.calendar import SHANGHAI
 from engine.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
@@ -25,14 +25,6 @@ MIN_PASSWORD_LENGTH = 8
 def today() -> date:
     """Today in China, by the engine clock: certificates expire at the end of their date."""
     return clock.now().astimezone(SHANGHAI).date()
-
-
-def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.exec(select(User).where(User.username == username)).first()
-    valid = verify_password(password, user.password_hash if user else None)
-    if user is None or not valid or not user.active:
-        raise Unauthenticated("用户名或密码错误, 或账号已停用", code="login_failed")
-    return user
 
 
 def active_user(session: Session, user_id: int) -> User:

@@ -1,4 +1,4 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api import schemas
 from api.deps import RuntimeDep, SettingsDep, UserDep
@@ -9,8 +9,9 @@ router = APIRouter(tags=["登录"], responses=ERROR_RESPONSES)
 
 
 @router.post("/auth/login", response_model=schemas.TokenOut, summary="用户名密码登录, 取得令牌")
-def login(body: schemas.LoginIn, runtime: RuntimeDep, settings: SettingsDep):
-    return users.login(runtime.engine, settings, body.username, body.password)
+def login(body: schemas.LoginIn, request: Request, runtime: RuntimeDep, settings: SettingsDep):
+    address = request.client.host if request.client else "unknown"
+    return users.login(runtime.engine, settings, body.username, body.password, address)
 
 
 @router.get("/me", response_model=schemas.MeOut, summary="当前用户")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import authz, schemas
+from api.identity import login as identity_login
 from api.identity import service
 from api.identity.models import User
 from api.identity.security import issue_token
@@ -52,8 +53,8 @@ def update_user(engine: sa.Engine, admin: User, user_id: int, body: schemas.User
         return user_out(service.update_user(session, user, changes))
 
 
-def login(engine: sa.Engine, settings, username: str, password: str) -> schemas.TokenOut:
-    with Session(engine) as session:
-        user = service.authenticate(session, username, password)
+def login(engine: sa.Engine, settings, username: str, password: str, address: str) -> schemas.TokenOut:
+    user = identity_login.login(engine, settings, username, password, address)
+    identity_login.clear_failures(engine, username)
     issued = issue_token(user.id, settings)
     return schemas.TokenOut(access_token=issued.token, expires_at=issued.expires_at)

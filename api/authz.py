@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -86,6 +87,13 @@ def managed_agency_ids(session: Session, admin: User) -> list[int]:
 def require_manages(session: Session, admin: User, agency_id: int) -> None:
     if agency_id not in managed_agency_ids(session, admin):
         raise Forbidden("不能管理其他单位的用户", details={"agency_id": agency_id})
+
+
+def audited_agency_ids(session: Session, user: User) -> list[int]:
+    """Whose account events the user may read: a supervisor or an administrator, over their jurisdiction."""
+    if not (user.has_role(Role.supervisor) or user.has_role(Role.admin)):
+        raise Forbidden("只有执法监督人员和系统管理员可以查看账号变更记录")
+    return jurisdiction_ids(session, agency_of(session, user))
 
 
 # ---- case visibility -----------------------------------------------------
@@ -159,10 +167,11 @@ def task_query_scope(user: User) -> ColumnElement[bool]:
 
 def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool]:
     """The case `case_id`, or the inspection it came from, has an officer's act of the user in its record."""
-    parent = select(Case.parent_case_id).where(Case.id == case_id).scalar_subquery()
+    case = aliased(Case)
+    parent = select(case.parent_case_id).where(case.id == case_id).correlate_except(case).scalar_subquery()
     acts = select(RecordEvent.id).where(RecordEvent.case_id.in_([case_id, parent]), RecordEvent.actor_id == user.id,
                                         RecordEvent.role.in_([r.value for r in OFFICER_ROLES]))
-    return acts.exists()
+    return acts.correlate_except(RecordEvent).exists()
 
 
 # ---- starting and attaching ------------------------------------------------

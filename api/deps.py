@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from api.identity.models import User
-from api.identity.security import user_id_from_token
+from api.identity.security import token_claims
 from api.identity.service import active_user
 from engine.errors import Unauthenticated
 from engine.runtime import Runtime
@@ -29,9 +29,9 @@ def get_settings(request: Request) -> Settings:
 def current_user(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
     if credentials is None:
         raise Unauthenticated("请先登录")
-    user_id = user_id_from_token(credentials.credentials, get_settings(request))
+    claims = token_claims(credentials.credentials, get_settings(request))
     with Session(get_runtime(request).engine) as session:
-        return active_user(session, user_id)
+        return active_user(session, claims.user_id, claims.version)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -61,6 +61,18 @@ class UserOut(BaseModel):
     active: bool
 
 
+class AccountEventOut(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    kind_label: str
+    username: str
+    user_id: int | None
+    actor_id: int | None
+    address: str | None
+    details: dict[str, Any]
+
+
 class MeOut(UserOut):
     agency: AgencyOut
 

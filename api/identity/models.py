@@ -46,6 +46,8 @@ class User(SQLModel, table=True):
     certificate_number: str | None = Field(default=None, max_length=64, description="行政执法证号")
     certificate_expires: date | None = None
     active: bool = True
+    # bumped by a password reset, deactivation or a change of roles or agency: older tokens stop working
+    token_version: int = Field(default=0, sa_column=Column(sa.Integer, nullable=False, server_default="0"))
 
     def has_role(self, role: Role | str) -> bool:
         return str(role) in self.roles
@@ -81,7 +83,8 @@ class LoginFailure(SQLModel, table=True):
 
 
 class AccountEvent(SQLModel, table=True):
-    """What happened to an account (a lockout, ...): the audit trail of accounts, outside any case's record."""
+    """What happened to an account (created, changed, locked out): the audit trail of accounts, outside any
+    case's record. The supervisor reads it; password values never enter it."""
 
     __tablename__ = "account_event"
 
@@ -90,5 +93,6 @@ class AccountEvent(SQLModel, table=True):
     kind: str = Field(max_length=40)
     username: str = Field(max_length=64, index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id", description="who acted; none for the system")
     address: str | None = Field(default=None, max_length=64)
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -66,22 +66,28 @@ class IssuedToken:
     expires_at: datetime
 
 
-def issue_token(user_id: int, settings: Settings | None = None) -> IssuedToken:
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    version: int  # the account's token_version when the token was issued
+
+
+def issue_token(user_id: int, settings: Settings | None = None, *, version: int = 0) -> IssuedToken:
     issued = clock.now()
     expires = issued + timedelta(minutes=(settings or get_settings()).token_ttl_minutes)
-    payload = {"sub": str(user_id), "iat": int(issued.timestamp()), "exp": int(expires.timestamp())}
+    payload = {"sub": str(user_id), "ver": version, "iat": int(issued.timestamp()), "exp": int(expires.timestamp())}
     return IssuedToken(jwt.encode(payload, secret_key(settings), algorithm=ALGORITHM), expires)
 
 
-def user_id_from_token(token: str, settings: Settings | None = None) -> int:
-    """The user id a valid, unexpired token names; expiry is judged by the engine clock."""
+def token_claims(token: str, settings: Settings | None = None) -> TokenClaims:
+    """What a valid, unexpired token says; expiry is judged by the engine clock."""
     try:
         payload = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM],
-                             options={"verify_exp": False, "require": ["sub", "exp"]})
-        user_id = int(payload["sub"])
+                             options={"verify_exp": False, "require": ["sub", "exp", "ver"]})
+        claims = TokenClaims(user_id=int(payload["sub"]), version=int(payload["ver"]))
         expired = payload["exp"] <= clock.now().timestamp()
     except (jwt.InvalidTokenError, ValueError, TypeError):
         raise Unauthenticated("登录凭证无效, 请重新登录") from None
     if expired:
         raise Unauthenticated("登录已过期, 请重新登录", code="token_expired")
-    return user_id
+    return claims

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
+from api.identity.models import AccountEvent, CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.security import hash_password
 from engine import clock
 from engine.calendar import SHANGHAI
@@ -27,10 +27,13 @@ def today() -> date:
     return clock.now().astimezone(SHANGHAI).date()
 
 
-def active_user(session: Session, user_id: int) -> User:
+def active_user(session: Session, user_id: int, token_version: int | None = None) -> User:
+    """The signed-in user; a token issued before a password reset or a change of the account is refused."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise Unauthenticated("账号不存在或已停用, 请重新登录")
+    if token_version is not None and token_version != user.token_version:
+        raise Unauthenticated("账号信息已变更(如密码重置), 请重新登录", code="token_revoked")
     return user
 
 
@@ -46,10 +49,15 @@ def actor_for(user: User, role: Role | str) -> Actor:
 
 
 def check_roles(roles: Iterable[str]) -> list[str]:
+    """Known roles; an administrator's account holds no other role (separation of duties: whoever manages
+    accounts never works on or reads cases)."""
     roles = list(dict.fromkeys(roles))
     unknown = [r for r in roles if r not in ASSIGNABLE_ROLES]
     if unknown or not roles:
         raise ValidationFailed(f"角色不正确: {'、'.join(unknown) or '(未指定)'}", details={"roles": unknown})
+    if Role.admin in roles and len(roles) > 1:
+        raise ValidationFailed("系统管理员账号不能同时担任办案或监督角色(职责分离)", code="admin_role_exclusive",
+                               details={"field": "roles", "roles": roles})
     return roles
 
 
@@ -61,8 +69,10 @@ def check_password(password: str) -> str:
 
 def create_user(session: Session, *, username: str, display_name: str, password: str, agency_id: int,
                 roles: Iterable[str], staff_category: StaffCategory, certificate_number: str | None = None,
-                certificate_expires: date | None = None, password_hash: str | None = None) -> User:
-    """A new account; `password_hash` (already hashed) is for seeding, else `password` is hashed."""
+                certificate_expires: date | None = None, password_hash: str | None = None,
+                actor: User | None = None) -> User:
+    """A new account; `password_hash` (already hashed) is for seeding, else `password` is hashed.
+    `actor` is the administrator (none when the system seeds accounts)."""
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"用户名 {username} 已存在", details={"username": username})
     if session.get(Agency, agency_id) is None:
@@ -73,11 +83,17 @@ def create_user(session: Session, *, username: str, display_name: str, password:
                 certificate_number=certificate_number, certificate_expires=certificate_expires)
     session.add(user)
     session.flush()
+    _audit(session, "account_created", user, actor, {"agency_id": agency_id, "roles": user.roles,
+                                                     "staff_category": str(staff_category)})
     return user
 
 
-def update_user(session: Session, user: User, changes: dict) -> User:
-    """Apply the given fields; `password` is re-hashed, `roles` checked."""
+REVOKING_CHANGES = {"password", "active", "roles", "agency_id"}
+
+
+def update_user(session: Session, user: User, changes: dict, actor: User | None = None) -> User:
+    """Apply the given fields; `password` is re-hashed, `roles` checked. A password reset, deactivation or a
+    change of roles or agency ends the account's sessions (its tokens' version is bumped)."""
     for name, value in changes.items():
         if name == "password":
             user.password_hash = hash_password(check_password(value))
@@ -87,9 +103,22 @@ def update_user(session: Session, user: User, changes: dict) -> User:
             raise NotFound("执法机构不存在", details={"agency_id": value})
         else:
             setattr(user, name, value)
+    if REVOKING_CHANGES & changes.keys():
+        user.token_version += 1
     session.add(user)
     session.flush()
+    recorded = {name: ("(已重置)" if name == "password" else _plain(value)) for name, value in changes.items()}
+    _audit(session, "account_updated", user, actor, recorded)
     return user
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _audit(session: Session, kind: str, user: User, actor: User | None, details: dict) -> None:
+    session.add(AccountEvent(at=clock.now(), kind=kind, username=user.username, user_id=user.id,
+                             actor_id=actor.id if actor else None, details=details))
 
 
 def add_case_member(session: Session, *, case_id: int, user: User, purpose: MemberPurpose, added_by: User) -> CaseMember:

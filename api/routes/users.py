@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from api import schemas
 from api.deps import RuntimeDep, UserDep
@@ -24,3 +24,9 @@ def create_user(body: schemas.UserCreateIn, user: UserDep, runtime: RuntimeDep):
 @router.patch("/{user_id}", response_model=schemas.UserOut, summary="修改用户: 角色、证件、停用、重设密码(管理员)")
 def update_user(user_id: UserId, body: schemas.UserUpdateIn, user: UserDep, runtime: RuntimeDep):
     return users.update_user(runtime.engine, user, user_id, body)
+
+
+@router.get("/events", response_model=list[schemas.AccountEventOut], summary="账号变更与锁定记录(执法监督、管理员)")
+def account_events(user: UserDep, runtime: RuntimeDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                   offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0):
+    return users.account_events(runtime.engine, user, limit, offset)

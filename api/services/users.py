@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from api import authz, schemas
 from api.identity import login as identity_login
 from api.identity import service
-from api.identity.models import User
+from api.identity.models import AccountEvent, User
 from api.identity.security import issue_token
 from api.services.presenters import agency_out, user_out
 from engine.db import transaction
@@ -39,7 +39,7 @@ def list_users(engine: sa.Engine, admin: User) -> list[schemas.UserOut]:
 def create_user(engine: sa.Engine, admin: User, body: schemas.UserCreateIn) -> schemas.UserOut:
     with transaction(engine) as session:
         authz.require_manages(session, admin, body.agency_id)
-        return user_out(service.create_user(session, **body.model_dump()))
+        return user_out(service.create_user(session, **body.model_dump(), actor=admin))
 
 
 def update_user(engine: sa.Engine, admin: User, user_id: int, body: schemas.UserUpdateIn) -> schemas.UserOut:
@@ -50,11 +50,26 @@ def update_user(engine: sa.Engine, admin: User, user_id: int, body: schemas.User
         changes = body.model_dump(exclude_unset=True)
         if "agency_id" in changes:
             authz.require_manages(session, admin, changes["agency_id"])
-        return user_out(service.update_user(session, user, changes))
+        return user_out(service.update_user(session, user, changes, actor=admin))
+
+
+ACCOUNT_EVENT_LABELS = {"account_created": "创建账号", "account_updated": "修改账号", "login_locked": "登录失败锁定"}
+
+
+def account_events(engine: sa.Engine, user: User, limit: int, offset: int) -> list[schemas.AccountEventOut]:
+    """The accounts' audit trail in the reader's jurisdiction, newest first; lockouts of names that match no
+    account are shown too (someone tried them)."""
+    with Session(engine) as session:
+        ids = authz.audited_agency_ids(session, user)
+        accounts = select(User.id).where(User.agency_id.in_(ids))
+        query = (select(AccountEvent).where(sa.or_(AccountEvent.user_id.in_(accounts), AccountEvent.user_id.is_(None)))
+                 .order_by(AccountEvent.id.desc()).offset(offset).limit(limit))
+        return [schemas.AccountEventOut(**event.model_dump(), kind_label=ACCOUNT_EVENT_LABELS.get(event.kind, event.kind))
+                for event in session.exec(query)]
 
 
 def login(engine: sa.Engine, settings, username: str, password: str, address: str) -> schemas.TokenOut:
     user = identity_login.login(engine, settings, username, password, address)
     identity_login.clear_failures(engine, username)
-    issued = issue_token(user.id, settings)
+    issued = issue_token(user.id, settings, version=user.token_version)
     return schemas.TokenOut(access_token=issued.token, expires_at=issued.expires_at)

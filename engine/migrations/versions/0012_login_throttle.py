@@ -1,4 +1,4 @@
-"""login_failure (the login throttle's window) and account_event (the accounts' audit trail)
+"""login_failure (the login throttle's window), account_event (the accounts' audit trail), app_user.token_version
 
 Revision ID: 0012
 Revises: 0004
@@ -29,16 +29,22 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['actor_id'], ['app_user.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_account_event_at'), 'account_event', ['at'], unique=False)
     op.create_index(op.f('ix_account_event_username'), 'account_event', ['username'], unique=False)
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('token_version', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_column('token_version')
     op.drop_index(op.f('ix_account_event_username'), table_name='account_event')
     op.drop_index(op.f('ix_account_event_at'), table_name='account_event')
     op.drop_table('account_event')

@@ -22,6 +22,8 @@ CHUNK_SIZE = 1024 * 1024
 PART_SIZE = 5 * 1024 * 1024
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+# record anchors (engine.anchor) are the only objects the engine names itself: `anchor-<ordinal, 20 digits>`
+ANCHOR_PATTERN = re.compile(r"^anchor-[0-9]{20}$")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,17 @@ class ObjectStore(ABC):
     def iter_keys(self, older_than: datetime) -> Iterator[str]:
         """Keys of the objects last written before `older_than`."""
 
+    @abstractmethod
+    def put_anchor(self, name: str, data: bytes, retain_until: datetime) -> None:
+        """Write a record anchor once under its own name (refused if the name exists) and retain it."""
+
+    @abstractmethod
+    def read_anchor(self, name: str) -> bytes: ...
+
+    @abstractmethod
+    def anchor_names(self) -> list[str]:
+        """Every anchor's name, oldest first (the ordinal orders them)."""
+
     def sha256_of(self, key: str) -> tuple[int, str]:
         """Re-read the object and return (size, SHA-256) of what is stored now."""
         digest = hashlib.sha256()
@@ -185,6 +198,12 @@ class ObjectStore(ABC):
                 digest.update(chunk)
                 size += len(chunk)
         return size, digest.hexdigest()
+
+
+def check_anchor_name(name: str) -> str:
+    if not isinstance(name, str) or not ANCHOR_PATTERN.match(name):
+        raise ValidationFailed("锚点名称不正确", code="anchor_name_invalid", details={"name": str(name)[:80]})
+    return name
 
 
 def _locked(key: str, until: datetime) -> InvalidState:

@@ -7,8 +7,9 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from engine.errors import NotFound, StorageUnavailable
+from engine.errors import InvalidState, NotFound, StorageUnavailable
 from engine.objects.base import (
+    ANCHOR_PATTERN,
     CHUNK_SIZE,
     KEY_PATTERN,
     HashingReader,
@@ -18,6 +19,7 @@ from engine.objects.base import (
     _aware,
     _locked,
     _utcnow,
+    check_anchor_name,
     check_key,
     new_key,
 )
@@ -134,6 +136,40 @@ class LocalObjectStore(ObjectStore):
                     continue
                 if modified < cutoff:
                     yield path.name
+
+
+    # ---- record anchors: <root>/anchor/<name>, read-only, retention in a sidecar as for objects ----
+    def _anchor_path(self, name: str) -> Path:
+        return self.root / "anchor" / check_anchor_name(name)
+
+    def put_anchor(self, name, data, retain_until):
+        path = self._anchor_path(name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            path.with_name(f"{name}.retention").write_text(
+                json.dumps({"mode": "COMPLIANCE", "retain_until": _aware(retain_until).isoformat()}))
+            _fsync_dir(path.parent)
+        except FileExistsError:
+            raise InvalidState("锚点已存在, 不能覆盖", code="anchor_exists", details={"name": name}) from None
+        except OSError as exc:
+            raise StorageUnavailable("本地对象存储写入失败", details={"error": str(exc)}) from exc
+
+    def read_anchor(self, name):
+        try:
+            return self._anchor_path(name).read_bytes()
+        except FileNotFoundError:
+            raise NotFound("锚点不存在", details={"name": name}) from None
+
+    def anchor_names(self):
+        folder = self.root / "anchor"
+        if not folder.is_dir():
+            return []
+        return sorted(path.name for path in folder.iterdir() if ANCHOR_PATTERN.match(path.name))
 
 
 def _fsync_dir(directory: Path) -> None:

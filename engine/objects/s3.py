@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from minio.retention import COMPLIANCE, Retention
 
 from engine.errors import InvalidState, NotFound, StorageUnavailable
 from engine.objects.base import (
+    ANCHOR_PATTERN,
     KEY_PATTERN,
     PART_SIZE,
     HashingReader,
@@ -21,6 +23,7 @@ from engine.objects.base import (
     _aware,
     _locked,
     _utcnow,
+    check_anchor_name,
     check_key,
     content_disposition,
     new_key,
@@ -224,3 +227,26 @@ class S3ObjectStore(ObjectStore):
             for obj in self.client.list_objects(self.bucket, recursive=True):
                 if KEY_PATTERN.match(obj.object_name) and obj.last_modified and _aware(obj.last_modified) < cutoff:
                     yield obj.object_name
+
+    # ---- record anchors: objects `anchor/<name>` under COMPLIANCE retention from the moment they are written ----
+    def put_anchor(self, name, data, retain_until):
+        key = f"anchor/{check_anchor_name(name)}"
+        self.ensure_bucket()
+        with _s3_errors(key):
+            if any(True for _ in self.client.list_objects(self.bucket, prefix=key)):
+                raise InvalidState("锚点已存在, 不能覆盖", code="anchor_exists", details={"name": name})
+            self.client.put_object(self.bucket, key, io.BytesIO(data), length=len(data), content_type="application/json",
+                                   retention=Retention(COMPLIANCE, _aware(retain_until)))
+
+    def read_anchor(self, name):
+        key = f"anchor/{check_anchor_name(name)}"
+        with _s3_errors(key), _S3Reader(self.client.get_object(self.bucket, key), key) as reader:
+            return reader.read()
+
+    def anchor_names(self):
+        with _s3_errors():
+            if not self.client.bucket_exists(self.bucket):
+                return []
+            names = (obj.object_name.removeprefix("anchor/")
+                     for obj in self.client.list_objects(self.bucket, prefix="anchor/", recursive=True))
+            return sorted(name for name in names if ANCHOR_PATTERN.match(name))

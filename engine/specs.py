@@ -23,6 +23,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import ModelError
+from engine.script_check import check_model_file
 from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
 
@@ -165,6 +166,8 @@ def _parse(files: dict[str, str], *, validate: bool) -> SpiffBpmnParser:
     parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
     for name, text in sorted(files.items()):
         try:
+            if validate and name.endswith((".bpmn", ".dmn")):
+                check_model_file(name, text)
             if name.endswith(".dmn"):
                 if validate:
                     _check_hit_policies(name, text)

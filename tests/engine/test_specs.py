@@ -101,3 +101,44 @@ def test_start_up_stops_on_a_broken_model_with_the_message(models, tmp_path):
     result = subprocess.run([sys.executable, "-m", "api", "worker", "--once"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "错误 [model_invalid]: 流程模型错误: 文件 approval.bpmn, 元素 approve (审批)" in result.stderr
+
+
+@pytest.mark.parametrize("old, new, file, element, message", [
+    ('value="deadline(reply_by, 0)"', 'value="__import__(\'os\').system(\'id\')"', "approval.bpmn", "approve",
+     "不允许使用名称 __import__"),
+    ('value="deadline(reply_by, 0)"', 'value="open(\'/etc/passwd\').read()"', "approval.bpmn", "approve",
+     "不允许使用内置函数 open"),
+    ('value="deadline(reply_by, 0)"', 'value="reply_by.__class__.__mro__"', "approval.bpmn", "approve",
+     "不允许访问属性 __mro__"),
+    ('value="deadline(reply_by, 0)"', 'value="\'{0.__class__}\'.format(reply_by)"', "approval.bpmn", "approve",
+     "不允许访问属性 format"),
+    ('>day_end(reply_by)</bpmn:timeDate>', '>[c for c in ().__class__.__base__.__subclasses__()]</bpmn:timeDate>',
+     "approval.bpmn", "approve_timer", "不允许访问属性 __subclasses__"),
+    ('>day_end(reply_by)</bpmn:timeDate>', '>(lambda: 1)()</bpmn:timeDate>', "approval.bpmn", "approve_timer",
+     "不允许的语句: Lambda"),
+])
+def test_a_script_or_expression_off_the_allow_list_is_refused_at_load(models, old, new, file, element, message):
+    edit(models / "approval.bpmn", old, new)
+    with pytest.raises(ModelError) as err:
+        SpecLibrary(models)
+    assert err.value.details["file"].endswith(file) and element in err.value.details["element"]
+    assert "表达式不被允许: " + message in err.value.message
+
+
+def test_a_dmn_entry_off_the_allow_list_is_refused_at_load(models):
+    (models / "route.dmn").write_text(DMN.format(policy="UNIQUE").replace('<text>"a"</text>', "<text>? in __import__('os').environ</text>"),
+                                      encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        SpecLibrary(models)
+    assert err.value.details == {"file": "route.dmn", "element": "e_1", "expression": "_input in __import__('os').environ"}
+
+
+def test_every_shipped_model_keeps_to_the_allow_list_and_the_check_sees_its_expressions():
+    from bpmn import MODELS_DIR
+    from engine.script_check import check_model_file, model_expressions
+
+    seen = 0
+    for path in sorted(MODELS_DIR.glob("*.[bd]mn")):
+        check_model_file(path.name, path.read_text(encoding="utf-8"))
+        seen += len(list(model_expressions(path.name, path.read_text(encoding="utf-8"))))
+    assert seen > 150  # scripts, conditions, timers, properties and DMN entries of every model

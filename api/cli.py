@@ -102,12 +102,10 @@ def record_verify(
         from api.commands.dossier import verify_dossier_command
 
         raise typer.Exit(verify_dossier_command(dossier))
-    from sqlmodel import Session
-
     from engine import record
-    from engine.db import get_engine
+    from engine.db import get_engine, read_session
 
-    with Session(get_engine()) as session:
+    with read_session(get_engine()) as session:
         breaks = record.verify(session, case)
         checked = "全部案件" if case is None else f"案件 {case}"
     if breaks:

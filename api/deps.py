@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
 
 from api.identity.models import User
 from api.identity.security import user_id_from_token
 from api.identity.service import active_user
+from engine.db import read_session
 from engine.errors import Unauthenticated
 from engine.runtime import Runtime
 from engine.settings import Settings
@@ -30,7 +30,7 @@ def current_user(request: Request, credentials: Annotated[HTTPAuthorizationCrede
     if credentials is None:
         raise Unauthenticated("请先登录")
     user_id = user_id_from_token(credentials.credentials, get_settings(request))
-    with Session(get_runtime(request).engine) as session:
+    with read_session(get_runtime(request).engine) as session:
         return active_user(session, user_id)
 
 

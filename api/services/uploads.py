@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 
@@ -39,7 +38,7 @@ from documents.evidence.custody import (
     store_evidence_file,
 )
 from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.errors import NotFound, TooLarge, ValidationFailed
 from engine.objects import SHA256_PATTERN, ObjectStore, StoredObject
 from engine.settings import Settings
@@ -98,13 +97,13 @@ def item_out(evidence: Evidence) -> EvidenceItemOut:
 # ---- list and download ---------------------------------------------------------
 def list_items(engine: sa.Engine, user: User, case_id: int) -> list[EvidenceItemOut]:
     authz.read_case(engine, user, case_id)
-    with Session(engine) as session:
+    with read_session(engine) as session:
         return [item_out(e) for e in list_evidence(session, case_id)]
 
 
 def download(engine: sa.Engine, store: ObjectStore, user: User, evidence_id: int) -> Download:
     """Authorize, then a presigned URL or an open stream; the download is in the record once this returns."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         evidence = session.get(Evidence, evidence_id)
         if evidence is None:
             raise NotFound("证据不存在", details={"evidence_id": evidence_id})
@@ -141,13 +140,13 @@ async def upload(request: Request, engine: sa.Engine, store: ObjectStore, settin
 
 
 def _check_case(engine: sa.Engine, user: User, case_id: int) -> None:
-    with Session(engine) as session:
+    with read_session(engine) as session:
         authz.visible_case(session, user, case_id)
         evidence_target(session, case_id, None)
 
 
 def _check_target(engine: sa.Engine, case_id: int, task_id: str | None):
-    with Session(engine) as session:
+    with read_session(engine) as session:
         return evidence_target(session, case_id, task_id)
 
 

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api import authz, schemas
 from api.identity import service
 from api.identity.models import User
 from api.identity.security import issue_token
 from api.services.presenters import agency_out, user_out
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.models import Agency
 
 
 def me(engine: sa.Engine, user: User) -> schemas.MeOut:
-    with Session(engine) as session:
+    with read_session(engine) as session:
         agency = session.get(Agency, user.agency_id)
     return schemas.MeOut(**user_out(user).model_dump(), agency=agency_out(agency))
 
 
 def agencies(engine: sa.Engine, user: User) -> list[schemas.AgencyOut]:
     """The agencies of the user's county: the bureau, its townships and the park."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         own = session.get(Agency, user.agency_id)
         county = session.get(Agency, own.parent_id) if own.parent_id else own
         ids = authz.jurisdiction_ids(session, county)
@@ -30,7 +30,7 @@ def agencies(engine: sa.Engine, user: User) -> list[schemas.AgencyOut]:
 
 
 def list_users(engine: sa.Engine, admin: User) -> list[schemas.UserOut]:
-    with Session(engine) as session:
+    with read_session(engine) as session:
         ids = authz.managed_agency_ids(session, admin)
         return [user_out(u) for u in session.exec(select(User).where(User.agency_id.in_(ids)).order_by(User.id))]
 
@@ -53,7 +53,7 @@ def update_user(engine: sa.Engine, admin: User, user_id: int, body: schemas.User
 
 
 def login(engine: sa.Engine, settings, username: str, password: str) -> schemas.TokenOut:
-    with Session(engine) as session:
+    with read_session(engine) as session:
         user = service.authenticate(session, username, password)
     issued = issue_token(user.id, settings)
     return schemas.TokenOut(access_token=issued.token, expires_at=issued.expires_at)

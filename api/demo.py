@@ -55,10 +55,6 @@ class Step:
     optional: bool = False  # e.g. collective discussion, only where the decision table asks for it
 
 
-def _officers(usernames: tuple[str, ...]):
-    return lambda case_data, officers: {"officers": officers(*usernames)}
-
-
 PROBLEM = {"description": "作业场所未设置安全警示标志, 未为从业人员提供劳动防护用品",
            "provision": "《中华人民共和国安全生产法》第三十五条、第四十五条", "violation_code": "SPL-099-1-01"}
 TOWNSHIP = ("quanjiang1", "quanjiang2")

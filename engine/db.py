@@ -16,10 +16,6 @@ from engine.settings import PACKAGE_DIR, get_settings
 WRITES = "zhifa_writes"  # execution option: the connection's transaction will write
 
 
-def is_sqlite(engine: sa.Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 @lru_cache(maxsize=16)
 def get_engine(url: str | None = None) -> sa.Engine:
     settings = get_settings()

@@ -99,7 +99,7 @@ def record_verify(
 ) -> None:
     """Recompute the hash chains of the full-process record and name the first broken event."""
     if dossier is not None:
-        from api.commands.dossier import verify_dossier_command
+        from api.commands.dossier_export import verify_dossier_command
 
         raise typer.Exit(verify_dossier_command(dossier))
     from engine import record
@@ -117,8 +117,8 @@ def record_verify(
 
 
 def _register_tools() -> None:
-    from api.commands.calendar import register as register_calendar
-    from api.commands.dossier import register as register_dossier
+    from api.commands.deadlines import register as register_calendar
+    from api.commands.dossier_export import register as register_dossier
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
 

@@ -53,6 +53,15 @@ def actor_for(user: User, role: Role | str) -> Actor:
     return Actor(user_id=user.id, name=user.display_name, role=Role(role), agency_id=user.agency_id)
 
 
+# the role an act outside a task (an upload, a download) is recorded in, for users holding several
+ACTING_ROLES = [Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer,
+                Role.hearing_host, Role.supervisor]
+
+
+def acting_role(user: User) -> Role:
+    return next(role for role in ACTING_ROLES if user.has_role(role))
+
+
 def check_roles(roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     unknown = [r for r in roles if r not in ASSIGNABLE_ROLES]

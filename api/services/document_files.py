@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from api import authz, schemas
+from api.downloads import Download
 from api.identity.models import User
-from api.identity.service import actor_for
-from api.services.uploads import Download, acting_role
+from api.identity.service import acting_role, actor_for
 from documents.evidence.models import sanitize_filename
 from documents.models import IssuedDocument
 from documents.rendition import DOCX_TYPE

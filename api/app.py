@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors
+from api import error_responses
 from api.routes import auth, cases, decisions, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
 from engine.settings import Settings, get_settings
@@ -28,7 +28,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
                   swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect")
     app.state.runtime = runtime
     app.state.settings = settings
-    errors.install(app)
+    error_responses.install(app)
     for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

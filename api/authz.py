@@ -27,7 +27,7 @@ from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.service import actor_for, is_case_member, today
 from api.processes import task_info
 from engine import record
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from engine.models import Agency, Case, RecordEvent, Task
 from engine.runtime import Runtime
@@ -137,10 +137,15 @@ def visible_case(session: Session, user: User, case_id: int) -> Case:
 
 
 def read_case(engine: sa.Engine, user: User, case_id: int) -> Case:
-    """Check the user may read the case; a supervisor's review read is appended to the case record."""
-    with transaction(engine) as session:
+    """Check the user may read the case; a supervisor's review read is appended to the case record.
+
+    The check only reads, so it never waits for a step being written; only a review read writes.
+    """
+    with read_session(engine) as session:
         case = visible_case(session, user, case_id)
-        if not _in_scope(session, case_id, _work_scope(session, user)):
+        reviewing = not _in_scope(session, case_id, _work_scope(session, user))
+    if reviewing:
+        with transaction(engine) as session:
             record.append_event(session, case_id=case_id, kind="supervisor_read", actor=actor_for(user, Role.supervisor),
                                 inputs={"purpose": "案卷评查"})
     return case

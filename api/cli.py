@@ -99,15 +99,13 @@ def record_verify(
 ) -> None:
     """Recompute the hash chains of the full-process record and name the first broken event."""
     if dossier is not None:
-        from api.commands.dossier import verify_dossier_command
+        from api.commands.dossier_export import verify_dossier_command
 
         raise typer.Exit(verify_dossier_command(dossier))
-    from sqlmodel import Session
-
     from engine import record
-    from engine.db import get_engine
+    from engine.db import get_engine, read_session
 
-    with Session(get_engine()) as session:
+    with read_session(get_engine()) as session:
         breaks = record.verify(session, case)
         checked = "全部案件" if case is None else f"案件 {case}"
     if breaks:
@@ -119,8 +117,8 @@ def record_verify(
 
 
 def _register_tools() -> None:
-    from api.commands.calendar import register as register_calendar
-    from api.commands.dossier import register as register_dossier
+    from api.commands.deadlines import register as register_calendar
+    from api.commands.dossier_export import register as register_dossier
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api.authz import task_authorizer
 from api.bootstrap import build_runtime, object_store
@@ -29,6 +29,7 @@ from documents.pdf import UnoServer, pdf_status
 from documents.rendition import render_pending
 from engine import clock
 from engine.calendar import SHANGHAI
+from engine.db import read_session
 from engine.models import Actor, Case
 from engine.runtime import CaseView, Runtime
 from engine.settings import get_settings
@@ -52,10 +53,6 @@ class Step:
     task: str
     data: dict | Callable[[dict, Callable[..., list[dict]]], dict] = field(default_factory=dict)
     optional: bool = False  # e.g. collective discussion, only where the decision table asks for it
-
-
-def _officers(usernames: tuple[str, ...]):
-    return lambda case_data, officers: {"officers": officers(*usernames)}
 
 
 PROBLEM = {"description": "作业场所未设置安全警示标志, 未为从业人员提供劳动防护用品",
@@ -154,7 +151,7 @@ class RuntimeDriver:
 
     def run(self, step: Step) -> None:
         if step.task == FOLLOW_LINKED:
-            with Session(self.runtime.engine) as session:
+            with read_session(self.runtime.engine) as session:
                 child = session.exec(select(Case).where(Case.parent_case_id == self.view.case.id)).one()
             self.echo(f"{step.day}  系统: {self.view.case.number} 已报告县局, 县局案件 {child.number} 待立案")
             self.view = self.runtime.get_case(child.id)
@@ -178,7 +175,7 @@ class RuntimeDriver:
 def run_demo(echo: Callable[[str], None] = print) -> str:
     runtime = build_runtime()
     seed_demo(runtime.engine)
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         users = {u.username: u for u in session.exec(select(User))}
     driver = RuntimeDriver(runtime, echo, users)
     try:
@@ -206,6 +203,6 @@ def _dossier(runtime: Runtime, case_id: int, echo: Callable[[str], None]) -> Non
     if not (settings.pdf_rendition and status.available):
         echo(f"系统: 未生成卷宗 ({status.message if settings.pdf_rendition else 'PDF 转换已关闭'})")
         return
-    with UnoServer(settings.uno_dir) as converter, Session(runtime.engine) as session:
+    with UnoServer(settings.uno_dir) as converter, read_session(runtime.engine) as session:
         result = build_dossier(session, object_store(), case_id, settings.data_dir / "dossiers", converter=converter)
     echo(f"系统: 卷宗 {result.pdf_path} ({result.page_count} 页), {result.zip_path}")

@@ -1,4 +1,4 @@
-"""Request dependencies: the runtime the app was built with and the signed-in user."""
+"""Request dependencies: the runtime the app was built with, its settings and object store, the signed-in user."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
 
 from api.identity.models import User
 from api.identity.security import token_claims
 from api.identity.service import active_user
+from engine.db import read_session
 from engine.errors import Unauthenticated
+from engine.objects import ObjectStore, get_object_store
 from engine.runtime import Runtime
 from engine.settings import Settings
 
@@ -26,14 +27,23 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_store(request: Request) -> ObjectStore:
+    """The app's object store, made from its settings on first use."""
+    state = request.app.state
+    if getattr(state, "object_store", None) is None:
+        state.object_store = get_object_store(state.settings)
+    return state.object_store
+
+
 def current_user(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
     if credentials is None:
         raise Unauthenticated("请先登录")
     claims = token_claims(credentials.credentials, get_settings(request))
-    with Session(get_runtime(request).engine) as session:
+    with read_session(get_runtime(request).engine) as session:
         return active_user(session, claims.user_id, claims.version)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[ObjectStore, Depends(get_store)]
 UserDep = Annotated[User, Depends(current_user)]

@@ -14,7 +14,6 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 BODY_FONT = "仿宋"  # FangSong; mapped to FandolFang by the project's fontconfig
-HEADING_FONT = "黑体"  # SimHei; Noto Sans CJK SC
 TITLE_FONT = "宋体"  # SimSun; Noto Serif CJK SC
 LATIN_FONT = "Times New Roman"
 BODY_SIZE_HALF_POINTS = 32  # 三号, 16 pt

@@ -14,12 +14,12 @@ import io
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from documents.models import IssuedDocument
 from documents.render import render_docx
 from engine import record
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.models import Actor, Case
 from engine.objects import ObjectStore
 from engine.vocab import CaseStatus
@@ -50,7 +50,7 @@ def _rendition_pass(engine: sa.Engine, store: ObjectStore, fmt: str, content_typ
     key_column, sha_column = getattr(IssuedDocument, f"{fmt}_object_key"), getattr(IssuedDocument, f"{fmt}_sha256")
     done, lost = 0, []
     for _ in range(limit):
-        with Session(engine) as session:
+        with read_session(engine) as session:
             query = select(IssuedDocument).where(key_column.is_(None), IssuedDocument.voided_at.is_(None),
                                                  IssuedDocument.id.not_in(lost or [0]))
             if requires is not None:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from engine import clock
+from engine.db import read_session
 from engine.errors import NotFound
 from engine.models import Case, RecordEvent
 from engine.objects import ObjectStore
@@ -66,7 +67,7 @@ def current_heads(session: Session) -> dict[str, list]:
 
 def write_anchor(engine: sa.Engine, store: ObjectStore, key: bytes, retain_until: datetime) -> Anchor | None:
     """Anchor every chain head now; None when nothing changed since the last anchor."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         heads = current_heads(session)
     names = store.anchor_names()
     previous = _load(store, key, names[-1]) if names else None

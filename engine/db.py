@@ -13,9 +13,7 @@ from sqlmodel import Session
 
 from engine.settings import PACKAGE_DIR, get_settings
 
-
-def is_sqlite(engine: sa.Engine) -> bool:
-    return engine.dialect.name == "sqlite"
+WRITES = "zhifa_writes"  # execution option: the connection's transaction will write
 
 
 @lru_cache(maxsize=16)
@@ -34,7 +32,12 @@ def get_engine(url: str | None = None) -> sa.Engine:
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE so concurrent writers queue instead of failing mid-step."""
+    """WAL and foreign keys; a writing transaction begins IMMEDIATE, a read begins deferred.
+
+    IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue (busy_timeout) instead of
+    failing mid-step when a read lock cannot be upgraded. A read must not take it: under WAL a
+    deferred transaction reads its snapshot while a completion is being written, never waiting.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -48,15 +51,32 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITES) else "BEGIN")
 
 
 @contextmanager
 def transaction(engine: sa.Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on any exception."""
+    """One writing unit of work: commits on success, rolls back on any exception."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         with session.begin():
+            session.connection(execution_options={WRITES: True})  # begins now, IMMEDIATE on SQLite
             yield session
+
+
+class ReadSession(Session):
+    """A session that only reads: it never flushes a change (see `read_session`)."""
+
+
+@event.listens_for(ReadSession, "before_flush")
+def _refuse_writes(session, _flush_context, _instances):
+    raise RuntimeError("a read session does not write; use engine.db.transaction()")
+
+
+@contextmanager
+def read_session(engine: sa.Engine | None = None) -> Iterator[Session]:
+    """Reads in one snapshot; on SQLite a deferred BEGIN, so a read never waits for a step being written."""
+    with ReadSession(engine or get_engine()) as session:
+        yield session
 
 
 def alembic_config(url: str | None = None):

@@ -27,7 +27,6 @@ from engine.script_check import check_model_file
 from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
 
-DMN_NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
 SUPPORTED_HIT_POLICIES = {"UNIQUE", "COLLECT", "FIRST"}
 FORMS_DIR = "forms"
 

@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.commands.calendar import register
+from api.commands.deadlines import register
 from engine.calendar import SHANGHAI, add_hours, add_months, day_end, deadline, is_working_day
 from engine.errors import CalendarUnknownYear, ModelError, ValidationFailed
 from engine.settings import get_settings

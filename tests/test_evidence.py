@@ -83,7 +83,7 @@ def make_world(request, kind: str, tmp_path, monkeypatch) -> World:
         ]
         s.add_all(cases)
         s.flush()
-        s.add(Task(id="task-seal", case_id=cases[0].id, bpmn_id="seal_seize", name="查封扣押", lane="county_officer",
+        s.add(Task(id="task-seal", case_id=cases[0].id, bpmn_id="seal_seize", name="查封扣押", role="county_officer",
                    agency_id=town.id, status=TaskStatus.ready, created_at=NOW))
     return World(
         engine=engine,

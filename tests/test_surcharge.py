@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.commands.calendar import register
+from api.commands.deadlines import register
 from engine.calendar import deadline
 from engine.errors import ValidationFailed
 from engine.surcharge import late_surcharge

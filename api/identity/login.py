@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from api.identity.models import AccountEvent, LoginFailure, User
 from api.identity.security import verify_password
 from engine import clock
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.errors import TooManyAttempts, Unauthenticated
 from engine.settings import Settings
 
@@ -26,7 +26,7 @@ from engine.settings import Settings
 def login(engine: sa.Engine, settings: Settings, username: str, password: str, address: str) -> User:
     """The user these credentials name; raises `too_many_attempts` (429) or `login_failed`."""
     window = timedelta(minutes=settings.login_failure_window_minutes)
-    with Session(engine) as session:
+    with read_session(engine) as session:
         _refuse_if_locked(session, username, address, settings, window)
         user = session.exec(select(User).where(User.username == username)).first()
     valid = verify_password(password, user.password_hash if user else None)
@@ -70,7 +70,7 @@ def _record_failure(engine: sa.Engine, username: str, address: str, settings: Se
 
 def clear_failures(engine: sa.Engine, username: str) -> None:
     """A successful login forgets the account's own failures."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         if session.exec(select(LoginFailure.id).where(LoginFailure.username == username).limit(1)).first() is None:
             return
     with transaction(engine) as session:

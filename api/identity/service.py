@@ -48,6 +48,15 @@ def actor_for(user: User, role: Role | str) -> Actor:
     return Actor(user_id=user.id, name=user.display_name, role=Role(role), agency_id=user.agency_id)
 
 
+# the role an act outside a task (an upload, a download) is recorded in, for users holding several
+ACTING_ROLES = [Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer,
+                Role.hearing_host, Role.supervisor]
+
+
+def acting_role(user: User) -> Role:
+    return next(role for role in ACTING_ROLES if user.has_role(role))
+
+
 def check_roles(roles: Iterable[str]) -> list[str]:
     """Known roles; an administrator's account holds no other role (separation of duties: whoever manages
     accounts never works on or reads cases)."""

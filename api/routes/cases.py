@@ -5,8 +5,8 @@ from fastapi import APIRouter, Path, Query
 
 from api import schemas
 from api.deps import RuntimeDep, UserDep
-from api.errors import ERROR_RESPONSES
-from api.services import cases
+from api.error_responses import ERROR_RESPONSES
+from api.services import case_handling
 from api.services.presenters import step_out
 from engine.vocab import CaseStatus
 
@@ -16,7 +16,7 @@ CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @router.post("", response_model=schemas.CaseStepOut, status_code=201, summary="发起检查, 或由报告发起案件")
 def start_case(body: schemas.CaseStartIn, user: UserDep, runtime: RuntimeDep):
-    return step_out(cases.start_case(runtime, user, body))
+    return step_out(case_handling.start_case(runtime, user, body))
 
 
 @router.get("", response_model=schemas.CasePage, summary="案件列表(仅本人有权查看的案件)")
@@ -31,23 +31,23 @@ def list_cases(
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ):
-    filters = cases.CaseFilters(status=status, agency_id=agency_id, overdue=overdue, started_from=started_from,
+    filters = case_handling.CaseFilters(status=status, agency_id=agency_id, overdue=overdue, started_from=started_from,
                                 started_to=started_to, party=party, page=page, page_size=page_size)
-    return cases.list_cases(runtime.engine, user, filters)
+    return case_handling.list_cases(runtime.engine, user, filters)
 
 
 @router.get("/{case_id}", response_model=schemas.CaseDetail, summary="案件详情: 状态、当前任务、全过程记录、关联案件")
 def case_detail(case_id: CaseId, user: UserDep, runtime: RuntimeDep):
-    return cases.case_detail(runtime, user, case_id)
+    return case_handling.case_detail(runtime, user, case_id)
 
 
 @router.post("/{case_id}/members", response_model=schemas.MemberOut, status_code=201,
              summary="县局指派执法人员参与本案")
 def add_member(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runtime: RuntimeDep):
-    return cases.add_officer(runtime.engine, user, case_id, body.user_id)
+    return case_handling.add_officer(runtime.engine, user, case_id, body.user_id)
 
 
 @router.post("/{case_id}/reviewers", response_model=schemas.MemberOut, status_code=201,
              summary="指定执法监督人员评查本案卷")
 def assign_reviewer(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runtime: RuntimeDep):
-    return cases.assign_reviewer(runtime.engine, user, case_id, body.user_id)
+    return case_handling.assign_reviewer(runtime.engine, user, case_id, body.user_id)

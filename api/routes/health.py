@@ -2,8 +2,8 @@ from fastapi import APIRouter
 
 from api import schemas
 from api.deps import RuntimeDep
-from api.errors import ERROR_RESPONSES
-from api.services import health
+from api.error_responses import ERROR_RESPONSES
+from api.services import readiness
 
 router = APIRouter(tags=["运行状态"])
 
@@ -15,4 +15,4 @@ def alive():
 
 @router.get("/ready", response_model=schemas.ReadyOut, responses={503: ERROR_RESPONSES[401]}, summary="数据库可用且流程已加载")
 def ready(runtime: RuntimeDep):
-    return health.ready(runtime)
+    return readiness.ready(runtime)

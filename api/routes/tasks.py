@@ -4,8 +4,8 @@ from fastapi import APIRouter, Path
 
 from api import schemas
 from api.deps import RuntimeDep, UserDep
-from api.errors import ERROR_RESPONSES
-from api.services import tasks
+from api.error_responses import ERROR_RESPONSES
+from api.services import task_inbox
 from api.services.presenters import step_out
 
 router = APIRouter(prefix="/tasks", tags=["任务"], responses=ERROR_RESPONSES)
@@ -14,14 +14,14 @@ TaskId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-
 
 @router.get("", response_model=list[schemas.TaskOut], summary="我的待办, 按期限排序")
 def inbox(user: UserDep, runtime: RuntimeDep):
-    return tasks.inbox(runtime, user)
+    return task_inbox.inbox(runtime, user)
 
 
 @router.get("/{task_id}", response_model=schemas.TaskDetail, summary="任务及其表单")
 def task_detail(task_id: TaskId, user: UserDep, runtime: RuntimeDep):
-    return tasks.task_detail(runtime, user, task_id)
+    return task_inbox.task_detail(runtime, user, task_id)
 
 
 @router.post("/{task_id}/complete", response_model=schemas.CaseStepOut, summary="办理任务")
 def complete(task_id: TaskId, body: schemas.CompleteIn, user: UserDep, runtime: RuntimeDep):
-    return step_out(tasks.complete(runtime, user, task_id, body.data))
+    return step_out(task_inbox.complete(runtime, user, task_id, body.data))

@@ -5,14 +5,14 @@ above it that define tables too (see `api.model_registry`)."""
 from alembic import context
 from sqlmodel import SQLModel
 
-from engine.db import get_engine
+from engine.db import WRITES, get_engine
 
 target_metadata = context.config.attributes.get("target_metadata", SQLModel.metadata)
 
 
 def run_migrations_online() -> None:
     engine = get_engine(context.config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as connection:
+    with engine.execution_options(**{WRITES: True}).connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

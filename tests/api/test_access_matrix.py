@@ -44,6 +44,7 @@ EXPECTED = {
     "GET /api/v1/users": {"admin/county"},
     "POST /api/v1/users": {"admin/county"},
     "PATCH /api/v1/users/{user_id}": {"admin/county"},
+    "GET /api/v1/users/events": {"admin/county", "supervisor/county"},
     "POST /api/v1/cases": {"township_officer/own"},
     "GET /api/v1/cases": CASE_WORKERS,
     "GET /api/v1/cases/{case_id}": SEES_THE_CASE,

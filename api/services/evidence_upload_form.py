@@ -1,4 +1,4 @@
-"""Evidence over HTTP: a streamed multipart upload, the case's list, recorded downloads.
+"""The multipart form of an evidence upload, parsed and streamed as it arrives.
 
 The upload is never held whole, in memory or on disk: `python-multipart`'s streaming parser
 reads `request.stream()` on the event loop and hands the file's bytes, through a bounded
@@ -15,35 +15,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
-from typing import AsyncIterator, BinaryIO
+from typing import AsyncIterator
 
 import anyio
-import sqlalchemy as sa
 from pydantic import ValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 
-from api import authz, schemas
-from api.errors import PYDANTIC_MESSAGES
-from api.identity.models import User
-from api.identity.service import actor_for
-from documents.evidence.custody import (
-    evidence_target,
-    list_evidence,
-    open_evidence_for_download,
-    record_evidence,
-    store_evidence_file,
-)
-from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
-from engine.db import transaction
-from engine.errors import NotFound, TooLarge, ValidationFailed
-from engine.objects import SHA256_PATTERN, ObjectStore, StoredObject
-from engine.settings import Settings
-from engine.vocab import Role
+from api.error_responses import PYDANTIC_MESSAGES
+from documents.evidence.models import EvidenceMeta, EvidenceType
+from engine.errors import TooLarge, ValidationFailed
+from engine.objects import SHA256_PATTERN, StoredObject
 
 FILE_FIELD = "file"
 FIELD_LABELS = {"type": "证据种类", "collected_by": "收集人", "collected_at": "收集时间", "place": "收集地点",
@@ -53,69 +36,8 @@ FORM_FIELDS = set(FIELD_LABELS) - {"filename", "content_type"}
 MAX_FIELD_BYTES = 20_000
 MAX_FIELD_COUNT = 40
 QUEUE_CHUNKS = 16  # at most this many network chunks (~64 KB each under uvicorn) wait for the store
-# the role an actor is recorded in, for users holding several
-ACTING_ROLES = [Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer,
-                Role.hearing_host, Role.supervisor]
 
 
-class EvidenceItemOut(schemas.EvidenceOut):
-    """An evidence item with everything the collecting officer stated about it."""
-
-    place: str
-    gps_lat: float | None
-    gps_lon: float | None
-    device: str
-    description: str
-    content_type: str
-    uploaded_by_name: str
-    transferred_from_id: int | None
-
-
-@dataclass(frozen=True)
-class Download:
-    """What a download route sends: a redirect to `url` (S3) or `stream` with its name and type."""
-
-    filename: str
-    content_type: str
-    url: str | None = None
-    stream: BinaryIO | None = None
-
-
-def acting_role(user: User) -> Role:
-    return next(role for role in ACTING_ROLES if user.has_role(role))
-
-
-def item_out(evidence: Evidence) -> EvidenceItemOut:
-    return EvidenceItemOut(
-        id=evidence.id, type=evidence.type, type_label=evidence.type_label, filename=evidence.filename,
-        size=evidence.size, sha256=evidence.sha256, collected_at=evidence.collected_at,
-        collected_by=list(evidence.collected_by), task_id=evidence.task_id, created_at=evidence.created_at,
-        place=evidence.place, gps_lat=evidence.gps_lat, gps_lon=evidence.gps_lon, device=evidence.device,
-        description=evidence.description, content_type=evidence.content_type,
-        uploaded_by_name=evidence.uploaded_by_name, transferred_from_id=evidence.transferred_from_id)
-
-
-# ---- list and download ---------------------------------------------------------
-def list_items(engine: sa.Engine, user: User, case_id: int) -> list[EvidenceItemOut]:
-    authz.read_case(engine, user, case_id)
-    with Session(engine) as session:
-        return [item_out(e) for e in list_evidence(session, case_id)]
-
-
-def download(engine: sa.Engine, store: ObjectStore, user: User, evidence_id: int) -> Download:
-    """Authorize, then a presigned URL or an open stream; the download is in the record once this returns."""
-    with Session(engine) as session:
-        evidence = session.get(Evidence, evidence_id)
-        if evidence is None:
-            raise NotFound("证据不存在", details={"evidence_id": evidence_id})
-    authz.read_case(engine, user, evidence.case_id)
-    with transaction(engine) as session:
-        opened = open_evidence_for_download(session, store, evidence_id, actor_for(user, acting_role(user)))
-    return Download(filename=evidence.filename, content_type=evidence.content_type, url=opened.url,
-                    stream=opened.stream)
-
-
-# ---- upload --------------------------------------------------------------------
 @dataclass
 class UploadForm:
     """The validated metadata fields of an upload."""
@@ -125,39 +47,7 @@ class UploadForm:
     sha256: str | None
 
 
-async def upload(request: Request, engine: sa.Engine, store: ObjectStore, settings: Settings, user: User,
-                 case_id: int) -> EvidenceItemOut:
-    """Authorize and check the case, read the fields, stream the file into the store, then record it."""
-    await run_in_threadpool(_check_case, engine, user, case_id)
-    form = StreamedForm(request.headers.get("content-type"))
-    body = _body(request)
-    await form.read_fields(body)
-    fields = form.upload_form()
-    target = await run_in_threadpool(_check_target, engine, case_id, fields.task_id)
-    put = partial(store_evidence_file, store, fields.meta, expected_sha256=fields.sha256, settings=settings)
-    stored = await _stream_into_store(form, body, put)
-    actor = actor_for(user, acting_role(user))
-    return await run_in_threadpool(_record, engine, user, target, fields.meta, stored, actor)
-
-
-def _check_case(engine: sa.Engine, user: User, case_id: int) -> None:
-    with Session(engine) as session:
-        authz.visible_case(session, user, case_id)
-        evidence_target(session, case_id, None)
-
-
-def _check_target(engine: sa.Engine, case_id: int, task_id: str | None):
-    with Session(engine) as session:
-        return evidence_target(session, case_id, task_id)
-
-
-def _record(engine, user, target, meta, stored, actor) -> EvidenceItemOut:
-    with transaction(engine) as session:
-        authz.visible_case(session, user, target.case_id)
-        return item_out(record_evidence(session, target, meta, stored, actor))
-
-
-async def _body(request: Request) -> AsyncIterator[bytes]:
+async def request_body(request: Request) -> AsyncIterator[bytes]:
     try:
         async for chunk in request.stream():
             yield chunk
@@ -201,7 +91,7 @@ class _ChannelReader:
         return data
 
 
-async def _stream_into_store(form: StreamedForm, body: AsyncIterator[bytes], put) -> StoredObject:
+async def stream_into_store(form: StreamedForm, body: AsyncIterator[bytes], put) -> StoredObject:
     """Feed the file's bytes to `put` running in a worker thread, with back-pressure both ways.
 
     The store may stop early (too large, unreachable): its error is the answer. The client may

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from api import authz, schemas
 from api.identity.models import User
 from api.services.presenters import event_out
 from engine import record
+from engine.db import read_session
 from engine.runtime import Runtime
 
 
 def events(runtime: Runtime, user: User, case_id: int) -> list[schemas.RecordEventOut]:
     authz.read_case(runtime.engine, user, case_id)
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         return [event_out(e) for e in record.events(session, case_id)]
 
 
 def verify(runtime: Runtime, user: User, case_id: int) -> schemas.VerifyOut:
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         authz.visible_case(session, user, case_id)
         breaks = record.verify(session, case_id)
         return schemas.VerifyOut(

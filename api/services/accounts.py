@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api import authz, schemas
 from api.identity import login as identity_login
@@ -11,19 +11,19 @@ from api.identity import service
 from api.identity.models import AccountEvent, User
 from api.identity.security import issue_token
 from api.services.presenters import agency_out, user_out
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.models import Agency
 
 
 def me(engine: sa.Engine, user: User) -> schemas.MeOut:
-    with Session(engine) as session:
+    with read_session(engine) as session:
         agency = session.get(Agency, user.agency_id)
     return schemas.MeOut(**user_out(user).model_dump(), agency=agency_out(agency))
 
 
 def agencies(engine: sa.Engine, user: User) -> list[schemas.AgencyOut]:
     """The agencies of the user's county: the bureau, its townships and the park."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         own = session.get(Agency, user.agency_id)
         county = session.get(Agency, own.parent_id) if own.parent_id else own
         ids = authz.jurisdiction_ids(session, county)
@@ -31,7 +31,7 @@ def agencies(engine: sa.Engine, user: User) -> list[schemas.AgencyOut]:
 
 
 def list_users(engine: sa.Engine, admin: User) -> list[schemas.UserOut]:
-    with Session(engine) as session:
+    with read_session(engine) as session:
         ids = authz.managed_agency_ids(session, admin)
         return [user_out(u) for u in session.exec(select(User).where(User.agency_id.in_(ids)).order_by(User.id))]
 
@@ -59,7 +59,7 @@ ACCOUNT_EVENT_LABELS = {"account_created": "创建账号", "account_updated": "�
 def account_events(engine: sa.Engine, user: User, limit: int, offset: int) -> list[schemas.AccountEventOut]:
     """The accounts' audit trail in the reader's jurisdiction, newest first; lockouts of names that match no
     account are shown too (someone tried them)."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         ids = authz.audited_agency_ids(session, user)
         accounts = select(User.id).where(User.agency_id.in_(ids))
         query = (select(AccountEvent).where(sa.or_(AccountEvent.user_id.in_(accounts), AccountEvent.user_id.is_(None)))

@@ -16,7 +16,7 @@ from documents.evidence.custody import list_evidence
 from documents.models import IssuedDocument
 from engine import record
 from engine.calendar import SHANGHAI
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
@@ -47,7 +47,7 @@ def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn) -> CaseV
     if body.process == "general_procedure" and body.parent_case_id is None:
         _check_direct_source(body.data)
     agency_id = body.agency_id or user.agency_id
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         role = authz.start_role(session, user, agency_id, body.parent_case_id)
     kind = body.kind or ("inspection" if body.process.startswith("inspection") else PROCESS_KINDS.get(body.process, "case"))
     party = body.party.model_dump(exclude_none=True)
@@ -79,7 +79,7 @@ def _overdue_task():
 
 def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.CasePage:
     authz.require_case_user(user)
-    with Session(engine) as session:
+    with read_session(engine) as session:
         query = select(Case).where(authz.case_scope(session, user))
         if filters.status:
             query = query.where(Case.status == filters.status)
@@ -102,7 +102,7 @@ def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.C
 
 def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetail:
     authz.read_case(runtime.engine, user, case_id)
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         case = session.get(Case, case_id)
         tasks = session.exec(select(Task).where(Task.case_id == case_id, Task.status == TaskStatus.ready)
                              .order_by(Task.created_at)).all()

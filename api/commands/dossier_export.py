@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from sqlmodel import Session, select
 
+from engine.db import read_session
 from engine.errors import NotFound, ZhifaError
 
 
@@ -53,10 +54,10 @@ def register(app: typer.Typer) -> None:
         engine = get_engine(settings.resolved_database_url)
         store = object_store(settings)
         try:
-            with Session(engine) as session:
+            with read_session(engine) as session:
                 case_id = _case_id(session, case, last)
             _render_pending(engine, store)
-            with UnoServer(settings.uno_dir) as converter, Session(engine) as session:
+            with UnoServer(settings.uno_dir) as converter, read_session(engine) as session:
                 result = build_dossier(session, store, case_id, out, converter=converter)
         except ZhifaError as exc:
             typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
@@ -73,7 +74,7 @@ def verify_dossier_command(zip_path: Path) -> int:
     from engine.settings import get_settings
 
     settings = get_settings()
-    with Session(get_engine(settings.resolved_database_url)) as session:
+    with read_session(get_engine(settings.resolved_database_url)) as session:
         problems = verify_dossier(session, object_store(settings), Path(zip_path))
     if problems:
         for problem in problems:

@@ -10,17 +10,17 @@ from __future__ import annotations
 from typing import Literal
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api import authz, schemas
+from api.downloads import Download
 from api.identity.models import User
-from api.identity.service import actor_for
-from api.services.uploads import Download, acting_role
+from api.identity.service import acting_role, actor_for
 from documents.evidence.models import sanitize_filename
 from documents.models import IssuedDocument
 from documents.rendition import DOCX_TYPE
 from engine import record
-from engine.db import transaction
+from engine.db import read_session, transaction
 from engine.errors import InvalidState, NotFound
 from engine.objects import ObjectStore
 from engine.settings import Settings
@@ -58,7 +58,7 @@ def filename(document: IssuedDocument, fmt: Format) -> str:
 
 def list_documents(engine: sa.Engine, user: User, case_id: int) -> list[DocumentFileOut]:
     authz.read_case(engine, user, case_id)
-    with Session(engine) as session:
+    with read_session(engine) as session:
         rows = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id))
         return [document_out(d) for d in rows]
 
@@ -66,7 +66,7 @@ def list_documents(engine: sa.Engine, user: User, case_id: int) -> list[Document
 def download(engine: sa.Engine, store: ObjectStore, settings: Settings, user: User, document_id: int,
              fmt: Format) -> Download:
     """Authorize, open the rendered file and record the download (`document_downloaded`)."""
-    with Session(engine) as session:
+    with read_session(engine) as session:
         document = session.get(IssuedDocument, document_id)
         if document is None:
             raise NotFound("文书不存在", details={"document_id": document_id})

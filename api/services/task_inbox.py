@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from jsonschema import Draft202012Validator
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api import authz, schemas
 from api.identity.models import User
 from api.identity.service import actor_for
 from api.services.presenters import case_out, task_out
+from engine.db import read_session
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
 from engine.vocab import Role, TaskStatus
@@ -20,12 +21,12 @@ def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
     query = (select(Task, Case).join(Case, Case.id == Task.case_id)
              .where(Task.status == TaskStatus.ready, authz.task_query_scope(user))
              .order_by(Task.due_on.is_(None), Task.due_on, Task.created_at))
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         return [task_out(task, case) for task, case in session.exec(query)]
 
 
 def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetail:
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         task, case = authz.visible_task(session, user, task_id)
         process = runtime.process_of(session, case)
         info = process.tasks[task.bpmn_id]
@@ -49,7 +50,7 @@ def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:
 
 
 def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView:
-    with Session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:
         task, _case = authz.visible_task(session, user, task_id)
     # the actor acts in the task's lane; the authorizer refuses a user who does not hold it
     return runtime.complete_task(task_id, data, actor_for(user, Role(task.role)),

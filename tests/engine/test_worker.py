@@ -7,11 +7,16 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.app import create_app
 from engine import clock
-from engine.models import Case, RecordEvent
+from engine.db import transaction
+from engine.models import Case, RecordEvent, WorkflowState
+from engine.settings import get_settings
 from engine.vocab import Role
+from engine.work_items import failures
 from tests.conftest import ENGINE_MODELS, SHANGHAI
 from tests.factories import actor
 
@@ -64,3 +69,40 @@ def test_two_workers_share_due_timers_without_double_firing(runtime, agencies, f
     assert set(fired.values()) == {1}
     with Session(runtime.engine) as session:
         assert all(session.get(Case, cid).outcome == "timed_out" for cid in case_ids)
+
+
+def test_a_case_whose_timers_fail_is_kept_aside_and_the_other_cases_fire(runtime, agencies, frozen_clock, db_url,
+                                                                          monkeypatch):
+    monkeypatch.setenv("ZHIFA_WORKER_MAX_ATTEMPTS", "3")
+    get_settings.cache_clear()
+    broken = case_waiting_for_timer(runtime, agencies, "2026-03-03")  # due first
+    good = case_waiting_for_timer(runtime, agencies, "2026-03-04")
+    with transaction(runtime.engine) as session:  # its stored workflow state no longer loads
+        session.get(WorkflowState, broken).state = '{"damaged": '
+    frozen_clock.advance(days=3)
+
+    assert runtime.fire_due() == [good]
+    assert runtime.get_case(good).case.outcome == "timed_out"
+    assert runtime.fire_due() == []  # the broken case waits for its next attempt
+    frozen_clock.advance(minutes=1)
+    assert runtime.fire_due() == []
+    frozen_clock.advance(minutes=2)
+    assert runtime.fire_due() == []
+    frozen_clock.advance(days=1)
+    assert runtime.fire_due() == []  # given up after three attempts
+    with Session(runtime.engine) as session:
+        [failure] = failures(session)
+        assert session.get(Case, broken).revision == 2  # untouched
+    assert not timer_events(runtime, broken)
+    assert (failure.pass_name, failure.item_id, failure.attempts) == ("timer", broken, 3)
+    assert failure.last_error.startswith("JSONDecodeError")
+
+    status = subprocess.run([sys.executable, "-m", "api", "worker", "--status"], env=worker_env(db_url, frozen_clock()),
+                            capture_output=True, text=True, timeout=60)
+    assert status.returncode == 1, status.stderr
+    assert status.stdout.splitlines()[:2] == ["处理失败的项目 1 个, 其中已停止重试 1 个:",
+                                              f"定时器: 案件 {broken} 已失败 3 次, 已停止重试"]
+    assert status.stdout.splitlines()[2].startswith("    最近一次错误: JSONDecodeError")
+    ready = TestClient(create_app(runtime)).get("/api/v1/ready").json()
+    assert [(f["kind"], f["item_id"], f["case_id"], f["message"]) for f in ready["worker_failures"]] == [
+        ("timer", broken, broken, f"定时器: 案件 {broken} 已失败 3 次, 已停止重试")]

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.app import create_app
+from api.bootstrap import object_store
+from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
 from engine.models import Case, RecordEvent, WorkflowState
@@ -18,6 +20,7 @@ from engine.settings import get_settings
 from engine.vocab import Role
 from engine.work_items import failures
 from tests.conftest import ENGINE_MODELS, SHANGHAI
+from tests.engine.test_inspection_stage import PROBLEM, Driver, record_data
 from tests.factories import actor
 
 
@@ -106,3 +109,22 @@ def test_a_case_whose_timers_fail_is_kept_aside_and_the_other_cases_fire(runtime
     ready = TestClient(create_app(runtime)).get("/api/v1/ready").json()
     assert [(f["kind"], f["item_id"], f["case_id"], f["message"]) for f in ready["worker_failures"]] == [
         ("timer", broken, broken, f"定时器: 案件 {broken} 已失败 3 次, 已停止重试")]
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_two_workers_render_each_document_once(inspection_runtime, frozen_clock, db_url):
+    runtime, agencies = inspection_runtime
+    for _ in range(30):
+        Driver(runtime, agencies.township, Role.township_officer).do("现场检查", record_data([PROBLEM]))
+    env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_NOW": frozen_clock().isoformat()}
+    workers = [subprocess.Popen([sys.executable, "-m", "api", "worker", "--once"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    for worker in workers:
+        assert worker.wait(timeout=300) == 0, worker.stderr.read().decode()
+    with Session(runtime.engine) as session:
+        documents = session.exec(select(IssuedDocument)).all()
+        rendered = session.exec(select(RecordEvent).where(RecordEvent.kind == "document_rendered")).all()
+    assert len(documents) == 30 and all(d.docx_object_key for d in documents)
+    assert sorted(e.inputs["document_id"] for e in rendered) == sorted(d.id for d in documents)
+    stored = object_store().iter_keys(older_than=datetime(2100, 1, 1, tzinfo=timezone.utc))
+    assert sorted(stored) == sorted(d.docx_object_key for d in documents)  # no document was rendered twice

@@ -3,7 +3,9 @@
 Every operation is one database transaction: the case row is locked, the
 workflow restored from its compact state, the engine run to its next wait
 state, and the workflow state, the inbox rows, the case's derived columns and
-a record event are written together. Nothing here knows about HTTP.
+a record event are written together; the case row only through
+`casestore.write_case`. The inbox bookkeeping is in engine.inbox, the worker's
+timer pass in engine.timer_pass. Nothing here knows about HTTP.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from engine import clock
 from engine.db import get_engine, upgrade
 from engine.models import Actor, Case
 from engine.objects import ObjectStore, get_object_store
+from engine.outbox import apply_outbox
 from engine.runtime import Runtime, StepContext
 from engine.settings import Settings, get_settings
 from engine.specs import SpecLibrary
@@ -53,9 +54,12 @@ def carry_evidence(session: Session, parent: Case, child: Case, actor: Actor) ->
 
 
 def retain_archived_objects(settings: Settings, session: Session, case: Case, actor: Actor) -> None:
-    """An archived file is frozen (DOMAIN.md §8): its objects get COMPLIANCE retention where the store supports it."""
+    """An archived file is frozen (DOMAIN.md §8): its objects get COMPLIANCE retention where the store supports it.
+
+    The step only writes an outbox entry; the worker sets the retention after the step commits.
+    """
     if case.status == CaseStatus.archived:
-        archive_retention(session, object_store(settings), case.id, retention_until(settings))
+        archive_retention(session, case.id, retention_until(settings))
 
 
 def retention_until(settings: Settings) -> datetime:
@@ -68,7 +72,7 @@ def object_store(settings: Settings | None = None) -> ObjectStore:
 
 @contextmanager
 def worker_passes(runtime: Runtime, settings: Settings | None = None):
-    """The worker's passes: timers, .docx rendering, and PDF rendition when LibreOffice is available."""
+    """The worker's passes: timers, .docx rendering, PDF rendition when LibreOffice is available, and the outbox."""
     from documents.pdf import UnoServer, pdf_status
 
     settings = settings or get_settings()
@@ -83,6 +87,7 @@ def worker_passes(runtime: Runtime, settings: Settings | None = None):
             passes.append(partial(convert_pending, runtime.engine, store, server.start(), retain_until=until))
         else:
             logger.warning(status.message)
+    passes.append(partial(apply_outbox, runtime.engine, store))
     try:
         yield passes
     finally:

@@ -56,8 +56,13 @@ def serve(
 
 
 @app.command()
-def worker(once: bool = typer.Option(False, "--once", help="只处理一轮到期定时器后退出")) -> None:
+def worker(once: bool = typer.Option(False, "--once", help="只处理一轮到期定时器后退出"),
+           status: bool = typer.Option(False, "--status", help="列出处理失败的项目(定时器、文书、存储操作)后退出")) -> None:
     """Fire due timers (statutory deadlines); several workers may run side by side on PostgreSQL."""
+    if status:
+        from api.commands.worker_status import worker_status
+
+        raise typer.Exit(worker_status(typer.echo))
     from api.bootstrap import build_runtime, worker_passes
     from engine.scheduler import run_worker
     from engine.settings import get_settings

@@ -286,7 +286,19 @@ class HealthOut(BaseModel):
     status: Literal["ok"]
 
 
+class WorkerFailureOut(BaseModel):
+    """An item the worker gave up on after the configured number of attempts."""
+
+    kind: str = Field(description="timer | docx | pdf | outbox")
+    item_id: int
+    case_id: int | None
+    attempts: int
+    failed_at: datetime
+    message: str = Field(description="中文说明, e.g. 定时器: 案件 12 已失败 5 次, 已停止重试")
+
+
 class ReadyOut(BaseModel):
     status: Literal["ready"]
     database: Literal["ok"]
     processes: int
+    worker_failures: list[WorkerFailureOut] = Field(default_factory=list, description="worker 已停止重试的项目")

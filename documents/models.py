@@ -38,4 +38,6 @@ class IssuedDocument(SQLModel, table=True):
     pdf_object_key: str | None = Field(default=None, max_length=512)
     pdf_sha256: str | None = Field(default=None, max_length=64)
     voided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True),
+                                           description="a worker is rendering it until then (engine.work_items)")
     void_reason: str | None = None

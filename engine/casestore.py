@@ -1,8 +1,14 @@
-"""The statements a step runs, built once and executed with parameters.
+"""The statements a step runs, built once and executed with parameters; the one write path of a case row.
 
 Every task completion and timer runs these; building SQLAlchemy statements per
 call and going through the ORM's unit of work cost several times the workflow
 step itself, so the hot path uses prepared Core statements on the tables.
+
+A case row is read with its lock (`claim`, `claim_due`, `lock_case`) into one
+plain `Case` per transaction, kept in the session, and written only by
+`write_case`, which writes every column of the table: a column added to the
+model cannot be left out of the write, and whoever appends to the case's record
+in the same transaction moves the head on that same object.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event, orm
 from sqlmodel import Session
 
 from engine.models import Agency, Case, RecordEvent, Task, WorkflowState
@@ -17,7 +24,7 @@ from engine.vocab import TaskStatus
 
 CASES, TASKS, STATES, AGENCIES, EVENTS = (model.__table__ for model in (Case, Task, WorkflowState, Agency, RecordEvent))
 
-_LOCK_CASE = (sa.select(*CASES.c)
+_LOCK_CASE_OF_TASK = (sa.select(*CASES.c)
               .where(CASES.c.id == sa.select(TASKS.c.case_id).where(TASKS.c.id == sa.bindparam("task_id")).scalar_subquery())
               .with_for_update())
 _READ_TASK = (sa.select(*TASKS.c, *AGENCIES.c, STATES.c.state)
@@ -30,9 +37,12 @@ _COMPLETE_TASK = (TASKS.update().where(TASKS.c.id == sa.bindparam("b_id"))
                   .values(status=TaskStatus.completed.value, completed_at=sa.bindparam("b_at"), completed_by=sa.bindparam("b_by")))
 _CANCEL_TASK = (TASKS.update().where(TASKS.c.id == sa.bindparam("b_id"))
                 .values(status=TaskStatus.cancelled.value, completed_at=sa.bindparam("b_at")))
-_CASE_COLUMNS = ("status", "completed", "outcome", "next_due", "revision", "updated_at", "record_seq", "record_head")
+_LOCK_CASE = sa.select(*CASES.c).where(CASES.c.id == sa.bindparam("case_id")).with_for_update()
+_CASE_COLUMNS = tuple(column.name for column in CASES.c if column.name != "id")
 _WRITE_CASE = (CASES.update().where(CASES.c.id == sa.bindparam("b_id"))
                .values(**{name: sa.bindparam(f"b_{name}") for name in _CASE_COLUMNS}))
+_INSERT_CASE = CASES.insert().returning(CASES.c.id)
+_HELD = "zhifa_locked_cases"
 _INSERT_EVENT = EVENTS.insert().returning(EVENTS.c.id)
 
 
@@ -44,14 +54,51 @@ def claim(session: Session, task_id: str) -> tuple[Case, Agency, Task, str] | No
     before the wait.
     """
     connection = session.connection()
-    locked = connection.execute(_LOCK_CASE, {"task_id": task_id}).first()
+    locked = connection.execute(_LOCK_CASE_OF_TASK, {"task_id": task_id}).first()
     if locked is None:
         return None
-    case = Case(**locked._mapping)
+    case = _hold(session, locked)
     found = connection.execute(_READ_TASK, {"task_id": task_id, "agency_id": case.agency_id}).one()._mapping
     task = Task(**{c.name: found[f"task_{c.name}"] for c in TASKS.c})
     agency = Agency(**{c.name: found[f"agency_{c.name}"] for c in AGENCIES.c})
     return case, agency, task, found["workflow_state_state"]
+
+
+def lock_case(session: Session, case_id: int) -> Case | None:
+    """The case, locked for this transaction; the same object every time this transaction asks."""
+    held = session.info.get(_HELD, {}).get(case_id)
+    if held is not None:
+        return held
+    row = session.connection().execute(_LOCK_CASE, {"case_id": case_id}).first()
+    return None if row is None else _hold(session, row)
+
+
+def claim_due(session: Session, now: datetime, *conditions: sa.ColumnElement[bool]) -> Case | None:
+    """The case with the earliest due timer, locked; cases other workers hold are skipped."""
+    query = (sa.select(*CASES.c).where(CASES.c.next_due.is_not(None), CASES.c.next_due <= now, *conditions)
+             .order_by(CASES.c.next_due).limit(1).with_for_update(skip_locked=True))
+    row = session.connection().execute(query).first()
+    return None if row is None else _hold(session, row)
+
+
+def insert_case(session: Session, case: Case) -> Case:
+    """Insert a new case row and hold it like a locked one (no other transaction sees it yet)."""
+    case.id = session.connection().execute(_INSERT_CASE, case.model_dump(exclude={"id"})).scalar_one()
+    session.info.setdefault(_HELD, {})[case.id] = case
+    return case
+
+
+def _hold(session: Session, row: sa.Row) -> Case:
+    case = Case(**row._mapping)
+    session.info.setdefault(_HELD, {})[case.id] = case
+    return case
+
+
+@event.listens_for(orm.Session, "after_transaction_end")
+def _release_held(session: orm.Session, transaction: orm.SessionTransaction) -> None:
+    """The locks end with the transaction; so does the session's hold on the cases read under them."""
+    if transaction.parent is None:
+        session.info.pop(_HELD, None)
 
 
 def save_state(session: Session, case_id: int, state: str) -> None:
@@ -71,7 +118,7 @@ def insert_tasks(session: Session, tasks: list[Task]) -> None:
 
 
 def write_case(session: Session, case: Case) -> None:
-    """The case's derived columns and record head, for a case read with `claim`."""
+    """Every column of a case read with `claim`, `claim_due` or `lock_case` (or inserted with `insert_case`)."""
     session.connection().execute(_WRITE_CASE, {"b_id": case.id, **{f"b_{name}": getattr(case, name) for name in _CASE_COLUMNS}})
 
 

@@ -131,3 +131,43 @@ class RecordEvent(SQLModel, table=True):
     outputs: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class WorkFailure(SQLModel, table=True):
+    """An item a worker pass could not handle: how often it failed, the last error, when to try again.
+
+    One row per (pass, item); it goes away when the item succeeds. With `failed_at` set the
+    worker has given up and the item waits for an operator (`zhifa worker --status`, `/ready`).
+    """
+
+    __tablename__ = "work_failure"
+    __table_args__ = (sa.UniqueConstraint("pass_name", "item_id", name="uq_work_failure_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pass_name: str = Field(max_length=20, description="timer | docx | pdf | outbox")
+    item_id: int = Field(description="case id (timer), issued document id (docx, pdf) or outbox entry id")
+    case_id: int | None = None
+    attempts: int = 0
+    last_error: str = Field(sa_column=Column(sa.Text, nullable=False))
+    last_attempt_at: datetime | None = _aware("last_attempt_at", nullable=False)
+    next_attempt_at: datetime | None = _aware("next_attempt_at")
+    failed_at: datetime | None = _aware("failed_at")
+
+
+class OutboxEntry(SQLModel, table=True):
+    """An object-store call that cannot be undone, written by a step and applied by the worker after commit.
+
+    A step that rolls back takes its entries with it, so nothing is locked for a step that never
+    happened; the worker applies committed entries and records the result.
+    """
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    action: str = Field(max_length=40, description="retain: COMPLIANCE retention on the listed objects")
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime | None = _aware("created_at", nullable=False)
+    claimed_until: datetime | None = _aware("claimed_until")
+    applied_at: datetime | None = _aware("applied_at", index=True)
+    result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))

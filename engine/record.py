@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from engine import casestore, clock
+from engine.errors import NotFound
 from engine.models import Actor, Case, RecordEvent
 
 GENESIS = "0" * 64
@@ -76,17 +77,20 @@ def append_event(
 ) -> RecordEvent:
     """Append one event to the case's chain, inside the caller's transaction.
 
-    The case row holds the chain's head (seq and hash) and is locked first, so
-    concurrent appenders of one case queue up; pass `case` (a session-managed
-    instance) when the caller already holds that lock. (case_id, seq) is unique,
-    so a chain can never fork.
+    The case row holds the chain's head (seq and hash): it is locked first
+    (`casestore.lock_case`), so concurrent appenders of one case queue up, and
+    written back with the new head. Pass `case` when the caller holds it already
+    and writes it itself. (case_id, seq) is unique, so a chain can never fork.
     """
+    if case is not None:
+        return insert_event(session, next_event(case, kind=kind, actor=actor, task_id=task_id, task_name=task_name,
+                                                inputs=inputs, outputs=outputs))
+    case = casestore.lock_case(session, case_id)
     if case is None:
-        query = select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
-        case = session.exec(query).one()
-    values = next_event(case, kind=kind, actor=actor, task_id=task_id, task_name=task_name, inputs=inputs, outputs=outputs)
-    event = insert_event(session, values)
-    session.add(case)
+        raise NotFound("案件不存在", details={"case_id": case_id})
+    event = insert_event(session, next_event(case, kind=kind, actor=actor, task_id=task_id, task_name=task_name,
+                                             inputs=inputs, outputs=outputs))
+    casestore.write_case(session, case)
     return event
 
 

@@ -3,15 +3,16 @@
 Every operation is one database transaction: the case row is locked, the
 workflow restored from its compact state, the engine run to its next wait
 state, and the workflow state, the inbox rows, the case's derived columns and
-a record event are written together. Nothing here knows about HTTP.
+a record event are written together; the case row only through
+`casestore.write_case`. The inbox bookkeeping is in engine.inbox, the worker's
+timer pass in engine.timer_pass. Nothing here knows about HTTP.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from engine import calendar, casestore, clock, forms, record, scripting, serialization
+from engine import calendar, casestore, clock, forms, inbox, record, scripting, serialization, timer_pass
 from engine.case_numbers import assign_case_number
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
@@ -29,9 +30,7 @@ from engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowSta
 from engine.rules.dmn import profile_inputs
 from engine.settings import get_settings
 from engine.specs import LoadedProcess, SpecLibrary, TaskInfo
-from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
-
-logger = logging.getLogger(__name__)
+from engine.vocab import AgencyKind, CaseStatus, TaskStatus
 
 FROZEN_STATUSES = {CaseStatus.archived}
 _DETECTED_BY = {AgencyKind.county_bureau: "county", AgencyKind.township: "township", AgencyKind.park: "park"}
@@ -128,8 +127,7 @@ class Runtime:
                     title=title, party_name=party_name, parent_case_id=parent_case_id,
                     started_at=now, updated_at=now,
                     filed_on=now.astimezone(calendar.SHANGHAI).date() if kind == "case" else None)
-        session.add(case)
-        session.flush()
+        casestore.insert_case(session, case)
         case.number = assign_case_number(session, case, agency, now)
         start_data = dict(data or {})
         _check_keys(start_data)
@@ -146,10 +144,11 @@ class Runtime:
             task.data.update(start_data)
         self._run(workflow, process, case)
         session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
-        tasks = self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+        tasks = inbox.sync(session, case, process, workflow, completed_task_id=None, actor=actor)
         record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
                             inputs={"process": process_id, "version": process.version_id, "data": data or {},
                                     "parent_case_id": parent_case_id})
+        casestore.write_case(session, case)
         return case, tasks, workflow
 
     def _ended(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow, actor: Actor) -> None:
@@ -164,7 +163,7 @@ class Runtime:
         The new case links to this one, inherits the party and the findings, and gets
         this case's evidence and documents by reference (link hooks).
         """
-        end = _last_end(workflow, process)
+        end = inbox.last_end(workflow, process)
         if end is None or not end.start_case:
             return
         agency = session.get(Agency, case.agency_id)
@@ -216,12 +215,12 @@ class Runtime:
                                   workflow_data=merged, actor=actor)
             for hook in self.step_hooks:
                 hook(context)
-            before = _ready(workflow)
+            before = inbox.ready_tasks(workflow)
             spiff_task.set_data(**data, **context.data_updates)
             spiff_task.run()
             self._run(workflow, process, case)
             self._save(session, case, workflow)
-            tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
+            tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
                                before=before, agency=agency)
             record.insert_event(session, record.next_event(case, kind="task_completed", actor=actor, task_id=task_id,
                                                            task_name=info.name, inputs=data, outputs=context.outputs))
@@ -232,49 +231,26 @@ class Runtime:
 
     # ---- timers -----------------------------------------------------------
     def fire_due(self, limit: int = 100) -> list[int]:
-        """One worker pass: claim due cases one at a time and fire each in its own transaction.
-
-        The claim is `FOR UPDATE SKIP LOCKED` on the indexed `next_due` column, so
-        several workers share the due cases without firing one twice.
-        """
-        fired: list[int] = []
-        failed: list[int] = []
-        for _ in range(limit):
-            case_id = None
-            try:
-                with transaction(self.engine) as session:
-                    query = (select(Case).where(Case.next_due.is_not(None), Case.next_due <= clock.now(),
-                                                Case.id.not_in(failed or [0]))
-                             .order_by(Case.next_due).limit(1).with_for_update(skip_locked=True))
-                    case = session.exec(query).first()
-                    if case is None:
-                        break
-                    case_id = case.id
-                    self._fire(session, case)
-                fired.append(case_id)
-            except ZhifaError:
-                logger.exception("firing timers of case %s failed", case_id)
-                failed.append(case_id)
-        return fired
+        """One worker pass over the due timers (engine.timer_pass); returns the ids of the cases fired."""
+        return timer_pass.fire_due(self, limit)
 
     def next_due(self) -> datetime | None:
         """The earliest pending timer of any case, so a worker can sleep until then."""
-        with Session(self.engine) as session:
-            value = session.exec(select(sa.func.min(Case.next_due))).one()
-        return _aware(value) if value else None
+        return timer_pass.next_due(self.engine)
 
-    def _fire(self, session: Session, case: Case) -> bool:
+    def fire_timers(self, session: Session, case: Case) -> None:
+        """Fire the due timers of a case locked by the caller (casestore.claim_due) and run it to its next wait."""
         process = self.process_of(session, case)
         workflow = self._load(session, case, process)
         due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
         workflow.refresh_timers()
         self._run(workflow, process, case)
         self._save(session, case, workflow)
-        self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
+        inbox.sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
+        casestore.write_case(session, case)
         if case.completed:
             self._ended(session, case, process, workflow, Actor.system())
-        return True
 
     # ---- read -------------------------------------------------------------
     def get_case(self, case_id: int) -> CaseView:
@@ -317,50 +293,6 @@ class Runtime:
             raise InvalidState(f"流程执行出错: {exc}", code="workflow_error",
                                details={"case_id": case.id, "process": process.process_id}) from exc
 
-    def _sync(self, session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
-              completed_task_id: str | None, actor: Actor, before: dict | None = None,
-              agency: Agency | None = None) -> list[Task]:
-        """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
-
-        Plain UPDATE/INSERT statements, no per-row ORM bookkeeping: this runs on every step.
-        """
-        now = clock.now()
-        ready = _ready(workflow)
-        if before is None:  # the open inbox rows; a completion knows them from the workflow it restored
-            before = {row.id: row for row in session.exec(
-                select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
-        open_rows = before
-        gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
-        casestore.close_tasks(session, completed=completed_task_id if completed_task_id in open_rows else None,
-                              cancelled=gone, at=now, by=actor.user_id)
-        kept = [task_id for task_id in ready if task_id in open_rows]
-        tasks = [row for row in open_rows.values() if isinstance(row, Task) and row.id in kept]
-        if len(tasks) < len(kept):  # tasks left open by a completion on a parallel branch
-            tasks = list(session.exec(select(Task).where(Task.id.in_(kept))))
-        new = [task_id for task_id in ready if task_id not in open_rows]
-        if new:
-            lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))
-            created = []
-            for task_id in new:
-                info = process.tasks[ready[task_id].task_spec.bpmn_id]
-                role, agency_id = lane_owners[info.lane]
-                created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
-                                    agency_id=agency_id, status=TaskStatus.ready, created_at=now,
-                                    due_on=_due_on(info, ready[task_id].data)))
-            casestore.insert_tasks(session, created)
-            tasks += created
-        case.status = _derive_status(workflow, process, ready.values(), case.status)
-        case.completed = workflow.is_completed()
-        if case.completed:
-            case.outcome = _outcome(workflow, process)
-        case.next_due = _next_due(workflow)
-        case.revision += 1
-        case.updated_at = now
-        return tasks
-
-
-def _ready(workflow: BpmnWorkflow) -> dict:
-    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
 
 
 def _view(case: Case, tasks: list[Task], workflow: BpmnWorkflow) -> CaseView:
@@ -394,10 +326,6 @@ def _check_rules(info: TaskInfo, data: dict) -> None:
             raise ValidationFailed(message, code="rule_violated", details={"rule": expression})
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def _timer_due(value: Any) -> bool:
     try:
         return TimerEventDefinition.get_datetime(value) <= clock.now()
@@ -405,70 +333,11 @@ def _timer_due(value: Any) -> bool:
         return False
 
 
-def _next_due(workflow: BpmnWorkflow) -> datetime | None:
-    times = []
-    for event in workflow.waiting_events():
-        try:
-            times.append(TimerEventDefinition.get_datetime(event.value))
-        except (TypeError, ValueError):
-            continue  # not a timer (message, signal ...)
-    return min(times) if times else None
 
 
-def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
-    """Each model lane → (the role that acts in it, the agency whose users hold that role).
-
-    Township lanes belong to the case's agency; county lanes to the county bureau
-    above it; the case-officer lane to the officers of the case's own agency.
-    """
-    at_county = agency.kind == AgencyKind.county_bureau or agency.parent_id is None
-    county_id = agency.id if at_county else agency.parent_id
-    owners = {lane: (lane, county_id) for lane in Lane}
-    owners[Lane.township_officer] = (Lane.township_officer, agency.id)
-    owners[Lane.case_officer] = (Lane.county_officer, agency.id) if at_county else (Lane.township_officer, agency.id)
-    return owners
 
 
-def _due_on(info: TaskInfo, data: dict) -> date | None:
-    if not info.due_expression:
-        return None
-    try:
-        value = scripting.evaluate(info.due_expression, data)
-        return None if value is None else scripting.as_date(value)
-    except Exception as exc:  # a broken expression must not block the step; it is a model defect
-        raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
 
-
-def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
-    if workflow.is_completed():
-        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
-        if ends:
-            last = max(ends, key=lambda t: t.last_state_change)
-            return _info(process, last).case_status or current
-        return current
-    for task in sorted(ready, key=lambda t: t.last_state_change, reverse=True):
-        info = _info(process, task)
-        if info and info.case_status:
-            return info.case_status
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        info = _info(process, task)
-        if info and info.case_status:
-            return info.case_status
-    return current
-
-
-def _last_end(workflow: BpmnWorkflow, process: LoadedProcess) -> TaskInfo | None:
-    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
-    return _info(process, max(ends, key=lambda t: t.last_state_change)) if ends else None
-
-
-def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
-    end = _last_end(workflow, process)
-    return end.outcome if end else None
-
-
-def _info(process: LoadedProcess, task) -> TaskInfo | None:
-    return process.tasks.get(getattr(task.task_spec, "bpmn_id", None) or "")
 
 
 def _last_data(workflow: BpmnWorkflow) -> dict:

@@ -3,7 +3,9 @@
 Timers are found through the indexed `case.next_due` column; the worker sleeps
 until the earliest pending due time, but never longer than the poll interval,
 so work armed by another process is seen within that interval. Every pass
-claims its rows with `FOR UPDATE SKIP LOCKED`, so several workers share them.
+claims its rows with `FOR UPDATE SKIP LOCKED`, so several workers share them,
+and handles them one at a time: an item that fails is kept aside with its error
+and retried later (engine.work_items) while the pass goes on with the others.
 """
 
 from __future__ import annotations

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     # A fixed "now" (ISO datetime) for demos and tests run in separate processes.
     now: datetime | None = None
     worker_poll_seconds: float = 1.0
+    # a worker item (a case's timers, a rendition, an outbox entry) that fails is tried again after
+    # worker_retry_seconds, doubling each time up to worker_retry_max_seconds; after
+    # worker_max_attempts the worker gives up on it (`zhifa worker --status`, /ready)
+    worker_max_attempts: int = 5
+    worker_retry_seconds: float = 60.0
+    worker_retry_max_seconds: float = 3600.0
+    # a rendition or outbox entry claimed by a worker that died is free again after this
+    worker_claim_seconds: float = 900.0
     # PDF rendition by a persistent LibreOffice (unoserver) in the worker; off, or absent, the service still runs
     pdf_rendition: bool = True
     uno_dir: Path = Path("/opt/zhifa-uno")

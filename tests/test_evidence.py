@@ -31,8 +31,10 @@ from engine.db import get_engine, transaction
 from engine.errors import Conflict, InvalidState, NotFound, StorageUnavailable, TooLarge, ValidationFailed
 from engine.models import Actor, Agency, Case, ProcessVersion, Task
 from engine.objects import LocalObjectStore, ObjectStore, S3ObjectStore, get_object_store
+from engine.outbox import apply_outbox
 from engine.settings import get_settings
 from engine.vocab import AgencyKind, CaseStatus, Role, TaskStatus
+from engine.work_items import failure_summary, failures
 
 MiB = 1024 * 1024
 THREE_MIB_SHA256 = "3bc08a274b0c1610a912688dab864ee2bd884da7dde5c86758f918368632da55"
@@ -264,15 +266,17 @@ def test_an_outage_refuses_the_upload_leaves_the_case_unchanged_and_a_retry_succ
     assert case_snapshot(world, world.case_a)[2:] == (before[2] + 1, before[3] + 1)
 
 
-def test_archiving_locks_every_object_of_the_case(world):
+def test_archiving_locks_every_object_of_the_case_once_the_worker_applies_it(world):
     photo = upload(world, [b"inspection photo"])
     video = upload(world, [b"seal video"], evidence_type=EvidenceType.audio_video)
     other = upload(world, [b"inspection photo"], case_id=world.case_b)
     until = datetime(2056, 3, 2, tzinfo=timezone.utc)
 
     with transaction(world.engine) as s:
-        keys = archive_retention(s, world.store, world.case_a, until)
+        keys = archive_retention(s, world.case_a, until)
+    assert world.store.stat(photo.object_key).retain_until is None  # the step itself calls no store
 
+    assert (apply_outbox(world.engine, world.store), apply_outbox(world.engine, world.store)) == (1, 0)
     assert sorted(keys) == sorted([photo.object_key, video.object_key])
     assert world.store.stat(photo.object_key).retain_until == until
     assert world.store.stat(other.object_key).retain_until is None
@@ -281,8 +285,50 @@ def test_archiving_locks_every_object_of_the_case(world):
     assert refused.value.code == "object_locked"
     with Session(world.engine) as s:
         event = record.events(s, world.case_a)[-1]
+        assert record.verify(s) == []
     assert (event.kind, event.actor_name, event.inputs["count"]) == ("objects_retained", "系统", 2)
     assert {o["sha256"] for o in event.outputs} == {PHOTO_SHA256, VIDEO_SHA256}
+
+
+def test_an_archiving_step_that_rolls_back_locks_nothing(world):
+    photo = upload(world, [b"inspection photo"])
+    with pytest.raises(RuntimeError):
+        with transaction(world.engine) as s:
+            archive_retention(s, world.case_a, datetime(2056, 3, 2, tzinfo=timezone.utc))
+            raise RuntimeError("the step fails after the archiving hook")
+
+    assert apply_outbox(world.engine, world.store) == 0
+    assert world.store.stat(photo.object_key).retain_until is None
+    world.store.delete(photo.object_key)  # not locked: gc could still remove it
+    with Session(world.engine) as s:
+        assert [e.kind for e in record.events(s, world.case_a)] == ["evidence_uploaded"]
+
+
+def test_archiving_during_a_storage_outage_is_applied_when_the_store_is_back(s3_world, s3_server, frozen_clock):
+    world = s3_world
+    photo = upload(world, [b"inspection photo"])
+    until = datetime(2056, 3, 2, tzinfo=timezone.utc)
+    s3_server.stop()
+    try:
+        with transaction(world.engine) as s:  # the step commits although the store is down
+            archive_retention(s, world.case_a, until)
+        assert apply_outbox(world.engine, world.store) == 0
+    finally:
+        s3_server.start()
+    with Session(world.engine) as s:
+        [failure] = failures(s)
+    assert (failure.pass_name, failure.attempts, failure.failed_at) == ("outbox", 1, None)
+    assert failure.last_error.startswith("[storage_unavailable]")
+    assert failure_summary(failure) == (f"对象保留期设置: 待办存储操作 {failure.item_id}(案件 {world.case_a}) "
+                                        "已失败 1 次, 将于 2026-03-02 09:01:00 重试")
+
+    assert apply_outbox(world.engine, world.store) == 0  # not before its next attempt
+    frozen_clock.advance(minutes=1)
+    assert apply_outbox(world.engine, world.store) == 1
+    assert world.store.stat(photo.object_key).retain_until == until
+    with Session(world.engine) as s:
+        assert failures(s) == []
+        assert record.events(s, world.case_a)[-1].kind == "objects_retained"
 
 
 def test_gc_removes_only_unreferenced_objects_older_than_the_grace_period(world):

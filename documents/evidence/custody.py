@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from sqlmodel import Session, select
@@ -26,6 +26,7 @@ from engine import clock
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from engine.models import Actor, Case, Task
 from engine.objects import ObjectStore, Readable, StoredObject
+from engine.outbox import enqueue_retention
 from engine.record import append_event
 from engine.settings import Settings, get_settings
 from engine.vocab import CaseStatus
@@ -230,28 +231,21 @@ def transfer_evidence(session: Session, evidence_id: int, to_case_id: int, actor
     return copy
 
 
-def archive_retention(session: Session, store: ObjectStore, case_id: int, until: datetime) -> list[str]:
-    """Give every object of the case (evidence and any registered table) COMPLIANCE retention."""
-    if until.tzinfo is None:
-        until = until.replace(tzinfo=timezone.utc)
+def archive_retention(session: Session, case_id: int, until: datetime) -> list[str]:
+    """Ask for COMPLIANCE retention on every object of the case (evidence and any registered table).
+
+    Only an outbox entry is written here, in the caller's transaction: the worker applies it once
+    that transaction has committed (engine.outbox) and records `objects_retained` in the case's record.
+    """
     _case(session, case_id)
-    keys: dict[str, str] = {}
+    objects: dict[str, str] = {}
     for ref in OBJECT_REFERENCES:
         key_col, sha_col = getattr(ref.model, ref.key), getattr(ref.model, ref.sha256)
         of_case = select(key_col, sha_col).where(getattr(ref.model, ref.case) == case_id, key_col.is_not(None))
         for key, sha256 in session.exec(of_case):
-            keys[key] = sha256
-    for key in keys:
-        store.set_retention(key, until)
-    append_event(
-        session,
-        case_id=case_id,
-        kind="objects_retained",
-        actor=Actor.system(),
-        inputs={"mode": "COMPLIANCE", "retain_until": until.isoformat(), "count": len(keys)},
-        outputs=[{"name": key, "sha256": sha256} for key, sha256 in keys.items()],
-    )
-    return list(keys)
+            objects[key] = sha256
+    enqueue_retention(session, case_id, objects, until)
+    return list(objects)
 
 
 def list_evidence(session: Session, case_id: int) -> list[Evidence]:

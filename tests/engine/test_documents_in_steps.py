@@ -1,6 +1,7 @@
 """Documents declared on a BPMN task: numbered in the step, rendered by the worker, hashed into the record."""
 
 import io
+from datetime import datetime, timezone
 
 import pytest
 from docx import Document
@@ -8,11 +9,14 @@ from sqlmodel import Session, select
 
 from api.bootstrap import build_runtime, object_store
 from documents.models import IssuedDocument
+from documents.render import render_docx
 from documents.rendition import render_pending
 from engine import record
-from engine.db import get_engine
+from engine.db import get_engine, transaction
 from engine.errors import ValidationFailed
+from engine.settings import get_settings
 from engine.vocab import Role
+from engine.work_items import failure_summary, failures
 from tests.engine.test_inspection_stage import ORDER, PROBLEM, Driver, record_data
 from tests.factories import seed_agencies
 
@@ -73,22 +77,47 @@ def test_a_missing_document_field_blocks_the_step_naming_the_field(db_url, froze
     engine.dispose()
 
 
-def test_a_rendition_that_loses_the_race_is_not_recorded(inspection_runtime, frozen_clock):
-    """Rendering runs outside any transaction; if another worker records the file first, the late one is dropped."""
+def test_a_document_one_worker_is_rendering_is_not_rendered_by_another(inspection_runtime, frozen_clock):
+    """Rendering runs outside any transaction, on a claimed document: a second worker passes it by."""
     from documents.rendition import DOCX_TYPE, _rendition_pass
 
     runtime, agencies = inspection_runtime
     Driver(runtime, agencies.township, Role.township_officer).do("现场检查", record_data([PROBLEM]))
     store = object_store()
 
-    def produce_while_another_worker_finishes(document):
-        assert render_pending(runtime.engine, store) == 1
-        return b"late rendition"
+    def produce_while_another_worker_runs(document):
+        assert render_pending(runtime.engine, store) == 0
+        return render_docx(document.snapshot)
 
-    assert _rendition_pass(runtime.engine, store, "docx", DOCX_TYPE, produce_while_another_worker_finishes,
-                           limit=5, retain_until=None) == 0
+    assert _rendition_pass(runtime.engine, store, "docx", DOCX_TYPE, produce_while_another_worker_runs,
+                           limit=5, retain_until=None) == 1
     with Session(runtime.engine) as session:
         [document] = session.exec(select(IssuedDocument)).all()
         assert [e.kind for e in record.events(session, document.case_id)].count("document_rendered") == 1
-    with store.open(document.docx_object_key) as stream:
-        assert stream.read() != b"late rendition"
+    assert list(store.iter_keys(older_than=datetime(2100, 1, 1, tzinfo=timezone.utc))) == [document.docx_object_key]
+
+
+def test_a_document_that_does_not_render_is_kept_aside_and_the_others_are_rendered(inspection_runtime, frozen_clock,
+                                                                                    monkeypatch):
+    monkeypatch.setenv("ZHIFA_WORKER_MAX_ATTEMPTS", "2")
+    get_settings.cache_clear()
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    d.do("现场检查", record_data([PROBLEM]))
+    case_id = d.view.case.id
+    with transaction(runtime.engine) as session:  # a snapshot a catalogue change left unrenderable
+        broken = IssuedDocument(case_id=case_id, doc_id="retired_form", title="已停用文书", issuer="suichuan_em",
+                                snapshot={"doc_id": "retired_form"}, issued_at=frozen_clock())
+        session.add(broken)
+    store = object_store()
+
+    assert render_pending(runtime.engine, store) == 1
+    assert render_pending(runtime.engine, store) == 0
+    frozen_clock.advance(seconds=60)
+    assert render_pending(runtime.engine, store) == 0
+    with Session(runtime.engine) as session:
+        rendered = session.exec(select(IssuedDocument).where(IssuedDocument.docx_object_key.is_not(None))).all()
+        [failure] = failures(session)
+    assert [d.doc_id for d in rendered] == ["inspection_record"]
+    assert (failure.pass_name, failure.item_id, failure.attempts) == ("docx", broken.id, 2)
+    assert failure_summary(failure) == f"文书生成: 文书 {broken.id}(案件 {case_id}) 已失败 2 次, 已停止重试"

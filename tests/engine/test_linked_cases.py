@@ -58,3 +58,27 @@ def test_reported_case_starts_a_linked_county_case_with_evidence_by_reference(li
     linked = runtime.get_case(child.id)
     assert linked.data["party"] == party and linked.data["source"]["case_number"] == parent.case.number
     assert [t.agency_id for t in linked.tasks] == [agencies.county.id]
+
+
+def test_the_case_a_step_returns_is_the_case_it_stored(linked_runtime, frozen_clock):
+    """Every column of the case the runtime returns is what the database holds, also after a step whose
+    end and link hooks append to the case's record (evidence carried out, follow-up case linked)."""
+    runtime, agencies = linked_runtime
+    officer = actor(Role.township_officer, agencies.township)
+
+    def stored(view):
+        with Session(runtime.engine) as session:
+            return session.get(Case, view.case.id).model_dump()
+
+    view = runtime.start_case("approval", agency_id=agencies.township.id, actor=officer, kind="case")
+    assert view.case.model_dump() == stored(view)
+    with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
+        upload_evidence(session, object_store(), case_id=view.case.id, task_id=None, actor=officer,
+                        meta=EvidenceMeta(type=EvidenceType.documentary, collected_by=["刘强", "陈敏"],
+                                          collected_at=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), filename="台账.jpg"),
+                        stream=io.BytesIO(b"jpeg bytes"), expected_sha256=None)
+    view = runtime.complete_task(view.tasks[0].id, {"summary": "未制定培训计划", "reply_by": "2026-03-20"}, officer)
+    assert view.case.model_dump() == stored(view)
+    ended = runtime.complete_task(view.tasks[0].id, {"approved": True}, actor(Role.agency_head, agencies.county))
+    assert ended.case.outcome == "approved"
+    assert ended.case.model_dump() == stored(ended)

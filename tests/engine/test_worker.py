@@ -7,12 +7,20 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.app import create_app
+from api.bootstrap import object_store
+from documents.models import IssuedDocument
 from engine import clock
-from engine.models import Case, RecordEvent
+from engine.db import transaction
+from engine.models import Case, RecordEvent, WorkflowState
+from engine.settings import get_settings
 from engine.vocab import Role
+from engine.work_items import failures
 from tests.conftest import ENGINE_MODELS, SHANGHAI
+from tests.engine.test_inspection_stage import PROBLEM, Driver, record_data
 from tests.factories import actor
 
 
@@ -64,3 +72,59 @@ def test_two_workers_share_due_timers_without_double_firing(runtime, agencies, f
     assert set(fired.values()) == {1}
     with Session(runtime.engine) as session:
         assert all(session.get(Case, cid).outcome == "timed_out" for cid in case_ids)
+
+
+def test_a_case_whose_timers_fail_is_kept_aside_and_the_other_cases_fire(runtime, agencies, frozen_clock, db_url,
+                                                                          monkeypatch):
+    monkeypatch.setenv("ZHIFA_WORKER_MAX_ATTEMPTS", "3")
+    get_settings.cache_clear()
+    broken = case_waiting_for_timer(runtime, agencies, "2026-03-03")  # due first
+    good = case_waiting_for_timer(runtime, agencies, "2026-03-04")
+    with transaction(runtime.engine) as session:  # its stored workflow state no longer loads
+        session.get(WorkflowState, broken).state = '{"damaged": '
+    frozen_clock.advance(days=3)
+
+    assert runtime.fire_due() == [good]
+    assert runtime.get_case(good).case.outcome == "timed_out"
+    assert runtime.fire_due() == []  # the broken case waits for its next attempt
+    frozen_clock.advance(minutes=1)
+    assert runtime.fire_due() == []
+    frozen_clock.advance(minutes=2)
+    assert runtime.fire_due() == []
+    frozen_clock.advance(days=1)
+    assert runtime.fire_due() == []  # given up after three attempts
+    with Session(runtime.engine) as session:
+        [failure] = failures(session)
+        assert session.get(Case, broken).revision == 2  # untouched
+    assert not timer_events(runtime, broken)
+    assert (failure.pass_name, failure.item_id, failure.attempts) == ("timer", broken, 3)
+    assert failure.last_error.startswith("JSONDecodeError")
+
+    status = subprocess.run([sys.executable, "-m", "api", "worker", "--status"], env=worker_env(db_url, frozen_clock()),
+                            capture_output=True, text=True, timeout=60)
+    assert status.returncode == 1, status.stderr
+    assert status.stdout.splitlines()[:2] == ["处理失败的项目 1 个, 其中已停止重试 1 个:",
+                                              f"定时器: 案件 {broken} 已失败 3 次, 已停止重试"]
+    assert status.stdout.splitlines()[2].startswith("    最近一次错误: JSONDecodeError")
+    ready = TestClient(create_app(runtime)).get("/api/v1/ready").json()
+    assert [(f["kind"], f["item_id"], f["case_id"], f["message"]) for f in ready["worker_failures"]] == [
+        ("timer", broken, broken, f"定时器: 案件 {broken} 已失败 3 次, 已停止重试")]
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_two_workers_render_each_document_once(inspection_runtime, frozen_clock, db_url):
+    runtime, agencies = inspection_runtime
+    for _ in range(30):
+        Driver(runtime, agencies.township, Role.township_officer).do("现场检查", record_data([PROBLEM]))
+    env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_NOW": frozen_clock().isoformat()}
+    workers = [subprocess.Popen([sys.executable, "-m", "api", "worker", "--once"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    for worker in workers:
+        assert worker.wait(timeout=300) == 0, worker.stderr.read().decode()
+    with Session(runtime.engine) as session:
+        documents = session.exec(select(IssuedDocument)).all()
+        rendered = session.exec(select(RecordEvent).where(RecordEvent.kind == "document_rendered")).all()
+    assert len(documents) == 30 and all(d.docx_object_key for d in documents)
+    assert sorted(e.inputs["document_id"] for e in rendered) == sorted(d.id for d in documents)
+    stored = object_store().iter_keys(older_than=datetime(2100, 1, 1, tzinfo=timezone.utc))
+    assert sorted(stored) == sorted(d.docx_object_key for d in documents)  # no document was rendered twice

@@ -5,7 +5,7 @@ from tests.procedure import steps
 
 
 def test_archiving_freezes_the_file_and_locks_its_objects(county_case):
-    """After 立卷归档 the rendered documents carry COMPLIANCE retention and nothing more can be done on the case."""
+    """After 立卷归档 (and the worker's outbox pass) the rendered documents carry COMPLIANCE retention."""
     import pytest
     from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ def test_archiving_freezes_the_file_and_locks_its_objects(county_case):
     from documents.rendition import render_pending
     from engine import record
     from engine.errors import InvalidState
+    from engine.outbox import apply_outbox
 
     case = county_case
     case.start("2026-03-02", {"party": {"kind": "unit", "name": "遂川县某木业有限公司"}}, party_name="遂川县某木业有限公司")
@@ -34,6 +35,7 @@ def test_archiving_freezes_the_file_and_locks_its_objects(county_case):
                 "立卷归档": lambda: steps.archive("2026-03-20")}[name]()
         case.complete(name, data, on="2026-03-20")
     assert case.case.status == CaseStatus.archived
+    assert apply_outbox(case.runtime.engine, store) == 1
     with Session(case.runtime.engine) as session:
         retained = [e for e in record.events(session, case.case.id) if e.kind == "objects_retained"]
         keys = session.exec(select(IssuedDocument.docx_object_key).where(IssuedDocument.case_id == case.case.id,

@@ -1,14 +1,14 @@
 """login_failure (the login throttle's window), account_event (the accounts' audit trail), app_user.token_version
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0005
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = '0012'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

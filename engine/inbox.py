@@ -1,0 +1,130 @@
+"""Task bookkeeping after every step: the inbox rows and the case's derived columns, in line with the workflow.
+
+Plain UPDATE/INSERT statements (engine.casestore), no per-row ORM bookkeeping: this runs on every step.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlmodel import Session, select
+
+from engine import casestore, clock, scripting
+from engine.errors import InvalidState
+from engine.models import Actor, Agency, Case, Task
+from engine.specs import LoadedProcess, TaskInfo
+from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
+
+
+def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
+         completed_task_id: str | None, actor: Actor, before: dict | None = None,
+         agency: Agency | None = None) -> list[Task]:
+    """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
+
+    The case's columns are set on `case` only; the caller writes it (casestore.write_case).
+    """
+    now = clock.now()
+    ready = ready_tasks(workflow)
+    if before is None:  # the open inbox rows; a completion knows them from the workflow it restored
+        before = {row.id: row for row in session.exec(
+            select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
+    open_rows = before
+    gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
+    casestore.close_tasks(session, completed=completed_task_id if completed_task_id in open_rows else None,
+                          cancelled=gone, at=now, by=actor.user_id)
+    kept = [task_id for task_id in ready if task_id in open_rows]
+    tasks = [row for row in open_rows.values() if isinstance(row, Task) and row.id in kept]
+    if len(tasks) < len(kept):  # tasks left open by a completion on a parallel branch
+        tasks = list(session.exec(select(Task).where(Task.id.in_(kept))))
+    new = [task_id for task_id in ready if task_id not in open_rows]
+    if new:
+        lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))
+        created = []
+        for task_id in new:
+            info = process.tasks[ready[task_id].task_spec.bpmn_id]
+            role, agency_id = lane_owners[info.lane]
+            created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
+                                agency_id=agency_id, status=TaskStatus.ready, created_at=now,
+                                due_on=_due_on(info, ready[task_id].data)))
+        casestore.insert_tasks(session, created)
+        tasks += created
+    case.status = _derive_status(workflow, process, ready.values(), case.status)
+    case.completed = workflow.is_completed()
+    if case.completed:
+        case.outcome = _outcome(workflow, process)
+    case.next_due = _next_due(workflow)
+    case.revision += 1
+    case.updated_at = now
+    return tasks
+
+
+def ready_tasks(workflow: BpmnWorkflow) -> dict:
+    """The workflow's ready user tasks by task id."""
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def last_end(workflow: BpmnWorkflow, process: LoadedProcess) -> TaskInfo | None:
+    """The end event the case reached most recently (the one with an `outcome`)."""
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]
+    return _info(process, max(ends, key=lambda t: t.last_state_change)) if ends else None
+
+
+def _next_due(workflow: BpmnWorkflow) -> datetime | None:
+    times = []
+    for event in workflow.waiting_events():
+        try:
+            times.append(TimerEventDefinition.get_datetime(event.value))
+        except (TypeError, ValueError):
+            continue  # not a timer (message, signal ...)
+    return min(times) if times else None
+
+
+def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
+    """Each model lane → (the role that acts in it, the agency whose users hold that role).
+
+    Township lanes belong to the case's agency; county lanes to the county bureau
+    above it; the case-officer lane to the officers of the case's own agency.
+    """
+    at_county = agency.kind == AgencyKind.county_bureau or agency.parent_id is None
+    county_id = agency.id if at_county else agency.parent_id
+    owners = {lane: (lane, county_id) for lane in Lane}
+    owners[Lane.township_officer] = (Lane.township_officer, agency.id)
+    owners[Lane.case_officer] = (Lane.county_officer, agency.id) if at_county else (Lane.township_officer, agency.id)
+    return owners
+
+
+def _due_on(info: TaskInfo, data: dict) -> date | None:
+    if not info.due_expression:
+        return None
+    try:
+        value = scripting.evaluate(info.due_expression, data)
+        return None if value is None else scripting.as_date(value)
+    except Exception as exc:  # a broken expression must not block the step; it is a model defect
+        raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
+
+
+def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
+    if workflow.is_completed():
+        end = last_end(workflow, process)
+        return (end.case_status or current) if end else current
+    for task in sorted(ready, key=lambda t: t.last_state_change, reverse=True):
+        info = _info(process, task)
+        if info and info.case_status:
+            return info.case_status
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        info = _info(process, task)
+        if info and info.case_status:
+            return info.case_status
+    return current
+
+
+def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
+    end = last_end(workflow, process)
+    return end.outcome if end else None
+
+
+def _info(process: LoadedProcess, task) -> TaskInfo | None:
+    return process.tasks.get(getattr(task.task_spec, "bpmn_id", None) or "")

@@ -2,7 +2,6 @@
 same answer, also when no row or several rows of a table match."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

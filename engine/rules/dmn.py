@@ -27,7 +27,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.errors import ModelError, ValidationFailed
 from engine.rules import environment
-from engine.rules.contracts import validate_inputs
+from engine.rules.contracts import contract_for, validate_inputs
 from engine.rules.profiles import ProfileVersion, load_profile, today
 from engine.settings import get_settings
 
@@ -184,7 +184,8 @@ def prepare(table_id: str, inputs: Any, *, profile: str | None = None,
             raise ValidationFailed(f"输入项 profile“规则配置”的值 {named!r} 与 --profile 指定的 {profile!r} 不一致",
                                    details={"table": table_id, "input": "profile"})
         profile = named
-    checked = validate_inputs(table_id, inputs)
+    contract_for(table_id)  # an unknown table is refused before any file is looked for
+    checked = validate_inputs(table_id, inputs, load_table(table_id).inputs)
     return checked, load_profile(profile).version_on(on or today())
 
 

@@ -1,4 +1,4 @@
-"""Request dependencies: the runtime the app was built with and the signed-in user."""
+"""Request dependencies: the runtime the app was built with, the settings and the signed-in user."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from api.identity.security import user_id_from_token
 from api.identity.service import active_user
 from engine.errors import Unauthenticated
 from engine.runtime import Runtime
-from engine.settings import Settings
+from engine.settings import Settings, get_settings
 
 bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/login 取得的令牌")
 
@@ -22,14 +22,10 @@ def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 def current_user(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
     if credentials is None:
         raise Unauthenticated("请先登录")
-    user_id = user_id_from_token(credentials.credentials, get_settings(request))
+    user_id = user_id_from_token(credentials.credentials, get_settings())
     with Session(get_runtime(request).engine) as session:
         return active_user(session, user_id)
 

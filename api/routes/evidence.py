@@ -17,10 +17,10 @@ STORAGE_DOWN = {503: {"model": ErrorBody, "description": "对象存储暂时不�
 
 
 def get_store(request: Request) -> ObjectStore:
-    """The app's object store, made from its settings on first use."""
+    """The app's object store, made from the settings on first use."""
     state = request.app.state
     if getattr(state, "object_store", None) is None:
-        state.object_store = object_store(state.settings)
+        state.object_store = object_store()
     return state.object_store
 
 

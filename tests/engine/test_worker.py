@@ -18,7 +18,7 @@ from tests.factories import actor
 
 def worker_env(db_url: str, now: datetime) -> dict:
     return {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_BPMN_DIR": str(ENGINE_MODELS),
-            "ZHIFA_NOW": now.isoformat(), "ZHIFA_WORKER_POLL_SECONDS": "0.5"}
+            "ZHIFA_NOW": now.isoformat(), "ZHIFA_ALLOW_CLOCK_OVERRIDE": "1", "ZHIFA_WORKER_POLL_SECONDS": "0.5"}
 
 
 def case_waiting_for_timer(runtime, agencies, reply_by: str) -> int:

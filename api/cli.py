@@ -52,7 +52,7 @@ def _fail(exc: ZhifaError) -> None:
 
 def configure_logging(level: str = LogLevel.info) -> None:
     """zhifa's own loggers at `level`; SpiffWorkflow's per-task lines only at debug, else warnings only."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(level.upper())
     logging.getLogger("spiff").setLevel(logging.DEBUG if level == "debug" else logging.WARNING)

@@ -1,4 +1,7 @@
-"""The FastAPI application: `create_app()` for uvicorn, everything under /api/v1."""
+"""The FastAPI application: `create_app()` for uvicorn, everything under /api/v1.
+
+Configuration is `engine.settings.get_settings()` alone (the app keeps no copy of its own).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +11,28 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import error_responses
+from api.identity.security import secret_key
 from api.routes import auth, cases, decisions, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
-from engine.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
-    """Build the app on a runtime (default: from settings, migrating the database and loading the models)."""
-    settings = settings or get_settings()
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """Build the app on a runtime (default: from settings, migrating the database and loading the models).
+
+    A missing or too short signing key stops start-up here, not at the first login.
+    """
+    secret_key()
     if runtime is None:
         from api.bootstrap import build_runtime
 
-        runtime = build_runtime(settings)
+        runtime = build_runtime()
     app = FastAPI(title="zhifa 应急管理综合行政执法", version="0.1.0", openapi_url=f"{API_PREFIX}/openapi.json",
                   docs_url=f"{API_PREFIX}/docs", redoc_url=None,
                   swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect")
     app.state.runtime = runtime
-    app.state.settings = settings
     error_responses.install(app)
     for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -1,4 +1,4 @@
-"""Request dependencies: the runtime the app was built with, its settings and object store, the signed-in user."""
+"""Request dependencies: the runtime the app was built with, its object store, the signed-in user."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from engine.db import read_session
 from engine.errors import Unauthenticated
 from engine.objects import ObjectStore, get_object_store
 from engine.runtime import Runtime
-from engine.settings import Settings
+from engine.settings import Settings, get_settings
 
 bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/login 取得的令牌")
 
@@ -23,22 +23,18 @@ def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 def get_store(request: Request) -> ObjectStore:
-    """The app's object store, made from its settings on first use."""
+    """The app's object store, made from the settings on first use."""
     state = request.app.state
     if getattr(state, "object_store", None) is None:
-        state.object_store = get_object_store(state.settings)
+        state.object_store = get_object_store(get_settings())
     return state.object_store
 
 
 def current_user(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
     if credentials is None:
         raise Unauthenticated("请先登录")
-    claims = token_claims(credentials.credentials, get_settings(request))
+    claims = token_claims(credentials.credentials, get_settings())
     with read_session(get_runtime(request).engine) as session:
         return active_user(session, claims.user_id, claims.version)
 

@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from api.bootstrap import build_runtime  # noqa: E402
 from api.demo import SCRIPT, step_data  # noqa: E402
-from engine import scripting  # noqa: E402
 from engine.db import get_engine  # noqa: E402
-from engine.rules.dmn import profile_inputs  # noqa: E402
+from engine.rules import environment  # noqa: E402
+from engine.rules.profiles import profile_inputs  # noqa: E402
 from engine.settings import get_settings  # noqa: E402
 from engine.specs import read_model_files  # noqa: E402
 from engine.vocab import Role  # noqa: E402
@@ -75,7 +75,7 @@ def bare(bpmn_dir: Path, process_id: str, steps: list[tuple[str, dict]], start: 
     data = {**start, **profile_inputs("jiangxi"), "rules_profile": "jiangxi", "case_number": "（遂）应急立〔2026〕1号"}
     timings = []
     for _ in range(cases):
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=scripting.script_engine())
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=environment.script_engine())
         workflow.data.update(data)
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY, manual=False):
@@ -85,7 +85,7 @@ def bare(bpmn_dir: Path, process_id: str, steps: list[tuple[str, dict]], start: 
         for name, form in steps:
             started = time.perf_counter()
             workflow = serializer.deserialize_json(state)
-            workflow.script_engine = scripting.script_engine()
+            workflow.script_engine = environment.script_engine()
             [task] = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_name == name]
             task.set_data(**form)
             task.run()

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from engine import casestore, clock, scripting
 from engine.errors import InvalidState
 from engine.models import Actor, Agency, Case, Task
+from engine.rules import environment
 from engine.specs import LoadedProcess, TaskInfo
 from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
 
@@ -100,7 +101,7 @@ def _due_on(info: TaskInfo, data: dict) -> date | None:
     if not info.due_expression:
         return None
     try:
-        value = scripting.evaluate(info.due_expression, data)
+        value = environment.evaluate(info.due_expression, data)
         return None if value is None else scripting.as_date(value)
     except Exception as exc:  # a broken expression must not block the step; it is a model defect
         raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc

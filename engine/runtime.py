@@ -22,12 +22,13 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from engine import calendar, casestore, clock, forms, inbox, record, scripting, serialization, timer_pass
+from engine import calendar, casestore, clock, forms, inbox, record, serialization, timer_pass
 from engine.case_numbers import assign_case_number
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
 from engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
-from engine.rules.dmn import profile_inputs
+from engine.rules import environment
+from engine.rules.profiles import profile_inputs
 from engine.settings import get_settings
 from engine.specs import LoadedProcess, SpecLibrary, TaskInfo
 from engine.vocab import AgencyKind, CaseStatus, TaskStatus
@@ -137,7 +138,7 @@ class Runtime:
         start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
                           agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)],
                           rules_profile=profile, started_on=started_on.isoformat())
-        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=scripting.script_engine())
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=environment.script_engine())
         workflow.data.update(start_data)
         workflow.task_tree.data.update(start_data)
         for task in workflow.get_tasks(state=TaskState.READY, manual=False):
@@ -205,7 +206,7 @@ class Runtime:
             info = process.tasks[row.bpmn_id]
             _check_keys(data)
             forms.validate(process.form_validator(info.form), data)
-            workflow = serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
+            workflow = serialization.load(state, process.spec, process.subprocess_specs, environment.script_engine())
             spiff_task = workflow.get_task_from_id(_uuid(task_id))
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
@@ -232,7 +233,7 @@ class Runtime:
     # ---- timers -----------------------------------------------------------
     def fire_due(self, limit: int = 100) -> list[int]:
         """One worker pass over the due timers (engine.timer_pass); returns the ids of the cases fired."""
-        return timer_pass.fire_due(self, limit)
+        return timer_pass.fire_due(self.engine, self.fire_timers, limit)
 
     def next_due(self) -> datetime | None:
         """The earliest pending timer of any case, so a worker can sleep until then."""
@@ -280,7 +281,7 @@ class Runtime:
     # ---- internals --------------------------------------------------------
     def _load(self, session: Session, case: Case, process: LoadedProcess) -> BpmnWorkflow:
         state = session.execute(select(WorkflowState.state).where(WorkflowState.case_id == case.id)).scalar_one()
-        return serialization.load(state, process.spec, process.subprocess_specs, scripting.script_engine())
+        return serialization.load(state, process.spec, process.subprocess_specs, environment.script_engine())
 
     def _save(self, session: Session, case: Case, workflow: BpmnWorkflow) -> None:
         casestore.save_state(session, case.id, serialization.dump(workflow))
@@ -309,7 +310,7 @@ def _uuid(task_id: str):
 
 
 def _check_keys(data: dict) -> None:
-    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in scripting.HELPERS]
+    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in environment.HELPERS]
     if bad:
         raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
 
@@ -318,7 +319,7 @@ def _check_rules(info: TaskInfo, data: dict) -> None:
     """The task's `validation` rules from the model, e.g. a decided fine never above the notified one."""
     for expression, message in info.validations:
         try:
-            passed = scripting.evaluate(expression, data)
+            passed = environment.evaluate(expression, data)
         except Exception as exc:
             raise ValidationFailed(f"{message}(无法核对: {exc})", code="rule_violated",
                                    details={"rule": expression}) from exc
@@ -331,13 +332,6 @@ def _timer_due(value: Any) -> bool:
         return TimerEventDefinition.get_datetime(value) <= clock.now()
     except (TypeError, ValueError):
         return False
-
-
-
-
-
-
-
 
 
 def _last_data(workflow: BpmnWorkflow) -> dict:

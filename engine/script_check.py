@@ -16,8 +16,8 @@ import re
 
 from lxml import etree
 
-from engine import scripting
 from engine.errors import ModelError
+from engine.rules import environment
 
 FORBIDDEN_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.FunctionDef, ast.AsyncFunctionDef,
                    ast.ClassDef, ast.Lambda, ast.Await, ast.Yield, ast.YieldFrom, ast.With, ast.AsyncWith,
@@ -29,8 +29,8 @@ COMPARISON_START = re.compile(r"^\s*(<=|>=|==|!=|<|>|not\s+in\s|in\s)")
 
 
 def _offered_names() -> set[str]:
-    environment = scripting.script_engine().environment
-    return set(environment.globals["__builtins__"]) | {n for n in environment.globals if n != "__builtins__"}
+    offered = environment.script_engine().environment.globals
+    return set(offered["__builtins__"]) | {name for name in offered if name != "__builtins__"}
 
 
 def check_expression(text: str, *, mode: str) -> str | None:

@@ -1,20 +1,18 @@
 """The restricted environment in which BPMN scripts, conditions, timers and DMN expressions run.
 
-Only task data, a few harmless builtins and the helpers below are visible;
-no imports, no file or network access.
+Only task data, a few harmless builtins and the date helpers below are visible;
+no imports, no file or network access. The helpers that read the rules (profile values,
+statutory ranges) are added by `engine.rules.environment`, which processes use.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine import calendar, clock
-from engine.errors import ValidationFailed
 
-PROFILE_NAME = re.compile(r"[a-z0-9_-]{1,40}")
 _SAFE_BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     for name in (
@@ -64,26 +62,6 @@ def months_later(start: str | date, months: int) -> str:
     return calendar.deadline(calendar.add_months(as_date(start), int(months)), 0).isoformat()
 
 
-def statutory_range(violation_code: str) -> list[int]:
-    """The statutory fine range [min, max] of a violation in the catalogue (data/violations.csv)."""
-    from engine.rules.violations import get_violation
-
-    violation = get_violation(violation_code)
-    return [violation.fine_min_yuan, violation.fine_max_yuan]
-
-
-def profile_values(on: str | date, profile: str | None = None) -> dict:
-    """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them.
-
-    Only a profile's name: case data must never point the loader at a file.
-    """
-    from engine.rules.dmn import profile_inputs  # the rules package itself evaluates tables in this environment
-
-    if profile is not None and not PROFILE_NAME.fullmatch(str(profile)):
-        raise ValidationFailed(f"规则配置名称无效: {profile}", details={"profile": str(profile)})
-    return profile_inputs(profile, as_date(on))
-
-
 HELPERS = {
     "today": today,
     "now_iso": now_iso,
@@ -92,23 +70,26 @@ HELPERS = {
     "in_hours": in_hours,
     "latest_date": latest_date,
     "months_later": months_later,
-    "profile_values": profile_values,
-    "statutory_range": statutory_range,
 }
 
 
-def script_engine() -> PythonScriptEngine:
-    env = TaskDataEnvironment({"__builtins__": _SAFE_BUILTINS, **HELPERS})
+def script_engine(helpers: dict = HELPERS) -> PythonScriptEngine:
+    """A script engine whose scripts see task data, the safe builtins and `helpers`."""
+    env = TaskDataEnvironment({"__builtins__": _SAFE_BUILTINS, **helpers})
     return PythonScriptEngine(environment=env)
 
 
 class _Fields(dict):
     """Task data where an optional field left out of a form reads as None."""
 
+    def __init__(self, data: dict, helpers: dict):
+        super().__init__(data)
+        self.helpers = helpers
+
     def __missing__(self, key):
-        return HELPERS.get(key, _SAFE_BUILTINS.get(key))
+        return self.helpers.get(key, _SAFE_BUILTINS.get(key))
 
 
-def evaluate(expression: str, data: dict):
+def evaluate(expression: str, data: dict, helpers: dict = HELPERS):
     """Evaluate a model expression (a task's `dueExpression` or `validation`) against task data."""
-    return eval(expression, {"__builtins__": _SAFE_BUILTINS, **HELPERS}, _Fields(data))  # noqa: S307 - restricted env
+    return eval(expression, {"__builtins__": _SAFE_BUILTINS, **helpers}, _Fields(data, helpers))  # noqa: S307

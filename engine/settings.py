@@ -1,4 +1,7 @@
-"""All configuration in one object, read from ZHIFA_* environment variables."""
+"""All configuration in one object, read from ZHIFA_* environment variables.
+
+`get_settings()` is the only source: the engine, the documents and the HTTP app all read it.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,8 @@ class Settings(BaseSettings):
     archive_retention_days: int = 30 * 365
     # --- end issue 5 ---
 
+    # JWT signing key, at least 32 bytes; replicas must share it. Unset: generated into data_dir on
+    # the embedded (SQLite) setup, refused on PostgreSQL (api.identity.security.secret_key)
     secret_key: str | None = None
     token_ttl_minutes: int = 480  # login tokens (JWT) expire after this
     # login throttle: this many failures within the window lock the account (or the client address)
@@ -64,8 +69,10 @@ class Settings(BaseSettings):
     }
     # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
     holidays_dir: Path | None = None
-    # A fixed "now" (ISO datetime) for demos and tests run in separate processes.
+    # A fixed "now" (ISO datetime) for demos and tests run in separate processes. It changes the
+    # timestamps of the record, so `serve` and `worker` refuse it unless allow_clock_override is set.
     now: datetime | None = None
+    allow_clock_override: bool = False
     worker_poll_seconds: float = 1.0
     # a worker item (a case's timers, a rendition, an outbox entry) that fails is tried again after
     # worker_retry_seconds, doubling each time up to worker_retry_max_seconds; after
@@ -84,6 +91,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'zhifa.db'}"
+
+    @property
+    def embedded(self) -> bool:
+        """The single-machine setup: an SQLite database (the default, under data_dir)."""
+        return self.resolved_database_url.startswith("sqlite")
 
     @property
     def objects_dir(self) -> Path:

@@ -20,14 +20,14 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from engine.errors import ModelError
+from engine.rules.dmn import RulesParser
 from engine.script_check import check_model_file
 from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
 
-SUPPORTED_HIT_POLICIES = {"UNIQUE", "COLLECT", "FIRST"}
 FORMS_DIR = "forms"
 
 
@@ -138,17 +138,6 @@ def _validation(file: str, element: str, value: str) -> tuple[str, str]:
     return expression.strip(), message.strip()
 
 
-def _check_hit_policies(name: str, text: str) -> None:
-    root = etree.fromstring(text.encode("utf-8"))
-    for table in root.iter("{*}decisionTable"):
-        policy = table.get("hitPolicy", "UNIQUE").upper()
-        element = table.get("id", "decisionTable")
-        if policy not in SUPPORTED_HIT_POLICIES:
-            raise _error(name, element, f"命中策略 {policy} 在 SpiffWorkflow 3.2 中未实现(会静默返回第一条命中规则); 请使用 UNIQUE、COLLECT 或按顺序首条命中的 FIRST")
-        if policy == "COLLECT" and table.get("aggregation"):
-            raise _error(name, element, "COLLECT 的聚合 (aggregation) 在 SpiffWorkflow 3.2 中未实现")
-
-
 def _element(exc: ValidationException) -> str:
     """The element an XSD or parser error is about: its id, else its line."""
     if exc.id or exc.tag:
@@ -161,15 +150,13 @@ def _called_decisions(text: str) -> set[str]:
     return {node.text.strip() for node in root.iter("{*}calledDecisionId") if node.text}
 
 
-def _parse(files: dict[str, str], *, validate: bool) -> SpiffBpmnParser:
-    parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
+def _parse(files: dict[str, str], *, validate: bool) -> RulesParser:
+    parser = RulesParser(validator=VALIDATOR if validate else None)
     for name, text in sorted(files.items()):
         try:
             if validate and name.endswith((".bpmn", ".dmn")):
                 check_model_file(name, text)
             if name.endswith(".dmn"):
-                if validate:
-                    _check_hit_policies(name, text)
                 parser.add_dmn_str(text.encode("utf-8"), filename=name)
             elif name.endswith(".bpmn"):
                 parser.add_bpmn_str(text.encode("utf-8"), filename=name)
@@ -180,7 +167,7 @@ def _parse(files: dict[str, str], *, validate: bool) -> SpiffBpmnParser:
     return parser
 
 
-def _build(process_id: str, files: dict[str, str], parser: SpiffBpmnParser, *, validate: bool) -> LoadedProcess:
+def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, validate: bool) -> LoadedProcess:
     own_file = parser.get_process_parser(process_id).filename
     try:
         spec = parser.get_spec(process_id)

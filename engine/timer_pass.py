@@ -11,35 +11,34 @@ configured number of attempts.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from engine import casestore, clock
 from engine.db import read_session, transaction
 from engine.models import Case
 from engine.work_items import clear_failure, not_held_back, record_failure
 
-if TYPE_CHECKING:
-    from engine.runtime import Runtime
-
 logger = logging.getLogger(__name__)
 
 TIMER = "timer"
 
 
-def fire_due(runtime: Runtime, limit: int = 100) -> list[int]:
-    """One pass; returns the ids of the cases whose timers fired."""
+def fire_due(engine: sa.Engine, fire_timers: Callable[[Session, Case], None], limit: int = 100) -> list[int]:
+    """One pass; `fire_timers(session, case)` fires one locked case (Runtime.fire_timers). Returns the ids of
+    the cases whose timers fired."""
     fired: list[int] = []
     for _ in range(limit):
-        with transaction(runtime.engine) as session:
+        with transaction(engine) as session:
             case = casestore.claim_due(session, clock.now(), not_held_back(TIMER, casestore.CASES.c.id))
             if case is None:
                 break
             try:
                 with session.begin_nested():
-                    runtime.fire_timers(session, case)
+                    fire_timers(session, case)
                     clear_failure(session, TIMER, case.id)
             except Exception as exc:  # one case's failure must not stop the others
                 logger.exception("firing timers of case %s failed", case.id)

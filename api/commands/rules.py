@@ -10,8 +10,7 @@ import typer
 
 from engine.errors import NotFound, ValidationFailed, ZhifaError
 from engine.rules.contracts import table_ids
-from engine.rules.discretion import decide_discretion
-from engine.rules.dmn import evaluate
+from engine.rules.table_decision import decide_table
 
 USAGE_ERROR = 2
 MODEL_ERROR = 1
@@ -37,10 +36,7 @@ def decide_command(
         _fail(f"--json 不是有效的 JSON：{exc}")
     on_date = _parse_date(on)
     try:
-        if table == "discretion":
-            outputs = decide_discretion(inputs, profile=profile, on=on_date)
-        else:
-            outputs = evaluate(table, inputs, profile=profile, on=on_date)
+        outputs = decide_table(table, inputs, profile=profile, on=on_date)
     except (ValidationFailed, NotFound) as exc:
         _fail(exc.message)
     except ZhifaError as exc:

@@ -1,7 +1,8 @@
 """Password hashing (argon2 via pwdlib) and signed login tokens (JWT, HS256).
 
-The signing key is `ZHIFA_SECRET_KEY`; when unset, a random key is created once
-under the data directory (mode 0600) so tokens survive a restart.
+The signing key is `ZHIFA_SECRET_KEY` (at least 32 bytes), which replicas share. When it is unset
+on the embedded setup (SQLite), a random key is created once under the data directory (mode 0600)
+so tokens survive a restart; with PostgreSQL the key must be given.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from engine import clock
-from engine.errors import Unauthenticated
+from engine.errors import Unauthenticated, ZhifaError
 from engine.settings import Settings, get_settings
 
 ALGORITHM = "HS256"
 SECRET_FILE = "secret_key"
+MIN_SECRET_BYTES = 32  # HS256 wants a key at least as long as its hash (RFC 7518 §3.2)
 
 _hasher = PasswordHash((Argon2Hasher(),))
 
@@ -42,9 +44,17 @@ def _dummy_hash() -> str:
 
 
 def secret_key(settings: Settings | None = None) -> str:
+    """The signing key; a short ZHIFA_SECRET_KEY, or none with PostgreSQL, is refused."""
     settings = settings or get_settings()
-    if settings.secret_key:
+    if settings.secret_key is not None:
+        if len(settings.secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
+            raise ZhifaError(f"ZHIFA_SECRET_KEY 太短：至少需要 {MIN_SECRET_BYTES} 字节，建议用 "
+                             "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"` 生成",
+                             code="secret_key_too_short")
         return settings.secret_key
+    if not settings.embedded:
+        raise ZhifaError("使用 PostgreSQL 时必须设置 ZHIFA_SECRET_KEY（至少 32 字节），所有服务副本使用同一密钥",
+                         code="secret_key_missing")
     return _persisted_key(Path(settings.data_dir) / SECRET_FILE)
 
 

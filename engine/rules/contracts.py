@@ -1,11 +1,16 @@
-"""The input contract of every decision table, in one place (JSON Schema, Chinese titles).
+"""The input contract of every decision table: what DMN cannot say about an input (allowed values,
+required or optional with a default, cross-field rules), as JSON Schema.
 
-`validate_inputs(table_id, inputs)` checks the caller's inputs, fills the optional ones with their
-defaults and raises `ValidationFailed` naming the input (key and Chinese title) in Chinese.
+An input's Chinese title is its label in the DMN table (`validate_inputs` takes the table's input
+columns); only inputs that are not a column of the table (discretion's `violation_code`, which picks
+the fine range) carry a title here. tests/rules/test_contracts.py proves that every table's columns
+and its contract agree (names and typeRef). `validate_inputs` checks the caller's inputs, fills the
+optional ones with their defaults and raises `ValidationFailed` naming the input in Chinese.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
@@ -18,21 +23,15 @@ PENALTY_KINDS = [
     "revoke_license", "suspend_license", "restrict_practice",
 ]
 
-_PARTY_TYPE = {"title": "当事人类型", "enum": ["person", "organization"]}
+_PARTY_TYPE = {"enum": ["person", "organization"]}
 _PENALTY_KINDS = {
-    "title": "拟作出的处罚种类",
     "type": "array",
     "items": {"enum": PENALTY_KINDS},
     "uniqueItems": True,
 }
-
-
-def _amount(title: str) -> dict:
-    return {"title": title, "type": "number", "minimum": 0}
-
-
-def _flag(title: str) -> dict:
-    return {"title": title, "type": "boolean"}
+_AMOUNT = {"type": "number", "minimum": 0}
+_FLAG = {"type": "boolean"}
+_CODE = {"type": ["string", "null"]}
 
 
 def _requires_kind(amount_key: str, kind: str) -> dict:
@@ -55,16 +54,14 @@ def _contract(properties: dict, required: list[str], *, defaults: dict | None = 
 CONTRACTS: dict[str, dict] = {
     "jurisdiction": _contract(
         {
-            "detected_by": {"title": "发现单位", "enum": ["county", "township", "park"]},
-            "penalised_party": {"title": "被处罚对象",
-                                "enum": ["principal", "other_responsible", "safety_manager", "unit"]},
+            "detected_by": {"enum": ["county", "township", "park"]},
+            "penalised_party": {"enum": ["principal", "other_responsible", "safety_manager", "unit"]},
             "penalty_kinds": _PENALTY_KINDS,
-            "accident": _flag("发生生产安全事故"),
-            "crime_suspected": _flag("涉嫌犯罪"),
-            "in_em_scope": _flag("属于应急管理部门职责范围"),
-            "target_assigned_level": {"title": "执法对象所属执法层级",
-                                      "enum": ["province", "city", "county", "township"]},
-            "violation_code": {"title": "违法行为代码", "type": ["string", "null"]},
+            "accident": _FLAG,
+            "crime_suspected": _FLAG,
+            "in_em_scope": _FLAG,
+            "target_assigned_level": {"enum": ["province", "city", "county", "township"]},
+            "violation_code": _CODE,
         },
         ["detected_by", "penalised_party", "penalty_kinds", "accident", "crime_suspected",
          "in_em_scope", "target_assigned_level"],
@@ -73,8 +70,8 @@ CONTRACTS: dict[str, dict] = {
     "hearing_eligible": _contract(
         {
             "party_type": _PARTY_TYPE,
-            "fine_amount": _amount("罚款金额（元）"),
-            "confiscation_value": _amount("没收违法所得或非法财物价值（元）"),
+            "fine_amount": _AMOUNT,
+            "confiscation_value": _AMOUNT,
             "penalty_kinds": _PENALTY_KINDS,
         },
         ["party_type", "fine_amount", "penalty_kinds"],
@@ -83,13 +80,13 @@ CONTRACTS: dict[str, dict] = {
     ),
     "major_decision": _contract(
         {
-            "public_interest": _flag("涉及重大公共利益"),
-            "hearing_held": _flag("经过听证"),
-            "complex_case": _flag("案情疑难复杂"),
-            "hearing_eligible": _flag("符合听证条件"),
+            "public_interest": _FLAG,
+            "hearing_held": _FLAG,
+            "complex_case": _FLAG,
+            "hearing_eligible": _FLAG,
             "penalty_kinds": _PENALTY_KINDS,
-            "daily_fine": _flag("按日连续处罚"),
-            "catalogue_item": {"title": "法制审核目录清单事项", "type": ["string", "null"]},
+            "daily_fine": _FLAG,
+            "catalogue_item": _CODE,
         },
         ["public_interest", "hearing_held", "complex_case", "hearing_eligible", "penalty_kinds", "daily_fine"],
         defaults={"catalogue_item": None},
@@ -97,30 +94,32 @@ CONTRACTS: dict[str, dict] = {
     "simple_procedure": _contract(
         {
             "party_type": _PARTY_TYPE,
-            "fine_amount": _amount("罚款金额（元）"),
+            "fine_amount": _AMOUNT,
             "penalty_kinds": _PENALTY_KINDS,
-            "facts_certain": _flag("违法事实确凿并有法定依据"),
+            "facts_certain": _FLAG,
         },
         ["party_type", "fine_amount", "penalty_kinds", "facts_certain"],
         all_of=[_requires_kind("fine_amount", "fine")],
     ),
     "accident_penalty": _contract(
-        {"accident_grade": {"title": "事故等级", "enum": ["general", "larger", "major", "especially_major"]}},
+        {"accident_grade": {"enum": ["general", "larger", "major", "especially_major"]}},
         ["accident_grade"],
     ),
     "discretion": _contract(
         {
-            "violation_code": {"title": "违法行为代码", "type": ["string", "null"]},
-            "first_offence": _flag("初次违法"),
-            "prompt_correction": _flag("主动消除或减轻危害后果、及时改正"),
-            "harm": {"title": "危害后果", "enum": ["none", "minor", "serious"]},
-            "repeat_offence": _flag("再次违法"),
+            # not a column of the table: names the violation whose fine range the tier selects
+            "violation_code": {**_CODE, "title": "违法行为代码"},
+            "first_offence": _FLAG,
+            "prompt_correction": _FLAG,
+            "harm": {"enum": ["none", "minor", "serious"]},
+            "repeat_offence": _FLAG,
         },
         ["first_offence", "prompt_correction", "harm", "repeat_offence"],
         defaults={"violation_code": None},
     ),
 }
 
+_LEGEND = re.compile(r"\s*\([a-z_]+ [^)]*\)$")  # "当事人类型 (person 公民 / organization 法人或其他组织)"
 _TYPE_NAMES = {"number": "数字", "boolean": "布尔值 (true/false)", "string": "字符串", "null": "null",
                "array": "列表", "object": "对象", "integer": "整数"}
 
@@ -129,7 +128,7 @@ def table_ids() -> list[str]:
     return sorted(CONTRACTS)
 
 
-def _contract_for(table_id: str) -> dict:
+def contract_for(table_id: str) -> dict:
     try:
         return CONTRACTS[table_id]
     except KeyError:
@@ -174,10 +173,25 @@ def _message(error: ValidationError, schema: dict) -> tuple[str, str]:
     return key, f"{where} 无效：{error.message}"
 
 
-def validate_inputs(table_id: str, inputs: Any) -> dict[str, Any]:
-    """Check `inputs` against the table's contract; return them with defaults filled in."""
-    contract = _contract_for(table_id)
-    schema = contract["schema"]
+def column_titles(columns: list) -> dict[str, str]:
+    """Input name -> Chinese title, from a table's input columns (labels without their value legend)."""
+    return {column.expression: _LEGEND.sub("", column.label or column.expression)
+            for column in columns if column.expression}
+
+
+def schema_for(contract: dict, columns: list) -> dict:
+    """The contract's schema with each column's label as the title of its input."""
+    titles = column_titles(columns)
+    properties = {key: {"title": titles[key], **rule} if key in titles else rule
+                  for key, rule in contract["schema"]["properties"].items()}
+    return {**contract["schema"], "properties": properties}
+
+
+def validate_inputs(table_id: str, inputs: Any, columns: list) -> dict[str, Any]:
+    """Check `inputs` against the table's contract (titles from its input `columns`); return them
+    with defaults filled in."""
+    contract = contract_for(table_id)
+    schema = schema_for(contract, columns)
     validator = Draft202012Validator(schema)
     # missing or mistyped inputs first, cross-field rules (penalty kind vs amount) last
     errors = sorted(validator.iter_errors(inputs),

@@ -18,6 +18,8 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import best_match
 
+from engine import clock
+from engine.calendar import SHANGHAI
 from engine.errors import ModelError, NotFound, ValidationFailed
 from engine.settings import PACKAGE_DIR, get_settings
 
@@ -124,6 +126,16 @@ class Profile:
                 details={"profile": self.name, "on": day.isoformat(), "first_effective_from": first},
             )
         return in_force[-1]
+
+
+def today() -> date:
+    """Today in China, by the engine clock: the default day whose profile version applies."""
+    return clock.now().astimezone(SHANGHAI).date()
+
+
+def profile_inputs(profile: str | None = None, on: date | None = None) -> dict[str, Any]:
+    """The profile values in force on `on` (a case's filing date), as the tables expect them in task data."""
+    return load_profile(profile).version_on(on or today()).table_inputs()
 
 
 def available_profiles() -> list[str]:

@@ -55,6 +55,13 @@ class World:
         return {"user_id": user.id, "name": user.display_name, "certificate_no": user.certificate_number}
 
 
+@pytest.fixture(autouse=True)
+def signing_key(zhifa_env, monkeypatch):
+    """Replicas share ZHIFA_SECRET_KEY; PostgreSQL runs refuse to start without one."""
+    monkeypatch.setenv("ZHIFA_SECRET_KEY", "test-signing-key-" + "k" * 32)
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     return hash_password(PASSWORD)

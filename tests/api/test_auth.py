@@ -1,5 +1,6 @@
 """Login, the current user, and the error model on authentication failures."""
 
+from engine.settings import get_settings
 from tests.api.conftest import PASSWORD
 
 
@@ -58,3 +59,11 @@ def test_admin_creates_a_user_who_can_log_in_and_only_admin_may(client, auth, wo
     assert (bad_role.status_code, bad_role.json()["code"]) == (422, "validation_failed")
     login = client.post("/api/v1/auth/login", json={"username": "new-officer", "password": "long-enough-1"})
     assert login.status_code == 200
+
+
+def test_the_app_reads_the_one_settings_object(client, monkeypatch):
+    """No copy of the settings on the app: a changed setting is what login uses, as the rest of zhifa does."""
+    monkeypatch.setenv("ZHIFA_TOKEN_TTL_MINUTES", "5")
+    get_settings.cache_clear()
+    response = client.post("/api/v1/auth/login", json={"username": "t1a", "password": PASSWORD})
+    assert response.json()["expires_at"].startswith("2026-03-02T01:05:00")  # 09:05 Shanghai, in UTC

@@ -83,7 +83,7 @@ def test_only_hit_policies_spiffworkflow_implements_are_accepted(models, policy,
     with pytest.raises(ModelError) as err:
         SpecLibrary(models)
     assert (err.value.details["file"], err.value.details["element"]) == ("route.dmn", "table_1")
-    assert f"命中策略 {policy} 在 SpiffWorkflow 3.2 中未实现" in err.value.message
+    assert f"命中策略 {policy} 不受支持" in err.value.message
 
 
 def test_a_missing_decision_table_is_named(models):

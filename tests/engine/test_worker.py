@@ -26,7 +26,7 @@ from tests.factories import actor
 
 def worker_env(db_url: str, now: datetime) -> dict:
     return {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_BPMN_DIR": str(ENGINE_MODELS),
-            "ZHIFA_NOW": now.isoformat(), "ZHIFA_WORKER_POLL_SECONDS": "0.5"}
+            "ZHIFA_NOW": now.isoformat(), "ZHIFA_ALLOW_CLOCK_OVERRIDE": "1", "ZHIFA_WORKER_POLL_SECONDS": "0.5"}
 
 
 def case_waiting_for_timer(runtime, agencies, reply_by: str) -> int:
@@ -116,7 +116,8 @@ def test_two_workers_render_each_document_once(inspection_runtime, frozen_clock,
     runtime, agencies = inspection_runtime
     for _ in range(30):
         Driver(runtime, agencies.township, Role.township_officer).do("现场检查", record_data([PROBLEM]))
-    env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_NOW": frozen_clock().isoformat()}
+    env = {**os.environ, "ZHIFA_DATABASE_URL": db_url, "ZHIFA_NOW": frozen_clock().isoformat(),
+           "ZHIFA_ALLOW_CLOCK_OVERRIDE": "1"}
     workers = [subprocess.Popen([sys.executable, "-m", "api", "worker", "--once"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     for worker in workers:

@@ -125,6 +125,7 @@ def _register_tools() -> None:
     from api.commands.storage import register as register_storage
 
     register_calendar(app)
+    __import__("api.commands.holidays", fromlist=["register"]).register(app)
     register_dossier(app)
     register_rules(app)
     register_storage(app)

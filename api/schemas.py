@@ -156,6 +156,7 @@ class TaskOut(BaseModel):
     agency_id: int
     status: str
     due_on: date | None
+    due_provisional: bool = False  # due_on needed holiday data no official notice covers yet (调休 unknown)
     overdue: bool
     created_at: Timestamp
     case_number: str | None = None

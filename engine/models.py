@@ -105,6 +105,9 @@ class Task(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id")
     status: TaskStatus = Field(sa_column=Column(sa.String(20), nullable=False))
     due_on: date | None = None
+    due_provisional: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()},
+                                  description="due_on needed holiday data no official notice covers yet")
+    due_basis: str | None = Field(default=None, max_length=300, description="the holiday data due_on was computed from")
     created_at: datetime | None = _aware("created_at", nullable=False)
     completed_at: datetime | None = _aware("completed_at")
     completed_by: int | None = None

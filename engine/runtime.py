@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from engine import calendar, casestore, clock, forms, record, scripting, serialization
+from engine import calendar, casestore, clock, forms, provisional, record, scripting, serialization
 from engine.case_numbers import assign_case_number
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
@@ -144,7 +144,9 @@ class Runtime:
         workflow.task_tree.data.update(start_data)
         for task in workflow.get_tasks(state=TaskState.READY, manual=False):
             task.data.update(start_data)
-        self._run(workflow, process, case)
+        with provisional.noting() as noted:
+            self._run(workflow, process, case)
+        provisional.file_noted(workflow, noted, entered=set(start_data))
         session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
         tasks = self._sync(session, case, process, workflow, completed_task_id=None, actor=actor)
         record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
@@ -218,8 +220,10 @@ class Runtime:
                 hook(context)
             before = _ready(workflow)
             spiff_task.set_data(**data, **context.data_updates)
-            spiff_task.run()
-            self._run(workflow, process, case)
+            with provisional.noting() as noted:
+                spiff_task.run()
+                self._run(workflow, process, case)
+            provisional.file_noted(workflow, noted, entered=set(data))
             self._save(session, case, workflow)
             tasks = self._sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
                                before=before, agency=agency)
@@ -267,14 +271,61 @@ class Runtime:
         process = self.process_of(session, case)
         workflow = self._load(session, case, process)
         due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
-        workflow.refresh_timers()
-        self._run(workflow, process, case)
+        with provisional.noting() as noted:
+            workflow.refresh_timers()
+            self._run(workflow, process, case)
+        provisional.file_noted(workflow, noted, entered=set())
         self._save(session, case, workflow)
         self._sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
         if case.completed:
             self._ended(session, case, process, workflow, Actor.system())
         return True
+
+    # ---- holiday data ------------------------------------------------------
+    def recompute_provisional(self) -> list[dict]:
+        """Redo the provisional deadlines of every open case with the holiday data known now.
+
+        Run after official data for a year arrives (`zhifa holidays refresh`, worker start). Each
+        case whose deadlines moved gets a `deadlines_recomputed` record event; returns what moved.
+        """
+        provisional_task = sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready,
+                                             Task.due_provisional.is_(True))
+        ledger_in_state = sa.exists().where(WorkflowState.case_id == Case.id,
+                                            WorkflowState.state.contains(provisional.LEDGER_KEY))
+        with Session(self.engine) as session:
+            case_ids = list(session.exec(select(Case.id).where(
+                Case.completed.is_(False), sa.or_(Case.next_due.is_not(None), provisional_task, ledger_in_state))))
+        reports = []
+        for case_id in case_ids:
+            with transaction(self.engine) as session:
+                case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).one()
+                moves = self._recompute_case(session, case)
+                if moves:
+                    reports.append({"case_id": case.id, "case_number": case.number, "moves": moves})
+        return reports
+
+    def _recompute_case(self, session: Session, case: Case) -> list[dict]:
+        process = self.process_of(session, case)
+        workflow = self._load(session, case, process)
+        moves, changed = provisional.recompute(workflow)
+        rows = session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready,
+                                               Task.due_provisional.is_(True)))
+        for row in rows:
+            spiff_task = workflow.get_task_from_id(_uuid(row.id))
+            due = _due(process.tasks[row.bpmn_id], spiff_task.data, workflow)
+            if due["due_on"] != row.due_on:
+                moves.append({"task": row.name, "from": row.due_on, "to": due["due_on"],
+                              "provisional": due["due_provisional"], "holiday_data": due["due_basis"]})
+            row.due_on, row.due_provisional, row.due_basis = due["due_on"], due["due_provisional"], due["due_basis"]
+            session.add(row)
+        if changed:
+            self._save(session, case, workflow)
+            case.next_due = _next_due(workflow)
+        if moves:
+            record.append_event(session, case_id=case.id, kind="deadlines_recomputed", actor=Actor.system(),
+                                inputs={"moves": moves}, case=case)
+        return moves
 
     # ---- read -------------------------------------------------------------
     def get_case(self, case_id: int) -> CaseView:
@@ -346,7 +397,7 @@ class Runtime:
                 role, agency_id = lane_owners[info.lane]
                 created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
                                     agency_id=agency_id, status=TaskStatus.ready, created_at=now,
-                                    due_on=_due_on(info, ready[task_id].data)))
+                                    **_due(info, ready[task_id].data, workflow)))
             casestore.insert_tasks(session, created)
             tasks += created
         case.status = _derive_status(workflow, process, ready.values(), case.status)
@@ -377,7 +428,8 @@ def _uuid(task_id: str):
 
 
 def _check_keys(data: dict) -> None:
-    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in scripting.HELPERS]
+    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in scripting.HELPERS
+           or key == provisional.LEDGER_KEY]
     if bad:
         raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
 
@@ -429,14 +481,19 @@ def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
     return owners
 
 
-def _due_on(info: TaskInfo, data: dict) -> date | None:
+def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:
+    """A task's due date and whether it rests on provisional holiday data (computed here, or a provisional case date)."""
     if not info.due_expression:
-        return None
+        return {"due_on": None, "due_provisional": False, "due_basis": None}
     try:
-        value = scripting.evaluate(info.due_expression, data)
-        return None if value is None else scripting.as_date(value)
+        with calendar.holiday_basis() as basis:
+            value = scripting.evaluate(info.due_expression, data)
+        due_on = None if value is None else scripting.as_date(value)
     except Exception as exc:  # a broken expression must not block the step; it is a model defect
         raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
+    stored = provisional.provisional_value(workflow, due_on) if due_on and not basis.provisional else None
+    return {"due_on": due_on, "due_provisional": basis.provisional or stored is not None,
+            "due_basis": (stored or basis.label or None) if due_on else None}
 
 
 def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:

@@ -87,7 +87,7 @@ def day_answer(d: date) -> DayAnswer:
             return official
         return DayAnswer(official.working, HolidaySource(
             f"{official.source.label}(待{d.year + 1}年通知确认年底安排)", provisional=True))
-    return DayAnswer(_statutory_working(d), statutory_source())
+    return DayAnswer(statutory_working_day(d), statutory_source())
 
 
 def is_official_year(year: int) -> bool:
@@ -136,7 +136,8 @@ def _file_working(d: date, file: YearFile) -> bool:
     return d.weekday() < 5
 
 
-def _statutory_working(d: date) -> bool:
+def statutory_working_day(d: date) -> bool:
+    """Working day by the statutory holidays alone (weekends rest, no 调休): the provisional answer."""
     calendar = _statutory_calendar(d.year)
     if date(d.year, 1, 1) not in calendar:  # the package stops computing lunar dates after 2100
         raise CalendarUnknownYear(

@@ -129,6 +129,7 @@ class CaseOut(BaseModel):
     started_at: Timestamp
     updated_at: Timestamp
     next_due: Timestamp | None
+    next_due_provisional: bool = False  # the next timer rests on holiday data no official notice covers yet
 
 
 class CasePage(BaseModel):

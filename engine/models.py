@@ -76,6 +76,8 @@ class Case(SQLModel, table=True):
     filed_on: date | None = Field(default=None, description="立案日期: selects the rules profile version")
     updated_at: datetime | None = _aware("updated_at", nullable=False)
     next_due: datetime | None = _aware("next_due", index=True)
+    next_due_provisional: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()},
+                                       description="next_due rests on holiday data no official notice covers yet")
     record_seq: int = Field(default=0, description="seq of the newest record event")
     record_head: str = Field(default="0" * 64, max_length=64, description="hash of the newest record event")
 

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine import calendar
@@ -130,6 +131,7 @@ def _recompute_timers(workflow: BpmnWorkflow) -> list[dict]:
             continue
         old = task._get_internal_data("event_value")
         task.internal_data.pop("event_value", None)
+        task.internal_data.pop("event_provisional", None)
         with calendar.holiday_basis() as basis:
             definition.has_fired(task)
         new = task._get_internal_data("event_value")
@@ -137,6 +139,25 @@ def _recompute_timers(workflow: BpmnWorkflow) -> list[dict]:
             moves.append({"timer": task.task_spec.bpmn_name or task.task_spec.bpmn_id, "from": old, "to": new,
                           "provisional": basis.provisional, "holiday_data": basis.label})
     return moves
+
+
+def timer_is_provisional(workflow: BpmnWorkflow, due: datetime | None) -> bool:
+    """Whether the timer due at `due` was computed from provisional holiday data, or is the day end of a provisional date."""
+    if due is None:
+        return False
+    values = {entry["value"] for entry in ledger(workflow).values()}
+    for task in workflow.event_manager.tasks.values():
+        try:
+            when = TimerEventDefinition.get_datetime(task._get_internal_data("event_value"))
+        except (TypeError, ValueError):
+            continue
+        if when != due:
+            continue
+        if task._get_internal_data("event_provisional"):
+            return True
+        if (when.astimezone(calendar.SHANGHAI) - timedelta(seconds=1)).date().isoformat() in values:
+            return True
+    return False
 
 
 def _current_values(workflow: BpmnWorkflow) -> dict:

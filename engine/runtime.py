@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from engine import calendar, casestore, clock, forms, provisional, record, scripting, serialization
+from engine import calendar, casestore, clock, forms, holiday_data, provisional, record, scripting, serialization
 from engine.case_numbers import assign_case_number
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
@@ -289,6 +289,7 @@ class Runtime:
         Run after official data for a year arrives (`zhifa holidays refresh`, worker start). Each
         case whose deadlines moved gets a `deadlines_recomputed` record event; returns what moved.
         """
+        holiday_data.clear_caches()  # a year file may have been added since the process started
         provisional_task = sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready,
                                              Task.due_provisional.is_(True))
         ledger_in_state = sa.exists().where(WorkflowState.case_id == Case.id,
@@ -322,6 +323,7 @@ class Runtime:
         if changed:
             self._save(session, case, workflow)
             case.next_due = _next_due(workflow)
+            case.next_due_provisional = provisional.timer_is_provisional(workflow, case.next_due)
         if moves:
             record.append_event(session, case_id=case.id, kind="deadlines_recomputed", actor=Actor.system(),
                                 inputs={"moves": moves}, case=case)
@@ -405,6 +407,7 @@ class Runtime:
         if case.completed:
             case.outcome = _outcome(workflow, process)
         case.next_due = _next_due(workflow)
+        case.next_due_provisional = provisional.timer_is_provisional(workflow, case.next_due)
         case.revision += 1
         case.updated_at = now
         return tasks

@@ -61,7 +61,6 @@ def import_command(
 def refresh_command() -> None:
     from api.bootstrap import build_runtime
 
-    holiday_data.clear_caches()
     reports = _run(lambda: build_runtime().recompute_provisional())
     for report in reports:
         for move in report["moves"]:

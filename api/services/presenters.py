@@ -16,6 +16,7 @@ def case_out(case: Case) -> schemas.CaseOut:
         status=case.status, status_label=CaseStatus(case.status).label, title=case.title, party_name=case.party_name,
         parent_case_id=case.parent_case_id, completed=case.completed, outcome=case.outcome,
         started_at=case.started_at, updated_at=case.updated_at, next_due=case.next_due,
+        next_due_provisional=case.next_due_provisional,
     )
 
 

@@ -20,9 +20,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine import calendar
+from engine.timers import PROVISIONAL_MARK as TIMER_MARK
 from engine.timers import EngineTimeDate
 
 LEDGER_KEY = "provisional_deadlines"
+STATE_MARKS = (LEDGER_KEY, TIMER_MARK)  # text in a serialized workflow that has something provisional
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ def recompute(workflow: BpmnWorkflow) -> tuple[list[dict], bool]:
         else:
             del entries[key]
         changed = True
-    if changed:
+    if entries:
         workflow.data[LEDGER_KEY] = entries
+    elif changed:
+        del workflow.data[LEDGER_KEY]
     timer_moves = _recompute_timers(workflow)
     return moves + timer_moves, changed or bool(timer_moves)
 
@@ -131,7 +135,7 @@ def _recompute_timers(workflow: BpmnWorkflow) -> list[dict]:
             continue
         old = task._get_internal_data("event_value")
         task.internal_data.pop("event_value", None)
-        task.internal_data.pop("event_provisional", None)
+        task.internal_data.pop(TIMER_MARK, None)
         with calendar.holiday_basis() as basis:
             definition.has_fired(task)
         new = task._get_internal_data("event_value")
@@ -153,7 +157,7 @@ def timer_is_provisional(workflow: BpmnWorkflow, due: datetime | None) -> bool:
             continue
         if when != due:
             continue
-        if task._get_internal_data("event_provisional"):
+        if task._get_internal_data(TIMER_MARK):
             return True
         if (when.astimezone(calendar.SHANGHAI) - timedelta(seconds=1)).date().isoformat() in values:
             return True

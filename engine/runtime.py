@@ -292,11 +292,11 @@ class Runtime:
         holiday_data.clear_caches()  # a year file may have been added since the process started
         provisional_task = sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready,
                                              Task.due_provisional.is_(True))
-        ledger_in_state = sa.exists().where(WorkflowState.case_id == Case.id,
-                                            WorkflowState.state.contains(provisional.LEDGER_KEY))
+        marked_in_state = sa.exists().where(WorkflowState.case_id == Case.id, sa.or_(
+            *(WorkflowState.state.contains(mark) for mark in provisional.STATE_MARKS)))
         with Session(self.engine) as session:
             case_ids = list(session.exec(select(Case.id).where(
-                Case.completed.is_(False), sa.or_(Case.next_due.is_not(None), provisional_task, ledger_in_state))))
+                Case.completed.is_(False), sa.or_(provisional_task, marked_in_state))))
         reports = []
         for case_id in case_ids:
             with transaction(self.engine) as session:

@@ -2,7 +2,7 @@
 
 The parser builds SpiffWorkflow's own timer definitions; `use_engine_clock`
 swaps each one's class for the subclass below after parsing. Only `now` differs, and a date
-timer computed from provisional holiday data remembers so (`event_provisional`).
+timer computed from provisional holiday data remembers so (`PROVISIONAL_MARK`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 
 from engine import calendar, clock
 
+PROVISIONAL_MARK = "event_provisional"  # internal data of a date timer computed from provisional holiday data
+
 
 class EngineTimeDate(TimeDateEventDefinition):
     def has_fired(self, my_task):
@@ -25,7 +27,7 @@ class EngineTimeDate(TimeDateEventDefinition):
                 event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             my_task._set_internal_data(event_value=event_value)
             if basis.provisional:
-                my_task._set_internal_data(event_provisional=basis.label)
+                my_task._set_internal_data(**{PROVISIONAL_MARK: basis.label})
         if TimerEventDefinition.get_datetime(event_value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)

@@ -23,8 +23,8 @@ PARTY = {"kind": "unit", "name": "遂川县林峰木业有限公司", "credit_co
          "legal_representative": "王林峰"}
 PROBLEM = {"description": "作业场所未设置安全警示标志", "provision": "《安全生产法》第三十五条", "violation_code": "SPL-099-1-01"}
 STATUTORY = "《全国年节及纪念日放假办法》(2024年修订)推算"
-# A made-up 2027 arrangement for the test (the real notice is not published yet): Monday 8 March off.
-YEAR_2027 = "year: 2027\nsource: 测试用2027年安排(虚构)\nholidays: [2027-01-01, 2027-03-08]\n"
+# A made-up 2027 arrangement for the test (the real notice is not published yet): 24 February and 8 March off.
+YEAR_2027 = "year: 2027\nsource: 测试用2027年安排(虚构)\nholidays: [2027-01-01, 2027-02-24, 2027-03-08]\n"
 
 
 @pytest.fixture
@@ -129,6 +129,10 @@ def test_official_2027_data_moves_the_provisional_deadlines_and_the_record_says_
     assert result.exit_code == 0, result.output
     assert "decision_due: 2027-03-08 → 2027-03-09" in result.stdout
     assert "调查取证: 2027-03-08 → 2027-03-09" in result.stdout
+    # the 80-day reminder timer: day end of Wednesday 24 February, now a day off, moves to the 25th
+    assert "办案期限届满前10日提醒: 2027-02-25T00:00:00+08:00 → 2027-02-26T00:00:00+08:00" in result.stdout
+    case = client.get(f"/api/v1/cases/{case_id}", headers=auth("c1")).json()["case"]
+    assert (case["next_due"], case["next_due_provisional"]) == ("2027-02-25T16:00:00Z", False)
     investigation = inbox_task(client, auth("c1"), case_id, "调查取证")
     assert (investigation["due_on"], investigation["due_provisional"]) == ("2027-03-09", False)
     assert "provisional_deadlines" not in runtime.get_case(case_id).data or \

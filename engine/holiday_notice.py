@@ -29,7 +29,7 @@ _NOTE = r"(?:\((?P<{0}>[^)]*)\))?"
 _DAY = r"(?:(?P<{0}y>\d{{4}})年)?(?:(?P<{0}m>\d{{1,2}})月)?(?P<{0}d>\d{{1,2}})日" + _NOTE.format("{0}n")
 _REST = re.compile(
     "^" + _DAY.format("a") + "(?:至" + _DAY.format("b") + ")?放假(?:调休)?(?:(?P<single>1)天)?"
-    r"(?:,共(?P<count>\d+)天)?(?:,不调休)?$")
+    r"(?:,共(?P<count>\d+)天)?(?:,不调休|,与周末连休)?$")
 _WORK = re.compile("^(?P<days>.+?)上班$")
 _WORK_DAY = re.compile("^" + _DAY.format("a") + "$")
 _OUTSIDE_NOTES_COMMA = re.compile(r"、(?![^(]*\))")

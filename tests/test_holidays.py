@@ -71,6 +71,27 @@ def test_2026_notice_source_names_the_notice_its_number_and_date():
     assert parsed.festivals[0].workdays == [date(2026, 1, 4)]
 
 
+NOTICE_2019 = """国务院办公厅关于2019年部分节假日安排的通知
+国办发明电〔2018〕15号
+一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。
+二、春节：2月4日至10日放假调休，共7天。2月2日（星期六）、2月3日（星期日）上班。
+三、清明节：4月5日放假，与周末连休。
+四、劳动节：5月1日放假。
+五、端午节：6月7日放假，与周末连休。
+六、中秋节：9月13日放假，与周末连休。
+七、国庆节：10月1日至7日放假调休，共7天。9月29日（星期日）、10月12日（星期六）上班。
+"""
+
+
+def test_notice_may_move_days_of_the_previous_december():
+    parsed = parse_notice(NOTICE_2019)
+    new_year = parsed.festivals[0]
+    assert new_year.holidays == [date(2018, 12, 30), date(2018, 12, 31), date(2019, 1, 1)]
+    assert new_year.workdays == [date(2018, 12, 29)]
+    assert all(chinese_calendar.is_holiday(d) for d in new_year.holidays)
+    assert chinese_calendar.is_workday(date(2018, 12, 29))
+
+
 @pytest.mark.parametrize(("change", "message"), [
     (("1月4日（周日）上班", "1月4日（周一）上班"), "注明为周一,与日历不符"),
     (("共9天", "共8天"), "写明共8天"),

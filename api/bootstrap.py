@@ -70,12 +70,19 @@ def object_store(settings: Settings | None = None) -> ObjectStore:
     return get_object_store(settings or get_settings())
 
 
+def recompute_provisional_deadlines(runtime: Runtime) -> None:
+    """Official holiday data may have arrived since the last start: redo the provisional deadlines."""
+    for report in runtime.recompute_provisional():
+        logger.info("案件 %s 的期限已按现有节假日数据重新计算: %s", report["case_number"], report["moves"])
+
+
 @contextmanager
 def worker_passes(runtime: Runtime, settings: Settings | None = None):
     """The worker's passes: timers, .docx rendering, PDF rendition when LibreOffice is available, and the outbox."""
     from documents.pdf import UnoServer, pdf_status
 
     settings = settings or get_settings()
+    recompute_provisional_deadlines(runtime)
     store = object_store(settings)
     until = partial(retention_until, settings)
     passes = [runtime.fire_due, partial(render_pending, runtime.engine, store, retain_until=until)]

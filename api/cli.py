@@ -205,11 +205,13 @@ def _register_tools() -> None:
     from api.commands.admin import register as register_admin
     from api.commands.deadlines import register as register_calendar
     from api.commands.dossier_export import register as register_dossier
+    from api.commands.holidays import register as register_holidays
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
 
     register_admin(app)
     register_calendar(app)
+    register_holidays(app)
     register_dossier(app)
     register_rules(app)
     register_storage(app)

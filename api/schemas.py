@@ -141,6 +141,7 @@ class CaseOut(BaseModel):
     started_at: Timestamp
     updated_at: Timestamp
     next_due: Timestamp | None
+    next_due_provisional: bool = False  # the next timer rests on holiday data no official notice covers yet
 
 
 class CasePage(BaseModel):
@@ -168,6 +169,7 @@ class TaskOut(BaseModel):
     agency_id: int
     status: str
     due_on: date | None
+    due_provisional: bool = False  # due_on needed holiday data no official notice covers yet (调休 unknown)
     overdue: bool
     created_at: Timestamp
     case_number: str | None = None

@@ -5,14 +5,15 @@ Plain UPDATE/INSERT statements (engine.casestore), no per-row ORM bookkeeping: t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from engine import casestore, clock, scripting
+from engine import calendar, casestore, clock, provisional, scripting
 from engine.errors import InvalidState
 from engine.models import Actor, Agency, Case, Task
 from engine.rules import environment
@@ -49,17 +50,39 @@ def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWor
             role, agency_id = lane_owners[info.lane]
             created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
                                 agency_id=agency_id, status=TaskStatus.ready, created_at=now,
-                                due_on=_due_on(info, ready[task_id].data)))
+                                **_due(info, ready[task_id].data, workflow)))
         casestore.insert_tasks(session, created)
         tasks += created
     case.status = _derive_status(workflow, process, ready.values(), case.status)
     case.completed = workflow.is_completed()
     if case.completed:
         case.outcome = _outcome(workflow, process)
-    case.next_due = _next_due(workflow)
+    set_next_due(case, workflow)
     case.revision += 1
     case.updated_at = now
     return tasks
+
+
+def set_next_due(case: Case, workflow: BpmnWorkflow) -> None:
+    """The case's earliest pending timer, and whether it was computed from provisional holiday data."""
+    case.next_due = _next_due(workflow)
+    case.next_due_provisional = provisional.timer_is_provisional(workflow, case.next_due)
+
+
+def refresh_provisional_dues(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow) -> list[dict]:
+    """Recompute the open tasks whose due date rested on provisional holiday data; return what moved."""
+    moves = []
+    rows = session.exec(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready,
+                                           Task.due_provisional.is_(True)))
+    for row in rows:
+        spiff_task = workflow.get_task_from_id(uuid.UUID(row.id))
+        due = _due(process.tasks[row.bpmn_id], spiff_task.data, workflow)
+        if due["due_on"] != row.due_on:
+            moves.append({"task": row.name, "from": row.due_on, "to": due["due_on"],
+                          "provisional": due["due_provisional"], "holiday_data": due["due_basis"]})
+        row.due_on, row.due_provisional, row.due_basis = due["due_on"], due["due_provisional"], due["due_basis"]
+        session.add(row)
+    return moves
 
 
 def ready_tasks(workflow: BpmnWorkflow) -> dict:
@@ -97,14 +120,19 @@ def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
     return owners
 
 
-def _due_on(info: TaskInfo, data: dict) -> date | None:
+def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:
+    """A task's due date and whether it rests on provisional holiday data (computed here, or a provisional case date)."""
     if not info.due_expression:
-        return None
+        return {"due_on": None, "due_provisional": False, "due_basis": None}
     try:
-        value = environment.evaluate(info.due_expression, data)
-        return None if value is None else scripting.as_date(value)
+        with calendar.holiday_basis() as basis:
+            value = environment.evaluate(info.due_expression, data)
+        due_on = None if value is None else scripting.as_date(value)
     except Exception as exc:  # a broken expression must not block the step; it is a model defect
         raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
+    stored = provisional.provisional_value(workflow, due_on) if due_on and not basis.provisional else None
+    return {"due_on": due_on, "due_provisional": basis.provisional or stored is not None,
+            "due_basis": (stored or basis.label or None) if due_on else None}
 
 
 def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:

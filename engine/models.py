@@ -76,6 +76,8 @@ class Case(SQLModel, table=True):
     filed_on: date | None = Field(default=None, description="立案日期: selects the rules profile version")
     updated_at: datetime | None = _aware("updated_at", nullable=False)
     next_due: datetime | None = _aware("next_due", index=True)
+    next_due_provisional: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()},
+                                       description="next_due rests on holiday data no official notice covers yet")
     record_seq: int = Field(default=0, description="seq of the newest record event")
     record_head: str = Field(default="0" * 64, max_length=64, description="hash of the newest record event")
 
@@ -105,6 +107,9 @@ class Task(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id")
     status: TaskStatus = Field(sa_column=Column(sa.String(20), nullable=False))
     due_on: date | None = None
+    due_provisional: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()},
+                                  description="due_on needed holiday data no official notice covers yet")
+    due_basis: str | None = Field(default=None, max_length=300, description="the holiday data due_on was computed from")
     created_at: datetime | None = _aware("created_at", nullable=False)
     completed_at: datetime | None = _aware("completed_at")
     completed_by: int | None = None

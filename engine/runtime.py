@@ -22,7 +22,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
-from engine import calendar, casestore, clock, forms, inbox, record, serialization, timer_pass
+from engine import calendar, casestore, clock, forms, holiday_data, inbox, provisional, record, serialization, timer_pass
 from engine.case_numbers import assign_case_number
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
@@ -143,7 +143,9 @@ class Runtime:
         workflow.task_tree.data.update(start_data)
         for task in workflow.get_tasks(state=TaskState.READY, manual=False):
             task.data.update(start_data)
-        self._run(workflow, process, case)
+        with provisional.noting() as noted:
+            self._run(workflow, process, case)
+        provisional.file_noted(workflow, noted, entered=set(start_data))
         session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
         tasks = inbox.sync(session, case, process, workflow, completed_task_id=None, actor=actor)
         record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
@@ -218,8 +220,10 @@ class Runtime:
                 hook(context)
             before = inbox.ready_tasks(workflow)
             spiff_task.set_data(**data, **context.data_updates)
-            spiff_task.run()
-            self._run(workflow, process, case)
+            with provisional.noting() as noted:
+                spiff_task.run()
+                self._run(workflow, process, case)
+            provisional.file_noted(workflow, noted, entered=set(data))
             self._save(session, case, workflow)
             tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
                                before=before, agency=agency)
@@ -244,14 +248,54 @@ class Runtime:
         process = self.process_of(session, case)
         workflow = self._load(session, case, process)
         due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
-        workflow.refresh_timers()
-        self._run(workflow, process, case)
+        with provisional.noting() as noted:
+            workflow.refresh_timers()
+            self._run(workflow, process, case)
+        provisional.file_noted(workflow, noted, entered=set())
         self._save(session, case, workflow)
         inbox.sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
         casestore.write_case(session, case)
         if case.completed:
             self._ended(session, case, process, workflow, Actor.system())
+
+    # ---- holiday data ------------------------------------------------------
+    def recompute_provisional(self) -> list[dict]:
+        """Redo the provisional deadlines of every open case with the holiday data known now.
+
+        Run after official data for a year arrives (`zhifa holidays refresh`, worker start). Each
+        case whose deadlines moved gets a `deadlines_recomputed` record event; returns what moved.
+        """
+        holiday_data.clear_caches()  # a year file may have been added since the process started
+        provisional_task = sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready,
+                                             Task.due_provisional.is_(True))
+        marked_in_state = sa.exists().where(WorkflowState.case_id == Case.id, sa.or_(
+            *(WorkflowState.state.contains(mark) for mark in provisional.STATE_MARKS)))
+        with Session(self.engine) as session:
+            case_ids = list(session.exec(select(Case.id).where(
+                Case.completed.is_(False), sa.or_(provisional_task, marked_in_state))))
+        reports = []
+        for case_id in case_ids:
+            with transaction(self.engine) as session:
+                case = casestore.lock_case(session, case_id)
+                moves = self._recompute_case(session, case)
+                if moves:
+                    reports.append({"case_id": case.id, "case_number": case.number, "moves": moves})
+        return reports
+
+    def _recompute_case(self, session: Session, case: Case) -> list[dict]:
+        process = self.process_of(session, case)
+        workflow = self._load(session, case, process)
+        moves, changed = provisional.recompute(workflow)
+        moves += inbox.refresh_provisional_dues(session, case, process, workflow)
+        if changed:
+            self._save(session, case, workflow)
+            inbox.set_next_due(case, workflow)
+        if moves:
+            record.append_event(session, case_id=case.id, kind="deadlines_recomputed", actor=Actor.system(),
+                                inputs={"moves": moves}, case=case)
+        casestore.write_case(session, case)
+        return moves
 
     # ---- read -------------------------------------------------------------
     def get_case(self, case_id: int) -> CaseView:
@@ -310,7 +354,8 @@ def _uuid(task_id: str):
 
 
 def _check_keys(data: dict) -> None:
-    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in environment.HELPERS]
+    bad = [key for key in data if not isinstance(key, str) or key.startswith("_") or key in environment.HELPERS
+           or key == provisional.LEDGER_KEY]
     if bad:
         raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from engine import calendar, clock
+from engine import calendar, clock, provisional
 
 _SAFE_BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
@@ -42,7 +42,11 @@ def now_iso() -> str:
 
 
 def deadline(start: str | date, days: int, working: bool = False) -> str:
-    return calendar.deadline(as_date(start), int(days), working=working).isoformat()
+    arguments = (as_date(start), int(days), bool(working))
+    with calendar.holiday_basis() as basis:
+        end = calendar.deadline(arguments[0], arguments[1], working=arguments[2]).isoformat()
+    provisional.note("deadline", arguments, end, basis)
+    return end
 
 
 def day_end(value: str | date) -> str:
@@ -59,7 +63,11 @@ def latest_date(items: list[dict], key: str) -> str:
 
 def months_later(start: str | date, months: int) -> str:
     """The same day `months` later (end-of-month clamp), rolled to a working day: e.g. the 6-month litigation window."""
-    return calendar.deadline(calendar.add_months(as_date(start), int(months)), 0).isoformat()
+    arguments = (as_date(start), int(months))
+    with calendar.holiday_basis() as basis:
+        end = calendar.deadline(calendar.add_months(*arguments), 0).isoformat()
+    provisional.note("months_later", arguments, end, basis)
+    return end
 
 
 HELPERS = {

@@ -1,7 +1,8 @@
 """Timer event definitions that read `engine.clock` instead of the wall clock.
 
 The parser builds SpiffWorkflow's own timer definitions; `use_engine_clock`
-swaps each one's class for the subclass below after parsing. Only `now` differs.
+swaps each one's class for the subclass below after parsing. Only `now` differs, and a date
+timer computed from provisional holiday data remembers so (`PROVISIONAL_MARK`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from engine import clock
+from engine import calendar, clock
+
+PROVISIONAL_MARK = "event_provisional"  # internal data of a date timer computed from provisional holiday data
 
 
 class EngineTimeDate(TimeDateEventDefinition):
     def has_fired(self, my_task):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            with calendar.holiday_basis() as basis:
+                event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             my_task._set_internal_data(event_value=event_value)
+            if basis.provisional:
+                my_task._set_internal_data(**{PROVISIONAL_MARK: basis.label})
         if TimerEventDefinition.get_datetime(event_value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from api.commands.deadlines import register
-from engine.calendar import SHANGHAI, add_hours, add_months, day_end, deadline, is_working_day
+from engine.calendar import SHANGHAI, add_hours, add_months, day_end, deadline, holiday_basis, is_working_day
 from engine.errors import CalendarUnknownYear, ModelError, ValidationFailed
 from engine.settings import get_settings
 
@@ -166,18 +166,37 @@ def test_add_months_clamps_to_month_end(start, months, expected):
     assert add_months(start, months) == expected
 
 
-# --- years without data ---------------------------------------------------------------------
+# --- years without an official notice: provisional answers -------------------------------
 
 
-def test_unknown_year_raises_naming_the_year():
-    with pytest.raises(CalendarUnknownYear, match="2098年") as caught:
-        is_working_day(date(2098, 3, 2))
+def test_year_without_notice_is_answered_provisionally_from_the_statutory_holidays():
+    # 2027 by the statutory rules: 春节 除夕 02-05..02-08, its Saturday and Sunday made up on 02-09 and 02-10
+    with holiday_basis() as basis:
+        assert is_working_day(date(2027, 2, 9)) is False
+        assert is_working_day(date(2027, 2, 11)) is True
+        assert is_working_day(date(2027, 2, 13)) is False  # an ordinary Saturday: 调休 unknown
+    assert basis.provisional is True
+    assert "《全国年节及纪念日放假办法》(2024年修订)推算" in basis.label and "调休安排以国务院办公厅通知为准" in basis.label
+
+
+def test_official_answer_is_not_provisional():
+    with holiday_basis() as basis:
+        assert deadline(date(2026, 9, 21), 15) == date(2026, 10, 8)
+    assert basis.provisional is False
+    assert basis.label.startswith("chinesecalendar ")
+
+
+def test_data_file_year_without_env_dir_is_provisional():
+    with holiday_basis() as basis:
+        # 2099-01-01 Thursday is 元旦; 01-02 Friday is an ordinary working day without the (made-up) file
+        assert deadline(date(2099, 1, 1), 2, working=True) == date(2099, 1, 5)
+    assert basis.provisional is True
+
+
+def test_a_year_the_statutory_source_cannot_compute_raises_naming_the_year():
+    with pytest.raises(CalendarUnknownYear, match="2101年") as caught:
+        is_working_day(date(2101, 3, 2))
     assert caught.value.code == "calendar_unknown_year"
-
-
-def test_data_file_year_without_env_dir_is_unknown():
-    with pytest.raises(CalendarUnknownYear, match="2099年"):
-        deadline(date(2099, 1, 1), 2, working=True)
 
 
 def test_data_file_year_works(holidays_dir):
@@ -192,17 +211,29 @@ def test_data_file_year_works(holidays_dir):
     assert deadline(date(2099, 3, 22), 15) == date(2099, 4, 7)
 
 
-def test_period_running_into_an_unknown_year_raises_instead_of_guessing(holidays_dir):
+def test_period_running_into_a_year_without_notice_is_answered_provisionally(holidays_dir):
     holidays_dir(FIXTURE_HOLIDAYS)
-    with pytest.raises(CalendarUnknownYear, match="2100年"):
-        deadline(date(2099, 12, 20), 15)
+    with holiday_basis() as basis:
+        # 12-20 + 15 = 2100-01-04, a Monday (2100-01-01 is the Friday off)
+        assert deadline(date(2099, 12, 20), 15) == date(2100, 1, 4)
+    assert basis.provisional is True
 
 
-def test_last_december_days_need_the_next_years_notice(holidays_dir):
+def test_last_december_days_are_provisional_until_the_next_years_notice(holidays_dir):
     holidays_dir(FIXTURE_HOLIDAYS)
-    assert is_working_day(date(2099, 12, 28)) is True
-    with pytest.raises(CalendarUnknownYear, match="2100年"):
-        is_working_day(date(2099, 12, 29))
+    with holiday_basis() as before:
+        assert is_working_day(date(2099, 12, 28)) is True
+    assert before.provisional is False
+    with holiday_basis() as after:
+        assert is_working_day(date(2099, 12, 29)) is True  # a Tuesday, as far as the 2099 data knows
+    assert after.provisional is True and "待2100年通知确认年底安排" in after.label
+
+
+def test_working_days_from_a_covered_december_into_2027_are_provisional_not_refused():
+    # 2026-12-28 Mon: 12-29, 12-30, 12-31 (provisional: a 2027 notice may move them), 2027-01-01 off, 01-04 Mon
+    with holiday_basis() as basis:
+        assert deadline(date(2026, 12, 28), 4, working=True) == date(2027, 1, 4)
+    assert basis.provisional is True
 
 
 def test_next_years_notice_decides_the_previous_december(tmp_path, holidays_dir):
@@ -264,13 +295,15 @@ def cli():
 def test_cli_deadline_in_working_days(cli):
     result = cli("deadline", "--from", "2026-02-13", "--days", "5", "--working")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"deadline": "2026-02-27"}
+    answer = json.loads(result.stdout)
+    assert (answer["deadline"], answer["provisional"]) == ("2026-02-27", False)
+    assert answer["source"].startswith("chinesecalendar ")
 
 
 def test_cli_deadline_in_calendar_days(cli):
     result = cli("deadline", "--from", "2026-09-21", "--days", "15")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"deadline": "2026-10-08"}
+    assert json.loads(result.stdout)["deadline"] == "2026-10-08"
 
 
 @pytest.mark.parametrize(
@@ -290,8 +323,9 @@ def test_cli_deadline_rejects_bad_input_naming_it(cli, args, message):
     assert result.stdout == ""
 
 
-def test_cli_deadline_unknown_year_fails_with_chinese_message(cli):
-    result = cli("deadline", "--from", "2098-03-02", "--days", "5")
-    assert result.exit_code == 1
-    assert "缺少2098年节假日安排数据" in result.stderr
-
+def test_cli_deadline_into_2027_is_provisional_and_names_its_source(cli):
+    result = cli("deadline", "--from", "2026-12-05", "--days", "90")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["deadline"] == "2027-03-05" and answer["provisional"] is True
+    assert "《全国年节及纪念日放假办法》" in answer["source"] and "调休安排未知" in answer["note"]

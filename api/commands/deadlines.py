@@ -9,11 +9,12 @@ from typing import NoReturn, Optional
 
 import typer
 
-from engine.calendar import deadline
+from engine.calendar import deadline, holiday_basis
 from engine.errors import ZhifaError
 from engine.surcharge import late_surcharge
 
 USAGE_ERROR = 2
+PROVISIONAL_NOTE = "暂定期限:所涉年份尚无国务院办公厅节假日安排通知,按法定节假日推算,调休安排未知;通知发布后请运行 zhifa holidays refresh"
 
 
 def register(app: typer.Typer) -> None:
@@ -28,8 +29,12 @@ def deadline_command(
 ) -> None:
     start_date = _parse_date(start, "--from", "起算日")
     day_count = _parse_days(days)
-    end = _run(lambda: deadline(start_date, day_count, working=working))
-    typer.echo(json.dumps({"deadline": end.isoformat()}))
+    with holiday_basis() as basis:
+        end = _run(lambda: deadline(start_date, day_count, working=working))
+    result = {"deadline": end.isoformat(), "provisional": basis.provisional, "source": basis.label}
+    if basis.provisional:
+        result["note"] = PROVISIONAL_NOTE
+    typer.echo(json.dumps(result, ensure_ascii=False))
 
 
 def surcharge_command(

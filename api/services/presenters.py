@@ -16,6 +16,7 @@ def case_out(case: Case) -> schemas.CaseOut:
         status=case.status, status_label=CaseStatus(case.status).label, title=case.title, party_name=case.party_name,
         parent_case_id=case.parent_case_id, completed=case.completed, outcome=case.outcome,
         started_at=case.started_at, updated_at=case.updated_at, next_due=case.next_due,
+        next_due_provisional=case.next_due_provisional,
     )
 
 
@@ -28,6 +29,7 @@ def task_out(task: Task, case: Case | None = None) -> schemas.TaskOut:
     return schemas.TaskOut(
         id=task.id, case_id=task.case_id, bpmn_id=task.bpmn_id, name=task.name, role=task.role,
         role_label=LANE_LABELS[Lane(task.role)], agency_id=task.agency_id, status=task.status, due_on=task.due_on,
+        due_provisional=task.due_provisional,
         overdue=task.due_on is not None and task.due_on < today(), created_at=task.created_at,
         case_number=case.number if case else None, case_title=case.title if case else None,
         party_name=case.party_name if case else None,

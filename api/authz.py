@@ -183,7 +183,7 @@ def require_can_assign_review(session: Session, user: User, case: Case, reviewer
 
 
 # ---- completing a task -------------------------------------------------------
-def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Session, Case, Task], None]:
+def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
     """The check `Runtime.complete_task` runs inside the step's transaction, after locking the case."""
 
     def authorize(session: Session, case: Case, task: Task) -> None:
@@ -197,10 +197,19 @@ def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
         if task.role in IMPARTIAL_LANES and investigated(session, case, user):
             raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.role)]}",
                             code="investigator_excluded", details={"case_id": case.id, "user_id": user.id})
-        if task_info(runtime, session, case, task).two_officers:
-            check_two_officers(session, case, user, data)
 
     return authorize
+
+
+def task_data_check(runtime: Runtime, user_id: int, data: dict) -> Callable[[Session, Case, Task], list[dict]]:
+    """The officers named on a `twoOfficers` step, checked with the form so every problem comes back at once."""
+
+    def check(session: Session, case: Case, task: Task) -> list[dict]:
+        if not task_info(runtime, session, case, task).two_officers:
+            return []
+        return officer_problems(session, case, session.get(User, user_id), data)
+
+    return check
 
 
 def investigated(session: Session, case: Case, user: User) -> bool:
@@ -211,24 +220,30 @@ def investigated(session: Session, case: Case, user: User) -> bool:
     return session.exec(query.limit(1)).first() is not None
 
 
-def check_two_officers(session: Session, case: Case, user: User, data: dict) -> None:
+def _officers_problem(message: str, code: str, index: int | None = None, **extra) -> dict:
+    suffix = "" if index is None else f"[{index}]"
+    return {"path": f"$.{OFFICERS_FIELD}{suffix}", "field": f"{OFFICERS_FIELD}{suffix}", "title": "执法人员",
+            "message": message, "code": code, **extra}
+
+
+def officer_problems(session: Session, case: Case, user: User, data: dict) -> list[dict]:
     entries = data.get(OFFICERS_FIELD)
     ids = [e.get("user_id") for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
     if (len(ids) != len(entries or []) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
-        raise ValidationFailed("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人",
-                               code="two_officers_required", details={"field": OFFICERS_FIELD})
+        return [_officers_problem("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人", "two_officers_required")]
     if user.id not in ids:
-        raise ValidationFailed("办理人本人须是参与本环节的执法人员之一", code="two_officers_required",
-                               details={"field": OFFICERS_FIELD, "user_id": user.id})
+        return [_officers_problem("办理人本人须是参与本环节的执法人员之一", "two_officers_required", user_id=user.id)]
     day = today()
-    problems = []
-    for entry in {e["user_id"]: e for e in entries}.values():
+    problems, seen = [], set()
+    for index, entry in enumerate(entries):
+        if entry["user_id"] in seen:
+            continue
+        seen.add(entry["user_id"])
         officer = session.get(User, entry["user_id"])
         reason = _officer_problem(session, case, officer, day) or _entry_mismatch(entry, officer)
         if reason:
-            problems.append({"user_id": entry["user_id"], "reason": reason})
-    if problems:
-        raise ValidationFailed("；".join(p["reason"] for p in problems), code="officer_not_eligible", details=problems)
+            problems.append(_officers_problem(reason, "officer_not_eligible", index, user_id=entry["user_id"]))
+    return problems
 
 
 def _entry_mismatch(entry: dict, officer: User) -> str | None:

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine import forms
 from engine.errors import ModelError
 from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
@@ -67,8 +68,7 @@ class LoadedProcess:
 
     def form_validator(self, filename: str) -> Draft202012Validator:
         if filename not in self._validators:
-            schema = self.form_schema(filename)
-            self._validators[filename] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            self._validators[filename] = forms.validator(self.form_schema(filename))
         return self._validators[filename]
 
 

@@ -1,4 +1,4 @@
-"""The FastAPI application: `create_app()` for uvicorn, everything under /api/v1."""
+"""The FastAPI application: `create_app()` for uvicorn; the API under /api/v1, its description at /openapi.json and /docs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routes import auth, cases, decisions, documents, evidence, health, records, tasks, users
+from api.routes import auth, cases, decisions, docs, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
 from engine.settings import Settings, get_settings
 
@@ -23,13 +23,13 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         from api.bootstrap import build_runtime
 
         runtime = build_runtime(settings)
-    app = FastAPI(title="zhifa 应急管理综合行政执法", version="0.1.0", openapi_url=f"{API_PREFIX}/openapi.json",
-                  docs_url=f"{API_PREFIX}/docs", redoc_url=None,
-                  swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect")
+    app = FastAPI(title="zhifa 应急管理综合行政执法", version="0.1.0", openapi_url=docs.OPENAPI_URL, docs_url=None,
+                  redoc_url=None)
     app.state.runtime = runtime
     app.state.settings = settings
     errors.install(app)
     for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routes import auth, cases, decisions, docs, documents, evidence, health, records, tasks, users
+from api.routes import auth, cases, catalogues, decisions, docs, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
 from engine.settings import Settings, get_settings
 
@@ -28,7 +28,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     app.state.runtime = runtime
     app.state.settings = settings
     errors.install(app)
-    for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
+    for module in (health, auth, users, catalogues, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -144,15 +144,48 @@ def task_query_scope(user: User) -> ColumnElement[bool]:
     return sa.and_(Task.role.in_(lanes), Task.agency_id == user.agency_id)
 
 
+def officer_scope(session: Session, user: User, case_id: int | None = None) -> ColumnElement[bool]:
+    """A filter on `User` selecting the officers a form of the user's may name: active certified-officer staff of the
+    user's agency, or, for a case the user sees, of the case's agency and those the bureau added to it."""
+    require_case_user(user)
+    officers = sa.and_(User.staff_category == StaffCategory.officer, User.active.is_(True))
+    if case_id is None:
+        return sa.and_(officers, User.agency_id == user.agency_id)
+    case = visible_case(session, user, case_id)
+    return sa.and_(officers, sa.or_(User.agency_id == case.agency_id,
+                                    User.id.in_(select(CaseMember.user_id).where(CaseMember.case_id == case_id,
+                                                                                 CaseMember.purpose == MemberPurpose.officer))))
+
+
 # ---- starting and attaching ------------------------------------------------
-def start_role(session: Session, user: User, agency_id: int, parent_case_id: int | None) -> Role:
+def _officer_role(session: Session, user: User) -> Role:
+    """The officer role of the user's agency: the county bureau's or a township's (the park's)."""
+    return Role.county_officer if _is_county_user(session, user) else Role.township_officer
+
+
+def officer_start_role(session: Session, user: User) -> Role | None:
+    """The role in which the user starts cases of their own agency, if they may start any."""
+    role = _officer_role(session, user)
+    return role if user.has_role(role) else None
+
+
+def may_start(session: Session, user: User, started_by: Collection[str]) -> bool:
+    """Whether the user may start a process its start schema lets `started_by` (officer roles; empty: both) start."""
+    role = officer_start_role(session, user)
+    return role is not None and (not started_by or role in started_by)
+
+
+def start_role(session: Session, user: User, agency_id: int, parent_case_id: int | None,
+               started_by: Collection[str] = ()) -> Role:
     """The role in which the user starts a case in `agency_id`: officers start cases of their own agency."""
     require_case_user(user)
     if agency_id != user.agency_id:
         raise Forbidden("只能以本单位名义发起检查或案件", details={"agency_id": agency_id})
-    role = Role.county_officer if _is_county_user(session, user) else Role.township_officer
+    role = _officer_role(session, user)
     if not user.has_role(role):
         raise Forbidden(f"发起检查或案件需要「{LANE_LABELS[Lane(role)]}」角色")
+    if started_by and role not in started_by:
+        raise Forbidden(f"该流程只能由{'或'.join(LANE_LABELS[Lane(r)] for r in started_by)}发起")
     if parent_case_id is not None:
         visible_case(session, user, parent_case_id)
     return role

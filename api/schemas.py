@@ -108,8 +108,7 @@ class CaseStartIn(Strict):
     agency_id: DbInt | None = Field(default=None, description="默认为本人所在单位")
     party: PartyIn
     title: Annotated[Text, Field(max_length=300)] = ""
-    data: dict[str, Any] = Field(default_factory=dict)
-    kind: Literal["inspection", "case"] | None = Field(default=None, description="默认: inspection* 流程为检查, 其余为案件")
+    data: dict[str, Any] = Field(default_factory=dict, description="须符合该流程的开始表单(GET /processes 的 start_form)")
     parent_case_id: DbInt | None = Field(default=None, description="由哪一检查或案件报告而来")
 
 
@@ -243,6 +242,39 @@ class TaskDetail(BaseModel):
 
 class CompleteIn(Strict):
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+# ---- what the forms offer to choose from --------------------------------------------
+class ProcessOut(BaseModel):
+    id: str
+    name: str
+    case_kind: str = Field(description="案件种类(编号序列): inspection 检查、case 立案、measures 措施、simple 简易程序")
+    start_form: dict[str, Any] = Field(description="开始表单的 JSON Schema: 发起时的 data 连同 party 须符合")
+
+
+class OfficerOut(BaseModel):
+    """An officer as the form field `officers` names one, with the certificate's expiry."""
+
+    user_id: int
+    name: str
+    certificate_no: str | None
+    certificate_expires: date | None
+    certificate_valid: bool = Field(description="行政执法证今天有效")
+    agency_id: int
+
+
+class ViolationOut(BaseModel):
+    code: str
+    title: str
+    violated_provision: str
+    penalty_provision: str
+    penalised_party: str
+    penalty_kinds: list[str]
+    fine_min_yuan: int | None
+    fine_max_yuan: int | None
+    correction_first: bool = Field(description="责令改正在先, 逾期不改正的才处罚")
+    township_entrusted: bool = Field(description="可委托乡镇(园区)实施")
+    notes: str
 
 
 # ---- record, decisions, health --------------------------------------------------

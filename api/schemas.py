@@ -8,12 +8,15 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from api.identity.models import StaffCategory
+from engine.calendar import SHANGHAI
 
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # text stored in the database: no NUL (PostgreSQL refuses it) and no surrounding blanks
 Text = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\x00]*$")]
-# SQLite hands back naive datetimes; they are stored in UTC
-Timestamp = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=timezone.utc))]
+# Every time the API returns is ISO 8601 in China time (+08:00), as users read it.
+# SQLite hands back naive datetimes; they are stored in UTC.
+Timestamp = Annotated[datetime, AfterValidator(lambda v: (v if v.tzinfo else v.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)),
+                      Field(description="ISO 8601, 北京时间(+08:00)")]
 
 
 class Strict(BaseModel):
@@ -177,6 +180,7 @@ class MemberOut(BaseModel):
 class RecordEventOut(BaseModel):
     seq: int
     kind: str
+    kind_label: str = Field(description="事件类别的中文名称")
     at: Timestamp
     actor_id: int | None
     actor_name: str

@@ -94,25 +94,28 @@ class UserUpdateIn(Strict):
 class PartyIn(Strict):
     """The party block of the documents (DOMAIN.md §7 common fields): a unit or a person."""
 
-    kind: Literal["unit", "person"] = Field(description="unit 单位 / person 个人")
-    name: Annotated[Text, Field(min_length=1, max_length=200)]
-    credit_code: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="统一社会信用代码(单位)")
-    legal_representative: Annotated[Text, Field(max_length=50)] | None = Field(default=None, description="法定代表人(单位)")
-    id_number: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="身份证号码(个人)")
-    sex: Literal["男", "女"] | None = None
-    employer: Annotated[Text, Field(max_length=200)] | None = None
-    post: Annotated[Text, Field(max_length=100)] | None = None
-    address: Annotated[Text, Field(max_length=300)] | None = None
-    phone: Annotated[Text, Field(max_length=50)] | None = None
+    kind: Literal["unit", "person"] = Field(title="当事人类别", description="unit 单位 / person 个人")
+    name: Annotated[Text, Field(min_length=1, max_length=200, title="当事人名称或姓名")]
+    credit_code: Annotated[Text, Field(max_length=18)] | None = Field(default=None, title="统一社会信用代码",
+                                                                      description="统一社会信用代码(单位)")
+    legal_representative: Annotated[Text, Field(max_length=50)] | None = Field(default=None, title="法定代表人",
+                                                                               description="法定代表人(单位)")
+    id_number: Annotated[Text, Field(max_length=18)] | None = Field(default=None, title="身份证号码", description="身份证号码(个人)")
+    sex: Literal["男", "女"] | None = Field(default=None, title="性别")
+    employer: Annotated[Text, Field(max_length=200)] | None = Field(default=None, title="工作单位")
+    post: Annotated[Text, Field(max_length=100)] | None = Field(default=None, title="职务")
+    address: Annotated[Text, Field(max_length=300)] | None = Field(default=None, title="地址")
+    phone: Annotated[Text, Field(max_length=50)] | None = Field(default=None, title="联系电话")
 
 
 class CaseStartIn(Strict):
-    process: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
-    agency_id: DbInt | None = Field(default=None, description="默认为本人所在单位")
-    party: PartyIn
-    title: Annotated[Text, Field(max_length=300)] = ""
-    data: dict[str, Any] = Field(default_factory=dict, description="须符合该流程的开始表单(GET /processes 的 start_form)")
-    parent_case_id: DbInt | None = Field(default=None, description="由哪一检查或案件报告而来")
+    process: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$", title="流程")]
+    agency_id: DbInt | None = Field(default=None, title="执法机构", description="默认为本人所在单位")
+    party: PartyIn = Field(title="当事人")
+    title: Annotated[Text, Field(max_length=300, title="案件标题")] = ""
+    data: dict[str, Any] = Field(default_factory=dict, title="开始表单数据",
+                                 description="须符合该流程的开始表单(GET /processes 的 start_form)")
+    parent_case_id: DbInt | None = Field(default=None, title="来源检查或案件", description="由哪一检查或案件报告而来")
 
 
 class CaseOut(BaseModel):

@@ -270,6 +270,11 @@ class OfficerOut(BaseModel):
     agency_id: int
 
 
+class EvidenceTypeOut(BaseModel):
+    type: str
+    type_label: str
+
+
 class ViolationOut(BaseModel):
     code: str
     title: str

@@ -33,3 +33,8 @@ def violations(user: UserDep, code: Annotated[SearchText, Query(description="代
 @router.get("/violations/{code}", response_model=schemas.ViolationOut, summary="违法行为清单中的一项")
 def violation(user: UserDep, code: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9-]+$")]):
     return catalogues.violation(code)
+
+
+@router.get("/evidence-types", response_model=list[schemas.EvidenceTypeOut], summary="证据种类(行政处罚法第四十六条)")
+def evidence_types(user: UserDep):
+    return catalogues.evidence_types()

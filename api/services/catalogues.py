@@ -1,4 +1,5 @@
-"""What the forms offer to choose from: the processes a user may start, the officers a step may name, the violations."""
+"""What the forms offer to choose from: the processes a user may start, the officers a step may name, the
+violations and the kinds of evidence."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 from api import authz, schemas
 from api.identity.models import User
 from api.identity.service import today
+from documents.evidence.models import EvidenceType
 from engine.rules.violations import Violation, catalogue, get_violation
 from engine.runtime import Runtime
 
@@ -43,7 +45,8 @@ class ViolationQuery:
 
 def _article(text: str) -> str:
     text = text.strip().removeprefix("第").removesuffix("条")
-    return f"第{cn2an.an2cn(text) if text.isdigit() else text}条"
+    number = text.isascii() and text.isdigit() and len(text) <= 4
+    return f"第{cn2an.an2cn(text) if number else text}条"
 
 
 def _matches(violation: Violation, query: ViolationQuery) -> bool:
@@ -69,3 +72,7 @@ def violation_out(v: Violation) -> schemas.ViolationOut:
         penalised_party=v.penalised_party, penalty_kinds=list(v.penalty_kinds), fine_min_yuan=v.fine_min_yuan,
         fine_max_yuan=v.fine_max_yuan, correction_first=v.correction_first, township_entrusted=v.township_entrusted,
         notes=v.notes_zh)
+
+
+def evidence_types() -> list[schemas.EvidenceTypeOut]:
+    return [schemas.EvidenceTypeOut(type=t.value, type_label=t.label) for t in EvidenceType]

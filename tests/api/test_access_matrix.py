@@ -45,6 +45,7 @@ EXPECTED = {
     "GET /api/v1/officers": CASE_WORKERS,
     "GET /api/v1/violations": SIGNED_IN,
     "GET /api/v1/violations/{code}": SIGNED_IN,
+    "GET /api/v1/evidence-types": SIGNED_IN,
     "GET /api/v1/users": {"admin/county"},
     "POST /api/v1/users": {"admin/county"},
     "PATCH /api/v1/users/{user_id}": {"admin/county"},

@@ -12,6 +12,8 @@ def test_times_are_china_time_everywhere_and_codes_have_chinese_labels(client, a
     item = uploaded.json()
     assert (item["collected_at"], item["created_at"]) == ("2026-03-02T09:15:00+08:00", "2026-03-02T09:00:00+08:00")
     assert item["type_label"] == "视听资料"
+    types = client.get("/api/v1/evidence-types", headers=auth("t1a")).json()
+    assert {"type": "audio_video", "type_label": "视听资料"} in types and len(types) == 8
 
     detail = client.get(f"/api/v1/cases/{case_id}", headers=auth("t1a")).json()
     [evidence] = detail["evidence"]

@@ -1,5 +1,6 @@
 """A broken model stops start-up with a message naming the file and the element."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -101,3 +102,17 @@ def test_start_up_stops_on_a_broken_model_with_the_message(models, tmp_path):
     result = subprocess.run([sys.executable, "-m", "api", "worker", "--once"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "错误 [model_invalid]: 流程模型错误: 文件 approval.bpmn, 元素 approve (审批)" in result.stderr
+
+
+@pytest.mark.parametrize("schema, element, message", [
+    ({"type": "object"}, "x-case-kind", "开始表单须以 x-case-kind 指明案件种类"),
+    ({"type": "object", "x-case-kind": "case", "x-started-by": ["agency_head"]}, "x-started-by", "不能是 ['agency_head']"),
+])
+def test_a_start_schema_names_its_case_kind_and_officer_roles(models, schema, element, message):
+    (models / "forms" / "approval.start.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        SpecLibrary(models)
+    assert err.value.details == {"file": "forms/approval.start.schema.json", "element": element}
+    assert message in err.value.message
+    (models / "forms" / "approval.start.schema.json").write_text(json.dumps({"x-case-kind": "case"}), encoding="utf-8")
+    assert SpecLibrary(models).latest("approval").start_schema() == {"x-case-kind": "case"}

@@ -25,7 +25,7 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     case_id = case["case"]["id"]
     real_ids = {"case_id": case_id, "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
-                "table": "hearing_eligible", "evidence_id": evidence_of(client, auth("t1a"), case_id),
+                "table": "hearing_eligible", "code": "SPL-099-1-01", "evidence_id": evidence_of(client, auth("t1a"), case_id),
                 "document_id": document_of(runtime.engine, case_id)}
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     tested = []
@@ -48,4 +48,4 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
 
         run()
         tested.append(f"{operation.method.upper()} {operation.path}")
-    assert len(tested) == 24
+    assert len(tested) == 29

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import ErrorBody
+from engine import forms
 from engine.errors import (
     CalendarUnknownYear,
     Conflict,
@@ -111,11 +112,9 @@ def _title(model: type[BaseModel] | None, parts: list) -> str | None:
 def _describe(error: dict, body: type[BaseModel] | None) -> dict:
     location = list(error.get("loc", ()))
     parts = [p for p in location if p not in ("body", "query", "path", "header")]
-    field = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(parts))
-    title = (_title(body, parts) if location[:1] == ["body"] else None) or field or "请求体"
-    problem = PYDANTIC_MESSAGES.get(error.get("type"), "不符合要求")
-    return {"path": "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts), "field": field or "(请求体)",
-            "title": title, "message": f"{problem}「{title}」" if error.get("type") == "missing" else f"「{title}」{problem}"}
+    title = (_title(body, parts) if location[:1] == ["body"] else None) or ".".join(map(str, parts)) or "请求体"
+    text = PYDANTIC_MESSAGES.get(error.get("type"), "不符合要求")
+    return forms.problem(parts, title, f"{text}「{title}」" if error.get("type") == "missing" else f"「{title}」{text}")
 
 
 def install(app: FastAPI) -> None:

@@ -38,7 +38,8 @@ def _field(parts: Iterable) -> str:
     return text
 
 
-def _problem(parts: list, title: str, message: str) -> dict:
+def problem(parts: list, title: str, message: str) -> dict:
+    """One problem with the field at `parts` (keys and list indexes) of the submitted data."""
     json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
     return {"path": json_path, "field": _field(parts) or "(表单)", "title": title, "message": message}
 
@@ -56,7 +57,7 @@ def _required(error: ValidationError) -> list[dict]:
     for name in error.validator_value:
         if name not in instance:
             title = (properties.get(name) or {}).get("title") or name
-            found.append(_problem(parent + [name], title, f"缺少必填项「{title}」"))
+            found.append(problem(parent + [name], title, f"缺少必填项「{title}」"))
     return found
 
 
@@ -67,8 +68,8 @@ def _describe(error: ValidationError) -> list[dict]:
     parts, title = list(error.absolute_path), _own_title(error)
     if kind == "additionalProperties":
         extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return [_problem(parts + [extra], extra, f"不允许的字段「{extra}」") for extra in extras]
-    return [_problem(parts, title, _message(kind, value, title))]
+        return [problem(parts + [extra], extra, f"不允许的字段「{extra}」") for extra in extras]
+    return [problem(parts, title, _message(kind, value, title))]
 
 
 def _choice(kind: str, value) -> bool:
@@ -106,29 +107,29 @@ def problems(form: Draft202012Validator, data: dict) -> list[dict]:
     """Every problem of `data` for the form (in the schema's order), each one once."""
     found: dict[tuple[str, str], dict] = {}
     for error in form.iter_errors(data):
-        for problem in _describe(error):
-            found.setdefault((problem["path"], problem["message"]), problem)
+        for item in _describe(error):
+            found.setdefault((item["path"], item["message"]), item)
     return list(found.values())
 
 
 def merge(found: list[dict], checked: list[dict]) -> list[dict]:
     """The form's problems and a check's; a check's problem replaces the form's at or under its path (it says more)."""
-    paths = {problem["path"] for problem in checked}
+    paths = {item["path"] for item in checked}
 
     def covered(path: str) -> bool:
         return any(path == p or path.startswith((p + ".", p + "[")) for p in paths)
 
-    return [problem for problem in found if not covered(problem["path"])] + checked
+    return [item for item in found if not covered(item["path"])] + checked
 
 
-def raise_problems(found: list[dict], summary: str = "表单填写有误") -> None:
+def raise_problems(found: list[dict]) -> None:
     """Raise one ValidationFailed for all problems; its code (and plain message) is theirs when they share one."""
     if not found:
         return
-    codes = {problem.get("code", ValidationFailed.code) for problem in found}
+    codes = {item.get("code", ValidationFailed.code) for item in found}
     code = codes.pop() if len(codes) == 1 else ValidationFailed.code
     message = "；".join(p["message"] for p in found)
-    raise ValidationFailed(f"{summary}: {message}" if code == ValidationFailed.code else message, code=code, details=found)
+    raise ValidationFailed(f"表单填写有误: {message}" if code == ValidationFailed.code else message, code=code, details=found)
 
 
 def validate(form: Draft202012Validator, data: dict) -> None:

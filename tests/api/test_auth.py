@@ -8,7 +8,7 @@ def test_login_returns_a_token_that_identifies_the_user(client):
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
-    assert body["expires_at"].startswith("2026-03-02T09:00:00")  # 8 hours after 09:00 Shanghai, in UTC
+    assert body["expires_at"] == "2026-03-02T17:00:00+08:00"  # 8 hours after 09:00, in China time as every API time
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
     assert (me["username"], me["agency"]["name"], me["roles"]) == ("t1a", "泉江镇人民政府", ["township_officer"])
     assert (me["staff_category_label"], me["certificate_valid"]) == ("执法人员", True)

@@ -1,4 +1,4 @@
-"""The FastAPI application: `create_app()` for uvicorn, everything under /api/v1.
+"""The FastAPI application: `create_app()` for uvicorn; the API under /api/v1, its description at /openapi.json and /docs.
 
 Configuration is `engine.settings.get_settings()` alone (the app keeps no copy of its own).
 """
@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import error_responses
 from api.identity.security import secret_key
-from api.routes import auth, cases, decisions, documents, evidence, health, records, tasks, users
+from api.routes import auth, cases, catalogues, decisions, docs, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -29,12 +29,12 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         from api.bootstrap import build_runtime
 
         runtime = build_runtime()
-    app = FastAPI(title="zhifa 应急管理综合行政执法", version="0.1.0", openapi_url=f"{API_PREFIX}/openapi.json",
-                  docs_url=f"{API_PREFIX}/docs", redoc_url=None,
-                  swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect")
+    app = FastAPI(title="zhifa 应急管理综合行政执法", version="0.1.0", openapi_url=docs.OPENAPI_URL, docs_url=None,
+                  redoc_url=None)
     app.state.runtime = runtime
     error_responses.install(app)
-    for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
+    for module in (health, auth, users, catalogues, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

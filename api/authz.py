@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -179,16 +179,49 @@ def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool
     return acts.correlate_except(RecordEvent).exists()
 
 
+def officer_scope(session: Session, user: User, case_id: int | None = None) -> ColumnElement[bool]:
+    """A filter on `User` selecting the officers a form of the user's may name: active certified-officer staff of the
+    user's agency, or, for a case the user sees, of the case's agency and those the bureau added to it."""
+    require_case_user(user)
+    officers = sa.and_(User.staff_category == StaffCategory.officer, User.active.is_(True))
+    if case_id is None:
+        return sa.and_(officers, User.agency_id == user.agency_id)
+    case = visible_case(session, user, case_id)
+    return sa.and_(officers, sa.or_(User.agency_id == case.agency_id,
+                                    User.id.in_(select(CaseMember.user_id).where(CaseMember.case_id == case_id,
+                                                                                 CaseMember.purpose == MemberPurpose.officer))))
+
+
 # ---- starting and attaching ------------------------------------------------
-def start_role(session: Session, user: User, agency_id: int, parent_case_id: int | None) -> Role:
+def _officer_role(session: Session, user: User) -> Role:
+    """The officer role of the user's agency: the county bureau's or a township's (the park's)."""
+    return Role.county_officer if _is_county_user(session, user) else Role.township_officer
+
+
+def officer_start_role(session: Session, user: User) -> Role | None:
+    """The role in which the user starts cases of their own agency, if they may start any."""
+    role = _officer_role(session, user)
+    return role if user.has_role(role) else None
+
+
+def may_start(session: Session, user: User, started_by: Collection[str]) -> bool:
+    """Whether the user may start a process its start schema lets `started_by` (officer roles; empty: both) start."""
+    role = officer_start_role(session, user)
+    return role is not None and (not started_by or role in started_by)
+
+
+def start_role(session: Session, user: User, agency_id: int, parent_case_id: int | None,
+               started_by: Collection[str] = ()) -> Role:
     """The role in which the user starts a case in `agency_id`: officers start cases of their own agency."""
     require_case_user(user)
     require_enforcement_actor(user)
     if agency_id != user.agency_id:
         raise Forbidden("只能以本单位名义发起检查或案件", details={"agency_id": agency_id})
-    role = Role.county_officer if _is_county_user(session, user) else Role.township_officer
+    role = _officer_role(session, user)
     if not user.has_role(role):
         raise Forbidden(f"发起检查或案件需要「{LANE_LABELS[Lane(role)]}」角色")
+    if started_by and role not in started_by:
+        raise Forbidden(f"该流程只能由{'或'.join(LANE_LABELS[Lane(r)] for r in started_by)}发起")
     if parent_case_id is not None:
         visible_case(session, user, parent_case_id)
     return role
@@ -219,7 +252,7 @@ def require_can_assign_review(session: Session, user: User, case: Case, reviewer
 
 
 # ---- completing a task -------------------------------------------------------
-def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Session, Case, Task], None]:
+def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
     """The check `Runtime.complete_task` runs inside the step's transaction, after locking the case."""
 
     def authorize(session: Session, case: Case, task: Task) -> None:
@@ -234,10 +267,19 @@ def task_authorizer(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
         if task.role in IMPARTIAL_LANES and investigated(session, case, user):
             raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.role)]}",
                             code="investigator_excluded", details={"case_id": case.id, "user_id": user.id})
-        if task_info(runtime, session, case, task).two_officers:
-            check_two_officers(session, case, user, data)
 
     return authorize
+
+
+def task_data_check(runtime: Runtime, user_id: int, data: dict) -> Callable[[Session, Case, Task], list[dict]]:
+    """The officers named on a `twoOfficers` step, checked with the form so every problem comes back at once."""
+
+    def check(session: Session, case: Case, task: Task) -> list[dict]:
+        if not task_info(runtime, session, case, task).two_officers:
+            return []
+        return officer_problems(session, case, session.get(User, user_id), data)
+
+    return check
 
 
 def investigated(session: Session, case: Case, user: User) -> bool:
@@ -245,24 +287,30 @@ def investigated(session: Session, case: Case, user: User) -> bool:
     return session.scalar(select(_investigated_case(user, sa.literal(case.id)))) is True
 
 
-def check_two_officers(session: Session, case: Case, user: User, data: dict) -> None:
+def _officers_problem(message: str, code: str, index: int | None = None, **extra) -> dict:
+    suffix = "" if index is None else f"[{index}]"
+    return {"path": f"$.{OFFICERS_FIELD}{suffix}", "field": f"{OFFICERS_FIELD}{suffix}", "title": "执法人员",
+            "message": message, "code": code, **extra}
+
+
+def officer_problems(session: Session, case: Case, user: User, data: dict) -> list[dict]:
     entries = data.get(OFFICERS_FIELD)
     ids = [e.get("user_id") for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
     if (len(ids) != len(entries or []) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
-        raise ValidationFailed("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人",
-                               code="two_officers_required", details={"field": OFFICERS_FIELD})
+        return [_officers_problem("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人", "two_officers_required")]
     if user.id not in ids:
-        raise ValidationFailed("办理人本人须是参与本环节的执法人员之一", code="two_officers_required",
-                               details={"field": OFFICERS_FIELD, "user_id": user.id})
+        return [_officers_problem("办理人本人须是参与本环节的执法人员之一", "two_officers_required", user_id=user.id)]
     day = today()
-    problems = []
-    for entry in {e["user_id"]: e for e in entries}.values():
+    problems, seen = [], set()
+    for index, entry in enumerate(entries):
+        if entry["user_id"] in seen:
+            continue
+        seen.add(entry["user_id"])
         officer = session.get(User, entry["user_id"])
         reason = _officer_problem(session, case, officer, day) or _entry_mismatch(entry, officer)
         if reason:
-            problems.append({"user_id": entry["user_id"], "reason": reason})
-    if problems:
-        raise ValidationFailed("；".join(p["reason"] for p in problems), code="officer_not_eligible", details=problems)
+            problems.append(_officers_problem(reason, "officer_not_eligible", index, user_id=entry["user_id"]))
+    return problems
 
 
 def _entry_mismatch(entry: dict, officer: User) -> str | None:

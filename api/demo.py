@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import select
 
-from api.authz import task_authorizer
+from api.authz import task_authorizer, task_data_check
 from api.bootstrap import build_runtime, object_store
 from api.identity.models import User
 from api.identity.seed import seed_demo
@@ -167,7 +167,8 @@ class RuntimeDriver:
             data = step_data(step, self.view.data, self.officers)
             user = self.users[step.user]
             self.view = self.runtime.complete_task(task.id, data, self.actor(step.user),
-                                                   authorize=task_authorizer(self.runtime, user.id, data))
+                                                   authorize=task_authorizer(user.id),
+                                                   check=task_data_check(self.runtime, user.id, data))
             self.echo(f"{step.day}  {user.display_name}({Lane(task.role).label}): {step.task} → "
                       f"{CaseStatus(self.view.case.status).label}")
 

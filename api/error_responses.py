@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import get_args
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import ErrorBody
+from engine import forms
 from engine.errors import (
     CalendarUnknownYear,
     Conflict,
@@ -85,14 +88,37 @@ def error_response(status: int, code: str, message: str, details=None) -> JSONRe
     return JSONResponse(status_code=status, content={"code": code, "message": message, "details": details}, headers=headers)
 
 
-def _field(location) -> str:
-    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "(请求体)"
+def _body_model(request: Request) -> type[BaseModel] | None:
+    field = getattr(request.scope.get("route"), "body_field", None)
+    return _model_in(getattr(getattr(field, "field_info", None), "annotation", None))
 
 
-def _describe(error: dict) -> dict:
-    field = _field(error.get("loc", ()))
-    return {"field": field, "message": f"「{field}」{PYDANTIC_MESSAGES.get(error.get('type'), '不符合要求')}"}
+def _model_in(annotation) -> type[BaseModel] | None:
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _title(model: type[BaseModel] | None, parts: list) -> str | None:
+    """The Chinese `title` a request model gives the field at `parts`, if it gives one."""
+    title = None
+    for part in parts:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) if model is not None else None
+        if info is None:
+            return None
+        title, model = info.title, _model_in(info.annotation)
+    return title
+
+
+def _describe(error: dict, body: type[BaseModel] | None) -> dict:
+    location = list(error.get("loc", ()))
+    parts = [p for p in location if p not in ("body", "query", "path", "header")]
+    title = (_title(body, parts) if location[:1] == ["body"] else None) or ".".join(map(str, parts)) or "请求体"
+    text = PYDANTIC_MESSAGES.get(error.get("type"), "不符合要求")
+    return forms.problem(parts, title, f"{text}「{title}」" if error.get("type") == "missing" else f"「{title}」{text}")
 
 
 def install(app: FastAPI) -> None:
@@ -104,8 +130,9 @@ def install(app: FastAPI) -> None:
         return error_response(status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
-    async def request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [_describe(e) for e in exc.errors()]
+    async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        body = _body_model(request)
+        details = [_describe(e, body) for e in exc.errors()]
         message = "请求数据不符合要求: " + "；".join(d["message"] for d in details[:5])
         return error_response(422, "validation_failed", message, details)
 

@@ -8,12 +8,15 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from api.identity.models import StaffCategory
+from engine.calendar import SHANGHAI
 
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # text stored in the database: no NUL (PostgreSQL refuses it) and no surrounding blanks
 Text = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\x00]*$")]
-# SQLite hands back naive datetimes; they are stored in UTC
-Timestamp = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=timezone.utc))]
+# Every time the API returns is ISO 8601 in China time (+08:00), as users read it.
+# SQLite hands back naive datetimes; they are stored in UTC.
+Timestamp = Annotated[datetime, AfterValidator(lambda v: (v if v.tzinfo else v.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)),
+                      Field(description="ISO 8601, 北京时间(+08:00)")]
 
 
 class Strict(BaseModel):
@@ -103,26 +106,28 @@ class UserUpdateIn(Strict):
 class PartyIn(Strict):
     """The party block of the documents (DOMAIN.md §7 common fields): a unit or a person."""
 
-    kind: Literal["unit", "person"] = Field(description="unit 单位 / person 个人")
-    name: Annotated[Text, Field(min_length=1, max_length=200)]
-    credit_code: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="统一社会信用代码(单位)")
-    legal_representative: Annotated[Text, Field(max_length=50)] | None = Field(default=None, description="法定代表人(单位)")
-    id_number: Annotated[Text, Field(max_length=18)] | None = Field(default=None, description="身份证号码(个人)")
-    sex: Literal["男", "女"] | None = None
-    employer: Annotated[Text, Field(max_length=200)] | None = None
-    post: Annotated[Text, Field(max_length=100)] | None = None
-    address: Annotated[Text, Field(max_length=300)] | None = None
-    phone: Annotated[Text, Field(max_length=50)] | None = None
+    kind: Literal["unit", "person"] = Field(title="当事人类别", description="unit 单位 / person 个人")
+    name: Annotated[Text, Field(min_length=1, max_length=200, title="当事人名称或姓名")]
+    credit_code: Annotated[Text, Field(max_length=18)] | None = Field(default=None, title="统一社会信用代码",
+                                                                      description="统一社会信用代码(单位)")
+    legal_representative: Annotated[Text, Field(max_length=50)] | None = Field(default=None, title="法定代表人",
+                                                                               description="法定代表人(单位)")
+    id_number: Annotated[Text, Field(max_length=18)] | None = Field(default=None, title="身份证号码", description="身份证号码(个人)")
+    sex: Literal["男", "女"] | None = Field(default=None, title="性别")
+    employer: Annotated[Text, Field(max_length=200)] | None = Field(default=None, title="工作单位")
+    post: Annotated[Text, Field(max_length=100)] | None = Field(default=None, title="职务")
+    address: Annotated[Text, Field(max_length=300)] | None = Field(default=None, title="地址")
+    phone: Annotated[Text, Field(max_length=50)] | None = Field(default=None, title="联系电话")
 
 
 class CaseStartIn(Strict):
-    process: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
-    agency_id: DbInt | None = Field(default=None, description="默认为本人所在单位")
-    party: PartyIn
-    title: Annotated[Text, Field(max_length=300)] = ""
-    data: dict[str, Any] = Field(default_factory=dict)
-    kind: Literal["inspection", "case"] | None = Field(default=None, description="默认: inspection* 流程为检查, 其余为案件")
-    parent_case_id: DbInt | None = Field(default=None, description="由哪一检查或案件报告而来")
+    process: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$", title="流程")]
+    agency_id: DbInt | None = Field(default=None, title="执法机构", description="默认为本人所在单位")
+    party: PartyIn = Field(title="当事人")
+    title: Annotated[Text, Field(max_length=300, title="案件标题")] = ""
+    data: dict[str, Any] = Field(default_factory=dict, title="开始表单数据",
+                                 description="须符合该流程的开始表单(GET /processes 的 start_form)")
+    parent_case_id: DbInt | None = Field(default=None, title="来源检查或案件", description="由哪一检查或案件报告而来")
 
 
 class CaseOut(BaseModel):
@@ -192,6 +197,7 @@ class MemberOut(BaseModel):
 class RecordEventOut(BaseModel):
     seq: int
     kind: str
+    kind_label: str = Field(description="事件类别的中文名称")
     at: Timestamp
     actor_id: int | None
     actor_name: str
@@ -257,6 +263,44 @@ class TaskDetail(BaseModel):
 
 class CompleteIn(Strict):
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+# ---- what the forms offer to choose from --------------------------------------------
+class ProcessOut(BaseModel):
+    id: str
+    name: str
+    case_kind: str = Field(description="案件种类(编号序列): inspection 检查、case 立案、measures 措施、simple 简易程序")
+    start_form: dict[str, Any] = Field(description="开始表单的 JSON Schema: 发起时的 data 连同 party 须符合")
+
+
+class OfficerOut(BaseModel):
+    """An officer as the form field `officers` names one, with the certificate's expiry."""
+
+    user_id: int
+    name: str
+    certificate_no: str | None
+    certificate_expires: date | None
+    certificate_valid: bool = Field(description="行政执法证今天有效")
+    agency_id: int
+
+
+class EvidenceTypeOut(BaseModel):
+    type: str
+    type_label: str
+
+
+class ViolationOut(BaseModel):
+    code: str
+    title: str
+    violated_provision: str
+    penalty_provision: str
+    penalised_party: str
+    penalty_kinds: list[str]
+    fine_min_yuan: int | None
+    fine_max_yuan: int | None
+    correction_first: bool = Field(description="责令改正在先, 逾期不改正的才处罚")
+    township_entrusted: bool = Field(description="可委托乡镇(园区)实施")
+    notes: str
 
 
 # ---- record, decisions, health --------------------------------------------------

@@ -1,66 +1,136 @@
-"""Validate task data against a form's JSON Schema, with errors that name the field in Chinese."""
+"""Validate data against a form's JSON Schema, reporting every problem at once in Chinese.
+
+Each problem names the field by its JSON path (`$.unit_attendees[0].name`), its dotted `field`
+(`unit_attendees[0].name`) and its Chinese `title`, so a client can mark the field and a user can read it.
+A form marks a field that must name an entry of the violation catalogue with `"format": "violation-code"`.
+"""
 
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator
+from collections.abc import Iterable
+
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from engine.errors import ValidationFailed
+from engine.rules.violations import catalogue
 
 _TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否", "array": "列表", "object": "对象", "null": "空值"}
+_FORMAT_NAMES = {"date": "日期 YYYY-MM-DD", "date-time": "日期时间 YYYY-MM-DDThh:mm:ss+08:00"}
+
+FORMAT_CHECKER = FormatChecker(formats=Draft202012Validator.FORMAT_CHECKER.checkers)
 
 
-def _path(error: ValidationError, extra: str | None = None) -> str:
-    parts = []
-    for part in list(error.absolute_path) + ([extra] if extra else []):
-        parts.append(f"[{part}]" if isinstance(part, int) else (f".{part}" if parts else str(part)))
-    return "".join(parts) or "(表单)"
+@FORMAT_CHECKER.checks("violation-code")
+def _in_catalogue(value) -> bool:
+    return not isinstance(value, str) or value in catalogue()
 
 
-def _title(error: ValidationError, prop: str | None = None) -> str:
-    schema = error.schema
-    if prop is not None:
-        sub = (schema.get("properties") or {}).get(prop, {})
-        return sub.get("title") or prop
-    return schema.get("title") or _path(error)
+def validator(schema: dict) -> Draft202012Validator:
+    """The validator of a form schema: Draft 2020-12 with format checks (dates, violation codes) on."""
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
 
 
-def _message(error: ValidationError) -> tuple[str, str]:
+def _field(parts: Iterable) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def problem(parts: list, title: str, message: str) -> dict:
+    """One problem with the field at `parts` (keys and list indexes) of the submitted data."""
+    json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+    return {"path": json_path, "field": _field(parts) or "(表单)", "title": title, "message": message}
+
+
+def _own_title(error: ValidationError) -> str:
+    return error.schema.get("title") or _field(error.absolute_path) or "表单"
+
+
+def _required(error: ValidationError) -> list[dict]:
+    """One problem per missing property (jsonschema reports each, but without naming it)."""
+    parent = list(error.absolute_path)
+    properties = error.schema.get("properties") or {}
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    found = []
+    for name in error.validator_value:
+        if name not in instance:
+            title = (properties.get(name) or {}).get("title") or name
+            found.append(problem(parent + [name], title, f"缺少必填项「{title}」"))
+    return found
+
+
+def _describe(error: ValidationError) -> list[dict]:
     kind, value = error.validator, error.validator_value
     if kind == "required":
-        missing = next(p for p in value if p not in (error.instance or {}))
-        return _path(error, missing), f"缺少必填项「{_title(error, missing)}」"
+        return _required(error)
+    parts, title = list(error.absolute_path), _own_title(error)
     if kind == "additionalProperties":
         extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return _path(error, extras[0] if extras else None), f"不允许的字段「{'、'.join(extras)}」"
-    title, field = _title(error), _path(error)
+        return [problem(parts + [extra], extra, f"不允许的字段「{extra}」") for extra in extras]
+    return [problem(parts, title, _message(kind, value, title))]
+
+
+def _choice(kind: str, value) -> bool:
+    return kind in ("enum", "const") or (kind in ("oneOf", "anyOf") and all("const" in option for option in value))
+
+
+def _message(kind: str, value, title: str) -> str:
     if kind == "type":
         names = value if isinstance(value, list) else [value]
-        return field, f"「{title}」应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}"
-    if kind in ("enum", "const") or (kind in ("oneOf", "anyOf") and all("const" in option for option in value)):
-        return field, f"「{title}」的值不在可选范围内"
+        return f"「{title}」应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}"
+    if _choice(kind, value):
+        return f"「{title}」的值不在可选范围内"
     if kind == "minLength":
-        return field, f"「{title}」不能为空" if value == 1 else f"「{title}」至少 {value} 个字"
+        return f"「{title}」不能为空" if value == 1 else f"「{title}」至少 {value} 个字"
     if kind == "maxLength":
-        return field, f"「{title}」不能超过 {value} 个字"
+        return f"「{title}」不能超过 {value} 个字"
     if kind in ("minimum", "exclusiveMinimum"):
-        return field, f"「{title}」不能小于{'或等于' if kind == 'exclusiveMinimum' else ''} {value}"
+        return f"「{title}」不能小于{'或等于' if kind == 'exclusiveMinimum' else ''} {value}"
     if kind in ("maximum", "exclusiveMaximum"):
-        return field, f"「{title}」不能大于{'或等于' if kind == 'exclusiveMaximum' else ''} {value}"
+        return f"「{title}」不能大于{'或等于' if kind == 'exclusiveMaximum' else ''} {value}"
     if kind == "minItems":
-        return field, f"「{title}」至少需要 {value} 项"
+        return f"「{title}」至少需要 {value} 项"
     if kind == "maxItems":
-        return field, f"「{title}」最多 {value} 项"
+        return f"「{title}」最多 {value} 项"
+    if kind == "format" and value == "violation-code":
+        return f"「{title}」不在违法行为清单中"
     if kind == "format":
-        return field, f"「{title}」格式不正确(应为{'日期 YYYY-MM-DD' if value == 'date' else value})"
+        return f"「{title}」格式不正确(应为{_FORMAT_NAMES.get(value, value)})"
     if kind == "pattern":
-        return field, f"「{title}」格式不正确"
-    return field, f"「{title}」不符合要求"
+        return f"「{title}」格式不正确"
+    return f"「{title}」不符合要求"
 
 
-def validate(validator: Draft202012Validator, data: dict) -> None:
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))
-    if not errors:
+def problems(form: Draft202012Validator, data: dict) -> list[dict]:
+    """Every problem of `data` for the form (in the schema's order), each one once."""
+    found: dict[tuple[str, str], dict] = {}
+    for error in form.iter_errors(data):
+        for item in _describe(error):
+            found.setdefault((item["path"], item["message"]), item)
+    return list(found.values())
+
+
+def merge(found: list[dict], checked: list[dict]) -> list[dict]:
+    """The form's problems and a check's; a check's problem replaces the form's at or under its path (it says more)."""
+    paths = {item["path"] for item in checked}
+
+    def covered(path: str) -> bool:
+        return any(path == p or path.startswith((p + ".", p + "[")) for p in paths)
+
+    return [item for item in found if not covered(item["path"])] + checked
+
+
+def raise_problems(found: list[dict]) -> None:
+    """Raise one ValidationFailed for all problems; its code (and plain message) is theirs when they share one."""
+    if not found:
         return
-    problems = [dict(zip(("field", "message"), _message(error))) for error in errors]
-    raise ValidationFailed("表单填写有误: " + "; ".join(p["message"] for p in problems), details=problems)
+    codes = {item.get("code", ValidationFailed.code) for item in found}
+    code = codes.pop() if len(codes) == 1 else ValidationFailed.code
+    message = "；".join(p["message"] for p in found)
+    raise ValidationFailed(f"表单填写有误: {message}" if code == ValidationFailed.code else message, code=code, details=found)
+
+
+def validate(form: Draft202012Validator, data: dict) -> None:
+    raise_problems(problems(form, data))

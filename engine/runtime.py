@@ -185,8 +185,11 @@ class Runtime:
                                     "process": end.start_case})
 
     # ---- complete ---------------------------------------------------------
-    def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None) -> CaseView:
+    def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None,
+                      check: Callable[[Session, Case, Task], list[dict]] | None = None) -> CaseView:
         """Complete one ready user task. Exactly one of several concurrent completions wins; the others get Conflict.
+
+        `check` adds the caller's problems with the data (e.g. the officers named) to the form's, all reported at once.
 
         This is the hot path: a few plain statements (lock the case, read the task
         and the state, then write tasks, state, record event and case), no ORM
@@ -207,7 +210,8 @@ class Runtime:
             process = self.process_of(session, case)
             info = process.tasks[row.bpmn_id]
             _check_keys(data)
-            forms.validate(process.form_validator(info.form), data)
+            found = forms.problems(process.form_validator(info.form), data)
+            forms.raise_problems(forms.merge(found, check(session, case, row) if check else []))
             workflow = serialization.load(state, process.spec, process.subprocess_specs, environment.script_engine())
             spiff_task = workflow.get_task_from_id(_uuid(task_id))
             if spiff_task is None or spiff_task.state != TaskState.READY:

@@ -22,9 +22,11 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
+from engine import forms
 from engine.errors import ModelError
 from engine.rules.dmn import RulesParser
 from engine.script_check import check_model_file
+from engine.settings import get_settings
 from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
 
@@ -60,15 +62,18 @@ class LoadedProcess:
     spec: object
     subprocess_specs: dict
     tasks: dict[str, TaskInfo] = field(default_factory=dict)
+    start_form: str | None = None  # `forms/<process id>.start.schema.json`: the process may be started by a user
     _validators: dict[str, Draft202012Validator] = field(default_factory=dict, repr=False)
 
     def form_schema(self, filename: str) -> dict:
         return json.loads(self.files[f"{FORMS_DIR}/{filename}"])
 
+    def start_schema(self) -> dict | None:
+        return self.form_schema(self.start_form) if self.start_form else None
+
     def form_validator(self, filename: str) -> Draft202012Validator:
         if filename not in self._validators:
-            schema = self.form_schema(filename)
-            self._validators[filename] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            self._validators[filename] = forms.validator(self.form_schema(filename))
         return self._validators[filename]
 
 
@@ -193,6 +198,13 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
                 if validate:
                     _check_form(form_file, files[form_file])
                 needed.add(form_file)
+    start_form = start_form_name(process_id)
+    if f"{FORMS_DIR}/{start_form}" in files:
+        needed.add(f"{FORMS_DIR}/{start_form}")
+        if validate:
+            _check_start_form(start_form, json.loads(files[f"{FORMS_DIR}/{start_form}"]))
+    else:
+        start_form = None
     for bpmn_file in list(needed):
         if bpmn_file.endswith(".bpmn"):
             for decision in _called_decisions(files[bpmn_file]):
@@ -209,7 +221,22 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
         spec=spec,
         subprocess_specs=subprocess_specs,
         tasks=tasks,
+        start_form=start_form,
     )
+
+
+def start_form_name(process_id: str) -> str:
+    """The start schema of a process, by convention (docs/MODELING.md): the data a user gives to start a case."""
+    return f"{process_id}.start.schema.json"
+
+
+def _check_start_form(name: str, schema: dict) -> None:
+    kinds = get_settings().case_number_patterns  # a kind is a number series
+    if schema.get("x-case-kind") not in kinds:
+        raise _error(f"{FORMS_DIR}/{name}", "x-case-kind", f"开始表单须以 x-case-kind 指明案件种类: {'、'.join(kinds)}")
+    unknown = set(schema.get("x-started-by", [])) - {Lane.township_officer, Lane.county_officer}
+    if unknown:
+        raise _error(f"{FORMS_DIR}/{name}", "x-started-by", f"只能是 township_officer 或 county_officer, 不能是 {sorted(unknown)}")
 
 
 def _check_form(name: str, text: str) -> None:

@@ -93,6 +93,25 @@ LANE_LABELS: dict[Lane, str] = {
 }
 
 
+# The kinds of full-process record event (engine, documents and API append them), as users read them.
+EVENT_KIND_LABELS: dict[str, str] = {
+    "case_started": "发起",
+    "case_linked": "转入后续案件",
+    "task_completed": "办理",
+    "timer_fired": "期限届满",
+    "officer_assigned": "县局指派执法人员",
+    "review_assigned": "指定评查人员",
+    "supervisor_read": "执法监督查阅",
+    "document_rendered": "生成文书文件",
+    "document_downloaded": "下载文书",
+    "evidence_uploaded": "上传证据",
+    "evidence_downloaded": "下载证据",
+    "evidence_transferred_out": "证据移出",
+    "evidence_transferred_in": "证据移入",
+    "objects_retained": "归档文件锁定保存",
+}
+
+
 class Role(StrEnum):
     """User roles: every lane is a role; `admin` and the `system` actor act outside lanes."""
 

@@ -32,6 +32,7 @@ BPMN_DIR = bpmn.MODELS_DIR
 OWN_FILES = [
     "inspection.bpmn",
     "jurisdiction.dmn",
+    "forms/inspection.start.schema.json",  # its start schema is part of its version
     *(f"forms/{p.name}" for p in sorted((BPMN_DIR / "forms").glob("inspection_*.schema.json"))),
     *(f"forms/{p.name}" for p in sorted((BPMN_DIR / "forms").glob("reinspection*.schema.json"))),
 ]

@@ -14,12 +14,13 @@ from api.identity.service import actor_for, add_case_member, case_members, get_u
 from api.services.presenters import case_link, case_out, event_out, task_out
 from documents.evidence.custody import list_evidence
 from documents.models import IssuedDocument
-from engine import record
+from engine import forms, record
 from engine.calendar import SHANGHAI
 from engine.db import read_session, transaction
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
+from engine.specs import LoadedProcess
 from engine.vocab import Role, TaskStatus
 
 
@@ -35,25 +36,35 @@ class CaseFilters:
     page_size: int = 20
 
 
-# Case kinds (numbering series, `case_number_patterns`) of processes that are neither inspections nor filed cases.
-PROCESS_KINDS = {"compulsory_measures": "measures", "simple_procedure_case": "simple"}
 # Where a general-procedure case opened directly (not from an inspection) comes from.
 DIRECT_SOURCES = {"report": "举报", "assignment": "上级交办"}
 
 
+def startable_process(runtime: Runtime, process_id: str) -> LoadedProcess:
+    """A current process a user may start: one with a start schema (docs/MODELING.md)."""
+    if process_id not in runtime.specs.current:
+        raise NotFound(f"流程 {process_id} 不存在", details={"process": process_id})
+    process = runtime.specs.current[process_id]
+    if process.start_form is None:
+        raise ValidationFailed(f"流程「{process.name}」不能直接发起, 只能由其他流程转入", code="process_not_startable",
+                               details={"process": process_id})
+    return process
+
+
 def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn) -> CaseView:
-    if body.process not in runtime.specs.current:
-        raise NotFound(f"流程 {body.process} 不存在", details={"process": body.process})
-    if body.process == "general_procedure" and body.parent_case_id is None:
-        _check_direct_source(body.data)
+    """Start a case; its data (the party included) must satisfy the process's start schema, which also names its kind."""
+    process = startable_process(runtime, body.process)
+    start_schema = process.start_schema()
     agency_id = body.agency_id or user.agency_id
     with read_session(runtime.engine) as session:
-        role = authz.start_role(session, user, agency_id, body.parent_case_id)
-    kind = body.kind or ("inspection" if body.process.startswith("inspection") else PROCESS_KINDS.get(body.process, "case"))
-    party = body.party.model_dump(exclude_none=True)
-    return runtime.start_case(body.process, agency_id=agency_id, actor=actor_for(user, role),
-                              data={**body.data, "party": party}, kind=kind, title=body.title,
-                              party_name=body.party.name, parent_case_id=body.parent_case_id)
+        role = authz.start_role(session, user, agency_id, body.parent_case_id, start_schema.get("x-started-by", ()))
+    if body.process == "general_procedure" and body.parent_case_id is None:
+        _check_direct_source(body.data)
+    data = {**body.data, "party": body.party.model_dump(exclude_none=True)}
+    forms.validate(process.form_validator(process.start_form), data)
+    return runtime.start_case(body.process, agency_id=agency_id, actor=actor_for(user, role), data=data,
+                              kind=start_schema["x-case-kind"], title=body.title, party_name=body.party.name,
+                              parent_case_id=body.parent_case_id)
 
 
 def _check_direct_source(data: dict) -> None:

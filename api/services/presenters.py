@@ -7,7 +7,7 @@ from api.identity.models import StaffCategory, User
 from api.identity.service import today
 from engine.models import Agency, Case, RecordEvent, Task
 from engine.runtime import CaseView
-from engine.vocab import LANE_LABELS, CaseStatus, Lane
+from engine.vocab import EVENT_KIND_LABELS, LANE_LABELS, CaseStatus, Lane
 
 
 def case_out(case: Case) -> schemas.CaseOut:
@@ -41,7 +41,8 @@ def step_out(view: CaseView) -> schemas.CaseStepOut:
 
 
 def event_out(event: RecordEvent) -> schemas.RecordEventOut:
-    return schemas.RecordEventOut.model_validate(event, from_attributes=True)
+    return schemas.RecordEventOut.model_validate(
+        {**event.model_dump(), "kind_label": EVENT_KIND_LABELS.get(event.kind, event.kind)})
 
 
 def agency_out(agency: Agency) -> schemas.AgencyOut:

@@ -53,5 +53,5 @@ def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView
     with read_session(runtime.engine) as session:
         task, _case = authz.visible_task(session, user, task_id)
     # the actor acts in the task's lane; the authorizer refuses a user who does not hold it
-    return runtime.complete_task(task_id, data, actor_for(user, Role(task.role)),
-                                 authorize=authz.task_authorizer(runtime, user.id, data))
+    return runtime.complete_task(task_id, data, actor_for(user, Role(task.role)), authorize=authz.task_authorizer(user.id),
+                                 check=authz.task_data_check(runtime, user.id, data))

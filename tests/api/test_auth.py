@@ -9,7 +9,7 @@ def test_login_returns_a_token_that_identifies_the_user(client):
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
-    assert body["expires_at"].startswith("2026-03-02T09:00:00")  # 8 hours after 09:00 Shanghai, in UTC
+    assert body["expires_at"] == "2026-03-02T17:00:00+08:00"  # 8 hours after 09:00, in China time as every API time
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
     assert (me["username"], me["agency"]["name"], me["roles"]) == ("t1a", "泉江镇人民政府", ["township_officer"])
     assert (me["staff_category_label"], me["certificate_valid"]) == ("执法人员", True)
@@ -66,4 +66,4 @@ def test_the_app_reads_the_one_settings_object(client, monkeypatch):
     monkeypatch.setenv("ZHIFA_TOKEN_TTL_MINUTES", "5")
     get_settings.cache_clear()
     response = client.post("/api/v1/auth/login", json={"username": "t1a", "password": PASSWORD})
-    assert response.json()["expires_at"].startswith("2026-03-02T01:05:00")  # 09:05 Shanghai, in UTC
+    assert response.json()["expires_at"] == "2026-03-02T09:05:00+08:00"  # 09:05 Shanghai

@@ -181,7 +181,8 @@ def test_errors_share_one_model(client, auth, world):
     malformed = client.post("/api/v1/cases", headers=headers, json={"process": "inspection_api", "party": {"kind": "unit"}})
     assert malformed.status_code == 422
     assert malformed.json()["code"] == "validation_failed"
-    assert malformed.json()["details"] == [{"field": "party.name", "message": "「party.name」缺少必填项"}]
+    assert malformed.json()["details"] == [
+        {"path": "$.party.name", "field": "party.name", "title": "当事人名称或姓名", "message": "缺少必填项「当事人名称或姓名」"}]
     not_json = client.post("/api/v1/cases", headers={**headers, "content-type": "application/json"}, content=b"{")
     assert (not_json.status_code, not_json.json()["code"]) == (422, "validation_failed")
     unknown_process = client.post("/api/v1/cases", headers=headers, json={"process": "nope", "party": {"kind": "unit", "name": "某厂"}})

@@ -132,7 +132,7 @@ def test_official_2027_data_moves_the_provisional_deadlines_and_the_record_says_
     # the 80-day reminder timer: day end of Wednesday 24 February, now a day off, moves to the 25th
     assert "办案期限届满前10日提醒: 2027-02-25T00:00:00+08:00 → 2027-02-26T00:00:00+08:00" in result.stdout
     case = client.get(f"/api/v1/cases/{case_id}", headers=auth("c1")).json()["case"]
-    assert (case["next_due"], case["next_due_provisional"]) == ("2027-02-25T16:00:00Z", False)
+    assert (case["next_due"], case["next_due_provisional"]) == ("2027-02-26T00:00:00+08:00", False)
     investigation = inbox_task(client, auth("c1"), case_id, "调查取证")
     assert (investigation["due_on"], investigation["due_provisional"]) == ("2027-03-09", False)
     assert "provisional_deadlines" not in runtime.get_case(case_id).data or \

@@ -1,5 +1,6 @@
 """A broken model stops start-up with a message naming the file and the element."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -142,3 +143,17 @@ def test_every_shipped_model_keeps_to_the_allow_list_and_the_check_sees_its_expr
         check_model_file(path.name, path.read_text(encoding="utf-8"))
         seen += len(list(model_expressions(path.name, path.read_text(encoding="utf-8"))))
     assert seen > 150  # scripts, conditions, timers, properties and DMN entries of every model
+
+
+@pytest.mark.parametrize("schema, element, message", [
+    ({"type": "object"}, "x-case-kind", "开始表单须以 x-case-kind 指明案件种类"),
+    ({"type": "object", "x-case-kind": "case", "x-started-by": ["agency_head"]}, "x-started-by", "不能是 ['agency_head']"),
+])
+def test_a_start_schema_names_its_case_kind_and_officer_roles(models, schema, element, message):
+    (models / "forms" / "approval.start.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        SpecLibrary(models)
+    assert err.value.details == {"file": "forms/approval.start.schema.json", "element": element}
+    assert message in err.value.message
+    (models / "forms" / "approval.start.schema.json").write_text(json.dumps({"x-case-kind": "case"}), encoding="utf-8")
+    assert SpecLibrary(models).latest("approval").start_schema() == {"x-case-kind": "case"}

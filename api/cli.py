@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 
@@ -12,9 +11,7 @@ from engine.errors import ZhifaError
 
 app = typer.Typer(help="zhifa 执法: 应急管理综合行政执法案件办理流程引擎", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
-record_app = typer.Typer(help="执法全过程记录", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(record_app, name="record")
 
 
 def _fail(exc: ZhifaError) -> None:
@@ -92,40 +89,16 @@ def db_upgrade() -> None:
     typer.echo("数据库已升级到最新版本")
 
 
-@record_app.command("verify")
-def record_verify(
-    case: int | None = typer.Argument(None, help="案件ID; 省略则校验全部案件"),
-    dossier: str | None = typer.Option(None, "--dossier", help="校验卷宗压缩包(zip)与执法全过程记录是否一致"),
-) -> None:
-    """Recompute the hash chains of the full-process record and name the first broken event."""
-    if dossier is not None:
-        from api.commands.dossier import verify_dossier_command
-
-        raise typer.Exit(verify_dossier_command(dossier))
-    from sqlmodel import Session
-
-    from engine import record
-    from engine.db import get_engine
-
-    with Session(get_engine()) as session:
-        breaks = record.verify(session, case)
-        checked = "全部案件" if case is None else f"案件 {case}"
-    if breaks:
-        for item in breaks:
-            typer.echo(f"校验失败: {item.describe()}", err=True)
-        typer.echo(json.dumps([item.__dict__ for item in breaks], ensure_ascii=False))
-        raise typer.Exit(1)
-    typer.echo(f"校验通过: {checked}的全过程记录完整")
-
-
 def _register_tools() -> None:
     from api.commands.calendar import register as register_calendar
     from api.commands.dossier import register as register_dossier
+    from api.commands.record import register as register_record
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
 
     register_calendar(app)
     register_dossier(app)
+    register_record(app)
     register_rules(app)
     register_storage(app)
 

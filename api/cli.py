@@ -21,7 +21,7 @@ def _fail(exc: ZhifaError) -> None:
 
 @app.command()
 def serve(
-    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号)"),
+    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号、停在各办案环节的演示案件)"),
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="监听端口"),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="在服务进程内运行定时器"),
@@ -40,9 +40,9 @@ def serve(
     try:
         runtime = build_runtime()
         if demo:
-            from api.identity.seed import seed_demo
+            from api.demo_cases import seed_demo_cases
 
-            seed_demo(runtime.engine)
+            seed_demo_cases(runtime)
     except ZhifaError as exc:
         _fail(exc)
     with ExitStack() as stack:

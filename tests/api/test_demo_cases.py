@@ -14,9 +14,13 @@ from sqlmodel import Session, select
 
 from api.app import create_app
 from api.demo_cases import seed_demo_cases
+from documents.models import IssuedDocument
+from documents.render import render_docx
 from engine import clock, record
 from engine.calendar import SHANGHAI
 from engine.models import Case
+from tests.documents.rendering_helpers import docx_text
+from tests.documents.test_document_text import problems
 
 PASSWORD = "zhifa-demo-2026"
 TODAY = datetime(2026, 6, 15, 9, 0, tzinfo=SHANGHAI)
@@ -60,3 +64,11 @@ def test_the_cases_are_dated_in_the_weeks_before_today_and_seeded_once(seeded):
         assert seed_demo_cases(seeded) == 0
     with Session(seeded.engine) as session:
         assert len(session.exec(select(Case)).all()) == len(cases)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_every_document_the_seeded_cases_issued_reads_as_chinese_prose(seeded):
+    with Session(seeded.engine) as session:
+        documents = session.exec(select(IssuedDocument)).all()
+    assert len({d.doc_id for d in documents}) >= 12
+    assert {d.doc_id: problems(docx_text(render_docx(d.snapshot))) for d in documents} == {d.doc_id: [] for d in documents}

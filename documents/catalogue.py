@@ -50,24 +50,7 @@ class Signer(StrEnum):
 
     @property
     def label(self) -> str:
-        return SIGNER_LABELS[self]
-
-
-SIGNER_LABELS: dict[Signer, str] = {
-    Signer.officers: "执法人员",
-    Signer.party: "当事人",
-    Signer.site_responsible: "现场负责人",
-    Signer.inquired_person: "被询问人",
-    Signer.agency_head: "负责人",
-    Signer.legal_reviewer: "法制审核人员",
-    Signer.hearing_host: "听证主持人",
-    Signer.recorder: "记录人",
-    Signer.witness: "见证人",
-    Signer.attendees: "出席人员",
-    Signer.recipient: "受送达人",
-    Signer.server: "送达人",
-    Signer.seal: "印章",
-}
+        return LABELS["signer"][self.value]
 
 
 class _Strict(BaseModel):

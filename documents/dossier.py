@@ -39,7 +39,6 @@ from engine.errors import InvalidState, NotFound, StorageUnavailable
 from engine.models import Agency, Case, RecordEvent
 from engine.objects import ObjectStore
 from engine.settings import get_settings
-from engine.vocab import CaseStatus
 
 MANIFEST = "manifest.json"
 EVIDENCE_LIST = "证据清单.csv"
@@ -134,7 +133,7 @@ def _result(case: Case, facts: dict[str, Any]) -> str:
         return facts["result"]
     if case.outcome in LABELS["outcome"]:
         return LABELS["outcome"][case.outcome]
-    return CaseStatus(case.status).label
+    return LABELS["case_status"][case.status]
 
 
 def _retention(facts: dict[str, Any]) -> str:

@@ -2,12 +2,30 @@
 
 Forms store stable machine values (`signed`, `principal`); a catalogue field of type `enum`
 names its vocabulary here (`labels: signature`), and rendering prints the label, never the value.
-The dossier's cover prints the case outcome and retention period from the same tables.
+Signature lines, and the dossier cover's outcome, status and retention period, print from the same tables.
 """
 
 from __future__ import annotations
 
+from engine.vocab import CaseStatus
+
 LABELS: dict[str, dict[str, str]] = {
+    # who signs a document (catalogue `signers`), on its signature lines
+    "signer": {
+        "officers": "执法人员",
+        "party": "当事人",
+        "site_responsible": "现场负责人",
+        "inquired_person": "被询问人",
+        "agency_head": "负责人",
+        "legal_reviewer": "法制审核人员",
+        "hearing_host": "听证主持人",
+        "recorder": "记录人",
+        "witness": "见证人",
+        "attendees": "出席人员",
+        "recipient": "受送达人",
+        "server": "送达人",
+        "seal": "印章",
+    },
     # who of the inspected unit was present (inspection_record.schema.json `unit_attendees[].role`)
     "attendee_role": {"principal": "主要负责人", "safety_manager": "安全生产管理人员", "operator": "从业人员"},
     # whether the unit's responsible person signed the inspection record
@@ -28,6 +46,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_established": "违法事实不成立",
         "filing_cancelled": "撤销立案",
     },
+    # a case's status (engine vocabulary, DOMAIN.md §2.4), on the dossier cover when no outcome is recorded
+    "case_status": {status.value: status.label for status in CaseStatus},
     # the dossier's retention period (case_archive.schema.json `retention`, when a machine value is given)
     "retention": {"permanent": "永久", "long_term": "长期", "short_term": "短期"},
 }

@@ -111,3 +111,9 @@ def test_every_form_choice_of_an_enum_field_has_the_same_label():
                    for c in _choices(json.loads(path.read_text(encoding="utf-8")), spec.name)]
         assert choices, spec.name
         assert {c["const"]: c["title"] for c in choices} == LABELS[spec.labels]
+
+
+def test_every_signer_has_its_label():
+    from documents.catalogue import Signer
+
+    assert set(LABELS["signer"]) == {signer.value for signer in Signer}

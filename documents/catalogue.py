@@ -65,7 +65,7 @@ class ColumnSpec(_Strict):
     labels: str | None = None  # for an enum: its vocabulary in documents/labels.py
 
     @model_validator(mode="after")
-    def _labels_only_for_enums(self):
+    def _labels_only_for_enums(self) -> ColumnSpec:
         if (self.type == FieldType.enum) != (self.labels is not None):
             raise ValueError(f"field {self.name}: `labels` are required for enum and only for enum")
         if self.labels is not None and self.labels not in LABELS:

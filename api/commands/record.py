@@ -36,7 +36,7 @@ def find_case(session: Session, case: str):
 
 @record_app.command("verify")
 def verify(
-    case: str | None = typer.Argument(None, help="案号(如 （遂）应急立〔2026〕1号)或案件ID; 省略则校验全部案件"),
+    case: str | None = typer.Argument(None, help="案号或案件ID, 例如 （遂）应急立〔2026〕1号 或 12; 省略则校验全部案件"),
     dossier: Path | None = typer.Option(None, "--dossier", help="校验卷宗压缩包(zip)与执法全过程记录是否一致"),
 ) -> None:
     """Recompute the hash chains of the full-process record and name the first broken event."""

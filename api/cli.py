@@ -5,7 +5,6 @@ Typer docstrings are the help text, so they are Chinese like every message here.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from enum import StrEnum
@@ -28,9 +27,7 @@ rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮
 
 app = typer.Typer(help="zhifa 执法: 应急管理综合行政执法案件办理流程引擎", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
-record_app = typer.Typer(help="执法全过程记录", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(record_app, name="record")
 
 
 class LogLevel(StrEnum):
@@ -89,7 +86,7 @@ def _no_users_hint() -> str:
 
 @app.command()
 def serve(
-    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号)"),
+    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号、停在各办案环节的演示案件)"),
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="监听端口"),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="在服务进程内运行定时器"),
@@ -114,9 +111,9 @@ def serve(
         secret_key(settings)
         runtime = build_runtime()
         if demo:
-            from api.identity.seed import seed_demo
+            from api.demo_cases import seed_demo_cases
 
-            seed_demo(runtime.engine)
+            seed_demo_cases(runtime)
         elif not has_users(runtime.engine):
             typer.echo(_no_users_hint(), err=True)
             raise typer.Exit(1)
@@ -177,35 +174,12 @@ def db_upgrade() -> None:
     typer.echo("数据库已升级到最新版本")
 
 
-@record_app.command("verify")
-def record_verify(
-    case: int | None = typer.Argument(None, help="案件ID; 省略则校验全部案件"),
-    dossier: str | None = typer.Option(None, "--dossier", help="校验卷宗压缩包(zip)与执法全过程记录是否一致"),
-) -> None:
-    """重新计算执法全过程记录的哈希链，指出第一个被篡改或缺失的事件。"""
-    if dossier is not None:
-        from api.commands.dossier_export import verify_dossier_command
-
-        raise typer.Exit(verify_dossier_command(dossier))
-    from engine import record
-    from engine.db import get_engine, read_session
-
-    with read_session(get_engine()) as session:
-        breaks = record.verify(session, case)
-        checked = "全部案件" if case is None else f"案件 {case}"
-    if breaks:
-        for item in breaks:
-            typer.echo(f"校验失败: {item.describe()}", err=True)
-        typer.echo(json.dumps([item.__dict__ for item in breaks], ensure_ascii=False))
-        raise typer.Exit(1)
-    typer.echo(f"校验通过: {checked}的全过程记录完整")
-
-
 def _register_tools() -> None:
     from api.commands.admin import register as register_admin
     from api.commands.deadlines import register as register_calendar
     from api.commands.dossier_export import register as register_dossier
     from api.commands.holidays import register as register_holidays
+    from api.commands.record_verify import register as register_record
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
 
@@ -213,6 +187,7 @@ def _register_tools() -> None:
     register_calendar(app)
     register_holidays(app)
     register_dossier(app)
+    register_record(app)
     register_rules(app)
     register_storage(app)
 

@@ -9,14 +9,17 @@ where LibreOffice runs. The story is `SCRIPT`, a list of steps; this module
 drives it through the runtime under the same authorization as the HTTP API
 (the end-to-end API test drives the same script over HTTP). Statutory windows
 pass on a simulated clock that starts on 2026-03-02 (holiday data for 2027 is not
-yet published, see README), so the demo finishes in seconds.
+yet published, see README), so the demo finishes in seconds. `zhifa serve --demo`
+replays parts of the same script for other enterprises, whole weeks later, so that
+they end just before today (api/demo_cases.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import select
 
@@ -55,55 +58,66 @@ class Step:
     optional: bool = False  # e.g. collective discussion, only where the decision table asks for it
 
 
-PROBLEM = {"description": "作业场所未设置安全警示标志, 未为从业人员提供劳动防护用品",
+def _officers(usernames: tuple[str, ...]):
+    return lambda case_data, officers: {"officers": officers(*usernames)}
+
+
+def _party(case_data: dict) -> dict:
+    """The case's party (the demo's own where a driver passes only the documents and the source case)."""
+    return case_data.get("party") or PARTY
+
+
+PROBLEM = {"description": "作业场所未设置安全警示标志，未为从业人员提供劳动防护用品",
            "provision": "《中华人民共和国安全生产法》第三十五条、第四十五条", "violation_code": "SPL-099-1-01"}
 TOWNSHIP = ("quanjiang1", "quanjiang2")
 COUNTY = ("county1", "county2")
 
 SCRIPT: list[Step] = [
     Step(START, "quanjiang1", "现场检查", lambda d, officers: {
-        "party": PARTY, "place": "遂川县泉江镇工业大道18号锯木车间", "started_at": f"{START}T09:00", "ended_at": f"{START}T11:00",
-        "officers": officers(*TOWNSHIP), "site_responsible": "王林峰",
-        "unit_attendees": [{"role": "principal", "name": "王林峰", "post": "总经理"}, {"role": "safety_manager", "name": "李安", "post": "安全员"}],
+        "party": _party(d), "place": f"{_party(d)['address']}生产车间", "started_at": f"{START}T09:00", "ended_at": f"{START}T11:00",
+        "officers": officers(*TOWNSHIP), "site_responsible": _party(d)["legal_representative"],
+        "unit_attendees": [{"role": "principal", "name": _party(d)["legal_representative"], "post": "总经理"},
+                           {"role": "safety_manager", "name": "李安", "post": "安全员"}],
         "checked_items": "安全警示标志、劳动防护用品、设备防护", "findings": "见问题清单", "problems": [PROBLEM],
         "handling": "责令限期整改", "order_rectification": True, "unit_signature": "signed"}),
     Step(START, "quanjiang1", "责令限期整改", lambda d, officers: {
         "officers": officers(*TOWNSHIP), "inspection_date": START,
         "rectification_items": [{"problem": "未设置安全警示标志", "provision": "《中华人民共和国安全生产法》第三十五条",
                                  "requirement": "在锯木车间设置明显的安全警示标志", "deadline": "2026-03-12"}]}),
-    Step("2026-03-10", "quanjiang1", "登记单位提前申请复查", {"applied_on": "2026-03-10", "applicant": "王林峰"}),
+    Step("2026-03-10", "quanjiang1", "登记单位提前申请复查", lambda d, officers: {
+        "applied_on": "2026-03-10", "applicant": _party(d)["legal_representative"]}),
     Step("2026-03-11", "quanjiang1", "整改复查", lambda d, officers: {
         "order_number": d["documents"]["rectification_order"], "reinspection_date": "2026-03-11",
-        "officers": officers(*TOWNSHIP), "opinion": "仍未为从业人员提供劳动防护用品, 建议立案处罚", "penalty_needed": True,
+        "officers": officers(*TOWNSHIP), "opinion": "仍未为从业人员提供劳动防护用品，建议立案处罚", "penalty_needed": True,
         "reinspection_results": [{"problem": "未设置安全警示标志", "rectified": False, "result": "逾期未改正"}]}),
     Step("2026-03-11", "quanjiang1", "违法行为处理意见", {
-        "facts": "作业场所未设置安全警示标志、未提供劳动防护用品, 经责令整改逾期未改正", "violation_code": "SPL-099-1-01",
+        "facts": "作业场所未设置安全警示标志、未提供劳动防护用品，经责令整改逾期未改正", "violation_code": "SPL-099-1-01",
         "penalised_party": "unit", "penalty_kinds": ["fine"], "accident": False, "crime_suspected": False,
-        "in_em_scope": True, "target_assigned_level": "county", "handling_opinion": "违法主体为单位, 报告县局立案"}),
+        "in_em_scope": True, "target_assigned_level": "county", "handling_opinion": "违法主体为单位，报告县局立案"}),
     Step("2026-03-11", None, FOLLOW_LINKED),
     Step("2026-03-12", "county1", "填写立案审批表", lambda d, officers: {
-        "case_name": "遂川县林峰木业有限公司未设置安全警示标志、未提供劳动防护用品案",
-        "case_source": f"泉江镇人民政府报告({d['source']['case_number']})",
-        "case_summary": "作业场所未设置安全警示标志, 未为从业人员提供符合标准的劳动防护用品, 逾期未改正",
+        "case_name": f"{_party(d)['name']}未设置安全警示标志、未提供劳动防护用品案",
+        "case_source": f"泉江镇人民政府报告：{d['source']['case_number']}",
+        "case_summary": "作业场所未设置安全警示标志，未为从业人员提供符合标准的劳动防护用品，逾期未改正",
         "suspected_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条", "officer_opinion": "建议立案调查",
         "officers": officers(*COUNTY), "contact": "0796-6300001"}),
     Step("2026-03-13", "head", "审批立案", {"filing_approved": True, "head_opinion": "同意立案", "approved_on": "2026-03-13"}),
     Step("2026-03-20", "county1", "调查取证", lambda d, officers: {
         "officers": officers(*COUNTY), "evidence": "询问笔录2份、勘验笔录1份、现场照片8张", "preservation_needed": False}),
     Step("2026-03-24", "county1", "制作案件调查报告和处理呈批表", {
-        "facts": "当事人作业场所未设置安全警示标志、未提供劳动防护用品, 经责令限期改正逾期未改正",
+        "facts": "当事人作业场所未设置安全警示标志、未提供劳动防护用品，经责令限期改正逾期未改正",
         "violated_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条",
-        "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项", "discretion": "逾期未改正, 按一般档次裁量",
+        "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项", "discretion": "逾期未改正，按一般档次裁量",
         "proposal": "建议处罚款30000元", "proposed_penalty": "罚款人民币30000元", "party_type": "organization",
         "penalty_kinds": ["fine"], "fine_amount": 30000, "confiscation_value": 0, "public_interest": False,
         "complex_case": False, "daily_fine": False, "catalogue_item": None}),
     Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),
     Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达"}),
-    Step("2026-03-31", None, "陈述申辩期限届满, 当事人未提出陈述申辩"),
-    Step("2026-04-03", None, "听证申请期限届满, 视为放弃听证"),
+    Step("2026-03-31", None, "陈述申辩期限届满，当事人未提出陈述申辩"),
+    Step("2026-04-03", None, "听证申请期限届满，视为放弃听证"),
     Step("2026-04-07", "reviewer", "法制审核", {
         "review_passed": True, "review_items": "执法主体、程序、事实证据、法律适用、裁量基准、是否需要移送",
-        "conclusion": "事实清楚, 证据确凿, 程序合法, 适用依据正确, 裁量适当", "reviewer": "罗文静", "reviewed_on": "2026-04-07"}),
+        "conclusion": "事实清楚，证据确凿，程序合法，适用依据正确，裁量适当", "reviewer": "罗文静", "reviewed_on": "2026-04-07"}),
     Step("2026-04-09", "head", "集体讨论", {
         "discussed_at": "2026-04-09T15:00:00+08:00", "place": "遂川县应急管理局三楼会议室", "chair": "陈志刚",
         "presenter": "王振宇", "recorder": "钟海燕", "attendees": "陈志刚、王振宇、钟海燕、罗文静",
@@ -112,8 +126,8 @@ SCRIPT: list[Step] = [
         "decided_penalty_kinds": ["fine"], "decided_fine": 30000, "penalty": "罚款人民币30000元",
         "payment_place": "遂川县财政局非税收入账户"}),
     Step("2026-04-13", "county1", "送达行政处罚决定书", lambda d, officers: {
-        "served_documents": [{"title": "行政处罚决定书", "number": d["documents"]["penalty_decision"]}], "recipient": "王林峰",
-        "service_place": PARTY["address"], "served_at": "2026-04-13T10:00:00+08:00", "service_method": "直接送达",
+        "served_documents": [{"title": "行政处罚决定书", "number": d["documents"]["penalty_decision"]}],
+        "recipient": _party(d)["legal_representative"], "service_place": _party(d)["address"], "served_at": "2026-04-13T10:00:00+08:00", "service_method": "直接送达",
         "server": "王振宇、钟海燕"}),
     Step("2026-04-14", "county1", "公示行政处罚决定", {"published_on": "2026-04-14", "publication_channel": "遂川县人民政府网站"}),
     Step("2026-04-24", "county1", "登记罚款缴纳", {
@@ -134,12 +148,30 @@ def simulated_time(day: str, tick: int) -> datetime:
     return datetime.combine(datetime.fromisoformat(day).date(), time(9), SHANGHAI) + timedelta(minutes=tick)
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.+-]+)?$")
+
+
+def shift_dates(value, shift: timedelta):
+    """`value` with every ISO date and datetime string in it moved `shift` later (the script's dates, replayed later)."""
+    if isinstance(value, dict):
+        return {key: shift_dates(item, shift) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shift_dates(item, shift) for item in value]
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        moved = (date.fromisoformat(value[:10]) + shift).isoformat()
+        return moved + value[10:]
+    return value
+
+
 @dataclass
 class RuntimeDriver:
+    """Drives the script through the runtime, `shift` later than its dates (whole weeks keep its weekdays)."""
+
     runtime: Runtime
     echo: Callable[[str], None]
     users: dict[str, User]
     view: CaseView | None = None
+    shift: timedelta = timedelta(0)
 
     def officers(self, *usernames: str) -> list[dict]:
         return [{"user_id": self.users[u].id, "name": self.users[u].display_name,
@@ -149,52 +181,70 @@ class RuntimeDriver:
         user = self.users[username]
         return Actor(user_id=user.id, name=user.display_name, role=Role(user.roles[0]), agency_id=user.agency_id)
 
+    def day(self, step: Step) -> str:
+        return shift_dates(step.day, self.shift)
+
     def run(self, step: Step) -> None:
         if step.task == FOLLOW_LINKED:
             with read_session(self.runtime.engine) as session:
                 child = session.exec(select(Case).where(Case.parent_case_id == self.view.case.id)).one()
-            self.echo(f"{step.day}  系统: {self.view.case.number} 已报告县局, 县局案件 {child.number} 待立案")
+            self.echo(f"{self.day(step)}  系统: {self.view.case.number} 已报告县局，县局案件 {child.number} 待立案")
             self.view = self.runtime.get_case(child.id)
         elif step.user is None:
             if self.runtime.fire_due():
                 self.view = self.runtime.get_case(self.view.case.id)
-                self.echo(f"{step.day}  系统: {step.task} → {CaseStatus(self.view.case.status).label}")
+                self.echo(f"{self.day(step)}  系统: {step.task} → {CaseStatus(self.view.case.status).label}")
         else:
             tasks = [t for t in self.view.tasks if t.name == step.task]
             if not tasks and step.optional:
                 return
             [task] = tasks
-            data = step_data(step, self.view.data, self.officers)
+            data = shift_dates(step_data(step, self.view.data, self.officers), self.shift)
             user = self.users[step.user]
             self.view = self.runtime.complete_task(task.id, data, self.actor(step.user),
                                                    authorize=task_authorizer(user.id),
                                                    check=task_data_check(self.runtime, user.id, data))
-            self.echo(f"{step.day}  {user.display_name}({Lane(task.role).label}): {step.task} → "
+            self.echo(f"{self.day(step)}  {user.display_name}({Lane(task.role).label}): {step.task} → "
                       f"{CaseStatus(self.view.case.status).label}")
+
+    def _waited(self, at: datetime) -> datetime:
+        """A statutory window the script lets pass ends later where the shifted dates meet a holiday: wait for it."""
+        with read_session(self.runtime.engine) as session:
+            due = session.get(Case, self.view.case.id).next_due
+        return max(at, due) if due is not None else at
+
+    def play(self, party: dict, steps: list[Step]) -> CaseView:
+        """泉江镇 starts an inspection of `party`; the steps follow, each at its (shifted) day."""
+        at = simulated_time(START, 0) + self.shift
+        moment = [at]
+        with clock.using(lambda: moment[0]):
+            self.view = self.runtime.start_case("inspection", agency_id=self.users["quanjiang1"].agency_id,
+                                                actor=self.actor("quanjiang1"), data={"party": party},
+                                                party_name=party["name"], title="日常安全生产检查")
+            self.echo(f"{at.date()}  刘建华: 开始检查 {self.view.case.number}")
+            for tick, step in enumerate(steps, start=1):
+                at = max(at, simulated_time(step.day, tick) + self.shift)
+                if step.user is None and step.task != FOLLOW_LINKED:
+                    at = self._waited(at)
+                moment[0] = at
+                self.run(step)
+        return self.view
+
+
+def demo_users(runtime: Runtime) -> dict[str, User]:
+    seed_demo(runtime.engine)
+    with read_session(runtime.engine) as session:
+        return {u.username: u for u in session.exec(select(User))}
 
 
 def run_demo(echo: Callable[[str], None] = print) -> str:
     runtime = build_runtime()
-    seed_demo(runtime.engine)
-    with read_session(runtime.engine) as session:
-        users = {u.username: u for u in session.exec(select(User))}
-    driver = RuntimeDriver(runtime, echo, users)
-    try:
-        clock.set_clock(lambda: simulated_time(START, 0))
-        driver.view = runtime.start_case("inspection", agency_id=users["quanjiang1"].agency_id,
-                                         actor=driver.actor("quanjiang1"), data={"party": PARTY},
-                                         party_name=PARTY["name"], title="日常安全生产检查")
-        echo(f"{START}  刘建华: 开始检查 {driver.view.case.number}")
-        for tick, step in enumerate(SCRIPT, start=1):
-            at = simulated_time(step.day, tick)
-            clock.set_clock(lambda at=at: at)
-            driver.run(step)
-    finally:
-        clock.set_clock(None)
+    driver = RuntimeDriver(runtime, echo, demo_users(runtime))
+    view = driver.play({"kind": "unit", **PARTY}, SCRIPT)
     rendered = render_pending(runtime.engine, object_store())
     echo(f"{SCRIPT[-1].day}  系统: 已生成 {rendered} 份执法文书 (.docx)")
-    _dossier(runtime, driver.view.case.id, echo)
-    return driver.view.case.number
+    _dossier(runtime, view.case.id, echo)
+    return view.case.number
 
 
 def _dossier(runtime: Runtime, case_id: int, echo: Callable[[str], None]) -> None:

@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from documents.labels import LABELS
 from engine.errors import ModelError, NotFound
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
@@ -29,6 +30,7 @@ class FieldType(StrEnum):
     party = "party"
     officers = "officers"
     items = "items"
+    enum = "enum"  # a machine value printed by its Chinese label (documents/labels.py)
 
 
 class Signer(StrEnum):
@@ -48,24 +50,7 @@ class Signer(StrEnum):
 
     @property
     def label(self) -> str:
-        return SIGNER_LABELS[self]
-
-
-SIGNER_LABELS: dict[Signer, str] = {
-    Signer.officers: "执法人员",
-    Signer.party: "当事人",
-    Signer.site_responsible: "现场负责人",
-    Signer.inquired_person: "被询问人",
-    Signer.agency_head: "负责人",
-    Signer.legal_reviewer: "法制审核人员",
-    Signer.hearing_host: "听证主持人",
-    Signer.recorder: "记录人",
-    Signer.witness: "见证人",
-    Signer.attendees: "出席人员",
-    Signer.recipient: "受送达人",
-    Signer.server: "送达人",
-    Signer.seal: "印章",
-}
+        return LABELS["signer"][self.value]
 
 
 class _Strict(BaseModel):
@@ -77,13 +62,18 @@ class ColumnSpec(_Strict):
     label: str
     type: FieldType
     required: bool
+    labels: str | None = None  # for an enum: its vocabulary in documents/labels.py
+
+    @model_validator(mode="after")
+    def _labels_only_for_enums(self) -> ColumnSpec:
+        if (self.type == FieldType.enum) != (self.labels is not None):
+            raise ValueError(f"field {self.name}: `labels` are required for enum and only for enum")
+        if self.labels is not None and self.labels not in LABELS:
+            raise ValueError(f"field {self.name}: no label table {self.labels} in documents/labels.py")
+        return self
 
 
-class FieldSpec(_Strict):
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str
-    type: FieldType
-    required: bool
+class FieldSpec(ColumnSpec):
     columns: tuple[ColumnSpec, ...] = ()
 
     @model_validator(mode="after")

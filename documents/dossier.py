@@ -30,6 +30,7 @@ from documents.catalogue import Catalogue, get_catalogue
 from documents.document_numbers import resolve_issuer
 from documents.dossier_pdf import Part, assemble, page_count
 from documents.evidence.custody import list_evidence
+from documents.labels import LABELS
 from documents.models import IssuedDocument
 from documents.render import render_docx
 from engine import clock, record
@@ -38,29 +39,12 @@ from engine.errors import InvalidState, NotFound, StorageUnavailable
 from engine.models import Agency, Case, RecordEvent
 from engine.objects import ObjectStore
 from engine.settings import get_settings
-from engine.vocab import CaseStatus
 
 MANIFEST = "manifest.json"
 EVIDENCE_LIST = "证据清单.csv"
 DOCUMENTS_DIR = "documents"
 FORMAT = "zhifa-dossier/1"
 
-OUTCOME_LABELS = {
-    "no_violation": "检查未发现违法行为",
-    "rectified": "责令限期整改，复查已整改完毕",
-    "entrusted": "逾期未整改，由乡镇（园区）依委托立案处罚",
-    "county": "逾期未整改，报告县局立案查处",
-    "higher_level": "报告上级应急管理部门查处",
-    "transfer": "移送有管辖权的部门处理",
-    "transferred": "移送有管辖权的机关处理",
-    "referred": "涉嫌犯罪，移送司法机关",
-    "referred_accepted": "涉嫌犯罪，移送公安机关立案",
-    "penalised": "给予行政处罚",
-    "no_penalty": "不予行政处罚",
-    "not_established": "违法事实不成立",
-    "filing_cancelled": "撤销立案",
-}
-RETENTION_LABELS = {"permanent": "永久", "long_term": "长期", "short_term": "短期"}
 _FOOTER_REFERENCE = re.compile(rb"<w:footerReference [^>]*/>")
 
 
@@ -147,14 +131,14 @@ def _cause(case: Case, facts: dict[str, Any]) -> str:
 def _result(case: Case, facts: dict[str, Any]) -> str:
     if facts.get("result"):
         return facts["result"]
-    if case.outcome in OUTCOME_LABELS:
-        return OUTCOME_LABELS[case.outcome]
-    return CaseStatus(case.status).label
+    if case.outcome in LABELS["outcome"]:
+        return LABELS["outcome"][case.outcome]
+    return LABELS["case_status"][case.status]
 
 
 def _retention(facts: dict[str, Any]) -> str:
-    if facts.get("retention") in RETENTION_LABELS:
-        return RETENTION_LABELS[facts["retention"]]
+    if facts.get("retention") in LABELS["retention"]:
+        return LABELS["retention"][facts["retention"]]
     return f"{get_settings().archive_retention_days // 365}年"
 
 

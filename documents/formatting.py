@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from documents.amounts import amount_phrase, chinese_date, chinese_datetime
-from documents.catalogue import FieldType
+from documents.catalogue import ColumnSpec, FieldSpec, FieldType
+from documents.labels import label
 
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -48,9 +49,13 @@ def officers_text(officers: list[dict[str, Any]]) -> str:
     return "、".join(names)
 
 
-def format_value(kind: FieldType, value: Any) -> str:
+def format_value(spec: FieldSpec | ColumnSpec, value: Any) -> str:
+    """The text of a field's (or an items column's) value as its catalogue type prints it."""
     if value is None or value == "":
         return ""
+    kind = spec.type
+    if kind == FieldType.enum:
+        return clean(label(spec.labels, value))
     if kind == FieldType.date:
         return chinese_date(value)
     if kind == FieldType.datetime:
@@ -62,5 +67,6 @@ def format_value(kind: FieldType, value: Any) -> str:
     if kind == FieldType.officers:
         return officers_text(value)
     if kind == FieldType.items:
-        return "；".join("，".join(clean(v) for v in row.values() if v not in (None, "")) for row in value)
+        return "；".join("，".join(format_value(c, row.get(c.name)) for c in spec.columns if row.get(c.name) not in (None, ""))
+                        for row in value)
     return clean(value)

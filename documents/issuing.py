@@ -15,8 +15,9 @@ from typing import Any
 from sqlmodel import Session
 
 from documents.amounts import parse_moment, to_amount
-from documents.catalogue import Catalogue, DocumentSpec, FieldSpec, FieldType, get_catalogue
+from documents.catalogue import Catalogue, ColumnSpec, DocumentSpec, FieldSpec, FieldType, get_catalogue
 from documents.document_numbers import allocate_number, resolve_issuer
+from documents.labels import LABELS
 from documents.models import IssuedDocument
 from engine.errors import ModelError, ValidationFailed
 
@@ -34,8 +35,11 @@ def _is_blank(value: Any) -> bool:
     return False
 
 
-def _type_error(value: Any, kind: FieldType) -> bool:
+def _type_error(value: Any, spec: FieldSpec | ColumnSpec) -> bool:
+    kind = spec.type
     try:
+        if kind == FieldType.enum:
+            return not isinstance(value, str) or value not in LABELS[spec.labels]
         if kind == FieldType.amount:
             to_amount(value)
         elif kind in (FieldType.date, FieldType.datetime):
@@ -55,7 +59,7 @@ def _problems(spec: FieldSpec, value: Any) -> list[tuple[str, str, str]]:
     """(field path, Chinese label, problem) for one field's value."""
     if _is_blank(value):
         return [(spec.name, spec.label, "缺少必填项")] if spec.required else []
-    if _type_error(value, spec.type):
+    if _type_error(value, spec):
         return [(spec.name, spec.label, "格式不正确")]
     found: list[tuple[str, str, str]] = []
     if spec.type == FieldType.party and _is_blank(value.get("name")):
@@ -71,7 +75,7 @@ def _problems(spec: FieldSpec, value: Any) -> list[tuple[str, str, str]]:
             if _is_blank(cell):
                 if column.required:
                     found.append((path, label, "缺少必填项"))
-            elif _type_error(cell, column.type):
+            elif _type_error(cell, column):
                 found.append((path, label, "格式不正确"))
     return found
 

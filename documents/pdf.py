@@ -5,6 +5,11 @@ conversions, ~0.25 s each instead of ~1.5 s for a one-shot `soffice --convert-to
 `PdfConverter` talks to any unoserver over its XML-RPC interface. Without LibreOffice the
 service still runs: `pdf_status()` says why PDF rendition is unavailable, and converting
 raises `PdfUnavailable`.
+
+unoserver runs in its own session (a Ctrl-C in the terminal must not kill LibreOffice under a
+conversion), so it never receives the signal that stops the process that started it: the
+process must stop it, and SIGTERM is made to unwind the stack as SIGINT does (see
+`_unwind_on_sigterm`) so that `UnoServer.stop()` runs in `zhifa serve` and `zhifa worker`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import xmlrpc.client
 from dataclasses import dataclass
@@ -84,6 +90,22 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         return connection
 
 
+def _raise_system_exit(signum: int, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _unwind_on_sigterm() -> None:
+    """Make SIGTERM raise SystemExit, so `finally` blocks and context managers run and stop LibreOffice.
+
+    Python's default action for SIGTERM ends the process at once and would leave unoserver and
+    soffice running under PID 1. Only the main thread can set handlers, and a handler the
+    application installed itself is left alone (uvicorn installs its own while it serves, restores
+    this one afterwards and re-raises the signal it caught, which then unwinds `zhifa serve`).
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_system_exit)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -103,6 +125,7 @@ class UnoServer:
         status = pdf_status(self.uno_dir)
         if not status.available:
             raise PdfUnavailable(status.message)
+        _unwind_on_sigterm()
         port, uno_port = _free_port(), _free_port()
         self._home = tempfile.mkdtemp(prefix="zhifa-uno-")
         self._process = subprocess.Popen(
@@ -114,11 +137,14 @@ class UnoServer:
         )
         converter = PdfConverter(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not converter.ping():
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise PdfUnavailable("PDF 转换不可用：LibreOffice 未能启动")
-            time.sleep(0.3)
+        try:
+            while not converter.ping():
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    raise PdfUnavailable("PDF 转换不可用：LibreOffice 未能启动")
+                time.sleep(0.3)
+        except BaseException:  # also a SIGTERM or Ctrl-C while LibreOffice is starting
+            self.stop()
+            raise
         self.converter = converter
         return converter
 

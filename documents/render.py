@@ -60,7 +60,7 @@ class _Renderer:
         if key is not None:
             return clean(value.get(key, "")) if isinstance(value, dict) else ""
         spec = self.doc.field(name)
-        return format_value(spec.type, value)
+        return format_value(spec, value)
 
     def substitute(self, text: str) -> str:
         return PLACEHOLDER.sub(lambda m: self.value_text(m.group(1), m.group(2)), text)
@@ -150,7 +150,7 @@ class _Renderer:
         header = ["序号", *(c.label for c in spec.columns)]
         rows = [header]
         for index, row in enumerate(self.fields.get(name) or [], start=1):
-            rows.append([str(index), *(format_value(c.type, row.get(c.name)) for c in spec.columns)])
+            rows.append([str(index), *(format_value(c, row.get(c.name)) for c in spec.columns)])
         self.table(rows, [8, *([92 // len(spec.columns)] * len(spec.columns))], header=True)
 
     def remedies(self) -> None:

@@ -12,7 +12,8 @@ setting sees the same "now" as the test that started it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from engine.settings import get_settings
@@ -37,6 +38,17 @@ def set_clock(source: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests); None restores the default."""
     global _override
     _override = source
+
+
+@contextmanager
+def using(source: Callable[[], datetime]) -> Iterator[None]:
+    """Read `source` as the clock inside the block (a simulated story), then the clock in use before."""
+    global _override
+    previous, _override = _override, source
+    try:
+        yield
+    finally:
+        _override = previous
 
 
 class FrozenClock:

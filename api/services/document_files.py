@@ -18,6 +18,7 @@ from api.identity.models import User
 from api.identity.service import acting_role, actor_for
 from documents.evidence.models import sanitize_filename
 from documents.models import IssuedDocument
+from documents.pdf import pdf_status
 from documents.rendition import DOCX_TYPE
 from engine import record
 from engine.db import read_session, transaction
@@ -94,5 +95,8 @@ def _not_available(document: IssuedDocument, fmt: Format, settings: Settings) ->
         return InvalidState("该文书已作废, 未生成文件", code="document_voided", details=details)
     if fmt == "pdf" and not settings.pdf_rendition:
         return InvalidState("本系统未启用 PDF 转换, 请下载 Word(.docx)版本", code="pdf_unavailable", details=details)
+    if fmt == "pdf" and not pdf_status(settings.uno_dir).available:
+        return InvalidState("未安装 PDF 转换, 请下载 Word(.docx)版本(安装方法见 README「PDF 转换」)", code="pdf_unavailable",
+                            details=details)
     label = "PDF" if fmt == "pdf" else "Word(.docx)"
     return InvalidState(f"文书的{label}文件尚未生成, 请稍后再试", code="not_rendered", details=details)

@@ -45,7 +45,7 @@ def test_a_case_opened_on_a_report_names_the_report_on_its_filing_approval(clien
     assert case["number"] == "（遂）应急立〔2026〕1号"
 
     filing = task_named(client, auth("c1"), case["id"], "填写立案审批表")
-    assert filing["prefill"]["case_source"] == "举报（遂应急举〔2026〕7号）"
+    assert filing["prefill"]["case_source"] == "举报：遂应急举〔2026〕7号"
     complete(client, auth("c1"), filing, {
         **filing["prefill"], "case_name": "遂川县某烟花爆竹经营部超量储存烟花爆竹案",
         "case_summary": "群众举报该经营部在门店超量储存烟花爆竹，经初步核实属实",
@@ -57,7 +57,7 @@ def test_a_case_opened_on_a_report_names_the_report_on_its_filing_approval(clien
     with Session(runtime.engine) as session:
         document = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case["id"],
                                                              IssuedDocument.doc_id == "filing_approval")).one()
-    assert document.snapshot["fields"]["case_source"] == "举报（遂应急举〔2026〕7号）"
+    assert document.snapshot["fields"]["case_source"] == "举报：遂应急举〔2026〕7号"
 
 
 @pytest.mark.parametrize(("data", "message"), [

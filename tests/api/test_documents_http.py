@@ -114,6 +114,20 @@ def test_a_sibling_township_neither_lists_nor_downloads_the_documents(client, au
     assert "document_downloaded" not in kinds
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("store_kind", ["local"], indirect=True)
+def test_a_pdf_where_pdf_rendition_is_not_installed_says_so(client, auth, case_id, monkeypatch, tmp_path):
+    monkeypatch.setenv("ZHIFA_PDF_RENDITION", "true")
+    monkeypatch.setenv("ZHIFA_UNO_DIR", str(tmp_path / "no-libreoffice-here"))
+    get_settings.cache_clear()
+    with TestClient(create_app(client.app.state.runtime)) as pdf_client:
+        render_pending(pdf_client.app.state.runtime.engine, object_store())
+        [_, order] = documents(pdf_client, auth("t1a"), case_id)
+        pdf = pdf_client.get(f"/api/v1/documents/{order['id']}/download", params={"format": "pdf"}, headers=auth("t1a"))
+    assert (pdf.status_code, pdf.json()["code"], pdf.json()["message"]) == (
+        409, "pdf_unavailable", "未安装 PDF 转换, 请下载 Word(.docx)版本(安装方法见 README「PDF 转换」)")
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("store_kind", ["local"], indirect=True)

@@ -15,6 +15,18 @@ PARTY = {
     "phone": "0796-6312345",
 }
 
+# The same case with the party a natural person (the principal is fined as a person, SPL Art. 94).
+PERSON_PARTY = {
+    "kind": "person",
+    "name": "刘建国",
+    "sex": "男",
+    "id_number": "360827197501010011",
+    "employer": "遂川县宏达家具厂",
+    "post": "厂长",
+    "address": "遂川县泉江镇龙泉大道20号",
+    "phone": "13907961234",
+}
+
 OFFICERS = [
     {"name": "张伟", "certificate_no": "36082700123"},
     {"name": "李娜", "certificate_no": "36082700456"},
@@ -40,10 +52,10 @@ _VALUES = {
     "checked_items": "安全生产教育和培训计划、培训档案",
     "findings": "该厂主要负责人刘建国未组织制定本单位安全生产教育和培训计划。",
     "handling": "责令限期整改",
-    "unit_attendees": [{"role": "主要负责人", "name": "刘建国", "post": "厂长"}],
+    "unit_attendees": [{"role": "principal", "name": "刘建国", "post": "厂长"}, {"role": "safety_manager", "name": "钟敏", "post": "安全员"}],
     "experts": [{"name": "钟华", "employer": "吉安市安全生产协会", "specialty": "机械安全"}],
     "problems": [{"description": "未制定安全生产教育和培训计划", "provision": "《中华人民共和国安全生产法》第二十一条第三项"}],
-    "unit_signature": "已签字",
+    "unit_signature": "signed",
     "inspection_date": "2026-02-20",
     "rectification_items": [
         {
@@ -68,7 +80,7 @@ _VALUES = {
     "cut_at": "2026-02-22T09:00:00+08:00",
     "cut_notice_number": "（遂）应急停〔2026〕1号",
     # general procedure
-    "case_source": "日常检查发现",
+    "case_source": "检查发现：（遂泉）应急检〔2026〕2号",
     "case_summary": "2026年2月20日检查发现该厂主要负责人未组织制定安全生产教育和培训计划。",
     "suspected_provisions": "《中华人民共和国安全生产法》第二十一条第三项",
     "officer_opinion": "建议立案调查",

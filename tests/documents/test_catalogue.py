@@ -110,3 +110,18 @@ def test_broken_catalogue_names_the_problem(tmp_path: Path):
     with pytest.raises(ModelError) as err:
         load_catalogue(duplicate)
     assert "duplicate document ids" in err.value.message
+
+
+@pytest.mark.parametrize(("original", "broken", "problem"), [
+    ("type: enum, labels: signature,", "type: enum,", "`labels` are required for enum"),
+    ("type: enum, labels: signature,", "type: enum, labels: moods,", "no label table moods"),
+    ("type: enum, labels: signature,", "type: text, labels: signature,", "`labels` are required for enum and only for enum"),
+])
+def test_an_enum_field_names_an_existing_label_table(tmp_path: Path, original, broken, problem):
+    source = CATALOGUE_FILE.read_text(encoding="utf-8")
+    assert original in source
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(source.replace(original, broken, 1), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        load_catalogue(path)
+    assert problem in err.value.message

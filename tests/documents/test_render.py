@@ -7,6 +7,7 @@ from docx.shared import Mm
 
 from documents.amounts import amount_in_capitals, chinese_date, chinese_datetime
 from documents.catalogue import FieldType, get_catalogue
+from documents.labels import LABELS
 from documents.render import render_docx
 from documents.templates import load_template
 
@@ -41,13 +42,19 @@ def expected_fragments(doc_id: str) -> list[str]:
                 for column in spec.columns:
                     cell = row.get(column.name)
                     if cell:
-                        fragments.append(chinese_date(cell) if column.type == FieldType.date else cell)
+                        if column.type == FieldType.date:
+                            cell = chinese_date(cell)
+                        elif column.type == FieldType.enum:
+                            cell = LABELS[column.labels][cell]
+                        fragments.append(cell)
         elif spec.type == FieldType.amount:
             fragments += [amount_in_capitals(value), "¥"]
         elif spec.type == FieldType.date:
             fragments.append(chinese_date(value))
         elif spec.type == FieldType.datetime:
             fragments.append(chinese_datetime(value))
+        elif spec.type == FieldType.enum:
+            fragments.append(LABELS[spec.labels][value])
         else:
             fragments.append(str(value))
     return fragments

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from engine import record
+from engine.models import Case
 from engine.vocab import Role
 from tests.conftest import ENGINE_MODELS
 from tests.factories import actor
@@ -67,3 +68,23 @@ def test_verify_notices_the_newest_event_deleted(runtime, agencies, frozen_clock
     bad = run_verify(db_url)
     assert bad.returncode == 1 and f"案件 {second} 第 2 条记录" in bad.stderr and "最新记录被删除" in bad.stderr
     assert run_verify(db_url, str(first)).returncode == 0
+
+
+def test_verify_takes_a_case_number_as_printed(runtime, agencies, frozen_clock, db_url):
+    first, _ = two_cases(runtime, agencies)
+    with Session(runtime.engine) as session:
+        number = session.get(Case, first).number
+    assert number.startswith("（") and "〔" in number
+    ok = run_verify(db_url, number)
+    assert ok.returncode == 0 and ok.stdout.strip() == f"校验通过: 案件 {number}的全过程记录完整"
+    typed = number.replace("（", "(").replace("）", ")").replace("〔", "[").replace("〕", "]")
+    assert run_verify(db_url, typed).returncode == 0
+
+
+def test_verify_of_an_unknown_case_is_an_error(runtime, agencies, frozen_clock, db_url):
+    two_cases(runtime, agencies)
+    for unknown in ("（遂）应急立〔2026〕99号", "999"):
+        result = run_verify(db_url, unknown)
+        assert result.returncode == 1, result.stdout
+        assert "校验通过" not in result.stdout
+        assert f"错误 [not_found]: 案件「{unknown}」不存在" in result.stderr

@@ -20,7 +20,7 @@ def test_an_assigned_case_reports_back_to_the_assigning_authority_before_archivi
     case = county_case
     case.start("2026-09-01", {"party": PARTY, "case_source_kind": "assignment", "case_source_ref": ASSIGNMENT},
                party_name=PARTY["name"])
-    assert case.data["case_source"] == "上级交办（吉市应急交〔2026〕3号）"
+    assert case.data["case_source"] == "上级交办：吉市应急交〔2026〕3号"
 
     case.complete("填写立案审批表", steps.filing("遂川县某矿业有限公司未按规定开展安全培训案", "吉安市应急管理局交办的线索",
                                                  "《安全生产法》第二十八条") | {"case_source": case.data["case_source"]})
@@ -52,5 +52,5 @@ def test_an_assigned_case_reports_back_to_the_assigning_authority_before_archivi
     with Session(case.runtime.engine) as session:
         filing = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case.case.id,
                                                            IssuedDocument.doc_id == "filing_approval")).one()
-    assert filing.snapshot["fields"]["case_source"] == "上级交办（吉市应急交〔2026〕3号）"
+    assert filing.snapshot["fields"]["case_source"] == "上级交办：吉市应急交〔2026〕3号"
 

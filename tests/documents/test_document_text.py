@@ -1,0 +1,119 @@
+"""Every catalogue document, rendered from its complete example, reads as Chinese prose.
+
+The text a reader sees must carry no machine identifier (an enum value such as `signed`, a
+field name such as `unit_signature`), no doubled bracket where a composed text wraps a number
+that already starts with one (「检查发现（（遂泉）应急检〔2026〕2号）」), and no half-width comma
+between Chinese characters.
+
+What counts as an identifier: a run of ASCII letters, digits and underscores that contains an
+underscore, or that is three or more lower-case letters. Nothing else is reported, so these
+legitimate ASCII texts pass without an allow-list: upper-case codes (统一社会信用代码
+91360827MA35XXXX1K, a model number PQ-2, a violation code SPL-094-1), digits (account
+numbers, phone numbers) and units of one or two letters (kg, mm, m³). Should a document ever
+need a lower-case word (a URL, e-mail address), it goes into ALLOWED below, by name.
+"""
+
+import re
+
+import pytest
+
+from documents.catalogue import get_catalogue
+from documents.labels import LABELS
+from documents.render import render_docx
+
+from .examples import ISSUED_AT, PARTY, PERSON_PARTY, complete_values
+from .rendering_helpers import docx_text, issue_one
+
+ALLOWED: frozenset[str] = frozenset()
+IDENTIFIER = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Za-z0-9]*_[A-Za-z0-9_]*|[a-z]{3,})(?![A-Za-z0-9_])")
+DOUBLED_BRACKET = re.compile(r"[（(][（(]|[）)][）)]")
+HALF_WIDTH_COMMA = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]\s*,\s*[\u3400-\u9fff]|[\u3400-\u9fff]\s*,\s*[\u3000-\u303f\uff00-\uffef]")
+
+CATALOGUE = get_catalogue()
+PARTIES = {"unit": PARTY, "person": PERSON_PARTY}
+
+
+def has_party(doc_id: str) -> bool:
+    return CATALOGUE.get(doc_id).field("party") is not None
+
+
+CASES = [(doc.id, kind) for doc in CATALOGUE.documents for kind in (PARTIES if has_party(doc.id) else ["unit"])]
+
+
+def rendered_text(session, doc_id: str, party: dict) -> str:
+    values = complete_values() | {"party": party}
+    doc = CATALOGUE.get(doc_id)
+    if doc.part_of_dossier:  # the dossier's own parts are rendered from a snapshot, never issued
+        fields = {spec.name: values[spec.name] for spec in doc.fields if spec.name in values}
+        snapshot = {"doc_id": doc_id, "number": None, "issuer_name": "遂川县应急管理局", "issued_at": ISSUED_AT.isoformat(),
+                    "case": {"case_number": values["case_number"], "case_name": values["case_name"]}, "fields": fields}
+    else:
+        snapshot = issue_one(session, doc_id, values).snapshot
+    return docx_text(render_docx(snapshot))
+
+
+def problems(text: str) -> list[str]:
+    found = [f"标识符 {m.group(0)}" for m in IDENTIFIER.finditer(text) if m.group(0) not in ALLOWED]
+    found += [f"双重括号 {text[max(m.start() - 8, 0):m.end() + 8]}" for m in DOUBLED_BRACKET.finditer(text)]
+    found += [f"半角逗号 {m.group(0)}" for m in HALF_WIDTH_COMMA.finditer(text)]
+    return found
+
+
+@pytest.mark.parametrize(("doc_id", "party"), CASES)
+def test_document_text_is_chinese_prose(sqlite_session, doc_id, party):
+    assert problems(rendered_text(sqlite_session, doc_id, PARTIES[party])) == []
+
+
+def test_the_checks_catch_what_they_name():
+    assert problems("被检查单位负责人签字情况：signed；身份 principal；unit_signature") == [
+        "标识符 signed", "标识符 principal", "标识符 unit_signature"]
+    assert len(problems("检查发现（（遂泉）应急检〔2026〕2号））")) == 2
+    assert len(problems("决定(（遂）应急罚〔2026〕1号）)")) == 2
+    assert problems("事实清楚, 证据确凿") == ["半角逗号 楚, 证"]
+    assert problems("统一社会信用代码91360827MA35XXXX1K，型号PQ-2，SPL-094-1，2kg，账号 1234 5678，m³") == []
+
+
+def test_enum_values_print_their_chinese_labels(sqlite_session):
+    text = rendered_text(sqlite_session, "inspection_record", PARTY)
+    assert "被检查单位负责人签字情况：已签字" in text.splitlines()
+    assert "主要负责人" in text and "安全生产管理人员" in text
+
+
+def test_an_enum_value_outside_its_vocabulary_is_refused(sqlite_session):
+    from engine.errors import ValidationFailed
+
+    values = complete_values() | {"unit_signature": "maybe"}
+    with pytest.raises(ValidationFailed) as refused:
+        issue_one(sqlite_session, "inspection_record", values)
+    assert refused.value.message == "「现场检查记录」格式不正确：被检查单位负责人签字情况"
+
+
+def _choices(schema: dict, name: str) -> list[dict]:
+    """The `oneOf` const/title choices of every property called `name`, at any depth of a form schema."""
+    found = []
+    for key, value in schema.items() if isinstance(schema, dict) else ():
+        if key == "properties" and isinstance(value.get(name), dict) and "oneOf" in value[name]:
+            found += value[name]["oneOf"]
+        found += _choices(value, name) if isinstance(value, dict) else []
+    return found
+
+
+def test_every_form_choice_of_an_enum_field_has_the_same_label():
+    import json
+
+    from bpmn import MODELS_DIR
+
+    specs = [spec for doc in CATALOGUE.documents for field in doc.fields for spec in (field, *field.columns)
+             if spec.type == "enum"]
+    assert specs
+    for spec in specs:
+        choices = [c for path in sorted((MODELS_DIR / "forms").glob("*.json"))
+                   for c in _choices(json.loads(path.read_text(encoding="utf-8")), spec.name)]
+        assert choices, spec.name
+        assert {c["const"]: c["title"] for c in choices} == LABELS[spec.labels]
+
+
+def test_every_signer_has_its_label():
+    from documents.catalogue import Signer
+
+    assert set(LABELS["signer"]) == {signer.value for signer in Signer}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -11,11 +13,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from api.identity.security import secret_key
 from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
 from documents.rendition import convert_pending, render_pending
 from documents.step import issue_step_documents
-from engine import clock
+from engine import anchor, clock
 from engine.db import get_engine, upgrade
+from engine.errors import InvalidState
 from engine.models import Actor, Case
 from engine.objects import ObjectStore, get_object_store
 from engine.outbox import apply_outbox
@@ -70,6 +74,30 @@ def object_store(settings: Settings | None = None) -> ObjectStore:
     return get_object_store(settings or get_settings())
 
 
+def anchor_key(settings: Settings | None = None) -> bytes:
+    """The record anchors' HMAC key: derived from the service's signing key, which is never in the database."""
+    return hmac.new(secret_key(settings).encode("utf-8"), b"zhifa record anchor", hashlib.sha256).digest()
+
+
+def anchor_pass(runtime: Runtime, store: ObjectStore, settings: Settings):
+    """A worker pass that anchors the record's chain heads at most every `record_anchor_minutes`."""
+    last: list[datetime] = []
+
+    def run() -> int:
+        now = clock.now()
+        if last and now - last[0] < timedelta(minutes=settings.record_anchor_minutes):
+            return 0
+        last[:] = [now]
+        try:
+            written = anchor.write_anchor(runtime.engine, store, anchor_key(settings), retention_until(settings))
+        except InvalidState as exc:  # another worker wrote this anchor's ordinal first
+            logger.info("记录锚点未写入: %s", exc.message)
+            return 0
+        return 1 if written else 0
+
+    return run
+
+
 def recompute_provisional_deadlines(runtime: Runtime) -> None:
     """Official holiday data may have arrived since the last start: redo the provisional deadlines."""
     for report in runtime.recompute_provisional():
@@ -95,6 +123,7 @@ def worker_passes(runtime: Runtime, settings: Settings | None = None):
         else:
             logger.warning(status.message)
     passes.append(partial(apply_outbox, runtime.engine, store))
+    passes.append(anchor_pass(runtime, store, settings))
     try:
         yield passes
     finally:

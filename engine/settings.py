@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     now: datetime | None = None
     allow_clock_override: bool = False
     worker_poll_seconds: float = 1.0
+    # record anchors (engine.anchor): the worker signs every chain head into object storage this often
+    record_anchor_minutes: float = 10.0
     # a worker item (a case's timers, a rendition, an outbox entry) that fails is tried again after
     # worker_retry_seconds, doubling each time up to worker_retry_max_seconds; after
     # worker_max_attempts the worker gives up on it (`zhifa worker --status`, /ready)

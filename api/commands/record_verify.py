@@ -1,7 +1,9 @@
-"""`zhifa record verify [CASE] [--dossier ZIP]`: check the full-process record's hash chains.
+"""`zhifa record verify [CASE] [--dossier ZIP]` and `zhifa record anchor`: the full-process record's checks.
 
 CASE is a case number as printed on the documents (（遂）应急立〔2026〕1号) or a case id; a case
-that does not exist is an error, never 「校验通过」.
+that does not exist is an error, never 「校验通过」. Verification recomputes the hash chains and then
+checks them against the newest signed anchor in object storage (engine.anchor), which catches a chain
+recomputed after an edit or a case's events deleted with its counter reset.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 from pathlib import Path
 
 import typer
-from sqlmodel import Session, select
+from sqlmodel import Session, select  # noqa: F401 - Session in find_case's signature
 
 from engine.errors import NotFound, ZhifaError
 
@@ -44,23 +46,46 @@ def verify(
         from api.commands.dossier_export import verify_dossier_command
 
         raise typer.Exit(verify_dossier_command(dossier))
-    from engine import record
-    from engine.db import get_engine
+    from api.bootstrap import anchor_key, object_store
+    from engine import anchor, record
+    from engine.db import get_engine, read_session
 
     try:
-        with Session(get_engine()) as session:
+        with read_session(get_engine()) as session:
             found = None if case is None else find_case(session, case)
-            breaks = record.verify(session, None if found is None else found.id)
+            case_id = None if found is None else found.id
+            breaks = record.verify(session, case_id)
+            store = object_store()
+            findings = anchor.verify_anchors(session, store, anchor_key(), case_id) if store.anchor_names() else []
     except ZhifaError as exc:
         typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
         raise typer.Exit(1) from None
     checked = "全部案件" if found is None else f"案件 {found.number or found.id}"
-    if breaks:
-        for item in breaks:
+    if breaks or findings:
+        for item in [*breaks, *findings]:
             typer.echo(f"校验失败: {item.describe()}", err=True)
-        typer.echo(json.dumps([item.__dict__ for item in breaks], ensure_ascii=False))
+        typer.echo(json.dumps([item.__dict__ for item in [*breaks, *findings]], ensure_ascii=False))
         raise typer.Exit(1)
-    typer.echo(f"校验通过: {checked}的全过程记录完整")
+    typer.echo(f"校验通过: {checked}的全过程记录完整(哈希链与签名锚点一致)")
+
+
+@record_app.command("anchor")
+def write_anchor() -> None:
+    """立即为全部案件的记录链头写入一个签名锚点(保存在对象存储中, 带保留期); worker 也会定期写入。"""
+    from api.bootstrap import anchor_key, object_store, retention_until
+    from engine import anchor
+    from engine.db import get_engine
+    from engine.settings import get_settings
+
+    try:
+        written = anchor.write_anchor(get_engine(), object_store(), anchor_key(), retention_until(get_settings()))
+    except ZhifaError as exc:
+        typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    if written is None:
+        typer.echo("记录自上一个锚点以来没有变化, 未写入新锚点")
+    else:
+        typer.echo(f"已写入锚点 {written.name}: {written.cases} 个案件的记录链头, SHA-256 {written.sha256}")
 
 
 def register(app: typer.Typer) -> None:

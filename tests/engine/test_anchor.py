@@ -3,6 +3,9 @@ edit, all of a case's events deleted with its counter reset — is named against
 object storage under retention."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,7 +16,7 @@ from engine import anchor, record
 from engine.errors import InvalidState
 from engine.objects import LocalObjectStore, get_object_store
 from engine.settings import get_settings
-from tests.engine.test_record import two_cases
+from tests.engine.test_record import run_verify, two_cases
 
 KEY = b"k" * 32
 UNTIL = datetime(2056, 1, 1, tzinfo=timezone.utc)
@@ -103,3 +106,21 @@ def test_local_anchors_are_read_only_files_with_retention(runtime, agencies, fro
     assert path.stat().st_mode & 0o777 == 0o444
     assert json.loads(path.with_name(f"{written.name}.retention").read_text())["mode"] == "COMPLIANCE"
     assert list(store.iter_keys(older_than=datetime.now(timezone.utc) + timedelta(days=1))) == []  # gc never sees it
+
+
+def test_the_command_line_anchors_and_verify_names_a_recomputed_chain(runtime, agencies, frozen_clock, db_url, zhifa_env,
+                                                                     monkeypatch):
+    """`zhifa record anchor` then `zhifa record verify`: the worker's key (from the signing key) and store."""
+    monkeypatch.setenv("ZHIFA_SECRET_KEY", "s" * 40)
+    _, second = two_cases(runtime, agencies)
+    written = subprocess.run([sys.executable, "-m", "api", "record", "anchor"], env={**os.environ, "ZHIFA_DATABASE_URL": db_url},
+                             capture_output=True, text=True, timeout=60)
+    assert written.returncode == 0 and written.stdout.startswith("已写入锚点 anchor-00000000000000000001: 2 个案件"), written.stderr
+    assert run_verify(db_url).returncode == 0
+    with runtime.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE record_event SET inputs = :i WHERE case_id = :c AND seq = 2"),
+                     {"i": '{"summary": "乙(事后篡改)", "reply_by": "2026-03-10"}', "c": second})
+        recompute_chain(conn, second)
+    bad = run_verify(db_url)
+    assert bad.returncode == 1
+    assert f"校验失败: 案件 {second} 第 2 条记录: 与锚定的链头不符, 记录链被改写后重算" in bad.stderr

@@ -76,7 +76,7 @@ def test_verify_takes_a_case_number_as_printed(runtime, agencies, frozen_clock, 
         number = session.get(Case, first).number
     assert number.startswith("（") and "〔" in number
     ok = run_verify(db_url, number)
-    assert ok.returncode == 0 and ok.stdout.strip() == f"校验通过: 案件 {number}的全过程记录完整"
+    assert ok.returncode == 0 and ok.stdout.strip() == f"校验通过: 案件 {number}的全过程记录完整(哈希链与签名锚点一致)"
     typed = number.replace("（", "(").replace("）", ")").replace("〔", "[").replace("〕", "]")
     assert run_verify(db_url, typed).returncode == 0
 

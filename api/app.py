@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors
+from api import errors, web
 from api.routes import auth, cases, decisions, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
 from engine.settings import Settings, get_settings
@@ -31,5 +31,6 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     errors.install(app)
     for module in (health, auth, users, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,0 +1,43 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+
+from api.services import users
+from api.web.routing import page_router
+from api.web.session import clear_session, safe_next, set_session
+from api.web.templating import render
+from engine.errors import Unauthenticated
+
+router = page_router()
+MAX_INPUT = 200
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None):
+    return render(request, "login.html", next=safe_next(next), error=None, username="")
+
+
+@router.post("/login")
+async def login(request: Request):
+    form = await request.form()
+    username, password = str(form.get("username", ""))[:MAX_INPUT], str(form.get("password", ""))[:MAX_INPUT]
+    target = safe_next(str(form.get("next", "")))
+    runtime, settings = request.app.state.runtime, request.app.state.settings
+    try:
+        token = await run_in_threadpool(users.login, runtime.engine, settings, username, password)
+    except Unauthenticated as exc:
+        return render(request, "login.html", status_code=401, next=target, error=exc.message, username=username)
+    response = RedirectResponse(target, status_code=303)
+    set_session(request, response, token.access_token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request):
+    response = RedirectResponse("/login", status_code=303)
+    clear_session(request, response)
+    return response

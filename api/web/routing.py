@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from api.errors import status_for
+from api.errors import error_response, status_for
 from api.web.session import check_csrf, ensure_csrf_cookie
 from api.web.templating import render
 from engine.errors import Unauthenticated, ZhifaError
@@ -45,7 +45,10 @@ def login_redirect(request: Request) -> Response:
 
 
 def error_page(request: Request, exc: ZhifaError) -> Response:
+    """The Chinese error page; a page's script asking for JSON (the evidence upload) gets the API's error body."""
     status = status_for(exc)
+    if "application/json" in request.headers.get("accept", ""):
+        return error_response(status, exc.code, exc.message, exc.details)
     return render(request, "error.html", status_code=status, status=status, code=exc.code, message=exc.message)
 
 

@@ -1,0 +1,151 @@
+"""Task forms from the task's JSON Schema (bpmn/forms/*.json): which widget each field gets, and reading a
+submitted HTML form back into the JSON the service validates.
+
+Field names follow the paths the engine's validation errors use (`party.name`, `officers[0].name`),
+so each error is shown beside its field. Arrays of objects are posted as `path[i].field`; their
+row numbers need not be consecutive (rows are added and removed in the page), and are compacted here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from starlette.datastructures import FormData
+
+OFFICERS_FIELD = "officers"
+LONG_TEXT = 300  # longer strings get a text area
+DATETIME_PATTERN = re.compile(r"^\^\\d\{4\}-\\d\{2\}-\\d\{2\}T")
+LABELLED_VALUE = re.compile(r"([A-Za-z0-9_]+)=([^、,，;；]+)")
+MISSING = object()
+
+
+def base_type(schema: Mapping) -> str | None:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return next((k for k in kind if k != "null"), None)
+    return kind
+
+
+def options(schema: Mapping) -> list[tuple[str, str]]:
+    """(value, Chinese label) of an enumerated field: oneOf consts with titles, or enum values named in the description."""
+    one_of = schema.get("oneOf") or schema.get("anyOf") or []
+    if one_of and all("const" in o for o in one_of):
+        return [(str(o["const"]), o.get("title") or str(o["const"])) for o in one_of]
+    if "enum" in schema:
+        labels = dict(LABELLED_VALUE.findall(schema.get("description") or ""))
+        return [(str(v), labels.get(str(v), str(v))) for v in schema["enum"] if v is not None]
+    return []
+
+
+def widget(schema: Mapping, path: str) -> str:
+    if "const" in schema:
+        return "const"
+    kind = base_type(schema)
+    if kind == "object":
+        return "object"
+    if kind == "array":
+        items = schema.get("items") or {}
+        if base_type(items) == "object":
+            return "officers" if path == OFFICERS_FIELD else "rows"
+        return "multi" if options(items) else "lines"
+    if kind == "boolean":
+        return "boolean"
+    if kind in ("integer", "number"):
+        return "number"
+    if options(schema):
+        return "select"
+    if schema.get("format") == "date":
+        return "date"
+    if schema.get("format") == "date-time" or DATETIME_PATTERN.match(schema.get("pattern") or ""):
+        return "datetime"
+    if (schema.get("maxLength") or 0) > LONG_TEXT:
+        return "textarea"
+    return "text"
+
+
+def datetime_input_value(value) -> str:
+    """A stored date-time as a datetime-local input shows it (Beijing time, to the minute)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return parsed.strftime("%Y-%m-%dT%H:%M")
+
+
+# ---- reading a submitted form -------------------------------------------------------
+def read_form(schema: Mapping, form: FormData, officers: Mapping[int, dict]) -> dict:
+    """The task data of a submitted form; `officers` are the pickable officers by user id."""
+    data = {}
+    for name, sub in (schema.get("properties") or {}).items():
+        value = _read(sub, name, form, officers)
+        if value is not MISSING:
+            data[name] = value
+    return data
+
+
+def _read(schema: Mapping, path: str, form: FormData, officers: Mapping[int, dict]):
+    kind = widget(schema, path)
+    if kind == "const":
+        return schema["const"]
+    if kind == "object":
+        value = {}
+        for name, sub in (schema.get("properties") or {}).items():
+            item = _read(sub, f"{path}.{name}", form, officers)
+            if item is not MISSING:
+                value[name] = item
+        return value or MISSING
+    if kind == "officers":
+        picked = [int(v) for v in form.getlist(path) if isinstance(v, str) and v.isdigit()]
+        return [officers.get(user_id, {"user_id": user_id}) for user_id in dict.fromkeys(picked)]
+    if kind == "rows":
+        rows = []
+        for index in _row_indexes(form, path):
+            row = _read(schema.get("items") or {}, f"{path}[{index}]", form, officers)
+            if row is not MISSING:
+                rows.append(row)
+        return rows
+    if kind == "multi":
+        return [v for v in form.getlist(path) if isinstance(v, str) and v]
+    raw = form.get(path)
+    if not isinstance(raw, str) or not raw.strip():
+        return MISSING
+    raw = raw.strip()
+    if kind == "lines":
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    if kind == "number":
+        return _number(raw, base_type(schema))
+    if kind == "datetime" and schema.get("format") == "date-time" and len(raw) == 16:
+        return f"{raw}:00+08:00"  # a datetime-local input is Beijing time to the minute
+    return raw
+
+
+def _row_indexes(form: FormData, path: str) -> list[int]:
+    pattern = re.compile(re.escape(path) + r"\[(\d+)\]")
+    return sorted({int(m.group(1)) for key in form.keys() if (m := pattern.match(key))})
+
+
+def _number(raw: str, kind: str | None):
+    try:
+        value = float(raw)
+    except ValueError:
+        return raw  # the validator names the field and says a number is expected
+    if kind == "integer" or value.is_integer():
+        return int(value) if value.is_integer() else value
+    return value
+
+
+# ---- errors --------------------------------------------------------------------------
+def field_errors(details) -> dict[str, str]:
+    """Error messages by field path, from a ValidationFailed's details."""
+    items = details if isinstance(details, list) else [details] if isinstance(details, dict) else []
+    errors: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("field"), str) and item.get("message"):
+            errors.setdefault(item["field"], item["message"])
+    return errors

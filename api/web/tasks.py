@@ -1,0 +1,74 @@
+"""A task's page: its form rendered from the JSON Schema, prefilled from the case, and its completion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+
+from api.identity.service import today
+from api.services import tasks
+from api.web import forms
+from api.web.officers import officer_choices
+from api.web.routing import page_router
+from api.web.session import WebUser
+from api.web.templating import render
+from documents.catalogue import get_catalogue
+from documents.evidence.models import EvidenceType
+from engine.errors import Conflict, ValidationFailed
+from engine.models import Case
+
+router = page_router()
+TaskId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-]+$")]
+
+
+def _document_titles(doc_ids: list[str]) -> list[str]:
+    catalogue = get_catalogue()
+    return [catalogue.get(doc_id).title for doc_id in doc_ids if doc_id]
+
+
+def _page(request: Request, user, task_id: str, *, values: dict | None = None, errors: dict | None = None,
+          message: str | None = None, conflict: bool = False, status_code: int = 200):
+    runtime = request.app.state.runtime
+    detail = tasks.task_detail(runtime, user, task_id)
+    with Session(runtime.engine) as session:
+        choices = officer_choices(session, session.get(Case, detail.case.id), today())
+    if values is None:
+        values = dict(detail.prefill)
+        values.setdefault(forms.OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
+    mine = user.has_role(detail.task.role) and user.agency_id == detail.task.agency_id
+    return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
+                  schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, mine=mine,
+                  officers=choices, document_titles=_document_titles(detail.documents), widget=forms.widget,
+                  options=forms.options, datetime_value=forms.datetime_input_value, evidence_types=list(EvidenceType),
+                  nav="inbox")
+
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: TaskId, user: WebUser):
+    return _page(request, user, task_id)
+
+
+@router.post("/tasks/{task_id}")
+async def complete(request: Request, task_id: TaskId, user: WebUser):
+    runtime = request.app.state.runtime
+    form = await request.form()
+    detail = await run_in_threadpool(tasks.task_detail, runtime, user, task_id)
+    with Session(runtime.engine) as session:
+        choices = officer_choices(session, session.get(Case, detail.case.id), today())
+    data = forms.read_form(detail.form, form, {c.user_id: c.entry() for c in choices})
+    try:
+        await run_in_threadpool(tasks.complete, runtime, user, task_id, data)
+    except Conflict as exc:
+        return render(request, "conflict.html", status_code=409, case=detail.case, task=detail.task, message=exc.message)
+    except ValidationFailed as exc:
+        errors = forms.field_errors(exc.details)
+        if exc.code in ("two_officers_required", "officer_not_eligible"):
+            errors.setdefault(forms.OFFICERS_FIELD, exc.message)
+        message = exc.message
+        return await run_in_threadpool(lambda: _page(request, user, task_id, values=data, errors=errors,
+                                                     message=message, status_code=422))
+    return RedirectResponse(f"/cases/{detail.case.id}?done={task_id}", status_code=303)

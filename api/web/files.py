@@ -15,7 +15,7 @@ router = page_router()
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.post("/cases/{case_id}/evidence")
+@router.post("/cases/{case_id}/evidence", status_code=201)
 async def upload(request: Request, case_id: DbId, user: WebUser):
     """The streamed multipart upload of the API; the page's script sends the CSRF token as a header."""
     state = request.app.state

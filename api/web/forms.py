@@ -112,7 +112,7 @@ def _read(schema: Mapping, path: str, form: FormData, officers: Mapping[int, dic
         return [v for v in form.getlist(path) if isinstance(v, str) and v]
     raw = form.get(path)
     if not isinstance(raw, str) or not raw.strip():
-        return MISSING
+        return None if _nullable(schema) else MISSING
     raw = raw.strip()
     if kind == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
@@ -123,6 +123,12 @@ def _read(schema: Mapping, path: str, form: FormData, officers: Mapping[int, dic
     if kind == "datetime" and schema.get("format") == "date-time" and len(raw) == 16:
         return f"{raw}:00+08:00"  # a datetime-local input is Beijing time to the minute
     return raw
+
+
+def _nullable(schema: Mapping) -> bool:
+    """A field that may be null is left empty on purpose (e.g. a violation code not in the list)."""
+    kind = schema.get("type")
+    return isinstance(kind, list) and "null" in kind
 
 
 def _row_indexes(form: FormData, path: str) -> list[int]:

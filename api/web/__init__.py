@@ -5,8 +5,8 @@ Pages call the same services (api/services) and the same authorization (api/auth
 
 from fastapi import APIRouter
 
-from api.web import auth, cases, files, home, start, tasks
+from api.web import admin, auth, cases, files, home, start, tasks
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, home, cases, files, start, tasks):
+for module in (auth, home, cases, files, start, tasks, admin):
     router.include_router(module.router)

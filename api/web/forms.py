@@ -12,7 +12,11 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
+from jsonschema import Draft202012Validator
 from starlette.datastructures import FormData
+
+from engine import forms as engine_forms
+from engine.errors import ValidationFailed
 
 OFFICERS_FIELD = "officers"
 LONG_TEXT = 300  # longer strings get a text area
@@ -147,6 +151,15 @@ def _number(raw: str, kind: str | None):
 
 
 # ---- errors --------------------------------------------------------------------------
+def schema_errors(schema: dict, data: dict) -> dict[str, str]:
+    """The form's errors by field path, as the engine words them when it validates the same data."""
+    try:
+        engine_forms.validate(Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER), data)
+    except ValidationFailed as exc:
+        return field_errors(exc.details)
+    return {}
+
+
 def field_errors(details) -> dict[str, str]:
     """Error messages by field path, from a ValidationFailed's details."""
     items = details if isinstance(details, list) else [details] if isinstance(details, dict) else []

@@ -67,7 +67,8 @@ async def complete(request: Request, task_id: TaskId, user: WebUser):
     except ValidationFailed as exc:
         errors = forms.field_errors(exc.details)
         if exc.code in ("two_officers_required", "officer_not_eligible"):
-            errors.setdefault(forms.OFFICERS_FIELD, exc.message)
+            # the officers are checked before the form: show the form's own errors in the same round
+            errors = {**forms.schema_errors(detail.form, data), forms.OFFICERS_FIELD: exc.message}
         message = exc.message
         return await run_in_threadpool(lambda: _page(request, user, task_id, values=data, errors=errors,
                                                      message=message, status_code=422))

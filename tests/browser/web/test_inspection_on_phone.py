@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.web.conftest import PHONE, login, screenshot
+from tests.browser.web.conftest import PHONE, screenshot
 
 PHOTO = Path(__file__).resolve().parents[2] / "fixtures" / "site-photo.png"
 PARTY = "遂川县林峰木业有限公司"

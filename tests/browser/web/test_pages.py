@@ -31,8 +31,8 @@ def ready_tasks(client: httpx.Client, case_id: int) -> dict[str, str]:
     return {t["bpmn_id"]: t["id"] for t in client.get(f"/cases/{case_id}").json()["tasks"]}
 
 
-def inspection_awaiting_reinspection(base: str, party_name: str, rectify_by: str) -> int:
-    """An inspection of quanjiang whose re-inspection is due 10 days after the rectification deadline."""
+def inspection_with_rectification_order(base: str, party_name: str, rectify_by: str) -> tuple[httpx.Client, int]:
+    """An inspection of quanjiang that ordered rectification by `rectify_by`."""
     client = api_client(base, "quanjiang1")
     team = [officer_entry(base, "quanjiang1"), officer_entry(base, "quanjiang2")]
     party = {**PARTY, "name": party_name}
@@ -45,14 +45,20 @@ def inspection_awaiting_reinspection(base: str, party_name: str, rectify_by: str
          "requirement": "设置明显的安全警示标志", "deadline": rectify_by}]}
     client.post(f"/tasks/{ready_tasks(client, case['id'])['rectification_order']}/complete",
                 json={"data": order}).raise_for_status()
+    return client, case["id"]
+
+
+def inspection_awaiting_reinspection(base: str, party_name: str, rectify_by: str) -> int:
+    """An inspection of quanjiang whose re-inspection is due 10 days after the rectification deadline."""
+    client, case_id = inspection_with_rectification_order(base, party_name, rectify_by)
     deadline = time.monotonic() + 20
-    while "reinspection" not in (tasks := ready_tasks(client, case["id"])):  # or the worker's timer gets there first
+    while "reinspection" not in (tasks := ready_tasks(client, case_id)):  # or the worker's timer gets there first
         if "early_application" in tasks:
             client.post(f"/tasks/{tasks['early_application']}/complete",
                         json={"data": {"applied_on": "2026-05-12", "applicant": "张宏达"}})
         assert time.monotonic() < deadline, tasks
         time.sleep(0.3)
-    return case["id"]
+    return case_id
 
 
 @pytest.mark.parametrize(("username", "heading"), [
@@ -89,10 +95,12 @@ def test_inbox_lists_tasks_by_deadline_with_overdue_and_due_soon_badges(browser)
     assert order == sorted(order)
     assert "已超期" in texts[order[0]]
     assert "今日到期" in texts[order[1]]
-    assert "已超期" not in texts[order[2]] and "到期" not in texts[order[2]].split("期限")[-1].split("日")[-1]
-    assert "2026年6月15日" in texts[order[1]]
+    assert items.nth(order[2]).locator(".badge").count() == 0
+    assert "期限 2026年6月15日" in texts[order[1]]
     screenshot(page, "inbox")
-    assert {late, soon, later}
+    page.get_by_role("link", name=re.compile("迟到化工")).click()
+    assert page.url.endswith(f"/tasks/{ready_tasks(api_client(browser.base, 'quanjiang2'), late)['reinspection']}")
+    assert {soon, later}
 
 
 def test_a_form_error_appears_beside_its_field(browser):
@@ -110,6 +118,23 @@ def test_a_form_error_appears_beside_its_field(browser):
     assert page.get_by_label("现场负责人").input_value() == "李明"  # what was typed is kept
     officers = page.locator("[data-field=officers]")
     assert "两名以上执法人员" in officers.locator(".field-error").inner_text()
+
+
+def test_a_task_completed_by_someone_else_first_says_so(browser):
+    _client, case_id = inspection_with_rectification_order(browser.base, "遂川县同时办理有限公司", "2026-07-30")
+    browser.expected_statuses.add(409)
+    first, second = browser.page(LAPTOP, "quanjiang1"), browser.page(PHONE, "quanjiang2")
+    for page in (first, second):
+        page.goto(f"{browser.base}/cases/{case_id}")
+        page.get_by_role("link", name="登记单位提前申请复查").click()
+        page.get_by_label("申请日期").fill("2026-06-12")
+        page.get_by_label("申请人").fill("张宏达")
+    first.get_by_role("button", name="提交").click()
+    first.wait_for_url(re.compile(rf"/cases/{case_id}"))
+    second.get_by_role("button", name="提交").click()
+    assert second.get_by_role("heading", level=1).inner_text() == "「登记单位提前申请复查」已被他人办理"
+    second.get_by_role("link", name=re.compile("查看案件")).click()
+    assert "整改复查" in second.locator("[aria-labelledby=tasks-h]").inner_text()
 
 
 def test_a_post_without_the_csrf_token_is_refused(browser):

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from api.services import users
 from api.web.routing import page_router
-from api.web.session import clear_session, safe_next, set_session
+from api.web.session import WebUser, clear_session, safe_next, set_session
 from api.web.templating import render
 from engine.errors import Unauthenticated
 
@@ -17,8 +17,8 @@ MAX_INPUT = 200
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None):
-    return render(request, "login.html", next=safe_next(next), error=None, username="")
+def login_page(request: Request, next: str | None = None, signed_out: bool = False):
+    return render(request, "login.html", next=safe_next(next), error=None, username="", signed_out=signed_out)
 
 
 @router.post("/login")
@@ -30,14 +30,15 @@ async def login(request: Request):
     try:
         token = await run_in_threadpool(users.login, runtime.engine, settings, username, password)
     except Unauthenticated as exc:
-        return render(request, "login.html", status_code=401, next=target, error=exc.message, username=username)
+        return render(request, "login.html", status_code=401, next=target, error=exc.message, username=username,
+                      signed_out=False)
     response = RedirectResponse(target, status_code=303)
     set_session(request, response, token.access_token)
     return response
 
 
 @router.post("/logout")
-def logout(request: Request):
-    response = RedirectResponse("/login", status_code=303)
+def logout(request: Request, user: WebUser):
+    response = RedirectResponse("/login?signed_out=1", status_code=303)
     clear_session(request, response)
     return response

@@ -6,8 +6,9 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlmodel import Session
 
-from api import schemas
+from api import authz, schemas
 from api.services import cases
 from api.web.routing import page_router
 from api.web.session import WebUser
@@ -19,13 +20,21 @@ PARTY_FIELDS = {"name": "单位名称", "credit_code": "统一社会信用代码
 DEFAULT_TITLE = "日常安全生产检查"
 
 
+def _require_starter(request: Request, user) -> None:
+    """Only an officer starts an inspection, in their own agency (the API's rule)."""
+    with Session(request.app.state.runtime.engine) as session:
+        authz.start_role(session, user, user.agency_id, None)
+
+
 @router.get("/inspections/new")
 def start_page(request: Request, user: WebUser):
+    _require_starter(request, user)
     return render(request, "start.html", values={"title": DEFAULT_TITLE}, errors={}, fields=PARTY_FIELDS, nav="start")
 
 
 @router.post("/inspections/new")
 async def start(request: Request, user: WebUser):
+    await run_in_threadpool(_require_starter, request, user)
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in [*PARTY_FIELDS, "title"]}
     party = {name: values[name] for name in PARTY_FIELDS if values[name]}

@@ -63,9 +63,10 @@ EXPECTED = {
 }
 
 
-def app_routes(app) -> set[str]:
+def app_routes(app, prefix: str = "/api/v1/") -> set[str]:
+    """The routes under `prefix`; the web pages' are checked by test_web_access_matrix.py."""
     return {f"{method} {context.path}" for context in iter_route_contexts(app.routes)
-            for method in (getattr(context, "methods", None) or ()) if method != "HEAD"}
+            for method in (getattr(context, "methods", None) or ()) if method != "HEAD" and context.path.startswith(prefix)}
 
 
 def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | None]:

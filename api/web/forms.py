@@ -15,6 +15,7 @@ from datetime import datetime
 from jsonschema import Draft202012Validator
 from starlette.datastructures import FormData
 
+from documents.amounts import amount_in_capitals
 from engine import forms as engine_forms
 from engine.errors import ValidationFailed
 
@@ -22,6 +23,7 @@ OFFICERS_FIELD = "officers"
 LONG_TEXT = 300  # longer strings get a text area
 DATETIME_PATTERN = re.compile(r"^\^\\d\{4\}-\\d\{2\}-\\d\{2\}T")
 LABELLED_VALUE = re.compile(r"([A-Za-z0-9_]+)=([^、,，;；]+)")
+MONEY_UNIT = "元"  # a number titled in yuan, e.g. 拟罚款金额(元): shown with its Chinese capital form
 MISSING = object()
 
 
@@ -57,7 +59,7 @@ def widget(schema: Mapping, path: str) -> str:
     if kind == "boolean":
         return "boolean"
     if kind in ("integer", "number"):
-        return "number"
+        return "money" if MONEY_UNIT in (schema.get("title") or "") else "number"
     if options(schema):
         return "select"
     if schema.get("format") == "date":
@@ -67,6 +69,14 @@ def widget(schema: Mapping, path: str) -> str:
     if (schema.get("maxLength") or 0) > LONG_TEXT:
         return "textarea"
     return "text"
+
+
+def capitals(value) -> str:
+    """人民币叁万元整 for 30000; nothing for what is not an amount."""
+    try:
+        return f"人民币{amount_in_capitals(value)}" if value not in (None, "") and float(value) >= 0 else ""
+    except (ValueError, TypeError, ArithmeticError):
+        return ""
 
 
 def datetime_input_value(value) -> str:
@@ -122,7 +132,7 @@ def _read(schema: Mapping, path: str, form: FormData, officers: Mapping[int, dic
         return [line.strip() for line in raw.splitlines() if line.strip()]
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw, raw)
-    if kind == "number":
+    if kind in ("number", "money"):
         return _number(raw, base_type(schema))
     if kind == "datetime" and schema.get("format") == "date-time" and len(raw) == 16:
         return f"{raw}:00+08:00"  # a datetime-local input is Beijing time to the minute

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlmodel import Session
 
 from api.identity.service import today
@@ -43,8 +43,15 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
     return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
                   schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, mine=mine,
                   officers=choices, document_titles=_document_titles(detail.documents), widget=forms.widget,
-                  options=forms.options, datetime_value=forms.datetime_input_value, evidence_types=list(EvidenceType),
+                  options=forms.options, datetime_value=forms.datetime_input_value, capitals=forms.capitals, evidence_types=list(EvidenceType),
                   nav="inbox")
+
+
+@router.get("/amounts/capitals")
+def amount_capitals(request: Request, user: WebUser):
+    """The Chinese capital form of the amount being typed into a money field (the field's name varies)."""
+    value = next(iter(request.query_params.values()), "")
+    return PlainTextResponse(forms.capitals(value[:20]))
 
 
 @router.get("/tasks/{task_id}")

@@ -33,6 +33,7 @@ EXPECTED = {
     "GET /documents/{document_id}/download": SEES_THE_CASE,
     "GET /evidence/{evidence_id}/download": SEES_THE_CASE,
     "GET /tasks/{task_id}": SEES_THE_CASE,
+    "GET /amounts/capitals": SIGNED_IN,
     "POST /tasks/{task_id}": {"township_officer/own"},
     "GET /inspections/new": OFFICERS,
     "POST /inspections/new": OFFICERS,

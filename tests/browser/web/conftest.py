@@ -108,9 +108,10 @@ def browser(chromium, server):
     assert opened.errors == [], "pages logged errors"
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """docs/screenshots/<name>.png, shown in the README."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def api_client(base: str, username: str) -> httpx.Client:

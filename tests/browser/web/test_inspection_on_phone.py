@@ -59,7 +59,8 @@ def test_township_officer_on_a_phone_records_an_inspection_and_reports_it_up(bro
     assert form.get_by_label("单位名称").input_value() == PARTY  # prefilled from the case
     assert form.locator("[data-field=officers] input[type=checkbox]:checked").count() == 1  # the officer herself
     fill_onsite_record(page)
-    screenshot(page, "onsite-form-phone")
+    page.locator("[data-field=officers]").scroll_into_view_if_needed()
+    screenshot(page, "onsite-form-phone", full_page=False)
     page.get_by_role("button", name="提交").click()
     page.wait_for_url(re.compile(r"/cases/\d+"))
     inspection_url = page.url.split("?")[0]

@@ -8,7 +8,7 @@ forbidden → the Chinese 403 page; anything else → an error page with its cod
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from api.errors import error_response, status_for
-from api.web.session import check_csrf, ensure_csrf_cookie
+from api.web.session import check_csrf, ensure_csrf_cookie, safe_next
 from api.web.templating import render
 from engine.errors import Unauthenticated, ZhifaError
 
@@ -33,11 +33,13 @@ SECURITY_HEADERS = {
 
 
 def login_redirect(request: Request) -> Response:
-    page = request.url.path if request.method == "GET" else (request.headers.get("referer") or "/")
-    if request.method == "GET" and request.url.query:
-        page += "?" + request.url.query
-    if page.startswith(("http://", "https://")):
-        page = "/" + page.split("/", 3)[3] if page.count("/") >= 3 else "/"
+    """To the login page, which returns to this page (for a form post: the page the form was on)."""
+    if request.method == "GET":
+        page = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        referer = urlsplit(request.headers.get("referer") or "/")
+        page = referer.path + (f"?{referer.query}" if referer.query else "")
+    page = safe_next(page)
     target = "/login" if page == "/" else f"/login?next={quote(page, safe='')}"
     if request.headers.get("HX-Request"):
         return Response(status_code=204, headers={"HX-Redirect": target})

@@ -35,6 +35,9 @@ def fill_onsite_record(page) -> None:
     page.get_by_label("现场负责人").fill("王林峰")
     attendees = page.locator("[data-field=unit_attendees]")
     attendees.get_by_role("button", name="添加在场人员").click()
+    attendees.get_by_role("button", name="添加在场人员").click()
+    attendees.locator(".row").nth(1).get_by_role("button", name="删除").click()
+    assert attendees.locator(".row").count() == 1
     attendees.get_by_label("身份").select_option(label="主要负责人")
     attendees.get_by_label("姓名").fill("王林峰")
     page.get_by_label("检查内容").fill("安全警示标志、劳动防护用品")

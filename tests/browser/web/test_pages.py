@@ -103,6 +103,30 @@ def test_inbox_lists_tasks_by_deadline_with_overdue_and_due_soon_badges(browser)
     assert {soon, later}
 
 
+def test_the_case_list_filters_and_searches_by_number_or_party(browser):
+    client = api_client(browser.base, "quanjiang1")
+    numbers = {name: client.post("/cases", json={"process": "inspection", "party": {**PARTY, "name": name}}).json()["case"]["number"]
+               for name in ("遂川县检索甲有限公司", "遂川县检索乙有限公司")}
+    page = browser.page(TABLET, "quanjiang1")
+    page.goto(f"{browser.base}/cases")
+    results = page.locator("#case-results")
+    page.get_by_label("案号或当事人").fill("检索乙")
+    results.get_by_text("共 1 件").wait_for()
+    assert "遂川县检索乙有限公司" in results.inner_text() and "检索甲" not in results.inner_text()
+    assert "q=%E6%A3%80%E7%B4%A2%E4%B9%99" in page.url  # the search is in the address, to share or reload
+    page.get_by_label("案号或当事人").fill(numbers["遂川县检索甲有限公司"])
+    results.get_by_text("遂川县检索甲有限公司").wait_for()
+    results.get_by_text("共 1 件").wait_for()
+    page.get_by_label("案号或当事人").fill("")
+    page.get_by_label("状态").select_option(label="已归档")
+    results.get_by_text("没有符合条件的案件").wait_for()
+    page.get_by_label("状态").select_option(label="检查中")
+    page.get_by_label("程序").select_option(label="现场检查与整改复查")
+    page.get_by_label("当事人", exact=True).fill("检索")
+    page.get_by_role("button", name="查询").click()
+    results.get_by_text("共 2 件").wait_for()
+
+
 def test_a_form_error_appears_beside_its_field(browser):
     page = browser.page(TABLET, "quanjiang1")
     browser.expected_statuses.add(422)

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlmodel import Session
 
+from api import authz
 from api.identity.service import today
 from api.services import tasks
 from api.web import forms
@@ -18,8 +19,8 @@ from api.web.session import WebUser
 from api.web.templating import render
 from documents.catalogue import get_catalogue
 from documents.evidence.models import EvidenceType
-from engine.errors import Conflict, ValidationFailed
-from engine.models import Case
+from engine.errors import Conflict, Forbidden, ValidationFailed
+from engine.models import Case, Task
 
 router = page_router()
 TaskId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-]+$")]
@@ -30,18 +31,33 @@ def _document_titles(doc_ids: list[str]) -> list[str]:
     return [catalogue.get(doc_id).title for doc_id in doc_ids if doc_id]
 
 
+def _refusal(runtime, session: Session, user, case: Case, task: Task) -> str | None:
+    """Why the user may not complete this task (not their lane or agency, or they investigated the case), if so.
+
+    The completion's own authorizer answers, before any form data is known: its data checks come last.
+    """
+    try:
+        authz.task_authorizer(runtime, user.id, {})(session, case, task)
+    except Forbidden as exc:
+        return exc.message
+    except ValidationFailed:
+        pass
+    return None
+
+
 def _page(request: Request, user, task_id: str, *, values: dict | None = None, errors: dict | None = None,
           message: str | None = None, conflict: bool = False, status_code: int = 200):
     runtime = request.app.state.runtime
     detail = tasks.task_detail(runtime, user, task_id)
     with Session(runtime.engine) as session:
-        choices = officer_choices(session, session.get(Case, detail.case.id), today())
+        case = session.get(Case, detail.case.id)
+        choices = officer_choices(session, case, today())
+        refusal = _refusal(runtime, session, user, case, session.get(Task, task_id))
     if values is None:
         values = dict(detail.prefill)
         values.setdefault(forms.OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
-    mine = user.has_role(detail.task.role) and user.agency_id == detail.task.agency_id
     return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
-                  schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, mine=mine,
+                  schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, refusal=refusal,
                   officers=choices, document_titles=_document_titles(detail.documents), widget=forms.widget,
                   options=forms.options, datetime_value=forms.datetime_input_value, capitals=forms.capitals, evidence_types=list(EvidenceType),
                   nav="inbox")

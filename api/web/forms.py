@@ -8,6 +8,7 @@ row numbers need not be consecutive (rows are added and removed in the page), an
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -18,6 +19,7 @@ from starlette.datastructures import FormData
 from documents.amounts import amount_in_capitals
 from engine import forms as engine_forms
 from engine.errors import ValidationFailed
+from engine.specs import LoadedProcess
 
 OFFICERS_FIELD = "officers"
 LONG_TEXT = 300  # longer strings get a text area
@@ -34,15 +36,45 @@ def base_type(schema: Mapping) -> str | None:
     return kind
 
 
-def options(schema: Mapping) -> list[tuple[str, str]]:
-    """(value, Chinese label) of an enumerated field: oneOf consts with titles, or enum values named in the description."""
+def options(schema: Mapping, known: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(value, Chinese label) of an enumerated field: oneOf consts with titles, or enum values named in the
+    description (`onsite=现场处理措施、…`) or titled for the same code in another form (`known`)."""
     one_of = schema.get("oneOf") or schema.get("anyOf") or []
     if one_of and all("const" in o for o in one_of):
         return [(str(o["const"]), o.get("title") or str(o["const"])) for o in one_of]
     if "enum" in schema:
-        labels = dict(LABELLED_VALUE.findall(schema.get("description") or ""))
+        labels = {**(known or {}), **dict(LABELLED_VALUE.findall(schema.get("description") or ""))}
         return [(str(v), labels.get(str(v), str(v))) for v in schema["enum"] if v is not None]
     return []
+
+
+_labels_by_versions: dict[tuple[str, ...], dict[str, str]] = {}
+
+
+def known_labels(processes: list[LoadedProcess]) -> dict[str, str]:
+    """Every code some form of these process versions titles (e.g. fine → 罚款, in the inspection's
+    assessment), for forms that list the bare codes; the first process's own titles come first."""
+    key = tuple(p.version_id for p in processes)
+    if key not in _labels_by_versions:
+        labels: dict[str, str] = {}
+        for process in processes:
+            for name, text in sorted(process.files.items()):
+                if name.endswith(".json"):
+                    _collect_labels(json.loads(text), labels)
+        _labels_by_versions[key] = labels
+    return _labels_by_versions[key]
+
+
+def _collect_labels(node, labels: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        for choice in node.get("oneOf") or node.get("anyOf") or []:
+            if isinstance(choice, dict) and "const" in choice and choice.get("title"):
+                labels.setdefault(str(choice["const"]), choice["title"])
+        for value in node.values():
+            _collect_labels(value, labels)
+    elif isinstance(node, list):
+        for value in node:
+            _collect_labels(value, labels)
 
 
 def widget(schema: Mapping, path: str) -> str:

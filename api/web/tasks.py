@@ -16,6 +16,7 @@ from api.web import forms
 from api.web.officers import officer_choices
 from api.web.routing import page_router
 from api.web.session import WebUser
+from api.web.step_summaries import step_summaries
 from api.web.templating import render
 from documents.catalogue import get_catalogue
 from documents.evidence.models import EvidenceType
@@ -53,13 +54,16 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
         case = session.get(Case, detail.case.id)
         choices = officer_choices(session, case, today())
         refusal = _refusal(runtime, session, user, case, session.get(Task, task_id))
+        current = [runtime.specs.latest(pid) for pid in sorted(runtime.specs.current)]
+        labels = forms.known_labels([runtime.process_of(session, case), *current])
+        earlier = step_summaries(runtime, session, case, labels)
     if values is None:
         values = dict(detail.prefill)
         values.setdefault(forms.OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
     return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
-                  schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, refusal=refusal,
+                  schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, refusal=refusal, earlier=earlier,
                   officers=choices, document_titles=_document_titles(detail.documents), widget=forms.widget,
-                  options=forms.options, datetime_value=forms.datetime_input_value, capitals=forms.capitals, evidence_types=list(EvidenceType),
+                  options=lambda schema: forms.options(schema, labels), datetime_value=forms.datetime_input_value, capitals=forms.capitals, evidence_types=list(EvidenceType),
                   nav="inbox")
 
 

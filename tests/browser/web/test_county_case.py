@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.web.conftest import LAPTOP
+from tests.browser.web.conftest import LAPTOP, screenshot
 from tests.browser.web.story import Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -28,8 +28,19 @@ def test_the_county_officer_drafts_the_report_with_the_fine_in_capitals(browser)
 
     page.get_by_role("link", name=REPORT).click()
     page.wait_for_url(re.compile("/tasks/"))
+    earlier = page.locator("details.earlier")
+    earlier.locator("summary").click()
+    investigation = earlier.get_by_role("region", name="调查取证")
+    assert "询问笔录2份、勘验笔录1份、现场照片8张" in investigation.inner_text()
+    assert "王振宇" in investigation.inner_text()  # the officers by name
+    filing = earlier.get_by_role("region", name="审批立案").inner_text()
+    assert "同意立案" in filing and "2026年3月13日" in filing
+    kinds = page.locator("[data-field=penalty_kinds]")
+    assert kinds.get_by_label("罚款").is_checked()  # prefilled, labelled in Chinese
+    assert "警告" in kinds.inner_text() and "warning" not in kinds.inner_text()
     fine = page.get_by_label("拟罚款金额", exact=False)
     fine.fill("30000")
+    screenshot(page, "county-report-form")
     page.locator("[data-field=fine_amount] .capitals").get_by_text("人民币叁万元整").wait_for()
     fine.fill("1800.5")
     page.locator("[data-field=fine_amount] .capitals").get_by_text("人民币壹仟捌佰元伍角").wait_for()

@@ -18,7 +18,7 @@ from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render
 from documents.evidence.models import EvidenceType
-from engine.models import Case
+from engine.models import Case, Task
 from engine.vocab import CaseStatus
 
 router = page_router()
@@ -66,7 +66,7 @@ def case_list(request: Request, user: WebUser,
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: DbId, user: WebUser):
+def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[str | None, Query(max_length=36)] = None):
     runtime = request.app.state.runtime
     detail = cases.case_detail(runtime, user, case_id)  # authorizes and records a supervisor's reading
     with Session(runtime.engine) as session:
@@ -74,10 +74,12 @@ def case_page(request: Request, case_id: DbId, user: WebUser):
         steps = case_views.diagram_steps(session, case_id)
         files = case_views.document_files(session, case_id)
         process_name = runtime.process_of(session, session.get(Case, case_id)).name
+        just_done = session.get(Task, done) if done else None
     day = today()
     my_tasks = {t.id for t in detail.tasks if user.has_role(t.role) and t.agency_id == user.agency_id}
     return render(request, "case.html", detail=detail, case=detail.case, agency_names=names, steps=steps,
                   documents=files, process_name=process_name, my_tasks=my_tasks,
+                  just_done=just_done if just_done and just_done.case_id == case_id else None,
                   tasks=[(t, badge(t.due_on, day)) for t in detail.tasks], event_label=case_views.event_label,
                   role_label=case_views.role_label, evidence_types=list(EvidenceType), nav="cases")
 

@@ -16,12 +16,12 @@ from datetime import datetime
 from jsonschema import Draft202012Validator
 from starlette.datastructures import FormData
 
+from api.authz import OFFICERS_FIELD
 from documents.amounts import amount_in_capitals
 from engine import forms as engine_forms
 from engine.errors import ValidationFailed
 from engine.specs import LoadedProcess
 
-OFFICERS_FIELD = "officers"
 LONG_TEXT = 300  # longer strings get a text area
 DATETIME_PATTERN = re.compile(r"^\^\\d\{4\}-\\d\{2\}-\\d\{2\}T")
 LABELLED_VALUE = re.compile(r"([A-Za-z0-9_]+)=([^、,，;；]+)")

@@ -8,8 +8,10 @@ from fastapi import Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api import authz
+from api.authz import OFFICERS_FIELD
 from api.identity.service import today
 from api.services import tasks
 from api.web import forms
@@ -47,7 +49,7 @@ def _refusal(runtime, session: Session, user, case: Case, task: Task) -> str | N
 
 
 def _page(request: Request, user, task_id: str, *, values: dict | None = None, errors: dict | None = None,
-          message: str | None = None, conflict: bool = False, status_code: int = 200):
+          message: str | None = None, status_code: int = 200):
     runtime = request.app.state.runtime
     detail = tasks.task_detail(runtime, user, task_id)
     with Session(runtime.engine) as session:
@@ -59,12 +61,13 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
         earlier = step_summaries(runtime, session, case, labels)
     if values is None:
         values = dict(detail.prefill)
-        values.setdefault(forms.OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
+        values.setdefault(OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
     return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
-                  schema=detail.form, values=values, errors=errors or {}, message=message, conflict=conflict, refusal=refusal, earlier=earlier,
-                  officers=choices, document_titles=_document_titles(detail.documents), widget=forms.widget,
-                  options=lambda schema: forms.options(schema, labels), datetime_value=forms.datetime_input_value, capitals=forms.capitals, evidence_types=list(EvidenceType),
-                  nav="inbox")
+                  schema=detail.form, values=values, errors=errors or {}, message=message, refusal=refusal,
+                  earlier=earlier, officers=choices, document_titles=_document_titles(detail.documents),
+                  widget=forms.widget, options=lambda schema: forms.options(schema, labels),
+                  datetime_value=forms.datetime_input_value, capitals=forms.capitals,
+                  evidence_types=list(EvidenceType), nav="inbox")
 
 
 @router.get("/amounts/capitals")
@@ -81,22 +84,24 @@ def task_page(request: Request, task_id: TaskId, user: WebUser):
 
 @router.post("/tasks/{task_id}")
 async def complete(request: Request, task_id: TaskId, user: WebUser):
-    runtime = request.app.state.runtime
     form = await request.form()
-    detail = await run_in_threadpool(tasks.task_detail, runtime, user, task_id)
+    return await run_in_threadpool(_complete, request, user, task_id, form)
+
+
+def _complete(request: Request, user, task_id: str, form: FormData):
+    runtime = request.app.state.runtime
+    detail = tasks.task_detail(runtime, user, task_id)
     with Session(runtime.engine) as session:
         choices = officer_choices(session, session.get(Case, detail.case.id), today())
     data = forms.read_form(detail.form, form, {c.user_id: c.entry() for c in choices})
     try:
-        await run_in_threadpool(tasks.complete, runtime, user, task_id, data)
+        tasks.complete(runtime, user, task_id, data)
     except Conflict as exc:
         return render(request, "conflict.html", status_code=409, case=detail.case, task=detail.task, message=exc.message)
     except ValidationFailed as exc:
         errors = forms.field_errors(exc.details)
         if exc.code in ("two_officers_required", "officer_not_eligible"):
             # the officers are checked before the form: show the form's own errors in the same round
-            errors = {**forms.schema_errors(detail.form, data), forms.OFFICERS_FIELD: exc.message}
-        message = exc.message
-        return await run_in_threadpool(lambda: _page(request, user, task_id, values=data, errors=errors,
-                                                     message=message, status_code=422))
+            errors = {**forms.schema_errors(detail.form, data), OFFICERS_FIELD: exc.message}
+        return _page(request, user, task_id, values=data, errors=errors, message=exc.message, status_code=422)
     return RedirectResponse(f"/cases/{detail.case.id}?done={task_id}", status_code=303)

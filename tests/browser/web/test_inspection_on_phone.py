@@ -67,6 +67,7 @@ def test_township_officer_on_a_phone_records_an_inspection_and_reports_it_up(bro
     page.get_by_role("button", name="提交").click()
     page.wait_for_url(re.compile(r"/cases/\d+"))
     inspection_url = page.url.split("?")[0]
+    assert page.get_by_role("status").first.inner_text() == "「现场检查」已提交。"
 
     # a photo taken at the site, attached as evidence with its SHA-256 shown
     page.get_by_text("上传证据(拍照或选择文件)").click()

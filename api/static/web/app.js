@@ -97,6 +97,11 @@
       showDiagram(el).catch(() => { el.textContent = '流程图无法显示'; });
     });
     document.querySelectorAll('#evidence-form').forEach(setupUpload);
+    if (window.matchMedia('(max-width: 760px)').matches) {  // on a phone the search box comes first
+      document.querySelectorAll('details.more-filters').forEach((el) => {
+        el.open = [...el.querySelectorAll('input, select')].some((field) => field.value);  // open while filtering
+      });
+    }
     document.querySelectorAll('[data-now]').forEach((el) => { if (!el.value) el.value = localNow(); });
   });
 })();

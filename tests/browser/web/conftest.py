@@ -44,8 +44,9 @@ def server(tmp_path_factory):
            "ZHIFA_PDF_RENDITION": "false", "PYTHONPATH": str(ROOT)}
     for name in ("ZHIFA_DATABASE_URL", "ZHIFA_S3_ENDPOINT"):
         env.pop(name, None)
+    log = data / "serve.log"  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -55,7 +56,7 @@ def server(tmp_path_factory):
                     break
             except httpx.TransportError:
                 pass
-            assert process.poll() is None, process.stderr.read().decode()
+            assert process.poll() is None, log.read_text(errors="replace")
             assert time.monotonic() < deadline, "zhifa serve did not start"
             time.sleep(0.2)
         yield base

@@ -19,6 +19,7 @@ from api.identity.models import User
 from api.identity.security import secret_key, user_id_from_token
 from api.identity.service import active_user
 from engine.errors import Forbidden, Unauthenticated
+from engine.settings import get_settings
 
 SESSION_COOKIE = "zhifa_session"
 CSRF_COOKIE = "zhifa_csrf"
@@ -46,7 +47,7 @@ def web_user(request: Request) -> User:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthenticated("请先登录")
-    user_id = user_id_from_token(token, request.app.state.settings)
+    user_id = user_id_from_token(token, get_settings())
     with Session(request.app.state.runtime.engine) as session:
         user = active_user(session, user_id)
     request.state.user = user
@@ -62,7 +63,7 @@ def csrf_seed(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    key = secret_key(request.app.state.settings).encode()
+    key = secret_key(get_settings()).encode()
     return hmac.new(key, csrf_seed(request).encode(), hashlib.sha256).hexdigest()
 
 

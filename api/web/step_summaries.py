@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from api.web.forms import options
+from api.web.form_schema import options
 from api.web.templating import cn_date
 from engine.models import Case, RecordEvent, Task
 from engine.runtime import Runtime

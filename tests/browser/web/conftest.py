@@ -41,7 +41,8 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("web-data")
     port = free_port()
     env = {**os.environ, "ZHIFA_DATA_DIR": str(data), "ZHIFA_NOW": NOW, "ZHIFA_SECRET_KEY": SECRET,
-           "ZHIFA_PDF_RENDITION": "false", "PYTHONPATH": str(ROOT)}
+           "ZHIFA_PDF_RENDITION": "false", "PYTHONPATH": str(ROOT),
+           "ZHIFA_ALLOW_CLOCK_OVERRIDE": "1"}  # where `zhifa serve` refuses ZHIFA_NOW without it
     for name in ("ZHIFA_DATABASE_URL", "ZHIFA_S3_ENDPOINT"):
         env.pop(name, None)
     log = data / "serve.log"  # a file, not a pipe: a full pipe would stall the server

@@ -10,6 +10,7 @@ from api.routes.evidence import download_response, get_store
 from api.services import documents, uploads
 from api.web.routing import page_router
 from api.web.session import WebUser
+from engine.settings import get_settings
 
 router = page_router()
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -19,14 +20,14 @@ DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 async def upload(request: Request, case_id: DbId, user: WebUser):
     """The streamed multipart upload of the API; the page's script sends the CSRF token as a header."""
     state = request.app.state
-    return await uploads.upload(request, state.runtime.engine, get_store(request), state.settings, user, case_id)
+    return await uploads.upload(request, state.runtime.engine, get_store(request), get_settings(), user, case_id)
 
 
 @router.get("/documents/{document_id}/download")
 def document_download(request: Request, document_id: DbId, user: WebUser,
                       format: Annotated[documents.Format, Query()] = "docx"):
     state = request.app.state
-    return download_response(documents.download(state.runtime.engine, get_store(request), state.settings, user,
+    return download_response(documents.download(state.runtime.engine, get_store(request), get_settings(), user,
                                                 document_id, format))
 
 

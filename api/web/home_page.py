@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from api.identity.service import today
 from api.services import cases, tasks
-from api.web.deadlines import badge
+from api.web.deadline_badges import badge
 from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render

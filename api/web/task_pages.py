@@ -14,7 +14,7 @@ from api import authz
 from api.authz import OFFICERS_FIELD
 from api.identity.service import today
 from api.services import tasks
-from api.web import forms
+from api.web import form_schema
 from api.web.officers import officer_choices
 from api.web.routing import page_router
 from api.web.session import WebUser
@@ -57,7 +57,7 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
         choices = officer_choices(session, case, today())
         refusal = _refusal(runtime, session, user, case, session.get(Task, task_id))
         current = [runtime.specs.latest(pid) for pid in sorted(runtime.specs.current)]
-        labels = forms.known_labels([runtime.process_of(session, case), *current])
+        labels = form_schema.known_labels([runtime.process_of(session, case), *current])
         earlier = step_summaries(runtime, session, case, labels)
     if values is None:
         values = dict(detail.prefill)
@@ -65,8 +65,8 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
     return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
                   schema=detail.form, values=values, errors=errors or {}, message=message, refusal=refusal,
                   earlier=earlier, officers=choices, document_titles=_document_titles(detail.documents),
-                  widget=forms.widget, options=lambda schema: forms.options(schema, labels),
-                  datetime_value=forms.datetime_input_value, capitals=forms.capitals,
+                  widget=form_schema.widget, options=lambda schema: form_schema.options(schema, labels),
+                  datetime_value=form_schema.datetime_input_value, capitals=form_schema.capitals,
                   evidence_types=list(EvidenceType), nav="inbox")
 
 
@@ -74,7 +74,7 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
 def amount_capitals(request: Request, user: WebUser):
     """The Chinese capital form of the amount being typed into a money field (the field's name varies)."""
     value = next(iter(request.query_params.values()), "")
-    return PlainTextResponse(forms.capitals(value[:20]))
+    return PlainTextResponse(form_schema.capitals(value[:20]))
 
 
 @router.get("/tasks/{task_id}")
@@ -93,15 +93,15 @@ def _complete(request: Request, user, task_id: str, form: FormData):
     detail = tasks.task_detail(runtime, user, task_id)
     with Session(runtime.engine) as session:
         choices = officer_choices(session, session.get(Case, detail.case.id), today())
-    data = forms.read_form(detail.form, form, {c.user_id: c.entry() for c in choices})
+    data = form_schema.read_form(detail.form, form, {c.user_id: c.entry() for c in choices})
     try:
         tasks.complete(runtime, user, task_id, data)
     except Conflict as exc:
         return render(request, "conflict.html", status_code=409, case=detail.case, task=detail.task, message=exc.message)
     except ValidationFailed as exc:
-        errors = forms.field_errors(exc.details)
+        errors = form_schema.field_errors(exc.details)
         if exc.code in ("two_officers_required", "officer_not_eligible"):
             # the officers are checked before the form: show the form's own errors in the same round
-            errors = {**forms.schema_errors(detail.form, data), OFFICERS_FIELD: exc.message}
+            errors = {**form_schema.schema_errors(detail.form, data), OFFICERS_FIELD: exc.message}
         return _page(request, user, task_id, values=data, errors=errors, message=exc.message, status_code=422)
     return RedirectResponse(f"/cases/{detail.case.id}?done={task_id}", status_code=303)

@@ -11,6 +11,7 @@ from api.web.routing import page_router
 from api.web.session import WebUser, clear_session, safe_next, set_session
 from api.web.templating import render
 from engine.errors import Unauthenticated
+from engine.settings import get_settings
 
 router = page_router()
 MAX_INPUT = 200
@@ -26,9 +27,9 @@ async def login(request: Request):
     form = await request.form()
     username, password = str(form.get("username", ""))[:MAX_INPUT], str(form.get("password", ""))[:MAX_INPUT]
     target = safe_next(str(form.get("next", "")))
-    runtime, settings = request.app.state.runtime, request.app.state.settings
+    runtime = request.app.state.runtime
     try:
-        token = await run_in_threadpool(users.login, runtime.engine, settings, username, password)
+        token = await run_in_threadpool(users.login, runtime.engine, get_settings(), username, password)
     except Unauthenticated as exc:
         return render(request, "login.html", status_code=401, next=target, error=exc.message, username=username,
                       signed_out=False)

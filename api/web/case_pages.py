@@ -13,7 +13,7 @@ from api import authz
 from api.identity.service import today
 from api.services import cases
 from api.web import case_views
-from api.web.deadlines import badge
+from api.web.deadline_badges import badge
 from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render

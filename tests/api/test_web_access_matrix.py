@@ -57,7 +57,7 @@ def to_login(response) -> bool:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, world):
-    routes = app_routes(client.app, prefix="/") - app_routes(client.app)
+    routes = app_routes(client.app, pages=True)
     assert routes - EXPECTED.keys() == set(), "pages without an access rule in EXPECTED"
     assert EXPECTED.keys() - routes == set(), "rules for pages that no longer exist"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import error_responses
+from api import error_responses, web
 from api.identity.security import secret_key
 from api.routes import auth, cases, catalogues, decisions, docs, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
@@ -36,5 +36,6 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     for module in (health, auth, users, catalogues, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)
+    app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

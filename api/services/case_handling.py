@@ -32,6 +32,8 @@ class CaseFilters:
     started_from: date | None = None
     started_to: date | None = None
     party: str | None = None
+    process: str | None = None
+    search: str | None = None  # part of the case number or of the party's name
     page: int = 1
     page_size: int = 20
 
@@ -98,6 +100,11 @@ def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.C
             query = query.where(Case.agency_id == filters.agency_id)
         if filters.party:
             query = query.where(Case.party_name.contains(filters.party, autoescape=True))
+        if filters.process:
+            query = query.where(Case.process_id == filters.process)
+        if filters.search:
+            query = query.where(sa.or_(Case.number.contains(filters.search, autoescape=True),
+                                       Case.party_name.contains(filters.search, autoescape=True)))
         if filters.started_from:
             query = query.where(Case.started_at >= _day_start(filters.started_from))
         if filters.started_to:

@@ -10,6 +10,7 @@ import re
 
 from fastapi.routing import iter_route_contexts
 
+from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
@@ -69,8 +70,10 @@ EXPECTED = {
 }
 
 
-def app_routes(app) -> set[str]:
+def app_routes(app, *, pages: bool = False) -> set[str]:
+    """The API's routes, or the web pages' (checked by test_web_access_matrix.py)."""
     return {f"{method} {context.path}" for context in iter_route_contexts(app.routes)
+            if isinstance(context.original_route, WebRoute) == pages
             for method in (getattr(context, "methods", None) or ()) if method != "HEAD"}
 
 

@@ -1,0 +1,12 @@
+"""The web interface officers, reviewers and supervisors work in: server-rendered pages at `/`.
+
+Pages call the same services (api/services) and the same authorization (api/authz) as /api/v1.
+"""
+
+from fastapi import APIRouter
+
+from api.web import case_pages, file_pages, home_page, login_pages, start_page, task_pages, user_pages
+
+router = APIRouter(include_in_schema=False)
+for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages):
+    router.include_router(module.router)

@@ -1,0 +1,107 @@
+"""A task's page: its form rendered from the JSON Schema, prefilled from the case, and its completion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from api import authz
+from api.authz import OFFICERS_FIELD
+from api.identity.service import today
+from api.services import task_inbox as tasks
+from api.web import form_schema
+from api.web.officers import officer_choices
+from api.web.routing import page_router
+from api.web.session import WebUser
+from api.web.step_summaries import step_summaries
+from api.web.templating import render
+from documents.catalogue import get_catalogue
+from documents.evidence.models import EvidenceType
+from engine.errors import Conflict, Forbidden, ValidationFailed
+from engine.models import Case, Task
+
+router = page_router()
+TaskId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-]+$")]
+
+
+def _document_titles(doc_ids: list[str]) -> list[str]:
+    catalogue = get_catalogue()
+    return [catalogue.get(doc_id).title for doc_id in doc_ids if doc_id]
+
+
+def _refusal(runtime, session: Session, user, case: Case, task: Task) -> str | None:
+    """Why the user may not complete this task (not their lane or agency, or they investigated the case), if so.
+
+    The completion's own authorizer answers, before any form data is known: its data checks come last.
+    """
+    try:
+        authz.task_authorizer(user.id)(session, case, task)
+    except Forbidden as exc:
+        return exc.message
+    except ValidationFailed:
+        pass
+    return None
+
+
+def _page(request: Request, user, task_id: str, *, values: dict | None = None, errors: dict | None = None,
+          message: str | None = None, status_code: int = 200):
+    runtime = request.app.state.runtime
+    detail = tasks.task_detail(runtime, user, task_id)
+    with Session(runtime.engine) as session:
+        case = session.get(Case, detail.case.id)
+        choices = officer_choices(session, case, today())
+        refusal = _refusal(runtime, session, user, case, session.get(Task, task_id))
+        current = [runtime.specs.latest(pid) for pid in sorted(runtime.specs.current)]
+        labels = form_schema.known_labels([runtime.process_of(session, case), *current])
+        earlier = step_summaries(runtime, session, case, labels)
+    if values is None:
+        values = dict(detail.prefill)
+        values.setdefault(OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
+    return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
+                  schema=detail.form, values=values, errors=errors or {}, message=message, refusal=refusal,
+                  earlier=earlier, officers=choices, document_titles=_document_titles(detail.documents),
+                  widget=form_schema.widget, options=lambda schema: form_schema.options(schema, labels),
+                  datetime_value=form_schema.datetime_input_value, capitals=form_schema.capitals,
+                  evidence_types=list(EvidenceType), nav="inbox")
+
+
+@router.get("/amounts/capitals")
+def amount_capitals(request: Request, user: WebUser):
+    """The Chinese capital form of the amount being typed into a money field (the field's name varies)."""
+    value = next(iter(request.query_params.values()), "")
+    return PlainTextResponse(form_schema.capitals(value[:20]))
+
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: TaskId, user: WebUser):
+    return _page(request, user, task_id)
+
+
+@router.post("/tasks/{task_id}")
+async def complete(request: Request, task_id: TaskId, user: WebUser):
+    form = await request.form()
+    return await run_in_threadpool(_complete, request, user, task_id, form)
+
+
+def _complete(request: Request, user, task_id: str, form: FormData):
+    runtime = request.app.state.runtime
+    detail = tasks.task_detail(runtime, user, task_id)
+    with Session(runtime.engine) as session:
+        choices = officer_choices(session, session.get(Case, detail.case.id), today())
+    data = form_schema.read_form(detail.form, form, {c.user_id: c.entry() for c in choices})
+    try:
+        tasks.complete(runtime, user, task_id, data)
+    except Conflict as exc:
+        return render(request, "conflict.html", status_code=409, case=detail.case, task=detail.task, message=exc.message)
+    except ValidationFailed as exc:
+        errors = form_schema.field_errors(exc.details)
+        if exc.code in ("two_officers_required", "officer_not_eligible"):
+            # the officers are checked before the form: show the form's own errors in the same round
+            errors = {**form_schema.schema_errors(detail.form, data), OFFICERS_FIELD: exc.message}
+        return _page(request, user, task_id, values=data, errors=errors, message=exc.message, status_code=422)
+    return RedirectResponse(f"/cases/{detail.case.id}?done={task_id}", status_code=303)

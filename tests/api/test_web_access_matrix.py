@@ -1,0 +1,90 @@
+"""Issue 13: the web pages answer each role and agency as the API does (the same services and authz).
+
+Like test_access_matrix.py for /api/v1: the page routes are read from the app, so a page added
+without an entry here fails. Signed-in callers use the browser session (cookie and CSRF token);
+`allowed` means the request got past authorization (any status but 403, and not sent to the login
+page). Every page but the login page sends an anonymous caller to the login page.
+"""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.identity.security import issue_token
+from api.web.session import SESSION_COOKIE
+from tests.api.conftest import PASSWORD, start_inspection
+from tests.api.test_access_matrix import CALLERS, EVERYONE, SEES_THE_CASE, app_routes, document_of, evidence_of
+
+SIGNED_IN = EVERYONE - {"anonymous"}
+CASE_WORKERS = SIGNED_IN - {"admin/county"}
+OFFICERS = {"township_officer/own", "township_officer/sibling", "county_officer/county"}
+
+EXPECTED = {
+    "GET /login": EVERYONE,
+    "POST /login": EVERYONE,
+    "POST /logout": SIGNED_IN,
+    "GET /": SIGNED_IN,
+    "GET /admin/users": {"admin/county"},
+    "GET /cases": CASE_WORKERS,
+    "GET /cases/{case_id}": SEES_THE_CASE,
+    "GET /cases/{case_id}/diagram.bpmn": SEES_THE_CASE,
+    "POST /cases/{case_id}/evidence": SEES_THE_CASE,
+    "GET /documents/{document_id}/download": SEES_THE_CASE,
+    "GET /evidence/{evidence_id}/download": SEES_THE_CASE,
+    "GET /tasks/{task_id}": SEES_THE_CASE,
+    "GET /amounts/capitals": SIGNED_IN,
+    "POST /tasks/{task_id}": {"township_officer/own"},
+    "GET /inspections/new": OFFICERS,
+    "POST /inspections/new": OFFICERS,
+}
+PUBLIC = {"GET /login", "POST /login"}
+
+
+def web_client(app, world, username: str | None) -> tuple[TestClient, str]:
+    """A browser: its session cookie (for `username`) and the CSRF token its pages carry."""
+    browser = TestClient(app, follow_redirects=False)
+    if username:
+        browser.cookies.set(SESSION_COOKIE, issue_token(world.id(username)).token)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', browser.get("/login").text).group(1)
+    return browser, token
+
+
+def to_login(response) -> bool:
+    location = response.headers.get("location", "")
+    return response.status_code == 303 and (location == "/login" or location.startswith("/login?next="))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, world):
+    routes = app_routes(client.app, pages=True)
+    assert routes - EXPECTED.keys() == set(), "pages without an access rule in EXPECTED"
+    assert EXPECTED.keys() - routes == set(), "rules for pages that no longer exist"
+
+    case = start_inspection(client, auth("t1a"), world.agencies.township.id)
+    ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"],
+           "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
+           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
+    mismatches = []
+    for caller, username in CALLERS.items():
+        browser, token = web_client(client.app, world, username)
+        for route in sorted(routes):
+            method, template = route.split(" ", 1)
+            path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
+            form = {"csrf_token": token, **({"username": "t1b", "password": PASSWORD} if route == "POST /login" else {})}
+            headers = {"X-CSRF-Token": token} if route == "POST /cases/{case_id}/evidence" else {}
+            response = browser.request(method, path, data=form if method == "POST" and not headers else None,
+                                       headers=headers)
+            assert response.status_code < 500, f"{route} as {caller}: {response.status_code} {response.text[:300]}"
+            if route == "POST /login":  # signed in as t1b now: back to the caller's own session
+                browser, token = web_client(client.app, world, username)
+            if route == "POST /logout":
+                browser, token = web_client(client.app, world, username)
+            denied = response.status_code == 403 or to_login(response)
+            if denied == (caller in EXPECTED[route]):
+                mismatches.append(f"{route} as {caller}: {response.status_code} {response.headers.get('location')}")
+            if caller == "anonymous" and route not in PUBLIC and not to_login(response):
+                mismatches.append(f"{route} as anonymous: {response.status_code}, not sent to the login page")
+            if response.status_code == 403 and "无权" not in response.text and "只" not in response.text:
+                mismatches.append(f"{route} as {caller}: 403 without a Chinese reason")
+    assert mismatches == []

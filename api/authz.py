@@ -199,9 +199,9 @@ def _officer_role(session: Session, user: User) -> Role:
 
 
 def officer_start_role(session: Session, user: User) -> Role | None:
-    """The role in which the user starts cases of their own agency, if they may start any."""
+    """The role in which the user starts cases of their own agency, if they may start any (auxiliary staff never)."""
     role = _officer_role(session, user)
-    return role if user.has_role(role) else None
+    return role if user.has_role(role) and user.staff_category != StaffCategory.auxiliary else None
 
 
 def may_start(session: Session, user: User, started_by: Collection[str]) -> bool:

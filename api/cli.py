@@ -120,7 +120,7 @@ def serve(
         application = create_app(runtime)
     except ZhifaError as exc:
         _fail(exc)
-    typer.echo(f"zhifa 服务地址: http://{host}:{port}/api/v1 （接口文档 http://{host}:{port}/api/v1/docs）")
+    typer.echo(f"zhifa 已启动: 网页 http://{host}:{port}/ （接口 http://{host}:{port}/api/v1 ，接口文档 http://{host}:{port}/docs ）")
     typer.echo(f"数据目录: {settings.data_dir}")
     if demo:
         typer.echo(f"演示账号见 {DEMO_LOGINS}")

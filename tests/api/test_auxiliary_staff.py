@@ -29,3 +29,8 @@ def test_auxiliary_staff_read_their_agencys_cases_have_no_inbox_and_cannot_act(c
     assert world.id("t1aux") not in actors
     # the task is still there for the officers
     assert task_id in [t["id"] for t in client.get("/api/v1/tasks", headers=auth("t1a")).json()]
+
+
+def test_auxiliary_staff_are_offered_no_process_to_start(client, auth, world):
+    assert client.get("/api/v1/processes", headers=auth("t1aux")).json() == []
+    assert client.get("/api/v1/processes", headers=auth("t1a")).json() != []

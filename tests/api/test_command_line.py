@@ -110,7 +110,8 @@ def test_admin_create_then_login_over_http(env, tmp_path):
         # no demo data came with it
         assert [user["username"] for user in httpx.get(f"{base}/users", headers=login(base, "boss", "a-long-password")).json()] == ["boss"]
     out, _ = process.communicate()
-    assert f"zhifa 服务地址: {base}" in out
+    site = base.removesuffix("/api/v1")
+    assert f"zhifa 已启动: 网页 {site}/ （接口 {base} ，接口文档 {site}/docs ）" in out
     assert f"数据目录: {tmp_path / 'install'}" in out
     assert (tmp_path / "install" / "secret_key").is_file()  # the embedded setup keeps its generated key
 

@@ -1,10 +1,8 @@
 """`zhifa serve`, `worker` and `admin create` as an operator runs them: in their own process, over HTTP."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 
 import httpx
@@ -15,6 +13,8 @@ from api.identity.seed import DEMO_FILE
 
 NOW = "2026-03-02T09:00:00+08:00"
 KEY = "a-shared-signing-key-of-32-bytes-or-more"
+
+from tests.services.http_server import free_port, wait_until_healthy
 
 
 @pytest.fixture
@@ -30,12 +30,6 @@ def zhifa(env, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serving(env, *options):
     """`zhifa serve` on a free port until its health check answers; yields (base URL, the process)."""
@@ -44,16 +38,7 @@ def serving(env, *options):
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "zhifa serve did not start"
-            time.sleep(0.2)
+        wait_until_healthy(f"{base}/health", process, describe_exit=lambda: str(process.communicate()))
         yield base, process
     finally:
         process.terminate()

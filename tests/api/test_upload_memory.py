@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -27,18 +26,13 @@ from engine.objects import get_object_store
 from engine.settings import get_settings
 from engine.vocab import Role
 from tests.api.conftest import PARTY
+from tests.services.http_server import free_port, wait_until_healthy
 
 MiB = 1024 * 1024
 UPLOAD_MIB = 200
 UPLOAD_SHA256 = "a1cdeea403c9a6841fd7468eb3c41bd82a8ee1a4a02684214353cb0d7271ff6a"  # chunk i = 1 MiB of byte i
 MAX_GROWTH = 64 * MiB
 BOUNDARY = "zhifa-memory-test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -51,15 +45,7 @@ def server(store_kind, runtime, world, db_url, frozen_clock):
          "--port", str(port), "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.1)
+        wait_until_healthy(f"{base}/health", process, timeout=30)
         yield base, process.pid
     finally:
         process.terminate()

@@ -8,15 +8,15 @@ logged an error (a Content-Security-Policy violation is logged as one).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.services.http_server import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -27,12 +27,6 @@ PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
 LAPTOP = {"width": 1366, "height": 768}
 LOAD_FAILED = "Failed to load resource"  # Chromium's line for a response of status >= 400, recorded with its URL below
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -50,16 +44,7 @@ def server(tmp_path_factory):
                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, "zhifa serve did not start"
-            time.sleep(0.2)
+        wait_until_healthy(f"{base}/api/v1/health", process, describe_exit=lambda: log.read_text(errors="replace"))
         yield base
     finally:
         process.terminate()

@@ -114,6 +114,27 @@ def test_bpmn_js_imports_without_warnings_and_draws_every_element(harness, path)
     drawn = {element["id"] for element in result["drawn"]}
     assert sorted(diagrammable_ids(etree.parse(str(path))) - drawn) == []
     assert harness.page.locator(".bjs-powered-by").is_visible()
+    overlaps = label_overlaps(result["drawn"], result["labels"])
+    assert overlaps == [], "labels drawn over a shape or another label:\n" + "\n".join(overlaps)
+
+
+CONTAINERS = {"bpmn:Lane", "bpmn:Participant", "bpmn:SubProcess", "bpmn:Group"}
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def label_overlaps(drawn: list[dict], labels: list[dict]) -> list[str]:
+    """Each external label (as bpmn-js lays it out) against every shape but containers, and every other label."""
+    shapes = [s for s in drawn if s["bounds"] and s["type"] not in CONTAINERS]
+    found = [f"label of {label['id']} over {shape['type']} {shape['id']}"
+             for label in labels for shape in shapes
+             if shape["id"] != label["id"] and _overlap(label["bounds"], shape["bounds"])]
+    found += [f"label of {a['id']} over label of {b['id']}"
+              for i, a in enumerate(labels) for b in labels[i + 1:] if _overlap(a["bounds"], b["bounds"])]
+    return found
 
 
 @pytest.mark.parametrize("path", model_params(DMN_FILES))

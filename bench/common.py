@@ -147,8 +147,8 @@ def percentiles(values_ms: list[float]) -> dict[str, float]:
 
 
 def write_result(name: str, result: dict, path: str | None) -> None:
-    """Print the figures and write them as JSON (bench/out/<name>.json unless a path is given)."""
+    """Write the figures as JSON (bench/out/<name>.json unless a path is given)."""
     target = Path(path) if path else OUT_DIR / f"{name}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    print(json.dumps(result, ensure_ascii=False, indent=1))
+    print(f"figures written to {target}")

@@ -22,6 +22,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,7 +34,7 @@ from pathlib import Path
 
 import httpx
 
-from common import PASSWORD, Server, Worker, new_database, percentiles, postgres, s3, write_result, zhifa_env
+from common import OUT_DIR, PASSWORD, Server, Worker, new_database, percentiles, postgres, s3, write_result, zhifa_env
 
 NOW = "2026-03-12T09:00:00+08:00"  # the clock the servers start at (forms below are dated before it)
 PAIRS = [("quanjiang1", "quanjiang2"), ("yutian1", "yutian2"), ("zhutian1", "zhutian2"), ("park1", "park2")]
@@ -104,7 +107,7 @@ class Officer:
         self.cases += 1
 
 
-async def drive(urls: list[str], users: int, seconds: float, photo: bytes) -> dict:
+async def drive(urls: list[str], users: int, seconds: float, photo: bytes, on_measure=lambda: None) -> dict:
     timings: dict[str, list[float]] = defaultdict(list)
     limits = httpx.Limits(max_connections=users * 2)
     clients = [httpx.AsyncClient(base_url=url, timeout=60, limits=limits) for url in urls]
@@ -115,6 +118,7 @@ async def drive(urls: list[str], users: int, seconds: float, photo: bytes) -> di
         timings.clear()
         for o in officers:
             o.completions = o.cases = 0
+        on_measure()  # after the logins (argon2, slow on purpose) and the warm-up
         started = time.perf_counter()
         deadline = started + seconds
 
@@ -186,7 +190,18 @@ async def video_upload(server: Server, megabytes: int) -> dict:
             "rss_growth_mb": round((peak - before) / 2**20, 1)}
 
 
-def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_mb: int, tmp: Path) -> dict:
+def flame_graph(server: Server, seconds: float, name: str) -> subprocess.Popen | None:
+    """py-spy samples the server during the run (bench extra); None if py-spy is not installed."""
+    spy = shutil.which("py-spy", path=os.path.dirname(sys.executable)) or shutil.which("py-spy")
+    if spy is None:
+        return None
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([spy, "record", "--pid", str(server.process.pid), "--duration", str(max(1, int(seconds) - 1)),
+                             "--rate", "50", "--nonblocking", "--output", str(OUT_DIR / f"flame-{name}.svg")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_mb: int, tmp: Path, flame: bool) -> dict:
     with ExitStack() as stack:
         settings = {"ZHIFA_NOW": NOW, "ZHIFA_PDF_RENDITION": "false"}
         if name.startswith("postgres"):
@@ -204,10 +219,17 @@ def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_m
         if not embedded:
             stack.callback(Worker(env, tmp / f"{name}-worker.log").stop)
         result = {"setup": name, "server_processes": processes, "worker": "in serve" if embedded else "zhifa worker", "runs": []}
+        asyncio.run(drive([s.url for s in servers], 1, 1.0, photo))  # imports and caches filled before memory is read
         rss_start = max(s.rss() for s in servers)
         with RssSampler(servers) as sampler:
-            for count in users:
-                run = asyncio.run(drive([s.url for s in servers], count, seconds, photo))
+            for index, count in enumerate(users):
+                profilers = []
+                profile = flame and index == len(users) - 1
+                run = asyncio.run(drive([s.url for s in servers], count, seconds, photo,
+                                        lambda: profilers.append(flame_graph(servers[0], seconds, name)) if profile else None))
+                if profilers and profilers[0] is not None:
+                    profilers[0].wait()
+                    result["flame_graph"] = f"bench/out/flame-{name}.svg"
                 print(f"{name}: {count} users, {run['completions_per_s']} completions/s, complete p50 "
                       f"{run['latency_ms']['POST /tasks/{id}/complete'].get('p50')} ms", flush=True)
                 result["runs"].append(run)
@@ -225,12 +247,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each run")
     parser.add_argument("--photo-kb", type=int, default=200)
     parser.add_argument("--video-mb", type=int, default=0, help="upload one video of this size (PostgreSQL + S3, one process)")
+    parser.add_argument("--flame", action="store_true", help="flame graph of the (first) server during the last run, by py-spy")
     parser.add_argument("--json", help="where to write the figures (default bench/out/http.json)")
     args = parser.parse_args()
     photo = os.urandom(args.photo_kb * 1024)
     users = [int(u) for u in args.users.split(",")]
     with tempfile.TemporaryDirectory(prefix="zhifa-bench-http-") as tmp:
-        setups = [run_setup(name, users, args.seconds, photo, args.video_mb, Path(tmp)) for name in args.setups.split(",")]
+        setups = [run_setup(name, users, args.seconds, photo, args.video_mb, Path(tmp), args.flame) for name in args.setups.split(",")]
     write_result("http", {"photo_kb": args.photo_kb, "setups": setups}, args.json)
 
 

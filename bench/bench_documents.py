@@ -17,13 +17,13 @@ from sqlmodel import Session, SQLModel, create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import write_result  # noqa: E402
+
 from documents.catalogue import get_catalogue  # noqa: E402
 from documents.issuing import issue_documents  # noqa: E402
 from documents.pdf import UnoServer, pdf_status  # noqa: E402
 from documents.render import render_docx  # noqa: E402
 from tests.documents.examples import ISSUED_AT, complete_values  # noqa: E402
-
-from common import write_result  # noqa: E402
 
 
 def snapshots() -> list[dict]:

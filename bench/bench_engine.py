@@ -33,6 +33,8 @@ from SpiffWorkflow.util.task import TaskState
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import new_database, postgres, write_result  # noqa: E402
+
 from api.bootstrap import build_runtime  # noqa: E402
 from api.demo import SCRIPT, step_data  # noqa: E402
 from engine import scripting  # noqa: E402
@@ -42,8 +44,6 @@ from engine.settings import get_settings  # noqa: E402
 from engine.specs import read_model_files  # noqa: E402
 from engine.vocab import Role  # noqa: E402
 from tests.factories import actor, seed_agencies  # noqa: E402
-
-from common import new_database, postgres, write_result  # noqa: E402
 
 TEST_MODELS = ROOT / "tests" / "engine" / "models"
 OFFICERS = [{"user_id": 1, "name": "王振宇", "certificate_no": "赣36082701001"},

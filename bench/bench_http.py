@@ -33,7 +33,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-
 from common import OUT_DIR, PASSWORD, Server, Worker, new_database, percentiles, postgres, s3, write_result, zhifa_env
 
 NOW = "2026-03-12T09:00:00+08:00"  # the clock the servers start at (forms below are dated before it)

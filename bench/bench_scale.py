@@ -22,9 +22,8 @@ import time
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
-
 from common import PASSWORD, new_database, percentiles, postgres, write_result
+from fastapi.testclient import TestClient
 from scale_data import Generator, add_townships, make_templates
 
 from api.app import create_app

@@ -23,9 +23,8 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlmodel import Session
-
 from common import new_database, postgres, write_result
+from sqlmodel import Session
 
 from api.bootstrap import build_runtime, object_store
 from documents.dossier import build_dossier

@@ -21,10 +21,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
-
 from bench_http import PAIRS, PARTY, forms
 from common import Worker, new_database, percentiles, postgres, write_result, zhifa_env
+from sqlmodel import Session, select
 
 from api.bootstrap import build_runtime
 from api.identity.models import User

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import psycopg
+from bench_http import PAIRS, PARTY, forms
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
-
-from bench_http import PAIRS, PARTY, forms
 
 from api.bootstrap import build_runtime
 from api.demo import run_demo

@@ -112,6 +112,10 @@ def http_details(http) -> list[str]:
             for endpoint, f in run["latency_ms"].items():
                 lines.append(f"| {setup['setup']} | {run['users']} | {run['completions_per_s']:.1f} | {run['cases']} | `{endpoint}` "
                              f"| {f.get('p50', 0):.1f} | {f.get('p95', 0):.1f} | {f.get('p99', 0):.1f} | {f['n']} |")
+    lines += ["", "Server RSS (MB): " + "; ".join(
+        f"{s['setup']}: {s['rss_mb']['start']:.0f} after warm-up, peak {s['rss_mb']['peak']:.0f} while driving cases, "
+        f"{s['rss_mb'].get('peak_with_logins', s['rss_mb']['peak']):.0f} with the logins, {s['rss_mb']['end']:.0f} at the end"
+        for s in http["setups"]) + "."]
     flames = [f"[{s['setup']}]({s['flame_graph']})" for s in http["setups"] if s.get("flame_graph")]
     if flames:
         lines += ["", "Flame graphs of the server during the last run (py-spy): " + ", ".join(flames) + "."]

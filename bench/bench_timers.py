@@ -37,7 +37,7 @@ from engine.vocab import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ARMED_AT = datetime(2026, 3, 12, 9, 0, tzinfo=SHANGHAI)
-LEAD_SECONDS = 15  # the first timer falls due this long after arming (workers are up by then)
+LEAD_SECONDS = 10  # the first timer falls due this long after arming (workers are up by then)
 SPREAD_SECONDS = 60
 ARMING_PROCESSES = 2
 

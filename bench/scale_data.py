@@ -1,9 +1,9 @@
 """Years of cases in bulk: real template cases driven through the runtime, copied with COPY into PostgreSQL.
 
-Three templates are made the ordinary way (runtime, demo agencies and users): an inspection that
+Four templates are made the ordinary way (runtime, demo agencies and users): an inspection that
 ended rectified, the demo story (an inspection reported up and the county's general-procedure case
-through to archiving, with its documents), and an inspection still open at the early-reinspection
-step. Every copy gets new ids, a case number of its own, an agency among the county's 20
+through to archiving, with its documents), an inspection still open at the early-reinspection
+step, and a county case open at the investigation. Every copy gets new ids, a case number of its own, an agency among the county's 20
 (townships' cases go to a township, the county's to the county), a party among 2,000 names, and
 its timestamps moved back by up to five years (open cases by up to a month). The rows are the
 templates' own: record events with their inputs, issued documents with their snapshots, inbox rows.
@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from api.bootstrap import build_runtime
-from api.demo import run_demo
+from api.demo import SCRIPT, run_demo, step_data
 from api.identity.models import User
 from engine import clock
 from engine.db import get_engine, transaction
@@ -36,7 +36,8 @@ TABLES = ("case", "task", "record_event", "document_issued", "case_member")
 EXTRA_TOWNSHIPS = ["衙前镇", "禾源镇", "草林镇", "堆子前镇", "左安镇", "高坪镇", "大汾镇", "戴家埔乡", "营盘圩乡",
                    "汤湖镇", "西溪乡", "新江乡", "五斗江乡", "巾石乡", "碧洲镇"]
 CHUNK = 2000  # template copies per COPY round
-OPEN_SHARE = 0.02  # cases still open after years of work: 2 % (the rest archived or ended)
+# cases still open after years of work: 2 % inspections in the townships, 0.1 % cases in the county's own inbox
+OPEN_SHARE, OPEN_COUNTY_SHARE = 0.02, 0.001
 
 
 @dataclass
@@ -78,6 +79,25 @@ def _inspection(runtime, users: dict[str, User], steps: tuple[str, ...]) -> int:
     return view.case.id
 
 
+def _open_county_case(runtime, users: dict[str, User]) -> int:
+    """A county case filed and approved, waiting for the investigation (调查取证) in the county officers' inbox."""
+    def acting(username: str, role: Role) -> Actor:
+        user = users[username]
+        return Actor(user_id=user.id, name=user.display_name, role=role, agency_id=user.agency_id)
+
+    officers = [{"user_id": users[u].id, "name": users[u].display_name, "certificate_no": users[u].certificate_number}
+                for u in ("county1", "county2")]
+    script = {step.task: step for step in SCRIPT}
+    case_data = {"source": {"case_number": "（遂泉）应急检〔2026〕1号"}, "documents": {}}
+    view = runtime.start_case("general_procedure", agency_id=users["county1"].agency_id, kind="case",
+                              actor=acting("county1", Role.county_officer), data={"party": PARTY},
+                              party_name=PARTY["name"], title="安全生产违法案件")
+    for name, username, role in (("填写立案审批表", "county1", Role.county_officer), ("审批立案", "head", Role.agency_head)):
+        [task] = [t for t in view.tasks if t.name == name]
+        view = runtime.complete_task(task.id, step_data(script[name], case_data, lambda *u: officers), acting(username, role))
+    return view.case.id
+
+
 def make_templates(url: str) -> list[Template]:
     """Drive the three template cases; the settings (ZHIFA_DATABASE_URL) must point at `url`."""
     run_demo(echo=lambda line: None)
@@ -89,6 +109,8 @@ def make_templates(url: str) -> list[Template]:
     try:
         closed = _inspection(runtime, users, ("现场检查", "责令限期整改", "登记单位提前申请复查", "整改复查"))
         opened = _inspection(runtime, users, ("现场检查", "责令限期整改"))
+        clock.set_clock(lambda: datetime.fromisoformat("2026-03-14T09:00:00+08:00"))  # after the script's approval date
+        county_open = _open_county_case(runtime, users)
     finally:
         clock.set_clock(None)
     with psycopg.connect(conninfo(url)) as conn:
@@ -101,7 +123,8 @@ def make_templates(url: str) -> list[Template]:
             return out
         return [Template("closed_inspection", [closed], rows([closed])),
                 Template("demo_story", demo_ids, rows(demo_ids)),
-                Template("open_inspection", [opened], rows([opened]))]
+                Template("open_inspection", [opened], rows([opened])),
+                Template("open_county_case", [county_open], rows([county_open]))]
 
 
 class Generator:
@@ -122,14 +145,16 @@ class Generator:
 
     def _mix(self, cases: int, events: int) -> list[tuple[Template, int]]:
         """How many copies of each template give `cases` cases and about `events` record events."""
-        closed, story, opened = (self.templates[n] for n in ("closed_inspection", "demo_story", "open_inspection"))
-        n_open = max(1, round(cases * OPEN_SHARE))
-        rest_cases, rest_events = cases - n_open, events - n_open * opened.events()
+        closed, story, opened, county = (self.templates[n] for n in ("closed_inspection", "demo_story", "open_inspection",
+                                                                     "open_county_case"))
+        n_open, n_county = max(1, round(cases * OPEN_SHARE)), max(1, round(cases * OPEN_COUNTY_SHARE))
+        rest_cases = cases - n_open - n_county
+        rest_events = events - n_open * opened.events() - n_county * county.events()
         # x closed copies + y story copies: x + 2y = rest_cases, x*ec + y*es = rest_events
         ec, es = closed.events(), story.events()
         y = (rest_events - rest_cases * ec) / (es - 2 * ec)
         y = int(min(max(y, 0), rest_cases // 2))
-        return [(closed, rest_cases - 2 * y), (story, y), (opened, n_open)]
+        return [(closed, rest_cases - 2 * y), (story, y), (opened, n_open), (county, n_county)]
 
     def grow(self, total_cases: int, events_per_case: float) -> dict:
         add = total_cases - self.cases
@@ -166,7 +191,7 @@ class Generator:
         return {"added": counts, "mix": {t.name: n for t, n in plan}}
 
     def _copy(self, template: Template) -> dict[str, list[dict]]:
-        open_case = template.name == "open_inspection"
+        open_case = template.name.startswith("open_")
         shift = timedelta(days=-self.random.uniform(0, 30 if open_case else 5 * 365))
         township, short = self.random.choice(self.townships)
         party = self.random.choice(self.parties)

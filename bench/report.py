@@ -133,6 +133,12 @@ def scale_details(scale) -> list[str]:
     for s in scale["sizes"]:
         tables = ", ".join(f"{t} {v['rows']:,} rows / {v['mb']} MB" for t, v in s["tables"].items())
         lines.append(f"- {s['cases']:,} cases: generated in {s['generation_seconds']} s; {tables}.")
+    largest = scale["sizes"][-1]
+    lines += ["", f"The slowest statement of each page at {largest['cases']:,} cases (EXPLAIN ANALYZE):", ""]
+    for name, figures in largest["pages"].items():
+        slowest = max(figures["plans"], key=lambda p: p["execution_ms"] or 0)
+        plan = "\n".join(line for line in slowest["plan"].splitlines() if not line.lstrip().startswith(("Planning", "Buckets")))
+        lines += [f"{name}:", "```", plan, "```"]
     return lines
 
 

@@ -166,8 +166,9 @@ def main() -> None:
                       f"seq scans {figures['seq_scans'] or 'none'}", flush=True)
             sizes.append({"cases": total, "generated": generated, "generation_seconds": seconds,
                           "tables": table_sizes(engine), "pages": pages})
+            # after each size: a run stopped during the next one keeps these figures
+            write_result("scale", {"events_per_case": args.events_per_case, "agencies": 20, "sizes": sizes}, args.json)
         engine.dispose()
-    write_result("scale", {"events_per_case": args.events_per_case, "agencies": 20, "sizes": sizes}, args.json)
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ def main() -> None:
             batch = ids[index * args.timers:(index + 1) * args.timers]
             runs.append(measure(url, batch, workers, Path(tmp)))
             print(runs[-1], flush=True)
-    write_result("timers", {"spread_seconds": SPREAD_SECONDS, "runs": runs}, args.json)
+            write_result("timers", {"spread_seconds": SPREAD_SECONDS, "runs": runs}, args.json)
 
 
 if __name__ == "__main__":

@@ -192,6 +192,9 @@ def write_report(runs: list[dict], *, quick: bool) -> Path:
     ]
     if quick:
         lines += ["**Quick run (tiny scale): these figures only show that every benchmark runs.**", ""]
+    missing = [n for n in ("engine", "documents", "state", "http", "timers", "scale") if _load(n) is None]
+    if missing:
+        lines += ["Not measured in this pass: " + ", ".join(missing) + ".", ""]
     failed = [r for r in previous.values() if r["exit"] != 0]
     if failed:
         lines += ["Failed: " + ", ".join(f"{r['name']} ({r['exit']}, log bench/out/{r['name']}.log)" for r in failed), ""]

@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 
 FULL = {
-    "engine": ["--cases", "50", "--postgres"],
-    "documents": ["--seconds", "5", "--pdfs", "15"],
+    "engine": ["--cases", "30", "--postgres"],
+    "documents": ["--seconds", "5", "--pdfs", "10"],
     "state": [],
-    "http": ["--setups", "sqlite,postgres-1,postgres-2", "--users", "1,4,8", "--seconds", "10", "--video-mb", "2000", "--flame"],
+    "http": ["--setups", "sqlite,postgres-1,postgres-2", "--users", "1,4,8", "--seconds", "8", "--video-mb", "2000", "--flame"],
     "timers": ["--timers", "1000", "--workers", "1,2"],
     "scale": ["--cases", "10000,100000", "--events-per-case", "10", "--repeat", "30"],
 }
@@ -63,6 +63,9 @@ def main() -> None:
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     names = args.only.split(",") if args.only else list(plan)
+    if not args.only:  # figures of an earlier pass must not mix with this one's
+        for stale in [*OUT.glob("*.json"), *OUT.glob("flame-*.svg")]:
+            stale.unlink()
     runs = []
     for name in names:  # the report is rewritten after each benchmark: an interrupted run still leaves its figures
         runs.append(run(name, plan[name]))

@@ -266,8 +266,10 @@ def main() -> None:
     photo = os.urandom(args.photo_kb * 1024)
     users = [int(u) for u in args.users.split(",")]
     with tempfile.TemporaryDirectory(prefix="zhifa-bench-http-") as tmp:
-        setups = [run_setup(name, users, args.seconds, photo, args.video_mb, Path(tmp), args.flame) for name in args.setups.split(",")]
-    write_result("http", {"photo_kb": args.photo_kb, "setups": setups}, args.json)
+        setups = []
+        for name in args.setups.split(","):  # written after each setup: a stopped run keeps what it measured
+            setups.append(run_setup(name, users, args.seconds, photo, args.video_mb, Path(tmp), args.flame))
+            write_result("http", {"photo_kb": args.photo_kb, "setups": setups}, args.json)
 
 
 if __name__ == "__main__":

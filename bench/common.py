@@ -71,7 +71,9 @@ def zhifa_env(data_dir: Path, **settings: str) -> dict[str, str]:
     """The environment of a `zhifa` subprocess: this checkout first on the path, ZHIFA_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHIFA_")}
     env.update({"PYTHONPATH": str(ROOT), "ZHIFA_DATA_DIR": str(data_dir), "ZHIFA_SECRET_KEY": "bench-" + "0" * 40,
-                "ZHIFA_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000", **settings})
+                "ZHIFA_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
+                # serve and worker refuse ZHIFA_NOW (a simulated clock) unless told it is a test
+                "ZHIFA_ALLOW_CLOCK_OVERRIDE": "1", **settings})
     return env
 
 

@@ -152,8 +152,8 @@ class RssSampler:
             if self._working:
                 self.work.append(rss)
 
-    def mark(self) -> None:
-        self._working = True
+    def mark(self, working: bool = True) -> None:
+        self._working = working
 
     def __enter__(self) -> RssSampler:
         self._thread.start()
@@ -238,6 +238,7 @@ def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_m
                         profilers.append(flame_graph(servers[0], seconds, name))
 
                 run = asyncio.run(drive([s.url for s in servers], count, seconds, photo, measuring))
+                sampler.mark(False)  # the next run logs in again
                 if profilers and profilers[0] is not None:
                     profilers[0].wait()
                     result["flame_graph"] = f"bench/out/flame-{name}.svg"

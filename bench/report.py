@@ -37,7 +37,9 @@ def _machine() -> str:
 def _commit() -> str:
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    # the report's own files are rewritten during the run; any other change means the figures are not the commit's
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                                                 ":!BENCHMARKS.md", ":!README.md") else ""
     return git("rev-parse", "--short", "HEAD") + dirty
 
 

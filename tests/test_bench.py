@@ -1,0 +1,24 @@
+"""The HTTP benchmark at a tiny scale: simulated officers drive whole inspections through `zhifa serve` (SQLite).
+
+Checks that the benchmark still speaks the API (logins, forms, evidence upload, completions to the end of the
+inspection) and writes its figures; never what the figures are.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_http_benchmark_drives_whole_inspections_and_reports_every_endpoint(tmp_path):
+    out = tmp_path / "http.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_http.py"), "--setups", "sqlite", "--users", "1",
+                    "--seconds", "1", "--photo-kb", "20", "--json", str(out)], cwd=ROOT, check=True, timeout=120,
+                   capture_output=True)
+    [setup] = json.loads(out.read_text())["setups"]
+    [run] = setup["runs"]
+    assert run["cases"] >= 1 and run["completions"] == 4 * run["cases"]  # four steps to the end of each inspection
+    assert set(run["latency_ms"]) == {"POST /cases", "POST /cases/{id}/evidence", "GET /tasks", "GET /cases/{id}",
+                                      "POST /tasks/{id}/complete"}

@@ -8,11 +8,14 @@ open provisional deadlines, records each change and reports it.
 from datetime import datetime
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 from typer.testing import CliRunner
 
 from api.bootstrap import build_runtime, worker_passes
 from api.cli import app as zhifa
+from api.identity.security import issue_token
+from api.web.session import SESSION_COOKIE
 from engine import holiday_data, record
 from engine.calendar import SHANGHAI
 from engine.db import get_engine
@@ -98,6 +101,12 @@ def test_inspection_with_a_rectification_deadline_in_2027_moves_on_with_a_provis
     assert applied.status_code == 200, applied.text  # was 409 workflow_error "缺少2027年节假日安排数据"
     reinspection = inbox_task(client, auth("t1a"), case_id, "整改复查")
     assert (reinspection["due_on"], reinspection["due_provisional"]) == ("2027-01-14", True)  # 10 days after 01-04
+    # the web inbox and the case page say the deadline is provisional
+    browser = TestClient(client.app, follow_redirects=False)
+    browser.cookies.set(SESSION_COOKIE, issue_token(world.id("t1a")).token)
+    for page in ("/", f"/cases/{case_id}"):
+        html = browser.get(page).text
+        assert "期限 2027年1月14日" in html and "期限暂定" in html, page
 
 
 def test_general_case_filed_in_december_2026_gets_a_provisional_90_day_limit_in_2027(client, auth, world, frozen_clock,

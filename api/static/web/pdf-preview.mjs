@@ -5,9 +5,9 @@ import * as pdfjs from '/static/vendor/pdfjs/pdf.min.mjs';
 pdfjs.GlobalWorkerOptions.workerSrc = '/static/vendor/pdfjs/pdf.worker.min.mjs';
 const OPTIONS = { cMapUrl: '/static/vendor/pdfjs/cmaps/', cMapPacked: true, isEvalSupported: false };
 
-async function render(dialog, src) {
-  const pages = dialog.querySelector('.pdf-pages');
-  const status = dialog.querySelector('.pdf-preview-status');
+async function render(container, src) {
+  const pages = container.querySelector('.pdf-pages');
+  const status = container.querySelector('.pdf-preview-status');
   pages.replaceChildren();
   status.textContent = '正在加载…';
   const response = await fetch(src, { credentials: 'same-origin' });
@@ -29,7 +29,7 @@ async function render(dialog, src) {
     status.textContent = `第 ${n} / ${pdf.numPages} 页`;
   }
   status.textContent = `共 ${pdf.numPages} 页`;
-  dialog.dataset.ready = 'true';
+  container.dataset.ready = 'true';
 }
 
 document.addEventListener('click', (event) => {
@@ -43,5 +43,12 @@ document.addEventListener('click', (event) => {
   dialog.showModal();
   render(dialog, button.dataset.pdfSrc).catch(() => {
     dialog.querySelector('.pdf-preview-status').textContent = '无法显示该PDF, 请下载后查看';
+  });
+});
+
+// a PDF shown in the page itself (the dossier): rendered on opening the page
+document.querySelectorAll('[data-pdf-inline]').forEach((container) => {
+  render(container, container.dataset.pdfInline).catch(() => {
+    container.querySelector('.pdf-preview-status').textContent = '卷宗无法显示, 请稍后重试或下载PDF';
   });
 });

@@ -71,6 +71,7 @@ def new_user_page(request: Request, user: WebUser):
 
 @router.post("/admin/users/new")
 async def create(request: Request, user: WebUser):
+    authz.require_admin(user)
     values = _fields(await request.form())
     body = {k: v for k, v in values.items() if v not in ("", [])}
     try:

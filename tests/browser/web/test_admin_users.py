@@ -59,8 +59,18 @@ def test_the_administrator_creates_an_officer_and_resets_a_password(browser):
     login(officer, base, "quanjiang9", "renewed-pass-2026")
     assert officer.get_by_role("heading", level=1).inner_text() == "待办"
 
+    # a renewed certificate saved from the same form; a change that is not a revoking one keeps the session
+    admin.get_by_role("link", name="修改 钟明远").click()
+    admin.get_by_label("执法证有效期至").fill("2028-06-30")
+    admin.get_by_role("button", name="保存").click()
+    admin.wait_for_url(re.compile(r"/admin/users\?updated="))
+    assert "2028年6月30日" in admin.get_by_role("row", name=re.compile("钟明远")).inner_text()
+    assert "钟明远" not in admin.locator("[aria-labelledby=expiring-h]").inner_text()
+    officer.goto(f"{base}/")
+    assert officer.get_by_role("heading", level=1).inner_text() == "待办"
+
     kinds = [e["kind"] for e in api_client(base, "admin").get("/users/events").json() if e["username"] == "quanjiang9"]
-    assert kinds[:2] == ["account_updated", "account_created"]
+    assert kinds[:3] == ["account_updated", "account_updated", "account_created"]
 
 
 def test_only_an_administrator_opens_the_account_forms(browser):

@@ -2,7 +2,8 @@
 
 Only an archived case has a dossier. Building it converts every document with LibreOffice, which
 takes a while, so the PDF is kept under `<data_dir>/dossiers/web/` keyed by the documents it
-holds (an archived case's documents do not change; a voided or added document makes a new key).
+holds (an archived case's documents do not change; a voided or added document makes a new key);
+its 备考表 therefore counts the record as it stood when that PDF was first built.
 Every opening is authorized and, for a supervisor's review, recorded (`authz.read_case`).
 """
 

@@ -27,11 +27,13 @@ from engine.record import append_event
 
 THUMBNAIL_SIZE = (320, 320)
 PDF = "application/pdf"
+# what Pillow decodes without plugins; a phone's HEIC photo gets no thumbnail, only its download link
+THUMBNAIL_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"}
 
 
 def preview_kind(content_type: str) -> str | None:
     """"image" (a thumbnail), "pdf" (a preview in the page) or None."""
-    if content_type.startswith("image/"):
+    if content_type in THUMBNAIL_TYPES:
         return "image"
     return "pdf" if content_type == PDF else None
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api import authz
 from api.identity.service import today
 from api.services import case_handling as cases
+from api.services import evidence_previews
 from api.web import case_views
 from api.web.deadline_badges import badge
 from api.web.routing import page_router
@@ -75,13 +76,15 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
         files = case_views.document_files(session, case_id)
         process_name = runtime.process_of(session, session.get(Case, case_id)).name
         just_done = session.get(Task, done) if done else None
+    previews = evidence_previews.case_preview_kinds(runtime.engine, user, case_id)
     day = today()
     my_tasks = {t.id for t in detail.tasks if user.has_role(t.role) and t.agency_id == user.agency_id}
     return render(request, "case.html", detail=detail, case=detail.case, agency_names=names, steps=steps,
                   documents=files, process_name=process_name, my_tasks=my_tasks,
                   just_done=just_done if just_done and just_done.case_id == case_id else None,
                   tasks=[(t, badge(t.due_on, day)) for t in detail.tasks], event_label=case_views.event_label,
-                  role_label=case_views.role_label, evidence_types=list(EvidenceType), nav="cases")
+                  role_label=case_views.role_label, evidence_types=list(EvidenceType), previews=previews,
+                  nav="cases")
 
 
 @router.get("/cases/{case_id}/diagram.bpmn")

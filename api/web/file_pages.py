@@ -1,15 +1,18 @@
-"""Evidence upload from the case page, and document / evidence downloads (each recorded by the services)."""
+"""Evidence upload from the case page, document / evidence downloads (each recorded by the services),
+and what the page shows of evidence: image thumbnails (not recorded) and PDF previews (recorded)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Path, Query, Request
+from fastapi.responses import Response
 
 from api.deps import get_store
 from api.downloads import download_response
 from api.services import document_files as documents
 from api.services import evidence_files as uploads
+from api.services import evidence_previews as previews
 from api.web.routing import page_router
 from api.web.session import WebUser
 from engine.settings import get_settings
@@ -36,3 +39,15 @@ def document_download(request: Request, document_id: DbId, user: WebUser,
 @router.get("/evidence/{evidence_id}/download")
 def evidence_download(request: Request, evidence_id: DbId, user: WebUser):
     return download_response(uploads.download(request.app.state.runtime.engine, get_store(request), user, evidence_id))
+
+
+@router.get("/evidence/{evidence_id}/thumbnail")
+def evidence_thumbnail(request: Request, evidence_id: DbId, user: WebUser):
+    image = previews.thumbnail(request.app.state.runtime.engine, get_store(request), user, evidence_id)
+    return Response(image, media_type="image/jpeg")
+
+
+@router.get("/evidence/{evidence_id}/preview.pdf")
+def evidence_pdf(request: Request, evidence_id: DbId, user: WebUser):
+    """The PDF for pdf.js in the page (inline, same origin)."""
+    return download_response(previews.open_pdf(request.app.state.runtime.engine, get_store(request), user, evidence_id))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from sqlmodel import Session
 
 from api.identity.service import today
@@ -21,7 +22,9 @@ ROLE_LABELS = {**{lane.value: label for lane, label in LANE_LABELS.items()}, "ad
 
 
 @router.get("/admin/users")
-def user_list(request: Request, user: WebUser):
+def user_list(request: Request, user: WebUser, created: Annotated[str | None, Query(max_length=64)] = None,
+              updated: Annotated[str | None, Query(max_length=64)] = None,
+              reset: Annotated[str | None, Query(max_length=64)] = None):
     engine = request.app.state.runtime.engine
     accounts = users.list_users(engine, user)  # refuses anyone but an administrator
     with Session(engine) as session:
@@ -30,4 +33,4 @@ def user_list(request: Request, user: WebUser):
     horizon = day + timedelta(days=EXPIRY_WARNING_DAYS)
     expiring = [u for u in accounts if u.certificate_expires and day <= u.certificate_expires <= horizon]
     return render(request, "users.html", accounts=accounts, expiring=expiring, agency_names=names,
-                  role_labels=ROLE_LABELS, nav="users")
+                  role_labels=ROLE_LABELS, created=created, updated=updated, reset=reset, nav="users")

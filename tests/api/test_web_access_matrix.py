@@ -26,12 +26,21 @@ EXPECTED = {
     "POST /logout": SIGNED_IN,
     "GET /": SIGNED_IN,
     "GET /admin/users": {"admin/county"},
+    "GET /admin/users/new": {"admin/county"},
+    "POST /admin/users/new": {"admin/county"},
+    "GET /admin/users/{user_id}": {"admin/county"},
+    "POST /admin/users/{user_id}": {"admin/county"},
+    "POST /admin/users/{user_id}/password": {"admin/county"},
     "GET /cases": CASE_WORKERS,
     "GET /cases/{case_id}": SEES_THE_CASE,
     "GET /cases/{case_id}/diagram.bpmn": SEES_THE_CASE,
     "POST /cases/{case_id}/evidence": SEES_THE_CASE,
     "GET /documents/{document_id}/download": SEES_THE_CASE,
     "GET /evidence/{evidence_id}/download": SEES_THE_CASE,
+    "GET /evidence/{evidence_id}/thumbnail": SEES_THE_CASE,
+    "GET /evidence/{evidence_id}/preview.pdf": SEES_THE_CASE,
+    "GET /cases/{case_id}/dossier": SEES_THE_CASE,
+    "GET /cases/{case_id}/dossier.pdf": SEES_THE_CASE,
     "GET /tasks/{task_id}": SEES_THE_CASE,
     "GET /amounts/capitals": SIGNED_IN,
     "POST /tasks/{task_id}": {"township_officer/own"},
@@ -64,7 +73,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"],
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
-           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
+           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
+           "user_id": world.id("t1b")}
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

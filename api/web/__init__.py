@@ -5,8 +5,8 @@ Pages call the same services (api/services) and the same authorization (api/auth
 
 from fastapi import APIRouter
 
-from api.web import case_pages, file_pages, home_page, login_pages, start_page, task_pages, user_pages
+from api.web import case_pages, file_pages, home_page, login_pages, public_pages, start_page, task_pages, user_pages
 
 router = APIRouter(include_in_schema=False)
-for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages):
+for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages, public_pages):
     router.include_router(module.router)

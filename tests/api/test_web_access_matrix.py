@@ -37,8 +37,9 @@ EXPECTED = {
     "POST /tasks/{task_id}": {"township_officer/own"},
     "GET /inspections/new": OFFICERS,
     "POST /inspections/new": OFFICERS,
+    "GET /public/publications": EVERYONE,
 }
-PUBLIC = {"GET /login", "POST /login"}
+PUBLIC = {"GET /login", "POST /login", "GET /public/publications"}
 
 
 def web_client(app, world, username: str | None) -> tuple[TestClient, str]:

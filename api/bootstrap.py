@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from api.identity.security import secret_key
 from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
-from documents.rendition import convert_pending, render_pending
 from documents.publication.publishing import publication_step
+from documents.rendition import convert_pending, render_pending
 from documents.step import issue_step_documents
 from engine import anchor, clock
 from engine.db import get_engine, upgrade

@@ -1,4 +1,4 @@
-"""The public's view of 行政执法公示: current publications and withdrawal notices, no login (DOMAIN.md §9).
+"""The public's view of 行政执法公示: current publications, withdrawal notices and the power list, no login (DOMAIN.md §9).
 
 Only the redacted text and the publication's own opaque `public_id` leave here: no case id, row id
 or anything else that leads into the authenticated API. A withdrawn publication's text is never
@@ -13,8 +13,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
+from api import schemas
+from api.services.form_choices import violation_out
 from documents.publication.models import Publication
 from engine.db import read_session
+from engine.rules.violations import catalogue
 
 MAX_PAGE_SIZE = 100
 KIND_LABELS = {"penalty_decision": "行政处罚决定", "other_decision": "其他行政执法决定", "inspection_result": "随机抽查结果"}
@@ -70,3 +73,21 @@ def public_page(engine: sa.Engine, *, q: str | None = None, page: int = 1, page_
         withdrawals = [WithdrawalOut(public_id=row.public_id, title=row.title, withdrawn_at=row.withdrawn_at,
                                      reason=row.withdrawal_reason or "") for row in notices]
     return PublicationPage(items=items, total=total, page=page, page_size=page_size, withdrawals=withdrawals)
+
+
+class PowerPage(BaseModel):
+    """The published power list (行政处罚权责清单): the violation catalogue the agencies enforce."""
+
+    items: list[schemas.ViolationOut]
+    total: int
+    page: int
+    page_size: int
+
+
+def public_powers(*, q: str | None = None, page: int = 1, page_size: int = 20) -> PowerPage:
+    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+    powers = [violation for violation in catalogue().values()
+              if not q or any(q in text for text in (violation.code, violation.title_zh, violation.violated_provision,
+                                                      violation.penalty_provision))]
+    shown = powers[(page - 1) * page_size:page * page_size]
+    return PowerPage(items=[violation_out(v) for v in shown], total=len(powers), page=page, page_size=page_size)

@@ -1,4 +1,5 @@
-"""The public page of 行政执法公示 at /public/publications: no login, read-only, the same data as the JSON feed."""
+"""The public pages of 行政执法公示 (/public/publications) and the power list (/public/powers): no login, read-only,
+the same data as the JSON feeds."""
 
 from __future__ import annotations
 
@@ -17,3 +18,10 @@ def public_publications(request: Request, q: str | None = Query(None, max_length
     result = publications.public_page(request.app.state.runtime.engine, q=q, page=page, page_size=PAGE_SIZE)
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render(request, "public_publications.html", result=result, q=q or "", pages=pages)
+
+
+@router.get("/public/powers")
+def public_powers(request: Request, q: str | None = Query(None, max_length=100), page: int = Query(1, ge=1, le=100000)):
+    result = publications.public_powers(q=q, page=page, page_size=PAGE_SIZE)
+    pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return render(request, "public_powers.html", result=result, q=q or "", pages=pages)

@@ -38,8 +38,9 @@ EXPECTED = {
     "GET /inspections/new": OFFICERS,
     "POST /inspections/new": OFFICERS,
     "GET /public/publications": EVERYONE,
+    "GET /public/powers": EVERYONE,
 }
-PUBLIC = {"GET /login", "POST /login", "GET /public/publications"}
+PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
 
 
 def web_client(app, world, username: str | None) -> tuple[TestClient, str]:

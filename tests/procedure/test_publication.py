@@ -87,3 +87,13 @@ def test_a_withdrawn_publication_leaves_the_page_and_feed_and_its_withdrawal_not
     assert re.search(r"撤回日期：2026年5月19日", page.text)
     [outputs] = publication_events(case, "撤回公示")
     assert outputs[-1]["reason"] == "行政处罚决定已被行政复议机关撤销" and outputs[-1]["publication_withdrawn"]
+
+
+def test_the_power_list_is_public_paginated_and_searchable(runtime, public):
+    first = public.get("/api/v1/public/powers", params={"page_size": 5}).json()
+    assert len(first["items"]) == 5 and first["total"] > 5
+    found = public.get("/api/v1/public/powers", params={"q": "第九十三条第二款"}).json()
+    assert [item["code"] for item in found["items"]] == ["SPL-093-2"]
+    page = public.get("/public/powers", params={"q": "SPL-093-2"})
+    assert page.status_code == 200 and "个人经营的投资人未保证安全投入导致发生生产安全事故" in page.text
+    assert "SPL-093-1" not in page.text

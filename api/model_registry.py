@@ -8,6 +8,7 @@ MODEL_MODULES = [
     "api.identity.models",
     "documents.models",
     "documents.evidence.models",
+    "documents.publication.models",
 ]
 
 

@@ -51,6 +51,7 @@ class TaskInfo:
     start_case: str | None = None  # end events: the process of the follow-up case this end opens
     start_case_in: str = "same"  # "same" agency, or the "county" bureau above it
     start_case_kind: str = "case"  # the follow-up case's kind: its number series (settings.case_number_patterns)
+    publication: str | None = None  # "withdraw", or the kind of publication the step publishes (行政执法公示)
 
 
 @dataclass
@@ -122,6 +123,7 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         start_case=props.get("startCase"),
         start_case_in=_start_case_in(file, element, props.get("startCaseIn", "same")),
         start_case_kind=props.get("startCaseKind", "case"),
+        publication=props.get("publication"),
     )
 
 

@@ -12,6 +12,7 @@ from api.web import (
     file_pages,
     home_page,
     login_pages,
+    public_pages,
     start_page,
     task_pages,
     user_pages,
@@ -19,5 +20,5 @@ from api.web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
-               account_pages, dossier_pages):
+               account_pages, dossier_pages, public_pages):
     router.include_router(module.router)

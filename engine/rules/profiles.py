@@ -59,6 +59,7 @@ _VALUES_SCHEMA = {
             "type": "array", "minItems": 2, "maxItems": 2,
             "items": {"type": "string", "pattern": r"^\d+/\d+$"},
         },
+        "publication_name_rule": {"enum": ["full", "surname"]},
     },
 }
 _PROFILE_SCHEMA = {
@@ -97,11 +98,16 @@ class ProfileVersion:
         lower, upper = (Fraction(text) for text in self.values["discretion_split"])
         return lower, upper
 
+    @property
+    def publication_name_rule(self) -> str:
+        """How a natural person's name is published (DOMAIN.md §9): "surname" (刘某) unless the profile says "full"."""
+        return self.values.get("publication_name_rule", "surname")
+
     def table_inputs(self) -> dict[str, Any]:
         """The values every decision table receives next to the case's own inputs."""
         catalogue = self.values["major_catalogue"]
         inputs = {key: value for key, value in self.values.items()
-                  if key not in ("major_catalogue", "discretion_split")}
+                  if key not in ("major_catalogue", "discretion_split", "publication_name_rule")}
         inputs["major_catalogue_items"] = [item["code"] for item in catalogue]
         inputs["major_catalogue_discussion_items"] = [
             item["code"] for item in catalogue if item["collective_discussion"]

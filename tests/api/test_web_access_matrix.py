@@ -46,8 +46,10 @@ EXPECTED = {
     "POST /tasks/{task_id}": {"township_officer/own"},
     "GET /inspections/new": OFFICERS,
     "POST /inspections/new": OFFICERS,
+    "GET /public/publications": EVERYONE,
+    "GET /public/powers": EVERYONE,
 }
-PUBLIC = {"GET /login", "POST /login"}
+PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
 
 
 def web_client(app, world, username: str | None) -> tuple[TestClient, str]:

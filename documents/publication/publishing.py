@@ -1,0 +1,119 @@
+"""Publishing a decision and withdrawing it, as step hooks (DOMAIN.md §9).
+
+A step whose model marks it `publication` = <kind> (general_procedure's 公示行政处罚决定: `penalty_decision`)
+writes a `publication` row with the redacted text built from the decision's data; the step's record event
+carries the text's SHA-256. A step marked `publication` = `withdraw` (撤回公示) marks the case's current
+publication withdrawn, with the reason that is published in its place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from sqlmodel import Session, select
+
+from documents.publication.models import Publication
+from documents.publication.redaction import Redaction
+from engine import clock
+from engine.errors import ModelError
+from engine.rules.profiles import load_profile, today
+from engine.runtime import StepContext
+
+# BPMN step → what it publishes; the deadline of each step is in the model (dueExpression).
+WITHDRAW = "withdraw"  # the `publication` property of a step that withdraws; any other value is the kind it publishes
+
+# The lines of a published penalty decision (SPL Art. 78; 国办发〔2018〕118号), in order: (data key, label).
+PENALTY_LINES = (
+    ("facts", "主要违法事实"),
+    ("violated_provisions", "违反的规定"),
+    ("penalty_basis", "处罚依据"),
+    ("penalty", "处罚内容"),
+)
+TRADE_SECRET = "（涉及商业秘密，不予公开）"
+
+
+def redaction_for(data: dict) -> Redaction:
+    """The redaction rules of the profile version in force on the case's filing date."""
+    profile = load_profile(data.get("rules_profile"))
+    filed_on = data.get("filed_on")
+    version = profile.version_on(date.fromisoformat(filed_on) if filed_on else today())
+    return Redaction(version.publication_name_rule, f"{profile.name}@{version.effective_from.isoformat()}")
+
+
+def penalty_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
+    """The title and text published for a penalty decision: only what §9 lists, redacted.
+
+    Fields named in `trade_secret_fields` (marked by the officer) are never published.
+    """
+    party = data.get("party") or {}
+    secret = set(data.get("trade_secret_fields") or ())
+    shown = redaction.party(party)
+    number = (data.get("documents") or {}).get("penalty_decision") or data.get("decision_number") or ""
+    lines = [f"行政处罚决定书文号：{number}"] if number else []
+    if party.get("kind") == "unit":
+        lines.append(f"被处罚单位：{shown.get('name', '')}")
+        if shown.get("credit_code"):
+            lines.append(f"统一社会信用代码：{shown['credit_code']}")
+        if shown.get("legal_representative"):
+            lines.append(f"法定代表人（负责人）：{shown['legal_representative']}")
+    else:
+        lines.append(f"被处罚人：{shown.get('name', '')}")
+    for key, label in PENALTY_LINES:
+        value = str(data.get(key) or "").strip()
+        if value:
+            lines.append(f"{label}：{TRADE_SECRET if key in secret else redaction.text(value, party)}")
+    lines.append(f"处罚机关：{data.get('agency_name', '')}")
+    if data.get("decided_on"):
+        lines.append(f"处罚决定日期：{data['decided_on']}")
+    title = f"{shown.get('name', '')}行政处罚决定信息" + (f"（{number}）" if number else "")
+    return title, "\n".join(lines)
+
+
+TEXT_BUILDERS = {"penalty_decision": penalty_decision_text}
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def publish(session: Session, case_id: int, kind: str, data: dict) -> Publication:
+    if kind not in TEXT_BUILDERS:
+        raise ModelError(f"未知的公示种类 {kind!r}, 可用: {'、'.join(TEXT_BUILDERS)}", details={"publication": kind})
+    redaction = redaction_for(data)
+    title, text = TEXT_BUILDERS[kind](data, redaction)
+    row = Publication(public_id=secrets.token_hex(16), case_id=case_id, kind=kind, title=title, text=text,
+                      text_sha256=sha256(text), published_at=clock.now(), redaction_rule=redaction.version)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def withdraw(session: Session, case_id: int, reason: str, data: dict) -> list[Publication]:
+    """Withdraw the case's current publications; the reason is published, redacted like the text."""
+    rows = session.exec(select(Publication).where(Publication.case_id == case_id,
+                                                  Publication.withdrawn_at.is_(None))).all()
+    published_reason = redaction_for(data).text(reason, data.get("party") or {})
+    for row in rows:
+        row.withdrawn_at = clock.now()
+        row.withdrawal_reason = published_reason
+        session.add(row)
+    session.flush()
+    return list(rows)
+
+
+def publication_step(context: StepContext) -> None:
+    """Step hook: publish or withdraw in the step's transaction; the record event gets the text's hash."""
+    action = context.task.publication
+    if action is None:
+        return
+    if action != WITHDRAW:
+        row = publish(context.session, context.case.id, action, context.workflow_data)
+        context.outputs.append({"publication": row.public_id, "kind": row.kind, "sha256": row.text_sha256,
+                                "redaction_rule": row.redaction_rule})
+    else:
+        reason = str(context.workflow_data.get("withdrawal_reason") or "")
+        for row in withdraw(context.session, context.case.id, reason, context.workflow_data):
+            context.outputs.append({"publication_withdrawn": row.public_id, "sha256": row.text_sha256,
+                                    "reason": row.withdrawal_reason})

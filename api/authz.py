@@ -335,3 +335,12 @@ def _officer_problem(session: Session, case: Case, officer: User | None, day) ->
     if officer.agency_id != case.agency_id and not is_case_member(session, case.id, officer.id, MemberPurpose.officer):
         return f"{name}不属于本案承办单位, 也未经县局指派参与本案"
     return None
+
+
+# ---- case-file review ------------------------------------------------------
+def require_precheck_reader(session: Session, user: User, case: Case) -> None:
+    """The pre-check of a case file: its assigned supervisor (reviewing an archived case), or the county's
+    legal reviewers and head. `visible_case` has already checked the case is in the user's scope."""
+    if _in_scope(session, case.id, _review_scope(user)):
+        return
+    _require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")

@@ -344,3 +344,15 @@ def require_precheck_reader(session: Session, user: User, case: Case) -> None:
     if _in_scope(session, case.id, _review_scope(user)):
         return
     _require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")
+
+
+def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -> list[int]:
+    """Whose figures the user may read: their jurisdiction (the county bureau: itself, its townships and the
+    park), or one unit of it."""
+    require_case_user(user)
+    scope = jurisdiction_ids(session, agency_of(session, user))
+    if agency_id is None:
+        return scope
+    if agency_id not in scope:
+        raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
+    return [agency_id]

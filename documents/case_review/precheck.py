@@ -12,6 +12,8 @@ from typing import Any
 
 from documents.case_review.case_file import CaseFile
 from documents.case_review.checks import CHECKS
+from engine import clock
+from engine.calendar import SHANGHAI
 from engine.errors import ModelError
 from engine.review_rubric import RubricVersion, load_rubric
 
@@ -57,7 +59,7 @@ def _score(version: RubricVersion, file: CaseFile) -> list[dict[str, Any]]:
 def precheck(file: CaseFile, rubric: str | None = None) -> Precheck:
     """Score the case file by the rubric version in force on its filing date (or today's, if never filed)."""
     loaded = load_rubric(rubric) if rubric else load_rubric()
-    day = file.case.filed_on or date.today()
+    day = file.case.filed_on or clock.now().astimezone(SHANGHAI).date()
     version = loaded.version_on(day)
     items = _score(version, file)
     vetoes = [{"code": row["code"], "title": row["title"], "message": row["message"], "evidence": row["evidence"]}

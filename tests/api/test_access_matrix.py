@@ -67,6 +67,8 @@ EXPECTED = {
     "GET /api/v1/evidence/{evidence_id}/download": SEES_THE_CASE,
     "GET /api/v1/cases/{case_id}/documents": SEES_THE_CASE,
     "GET /api/v1/documents/{document_id}/download": SEES_THE_CASE,
+    "GET /api/v1/cases/{case_id}/precheck": {"legal_reviewer/county", "agency_head/county"},
+    "GET /api/v1/statistics": CASE_WORKERS,
 }
 
 

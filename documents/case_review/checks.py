@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from documents.case_review.case_file import CaseFile, Step, local_day
-from engine.calendar import deadline
+from engine import clock
+from engine.calendar import SHANGHAI, deadline
 from engine.errors import NotFound
 from engine.rules.violations import get_violation
 
@@ -21,6 +22,7 @@ NOTICE_STEPS = ("送达行政处罚告知书和听证告知书", "送达行政�
 WORKING_DAYS_TO_SERVE = 7  # APL Art. 61
 WORKING_DAYS_TO_PUBLISH = 7  # SPL Art. 78
 DAYS_TO_DECIDE = 90  # APL Art. 60
+WORKING_DAYS_TO_DECIDE_PRESERVED = 7  # APL Art. 56
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,49 @@ def publication_deadline(file: CaseFile) -> Finding:
     return _within_working_days(file, "公示行政处罚决定", "published_on", WORKING_DAYS_TO_PUBLISH, "公示处罚决定")
 
 
+def _by_model_id(file: CaseFile, bpmn_id: str) -> list[Step]:
+    return [step for step in file.steps if step.info is not None and step.info.bpmn_id == bpmn_id]
+
+
+def preservation_deadline(file: CaseFile) -> Finding:
+    """Evidence preserved (先行登记保存) is decided on within 7 working days (APL Art. 56)."""
+    registered = _by_model_id(file, "register_preservation")
+    if not registered:
+        return Finding(None, "本案未先行登记保存证据")
+    problems, evidence, pending = [], [], False
+    today = clock.now().astimezone(SHANGHAI).date()
+    for step in registered:
+        start = date.fromisoformat(step.inputs["preserved_on"]) if step.inputs.get("preserved_on") else step.day
+        due = deadline(start, WORKING_DAYS_TO_DECIDE_PRESERVED, working=True)
+        decided = [s for s in _by_model_id(file, "decide_preservation") if s.event.seq > step.event.seq]
+        done = decided[0].day if decided else None
+        evidence += [step.evidence(), _deadline_evidence("先行登记保存处理决定", start, due, done)]
+        if done is None and today <= due:
+            pending = True
+        elif done is None or done > due:
+            problems.append(f"{start.isoformat()}先行登记保存的证据未在7个工作日内({due.isoformat()})作出处理决定")
+    if problems:
+        return Finding(False, "; ".join(problems), evidence)
+    if pending:
+        return Finding(None, "先行登记保存的证据尚在处理期限内", evidence)
+    return Finding(True, "先行登记保存的证据均在7个工作日内作出处理决定", evidence)
+
+
+def referral_made(file: CaseFile) -> Finding:
+    """Where a crime was suspected, the case went to the police (no 以罚代刑) or the head refused with reasons."""
+    if not file.data.get("crime_suspected"):
+        return Finding(None, "本案未标记涉嫌犯罪")
+    transfers = _by_model_id(file, "transfer_to_police")
+    if transfers:
+        step = transfers[-1]
+        return Finding(True, f"已移送公安机关({step.inputs.get('receiving_agency', '')})", [step.evidence()])
+    refusals = [s for s in _by_model_id(file, "approve_referral") if s.inputs.get("referral_approved") is False]
+    if refusals:
+        reasons = refusals[-1].inputs.get("refusal_reasons") or "未写明理由"
+        return Finding(None, f"负责人决定不移送({reasons}), 请评查人员核查", [refusals[-1].evidence()])
+    return Finding(False, "本案标记涉嫌犯罪, 但案卷中没有移送公安机关的记录(以罚代刑)")
+
+
 def record_intact(file: CaseFile) -> Finding:
     if file.record_breaks:
         broken = file.record_breaks[0]
@@ -203,4 +248,5 @@ def documents_numbered(file: CaseFile) -> Finding:
 CHECKS: dict[str, Callable[[CaseFile], Finding]] = {check.__name__: check for check in (
     filing_documents, two_certified_officers, fine_in_range, advance_notice, hearing_offered, legal_review,
     collective_discussion, decision_deadline, service_deadline, publication_deadline, record_intact, documents_numbered,
+    preservation_deadline, referral_made,
 )}

@@ -68,11 +68,14 @@ def case_file(runtime, case_id: int):
 def test_the_clean_demo_case_passes_every_automatic_item(app_runtime):
     result = api_precheck(app_runtime, play(app_runtime))
     automatic = {row["code"]: row["status"] for row in result["items"] if row["automatic"]}
-    assert set(automatic.values()) == {"passed"}, automatic
+    # no evidence was preserved and no crime suspected: those two items do not apply and score in full
+    assert {code for code, status in automatic.items() if status != "passed"} == {"preservation_deadline",
+                                                                                   "referral_made"}
+    assert {automatic["preservation_deadline"], automatic["referral_made"]} == {"not_applicable"}
     assert {"two_certified_officers", "fine_in_range", "legal_review", "collective_discussion", "decision_deadline",
             "service_deadline", "publication_deadline", "record_intact", "documents_numbered"} <= set(automatic)
     assert (result["automatic_score"], result["automatic_max"], result["automatic_score"] + result["manual_max"]) == (
-        53, 53, 100)
+        56, 56, 100)
     assert (result["vetoes"], result["grade"], result["provisional_grade"]) == ([], None, "优秀")
     decision = item(result, "decision_deadline")["evidence"]
     assert decision[1] == {"kind": "deadline", "what": "立案之日起90日内作出决定", "from": "2026-03-11",
@@ -142,7 +145,7 @@ def test_a_major_case_without_legal_review_is_a_veto(app_runtime):
     assert [veto["code"] for veto in result["vetoes"]] == ["legal_review"]
 
 
-def test_one_officer_named_and_a_missing_notice_are_flagged(app_runtime):
+def test_one_officer_named_a_missing_notice_and_no_referral_of_a_suspected_crime_are_flagged(app_runtime):
     file = case_file(app_runtime, play(app_runtime))
 
     def one_officer(step):
@@ -154,6 +157,10 @@ def test_one_officer_named_and_a_missing_notice_are_flagged(app_runtime):
     result = precheck(replace(file, steps=tuple(one_officer(s) for s in file.steps))).as_dict()
     assert failed(result) == {"two_certified_officers"}
     assert item(result, "two_certified_officers")["message"] == "「调查取证」只有1名执法人员"
+
+    flagged = precheck(replace(file, data=file.data | {"crime_suspected": True})).as_dict()
+    assert failed(flagged) == {"referral_made"}
+    assert [veto["code"] for veto in flagged["vetoes"]] == ["referral_made"]
 
     no_notice = replace(file, steps=tuple(s for s in file.steps if not s.name.startswith("送达行政处罚告知书")),
                         documents=tuple(d for d in file.documents if d.doc_id != "penalty_notice"))

@@ -337,3 +337,24 @@ def _officer_problem(session: Session, case: Case, officer: User | None, day) ->
     if officer.agency_id != case.agency_id and not is_case_member(session, case.id, officer.id, MemberPurpose.officer):
         return f"{name}不属于本案承办单位, 也未经县局指派参与本案"
     return None
+
+
+# ---- case-file review ------------------------------------------------------
+def require_precheck_reader(session: Session, user: User, case: Case) -> None:
+    """The pre-check of a case file: its assigned supervisor (reviewing an archived case), or the county's
+    legal reviewers and head. `visible_case` has already checked the case is in the user's scope."""
+    if _in_scope(session, case.id, _review_scope(session, user)):
+        return
+    _require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")
+
+
+def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -> list[int]:
+    """Whose figures the user may read: their jurisdiction (the county bureau: itself, its townships and the
+    park), or one unit of it."""
+    require_case_user(user)
+    scope = jurisdiction_ids(session, agency_of(session, user))
+    if agency_id is None:
+        return scope
+    if agency_id not in scope:
+        raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
+    return [agency_id]

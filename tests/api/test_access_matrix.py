@@ -69,6 +69,8 @@ EXPECTED = {
     "GET /api/v1/documents/{document_id}/download": SEES_THE_CASE,
     "GET /api/v1/public/publications": EVERYONE,
     "GET /api/v1/public/powers": EVERYONE,
+    "GET /api/v1/cases/{case_id}/precheck": {"legal_reviewer/county", "agency_head/county"},
+    "GET /api/v1/statistics": CASE_WORKERS,
 }
 
 

@@ -1,0 +1,129 @@
+"""Enforcement statistics (issue 14): every figure the API returns equals the same figure computed here, in
+Python, from the rows of generated cases — the demo's full case in March–April and the five seeded cases at
+different stages in the weeks before 15 June — for the county, one unit and a period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from api.app import create_app
+from api.demo import PARTY, SCRIPT, RuntimeDriver, demo_users
+from api.demo_cases import seed_demo_cases
+from api.identity.models import User
+from engine import clock
+from engine.calendar import SHANGHAI
+from engine.db import read_session
+from engine.models import Agency, Case, RecordEvent, Task
+
+PASSWORD = "zhifa-demo-2026"
+TODAY = datetime(2026, 6, 15, 9, 0, tzinfo=SHANGHAI)
+LATER = datetime(2026, 9, 1, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def generated(app_runtime):
+    with clock.using(clock.FrozenClock(TODAY)):
+        RuntimeDriver(app_runtime, lambda line: None, demo_users(app_runtime)).play({"kind": "unit", **PARTY}, SCRIPT)
+        assert seed_demo_cases(app_runtime) == 5
+        yield app_runtime
+
+
+def fetch(runtime, username: str, **params) -> tuple[int, dict]:
+    with TestClient(create_app(runtime)) as client:
+        login = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        response = client.get("/api/v1/statistics", params=params,
+                              headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    return response.status_code, response.json()
+
+
+def local(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)).astimezone(SHANGHAI).date()
+
+
+def expected(runtime, agencies: set[int], start: date | None = None, end: date | None = None,
+             today: date = TODAY.date()) -> dict:
+    """The figures, computed from every row without the database's help."""
+    def within(moment) -> bool:
+        return moment is not None and (start is None or local(moment) >= start) and (end is None or local(moment) <= end)
+
+    with read_session(runtime.engine) as session:
+        all_cases = {case.id: case for case in session.exec(select(Case))}
+        tasks = list(session.exec(select(Task)))
+        events = list(session.exec(select(RecordEvent)))
+        names = {user.id: user.display_name for user in session.exec(select(User))}
+    mine = {cid for cid, case in all_cases.items() if case.agency_id in agencies}
+    cases = [all_cases[cid] for cid in mine if all_cases[cid].kind == "case" and within(all_cases[cid].started_at)]
+    bpmn = {task.id: task.bpmn_id for task in tasks}
+    steps = [e for e in events if e.kind == "task_completed" and e.case_id in mine and within(e.at)]
+    overdue = [t for t in tasks if t.case_id in mine and t.status == "ready" and t.due_on and t.due_on < today]
+    done = Counter(t.completed_by for t in tasks if t.case_id in mine and t.status == "completed" and t.completed_by
+                   and within(t.completed_at))
+    return {
+        "cases": len(cases),
+        "inspections": sum(1 for cid in mine if all_cases[cid].kind == "inspection" and within(all_cases[cid].started_at)),
+        "by_status": dict(Counter(case.status for case in cases)),
+        "by_procedure": dict(Counter(case.process_id for case in cases)),
+        "by_agency": dict(Counter(case.agency_id for case in cases)),
+        "overdue_tasks": len(overdue), "overdue_cases": len({t.case_id for t in overdue}),
+        "fines_decided": float(sum(e.inputs["decided_fine"] for e in steps if e.inputs.get("decided_fine") is not None)),
+        "fines_collected": float(sum(e.inputs["paid_amount"] for e in steps if e.inputs.get("paid_amount") is not None)),
+        "hearings_held": sum(1 for e in steps if bpmn.get(e.task_id) == "hold_hearing"),
+        "legal_reviews": sum(1 for e in steps if bpmn.get(e.task_id) == "legal_review"),
+        "officer_workload": {(uid, names[uid]): count for uid, count in done.items()},
+    }
+
+
+def reported(body: dict) -> dict:
+    return {
+        **{key: body[key] for key in ("cases", "inspections", "overdue_tasks", "overdue_cases", "fines_decided",
+                                      "fines_collected", "hearings_held", "legal_reviews")},
+        "by_status": {row["status"]: row["cases"] for row in body["by_status"]},
+        "by_procedure": {row["process_id"]: row["cases"] for row in body["by_procedure"]},
+        "by_agency": {row["agency_id"]: row["cases"] for row in body["by_agency"]},
+        "officer_workload": {(row["user_id"], row["name"]): row["tasks_completed"] for row in body["officer_workload"]},
+    }
+
+
+def test_every_figure_equals_its_independent_count(generated):
+    with read_session(generated.engine) as session:
+        agencies = {a.code: a.id for a in session.exec(select(Agency))}
+    county = set(agencies.values())  # the county bureau's jurisdiction is every unit
+    status, body = fetch(generated, "head")
+    assert status == 200, body
+    figures = reported(body)
+    assert figures == expected(generated, county)
+    # the generated data exercises every figure
+    assert figures["cases"] >= 4 and len(figures["by_status"]) >= 3 and figures["fines_decided"] > 0
+    assert figures["fines_collected"] > 0 and figures["legal_reviews"] >= 2
+    assert len(figures["officer_workload"]) >= 4 and len(figures["by_status"]) >= 4
+
+    with clock.using(clock.FrozenClock(LATER)):  # the open cases' tasks are overdue by then
+        status, body = fetch(generated, "head")
+    assert reported(body) == expected(generated, county, today=LATER.date())
+    assert reported(body)["overdue_tasks"] >= 2 and reported(body)["overdue_cases"] >= 2
+
+    status, body = fetch(generated, "head", **{"from": "2026-05-01", "to": "2026-06-15"})
+    assert reported(body) == expected(generated, county, date(2026, 5, 1), date(2026, 6, 15))
+    assert reported(body)["cases"] < figures["cases"]  # the demo's March case falls outside
+
+    township = agencies["quanjiang"]
+    status, body = fetch(generated, "supervisor", agency_id=township)
+    assert (status, body["agency_ids"]) == (200, [township])
+    assert reported(body) == expected(generated, {township})
+
+
+def test_a_township_sees_only_its_own_figures(generated):
+    with read_session(generated.engine) as session:
+        agencies = {a.code: a.id for a in session.exec(select(Agency))}
+    status, body = fetch(generated, "quanjiang1")
+    assert (status, body["agency_ids"]) == (200, [agencies["quanjiang"]])
+    assert reported(body) == expected(generated, {agencies["quanjiang"]})
+    status, body = fetch(generated, "quanjiang1", agency_id=agencies["suichuan-em"])
+    assert (status, body["code"]) == (403, "forbidden")
+    assert fetch(generated, "admin")[0] == 403

@@ -67,11 +67,13 @@ def list_documents(engine: sa.Engine, user: User, case_id: int) -> list[Document
 def download(engine: sa.Engine, store: ObjectStore, settings: Settings, user: User, document_id: int,
              fmt: Format) -> Download:
     """Authorize, open the rendered file and record the download (`document_downloaded`)."""
+    not_found = NotFound("文书不存在或无权查看", details={"document_id": document_id})
     with read_session(engine) as session:
         document = session.get(IssuedDocument, document_id)
         if document is None:
-            raise NotFound("文书不存在", details={"document_id": document_id})
-    authz.read_case(engine, user, document.case_id)
+            raise not_found
+    with authz.hidden_as(not_found):
+        authz.read_case(engine, user, document.case_id)
     key, sha256 = _file(document, fmt)
     if key is None:
         raise _not_available(document, fmt, settings)

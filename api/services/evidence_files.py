@@ -59,11 +59,13 @@ def list_items(engine: sa.Engine, user: User, case_id: int) -> list[EvidenceItem
 
 def download(engine: sa.Engine, store: ObjectStore, user: User, evidence_id: int) -> Download:
     """Authorize, then a presigned URL or an open stream; the download is in the record once this returns."""
+    not_found = NotFound("证据不存在或无权查看", details={"evidence_id": evidence_id})
     with read_session(engine) as session:
         evidence = session.get(Evidence, evidence_id)
         if evidence is None:
-            raise NotFound("证据不存在", details={"evidence_id": evidence_id})
-    authz.read_case(engine, user, evidence.case_id)
+            raise not_found
+    with authz.hidden_as(not_found):
+        authz.read_case(engine, user, evidence.case_id)
     with transaction(engine) as session:
         opened = open_evidence_for_download(session, store, evidence_id, actor_for(user, acting_role(user)))
     return Download(filename=evidence.filename, content_type=evidence.content_type, url=opened.url,

@@ -98,7 +98,7 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
 
 
 def evidence_of(client, headers, case_id: int) -> int:
-    form = {"type": "documentary", "collected_by": "用户t1a", "collected_at": "2026-03-02T09:15:00+08:00"}
+    form = {"type": "documentary", "collected_by": "用户t1a", "collected_at": "2026-03-02T08:15:00+08:00"}
     response = client.post(f"/api/v1/cases/{case_id}/evidence", data=form, files={"file": ("照片.jpg", b"photo")},
                            headers=headers)
     assert response.status_code == 201, response.text

@@ -6,9 +6,13 @@ a NUL character, NaN, Infinity, an id of 2^63 and beyond. Runs on SQLite and Pos
 
 import json
 
+import anyio
 import pytest
 from sqlmodel import Session, select
+from starlette.requests import ClientDisconnect
 
+from api.downloads import download_response
+from api.services import evidence_files
 from engine.db import transaction
 from engine.models import Case, RecordEvent
 from engine.settings import get_settings
@@ -195,3 +199,73 @@ def test_supervisor_list_and_verify_reads_are_recorded(client, auth, world, runt
         reads = session.exec(select(RecordEvent).where(RecordEvent.case_id == case_id,
                                                        RecordEvent.kind == "supervisor_read")).all()
     assert [e.inputs.get("view") for e in reads] == ["核验全过程记录", "案件列表"]
+
+
+def _multipart(boundary: str, file_headers: str, filename: str, collected_at: str = "2026-03-02T08:15:00+08:00") -> bytes:
+    fields = {"type": "documentary", "collected_by": "用户t1a", "collected_at": collected_at}
+    parts = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                    for name, value in fields.items())
+    return (parts + f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"{file_headers}\r\n\r\n").encode() + b"photo" + f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_uploads_get_a_safe_content_type_and_file_name_and_no_future_collection_time(client, auth, world, runtime):
+    case_id = start_inspection(client, auth("t1a"), world.agencies.township.id)["case"]["id"]
+    url, boundary = f"/api/v1/cases/{case_id}/evidence", "hostile-boundary"
+    headers = {**auth("t1a"), "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    injected = client.post(url, headers=headers, content=_multipart(
+        boundary, "Content-Type: text/plain\nX-Injected: 1", "照片\u202egpj.exe"))
+    assert injected.status_code == 201, injected.text
+    item = injected.json()
+    assert (item["content_type"], item["filename"]) == ("application/octet-stream", "照片gpj.exe")
+
+    downloaded = client.get(f"/api/v1/evidence/{item['id']}/download", headers=auth("t1a"))
+    assert downloaded.status_code == 200 and downloaded.content == b"photo"
+    assert "x-injected" not in downloaded.headers
+    assert downloaded.headers["content-type"] == "application/octet-stream"
+    kinds = [e["kind"] for e in client.get(f"/api/v1/cases/{case_id}/record", headers=auth("t1a")).json()]
+    assert kinds.count("evidence_downloaded") == 1
+
+    future = client.post(url, headers=headers, content=_multipart(
+        boundary, "Content-Type: image/jpeg", "a.jpg", collected_at="2026-03-03T09:00:00+08:00"))  # the clock: 03-02 09:00
+    assert (future.status_code, future.json()["code"]) == (422, "collected_in_future")
+    assert future.json()["message"] == "「收集时间」不能晚于现在"
+
+
+def test_a_download_is_recorded_when_its_response_starts(client, auth, world, runtime):
+    case_id = start_inspection(client, auth("t1a"), world.agencies.township.id)["case"]["id"]
+    form = {"type": "documentary", "collected_by": "用户t1a", "collected_at": "2026-03-02T08:15:00+08:00"}
+    item = client.post(f"/api/v1/cases/{case_id}/evidence", data=form, files={"file": ("照片.jpg", b"photo", "image/jpeg")},
+                       headers=auth("t1a")).json()
+    user = world.users["t1a"]
+    download = evidence_files.download(runtime.engine, client.app.state.object_store, user, item["id"])
+
+    def downloads() -> int:
+        with Session(runtime.engine) as session:
+            return len(session.exec(select(RecordEvent).where(RecordEvent.case_id == case_id,
+                                                              RecordEvent.kind == "evidence_downloaded")).all())
+
+    assert downloads() == 0  # authorized and opened, but nothing sent yet
+
+    async def broken_connection(message):
+        raise OSError("connection closed before the headers went out")
+
+    with pytest.raises(ClientDisconnect):  # how Starlette reports the failed send
+        _send_response(download_response(download), broken_connection)
+    assert downloads() == 0
+
+    sent = []
+
+    async def connection(message):
+        sent.append(message)
+
+    again = evidence_files.download(runtime.engine, client.app.state.object_store, user, item["id"])
+    _send_response(download_response(again), connection)
+    assert b"".join(m.get("body", b"") for m in sent) == b"photo" and downloads() == 1
+
+
+def _send_response(response, send) -> None:
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    anyio.run(response, {"type": "http", "asgi": {"spec_version": "2.4"}, "method": "GET"}, receive, send)

@@ -4,7 +4,9 @@ Each JSON route gets its ordinary body with one leaf at a time replaced by a hos
 a NUL character, NaN, Infinity, an id of 2^63 and beyond. Runs on SQLite and PostgreSQL (NUL fails only there).
 """
 
+import io
 import json
+import stat
 
 import anyio
 import pytest
@@ -13,8 +15,9 @@ from starlette.requests import ClientDisconnect
 
 from api.downloads import download_response
 from api.services import evidence_files
-from engine.db import transaction
+from engine.db import get_engine, transaction
 from engine.models import Case, RecordEvent
+from engine.objects.local import LocalObjectStore
 from engine.settings import get_settings
 from engine.vocab import CaseStatus
 from tests.api.conftest import PARTY, start_inspection
@@ -269,3 +272,17 @@ def _send_response(response, send) -> None:
         return {"type": "http.disconnect"}
 
     anyio.run(response, {"type": "http", "asgi": {"spec_version": "2.4"}, "method": "GET"}, receive, send)
+
+
+def test_only_the_service_account_reads_the_data_directory_database_and_objects(zhifa_env):
+    data_dir = zhifa_env
+    engine = get_engine(f"sqlite:///{data_dir / 'zhifa.db'}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE probe (id INTEGER)")
+    engine.dispose()
+    stored = LocalObjectStore(data_dir / "objects").put_stream(io.BytesIO(b"photo"), max_bytes=100)
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "zhifa.db").stat().st_mode) == 0o600
+    objects = data_dir / "objects"
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (objects, objects / stored.key[:2])} == {0o700}
+    assert stat.S_IMODE((objects / stored.key[:2] / stored.key).stat().st_mode) == 0o400

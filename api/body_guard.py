@@ -68,7 +68,9 @@ class BodyGuard:
             return
         send = self._with_headers(scope, send)
         headers = Headers(scope=scope)
-        if "json" not in headers.get("content-type", "") or scope["method"] in ("GET", "HEAD"):
+        content_type = headers.get("content-type")
+        # FastAPI reads a body without a content type as JSON too
+        if (content_type and "json" not in content_type) or scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         limit = get_settings().max_json_bytes

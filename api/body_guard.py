@@ -52,6 +52,8 @@ def body_problems(body: bytes) -> list[dict]:
         parsed = json.loads(body, parse_constant=lambda _name: _NonFinite())
     except ValueError:
         return []
+    except RecursionError:
+        return [forms.problem([], "请求体", "请求体嵌套层次过深")]
     return _non_finite(parsed, []) + forms.unstorable_text(parsed)
 
 

@@ -123,6 +123,8 @@ def test_nan_and_infinity_are_refused_at_parsing_even_where_any_value_is_accepte
     untyped = client.post("/api/v1/decisions/hearing_eligible", headers=auth("c1"),  # read as JSON all the same
                           content=b'{"inputs": {"party_type": "person", "fine_amount": Infinity, "penalty_kinds": ["fine"]}}')
     assert untyped.status_code == 422 and untyped.json()["details"][0]["field"] == "inputs.fine_amount"
+    nested = client.post("/api/v1/decisions/hearing_eligible", headers=auth("c1"), content=b"[" * 100_000)
+    assert (nested.status_code, nested.json()["details"][0]["message"]) == (422, "请求体嵌套层次过深")
 
 
 @pytest.mark.parametrize("officers", [5, True, 1.5, "t1a", [{"user_id": 2**63}, {"user_id": 2**31}]])

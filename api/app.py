@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import error_responses, web
+from api.body_guard import BodyGuard
 from api.identity.security import secret_key
 from api.routes import (
     auth,
@@ -54,4 +55,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyGuard, api_prefix=API_PREFIX)
     return app

@@ -12,11 +12,15 @@
   A legal reviewer or hearing host never acts on a case they investigated, and such a task is not in their inbox.
 - Auxiliary staff (辅助人员) assist officers: they read their agency's cases, but never start a case, never
   act in a step and never appear as the actor of an enforcement act; their inbox is empty.
+- A case the user may not see is refused with `Hidden`. The pages show it as the Chinese 403 page (a user
+  following a link of another township learns why); the API (api.error_responses) answers with the exact 404
+  a missing object gets, so ids reveal nothing about how many cases exist. Both come from the one check here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -37,6 +41,7 @@ CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head,
 OFFICER_ROLES = {Role.township_officer, Role.county_officer}
 IMPARTIAL_LANES = {Lane.legal_reviewer, Lane.hearing_host}
 OFFICERS_FIELD = "officers"
+DB_INT_MAX = 2**31 - 1  # the largest id a database column holds
 
 
 # ---- agencies ------------------------------------------------------------
@@ -128,36 +133,76 @@ def _in_scope(session: Session, case_id: int, scope: ColumnElement[bool] | None)
     return session.exec(select(Case.id).where(Case.id == case_id, scope)).first() is not None
 
 
+class Hidden(Forbidden):
+    """An object in a case the user may not see; `not_found` is what the API answers instead (the same 404 as
+    for an object that does not exist)."""
+
+    def __init__(self, message: str, *, not_found: NotFound, **kwargs):
+        super().__init__(message, **kwargs)
+        self.not_found = not_found
+
+
+def case_not_found(case_id: int) -> NotFound:
+    return NotFound("案件不存在或无权查看", details={"case_id": case_id})
+
+
+@contextmanager
+def hidden_as(not_found: NotFound) -> Iterator[None]:
+    """Within: a missing or hidden case presents to API callers as `not_found`, the object actually asked for
+    (an evidence item, a document, a task), so its 404 is the same whether the object exists or not."""
+    try:
+        yield
+    except Hidden as exc:
+        exc.not_found = not_found
+        raise
+    except NotFound as exc:
+        raise not_found from exc
+
+
 def visible_case(session: Session, user: User, case_id: int) -> Case:
+    require_case_user(user)
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound("案件不存在", details={"case_id": case_id})
-    require_case_user(user)
+        raise case_not_found(case_id)
     if not _in_scope(session, case_id, case_scope(session, user)):
-        raise Forbidden("无权查看该案件", details={"case_id": case_id})
+        raise Hidden("无权查看该案件", details={"case_id": case_id}, not_found=case_not_found(case_id))
     return case
 
 
-def read_case(engine: sa.Engine, user: User, case_id: int) -> Case:
+def read_case(engine: sa.Engine, user: User, case_id: int, view: str | None = None) -> Case:
     """Check the user may read the case; a supervisor's review read is appended to the case record.
 
     The check only reads, so it never waits for a step being written; only a review read writes.
     """
     with read_session(engine) as session:
         case = visible_case(session, user, case_id)
-        reviewing = not _in_scope(session, case_id, _work_scope(session, user))
-    if reviewing:
-        with transaction(engine) as session:
-            record.append_event(session, case_id=case_id, kind="supervisor_read", actor=actor_for(user, Role.supervisor),
-                                inputs={"purpose": "案卷评查"})
+    record_review_reads(engine, user, [case_id], view)
     return case
 
 
+def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int], view: str | None = None) -> None:
+    """Append a supervisor's read to the record of each case read only for review (a case, its record, its
+    verification or a line of the case list, named by `view`)."""
+    if not user.has_role(Role.supervisor) or not case_ids:
+        return
+    with read_session(engine) as session:
+        work = _work_scope(session, user)
+        reviewed = [case_id for case_id in case_ids if not _in_scope(session, case_id, work)]
+    if reviewed:
+        inputs = {"purpose": "案卷评查", **({"view": view} if view else {})}
+        with transaction(engine) as session:
+            for case_id in reviewed:
+                record.append_event(session, case_id=case_id, kind="supervisor_read",
+                                    actor=actor_for(user, Role.supervisor), inputs=inputs)
+
+
 def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:
+    not_found = NotFound("任务不存在或无权查看", details={"task_id": task_id})
     task = session.get(Task, task_id)
     if task is None:
-        raise NotFound("任务不存在", details={"task_id": task_id})
-    return task, visible_case(session, user, task.case_id)
+        raise not_found
+    with hidden_as(not_found):
+        return task, visible_case(session, user, task.case_id)
 
 
 def task_query_scope(user: User) -> ColumnElement[bool]:
@@ -297,8 +342,10 @@ def _officers_problem(message: str, code: str, index: int | None = None, **extra
 
 def officer_problems(session: Session, case: Case, user: User, data: dict) -> list[dict]:
     entries = data.get(OFFICERS_FIELD)
-    ids = [e.get("user_id") for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
-    if (len(ids) != len(entries or []) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
+    if not isinstance(entries, list):
+        entries = []
+    ids = [e.get("user_id") for e in entries if isinstance(e, dict)]
+    if (len(ids) != len(entries) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
         return [_officers_problem("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人", "two_officers_required")]
     if user.id not in ids:
         return [_officers_problem("办理人本人须是参与本环节的执法人员之一", "two_officers_required", user_id=user.id)]
@@ -308,7 +355,7 @@ def officer_problems(session: Session, case: Case, user: User, data: dict) -> li
         if entry["user_id"] in seen:
             continue
         seen.add(entry["user_id"])
-        officer = session.get(User, entry["user_id"])
+        officer = session.get(User, entry["user_id"]) if 1 <= entry["user_id"] <= DB_INT_MAX else None
         reason = _officer_problem(session, case, officer, day) or _entry_mismatch(entry, officer)
         if reason:
             problems.append(_officers_problem(reason, "officer_not_eligible", index, user_id=entry["user_id"]))

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.authz import Hidden
 from api.schemas import ErrorBody
 from engine import forms
 from engine.errors import (
@@ -124,6 +125,8 @@ def _describe(error: dict, body: type[BaseModel] | None) -> dict:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ZhifaError)
     async def zhifa_error(_request: Request, exc: ZhifaError) -> JSONResponse:
+        if isinstance(exc, Hidden):
+            exc = exc.not_found  # the API tells a hidden object from a missing one by nothing (api.authz)
         status = status_for(exc)
         if status >= 500:
             logger.error("%s: %s %s", exc.code, exc.message, exc.details)

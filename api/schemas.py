@@ -11,8 +11,10 @@ from api.identity.models import StaffCategory
 from engine.calendar import SHANGHAI
 
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
-# text stored in the database: no NUL (PostgreSQL refuses it) and no surrounding blanks
-Text = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\x00]*$")]
+# text stored in the database: no NUL (PostgreSQL refuses it), no surrounding blanks, bounded (a field's own
+# max_length is lower); api.body_guard refuses NUL and lone surrogates in every JSON body before this
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000, pattern=r"^[^\x00]*$")]
+RoleName = Annotated[str, Field(max_length=40)]
 # Every time the API returns is ISO 8601 in China time (+08:00), as users read it.
 # SQLite hands back naive datetimes; they are stored in UTC.
 Timestamp = Annotated[datetime, AfterValidator(lambda v: (v if v.tzinfo else v.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)),
@@ -85,7 +87,7 @@ class UserCreateIn(Strict):
     display_name: Annotated[Text, Field(min_length=1, max_length=100)]
     password: Annotated[str, Field(min_length=8, max_length=200)]
     agency_id: DbInt
-    roles: Annotated[list[str], Field(min_length=1, max_length=7)]
+    roles: Annotated[list[RoleName], Field(min_length=1, max_length=7)]
     staff_category: StaffCategory
     certificate_number: Annotated[Text, Field(max_length=64)] | None = None
     certificate_expires: date | None = None
@@ -95,7 +97,7 @@ class UserUpdateIn(Strict):
     display_name: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
     password: Annotated[str, Field(min_length=8, max_length=200)] | None = None
     agency_id: DbInt | None = None
-    roles: Annotated[list[str], Field(min_length=1, max_length=7)] | None = None
+    roles: Annotated[list[RoleName], Field(min_length=1, max_length=7)] | None = None
     staff_category: StaffCategory | None = None
     certificate_number: Annotated[Text, Field(max_length=64)] | None = None
     certificate_expires: date | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -23,12 +24,21 @@ def get_engine(url: str | None = None) -> sa.Engine:
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_database_file(Path(path), settings.data_dir)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     return engine
+
+
+def _private_database_file(path: Path, data_dir: Path) -> None:
+    """The database file 0600 (SQLite gives its -wal and -shm files the same mode); the data directory 0700."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.parent.resolve() == Path(data_dir).resolve():
+        os.chmod(path.parent, 0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

@@ -7,7 +7,10 @@ A form marks a field that must name an entry of the violation catalogue with `"f
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -18,6 +21,11 @@ from engine.rules.violations import catalogue
 _TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否", "array": "列表", "object": "对象", "null": "空值"}
 _FORMAT_NAMES = {"date": "日期 YYYY-MM-DD", "date-time": "日期时间 YYYY-MM-DDThh:mm:ss+08:00"}
 
+# a text field whose schema sets no maxLength gets this one (no form field needs more than a few thousand characters)
+DEFAULT_MAX_LENGTH = 10_000
+# NUL (PostgreSQL refuses it in text) and lone UTF-16 surrogates (no encoding can store them)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
 FORMAT_CHECKER = FormatChecker(formats=Draft202012Validator.FORMAT_CHECKER.checkers)
 
 
@@ -27,8 +35,40 @@ def _in_catalogue(value) -> bool:
 
 
 def validator(schema: dict) -> Draft202012Validator:
-    """The validator of a form schema: Draft 2020-12 with format checks (dates, violation codes) on."""
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    """The validator of a form schema: Draft 2020-12 with format checks (dates, violation codes) on, and
+    `DEFAULT_MAX_LENGTH` on every text field that sets no maxLength."""
+    return Draft202012Validator(_bounded(copy.deepcopy(schema)), format_checker=FORMAT_CHECKER)
+
+
+def _bounded(schema):
+    if isinstance(schema, list):
+        for item in schema:
+            _bounded(item)
+    elif isinstance(schema, dict):
+        kinds = schema.get("type")
+        if (kinds == "string" or (isinstance(kinds, list) and "string" in kinds)) and "maxLength" not in schema:
+            schema["maxLength"] = DEFAULT_MAX_LENGTH
+        for value in schema.values():
+            _bounded(value)
+    return schema
+
+
+def unstorable_text(value: Any, parts: list | None = None) -> list[dict]:
+    """A problem for every key or text in `value` holding NUL or a lone surrogate, which no database stores."""
+    parts = parts or []
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            return [problem(parts, _field(parts) or "请求体", f"「{_field(parts) or '请求体'}」含有无法保存的字符(NUL 或不成对的代理字符)")]
+        return []
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += unstorable_text(key, parts + [key]) if isinstance(key, str) and _UNSTORABLE.search(key) else []
+            found += unstorable_text(item, parts + [key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += unstorable_text(item, parts + [index])
+    return found
 
 
 def _field(parts: Iterable) -> str:
@@ -106,6 +146,8 @@ def _message(kind: str, value, title: str) -> str:
 def problems(form: Draft202012Validator, data: dict) -> list[dict]:
     """Every problem of `data` for the form (in the schema's order), each one once."""
     found: dict[tuple[str, str], dict] = {}
+    for item in unstorable_text(data):
+        found.setdefault((item["path"], item["message"]), item)
     for error in form.iter_errors(data):
         for item in _describe(error):
             found.setdefault((item["path"], item["message"]), item)

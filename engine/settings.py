@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_max_failures_per_address: int = 30
     login_failure_window_minutes: int = 15
+    # the largest JSON request body the API reads (bytes); larger ones are refused with 413
+    max_json_bytes: int = 1024**2
     rules_profile: str = "jiangxi"
     # 案号 patterns per case kind; fields: short (机关代字), year, seq (per agency, kind and year)
     case_number_patterns: dict[str, str] = {

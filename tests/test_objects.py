@@ -177,7 +177,7 @@ def test_local_objects_and_retention_files_are_read_only(local_store):
     directory = store.root / stored.key[:2]
 
     assert sorted(p.name for p in directory.iterdir()) == [stored.key, f"{stored.key}.retention"]
-    assert {oct(p.stat().st_mode & 0o777) for p in directory.iterdir()} == {"0o444"}
+    assert {oct(p.stat().st_mode & 0o777) for p in directory.iterdir()} == {"0o400"}
 
 
 def test_download_links(store):

@@ -114,8 +114,10 @@ def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.C
         total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
         page = session.exec(query.order_by(Case.updated_at.desc(), Case.id.desc())
                             .offset((filters.page - 1) * filters.page_size).limit(filters.page_size)).all()
-        return schemas.CasePage(items=[case_out(c) for c in page], total=total, page=filters.page,
-                                page_size=filters.page_size)
+        result = schemas.CasePage(items=[case_out(c) for c in page], total=total, page=filters.page,
+                                  page_size=filters.page_size)
+    authz.record_review_reads(engine, user, [item.id for item in result.items], view="案件列表")
+    return result
 
 
 def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetail:

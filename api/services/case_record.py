@@ -17,8 +17,8 @@ def events(runtime: Runtime, user: User, case_id: int) -> list[schemas.RecordEve
 
 
 def verify(runtime: Runtime, user: User, case_id: int) -> schemas.VerifyOut:
+    authz.read_case(runtime.engine, user, case_id, view="核验全过程记录")
     with read_session(runtime.engine) as session:
-        authz.visible_case(session, user, case_id)
         breaks = record.verify(session, case_id)
         return schemas.VerifyOut(
             case_id=case_id, intact=not breaks, events=record.event_count(session, case_id),

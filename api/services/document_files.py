@@ -66,27 +66,27 @@ def list_documents(engine: sa.Engine, user: User, case_id: int) -> list[Document
 
 def download(engine: sa.Engine, store: ObjectStore, settings: Settings, user: User, document_id: int,
              fmt: Format) -> Download:
-    """Authorize, open the rendered file and record the download (`document_downloaded`)."""
+    """Authorize and open the rendered file; the download (`document_downloaded`) is recorded when the response starts."""
+    not_found = NotFound("文书不存在或无权查看", details={"document_id": document_id})
     with read_session(engine) as session:
         document = session.get(IssuedDocument, document_id)
         if document is None:
-            raise NotFound("文书不存在", details={"document_id": document_id})
-    authz.read_case(engine, user, document.case_id)
+            raise not_found
+    with authz.hidden_as(not_found):
+        authz.read_case(engine, user, document.case_id)
     key, sha256 = _file(document, fmt)
     if key is None:
         raise _not_available(document, fmt, settings)
     name = filename(document, fmt)
-    stream = store.open(key)
-    try:
+    actor = actor_for(user, acting_role(user))
+
+    def record_download() -> None:
         with transaction(engine) as session:
-            record.append_event(session, case_id=document.case_id, kind="document_downloaded",
-                                actor=actor_for(user, acting_role(user)),
+            record.append_event(session, case_id=document.case_id, kind="document_downloaded", actor=actor,
                                 inputs={"document_id": document.id, "format": fmt},
                                 outputs=[{"name": name, "sha256": sha256}])
-    except BaseException:
-        stream.close()
-        raise
-    return Download(filename=name, content_type=CONTENT_TYPES[fmt], stream=stream)
+
+    return Download(filename=name, content_type=CONTENT_TYPES[fmt], stream=store.open(key), on_start=record_download)
 
 
 def _not_available(document: IssuedDocument, fmt: Format, settings: Settings) -> InvalidState:

@@ -18,6 +18,7 @@ from documents.evidence.custody import (
     list_evidence,
     open_evidence_for_download,
     record_evidence,
+    record_evidence_download,
     store_evidence_file,
 )
 from documents.evidence.models import Evidence
@@ -58,16 +59,27 @@ def list_items(engine: sa.Engine, user: User, case_id: int) -> list[EvidenceItem
 
 
 def download(engine: sa.Engine, store: ObjectStore, user: User, evidence_id: int) -> Download:
-    """Authorize, then a presigned URL or an open stream; the download is in the record once this returns."""
+    """Authorize, then a presigned URL (recorded now) or an open stream (recorded when the response starts)."""
+    not_found = NotFound("证据不存在或无权查看", details={"evidence_id": evidence_id})
     with read_session(engine) as session:
         evidence = session.get(Evidence, evidence_id)
         if evidence is None:
-            raise NotFound("证据不存在", details={"evidence_id": evidence_id})
-    authz.read_case(engine, user, evidence.case_id)
-    with transaction(engine) as session:
-        opened = open_evidence_for_download(session, store, evidence_id, actor_for(user, acting_role(user)))
-    return Download(filename=evidence.filename, content_type=evidence.content_type, url=opened.url,
-                    stream=opened.stream)
+            raise not_found
+    with authz.hidden_as(not_found):
+        authz.read_case(engine, user, evidence.case_id)
+    actor = actor_for(user, acting_role(user))
+    with read_session(engine) as session:
+        opened = open_evidence_for_download(session, store, evidence_id, actor, record=False)
+
+    def record_download() -> None:
+        with transaction(engine) as session:
+            record_evidence_download(session, opened, actor)
+
+    if opened.url is not None:  # the redirect is the whole response
+        record_download()
+        return Download(filename=evidence.filename, content_type=evidence.content_type, url=opened.url)
+    return Download(filename=evidence.filename, content_type=evidence.content_type, stream=opened.stream,
+                    on_start=record_download)
 
 
 # ---- upload --------------------------------------------------------------------

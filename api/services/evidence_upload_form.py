@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import AsyncIterator
 
 import anyio
@@ -23,8 +24,11 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
+from api.downloads import safe_content_type
 from api.error_responses import PYDANTIC_MESSAGES
 from documents.evidence.models import EvidenceMeta, EvidenceType
+from engine import clock
+from engine.calendar import SHANGHAI
 from engine.errors import TooLarge, ValidationFailed
 from engine.objects import SHA256_PATTERN, StoredObject
 
@@ -35,6 +39,7 @@ FIELD_LABELS = {"type": "证据种类", "collected_by": "收集人", "collected_
 FORM_FIELDS = set(FIELD_LABELS) - {"filename", "content_type"}
 MAX_FIELD_BYTES = 20_000
 MAX_FIELD_COUNT = 40
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a collecting device's clock may be
 QUEUE_CHUNKS = 16  # at most this many network chunks (~64 KB each under uvicorn) wait for the store
 
 
@@ -216,6 +221,7 @@ class StreamedForm:
             hint = "(证据信息须填在文件之前)" if any(e["type"] == "missing" for e in exc.errors()) else ""
             raise ValidationFailed("证据信息不符合要求: " + "；".join(d["message"] for d in details) + hint,
                                    details=details) from None
+        _refuse_future(meta.collected_at)
         return UploadForm(meta=meta, task_id=task_id, sha256=sha256)
 
     def _single(self, name: str) -> str:
@@ -248,7 +254,7 @@ class StreamedForm:
         if name == FILE_FIELD:
             self._in_file = self.file_seen = True
             self.filename = _text(options.get(b"filename", b""))
-            self.file_content_type = (self._headers.get("content-type") or "").strip()[:200] or "application/octet-stream"
+            self.file_content_type = safe_content_type(self._headers.get("content-type"))
             return
         if name not in FORM_FIELDS:
             raise ValidationFailed(f"不允许的表单项「{name[:50]}」", code="unknown_field", details={"field": name[:50]})
@@ -278,6 +284,14 @@ class StreamedForm:
 
     def _on_end(self) -> None:
         self.ended = True
+
+
+def _refuse_future(collected_at: datetime) -> None:
+    """Evidence is collected before it is uploaded; a device clock a few minutes ahead is tolerated."""
+    moment = collected_at if collected_at.tzinfo else collected_at.replace(tzinfo=SHANGHAI)
+    if moment > clock.now() + CLOCK_SKEW:
+        raise ValidationFailed("「收集时间」不能晚于现在", code="collected_in_future",
+                               details=[{"field": "collected_at", "message": "「收集时间」不能晚于现在"}])
 
 
 GPS_PATTERN = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，]\s*(-?\d+(?:\.\d+)?)\s*$")

@@ -166,25 +166,33 @@ def open_evidence_for_download(
     actor: Actor,
     *,
     expires: timedelta = DOWNLOAD_URL_LIFETIME,
+    record: bool = True,
 ) -> EvidenceDownload:
     """A presigned URL (S3) or an open stream (local) for an item the caller was authorized to read.
 
     The download event is appended only once the store has answered; the caller commits before it
-    redirects or starts sending.
+    redirects or starts sending. With `record=False` the caller appends it (`record_evidence_download`) itself,
+    e.g. when the response actually starts.
     """
     evidence = _evidence(session, evidence_id)
-    case = _case(session, evidence.case_id)
     url = store.presigned_get(evidence.object_key, expires, filename=evidence.filename, content_type=evidence.content_type)
     stream = None if url is not None else store.open(evidence.object_key)
+    download = EvidenceDownload(evidence=evidence, url=url, stream=stream)
+    if record:
+        record_evidence_download(session, download, actor)
+    return download
+
+
+def record_evidence_download(session: Session, download: EvidenceDownload, actor: Actor) -> None:
+    evidence = download.evidence
     append_event(
         session,
-        case_id=case.id,
+        case_id=_case(session, evidence.case_id).id,
         kind="evidence_downloaded",
         actor=actor,
-        inputs={"evidence_id": evidence.id, "via": "presigned_url" if url else "stream"},
+        inputs={"evidence_id": evidence.id, "via": "presigned_url" if download.url else "stream"},
         outputs=[{"name": evidence.filename, "sha256": evidence.sha256}],
     )
-    return EvidenceDownload(evidence=evidence, url=url, stream=stream)
 
 
 def transfer_evidence(session: Session, evidence_id: int, to_case_id: int, actor: Actor) -> Evidence:

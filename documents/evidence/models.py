@@ -98,12 +98,15 @@ class EvidenceMeta(BaseModel):
 
 
 _UNSAFE_FILENAME_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+# bidirectional controls make 「照片\u202egpj.exe」 read as 「照片exe.jpg」: removed, not replaced
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def sanitize_filename(name: str) -> str:
-    """Keep a display name only: no directories, control or reserved characters, at most 200 chars."""
+    """Keep a display name only: no directories, control, bidi or reserved characters, at most 200 chars."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[\\/]", name)[-1]
+    name = _BIDI_CONTROLS.sub("", name)
     name = _UNSAFE_FILENAME_CHARS.sub("_", name).strip().lstrip(".")
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")

@@ -1,4 +1,7 @@
-"""The embedded default: objects as read-only files under a directory (ZHIFA_DATA_DIR/objects)."""
+"""The embedded default: objects as read-only files under a directory (ZHIFA_DATA_DIR/objects).
+
+Only the service's own account reads them: directories 0700, objects 0400 (never written again).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,15 @@ from engine.objects.base import (
     check_key,
     new_key,
 )
+
+READ_ONLY = 0o400  # the owner reads; nobody writes an object once stored, nobody else reads it
+PRIVATE_DIR = 0o700
+
+
+def _private_dir(directory: Path) -> None:
+    """Create `directory` (and the parents it needs) readable by the owner only."""
+    for missing in reversed([d for d in (directory, *directory.parents) if not d.exists()]):
+        missing.mkdir(mode=PRIVATE_DIR, exist_ok=True)
 
 
 class LocalObjectStore(ObjectStore):
@@ -49,8 +61,8 @@ class LocalObjectStore(ObjectStore):
         final = self._path(key)
         tmp_path: Path | None = None
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(final.parent / f".tmp-{key}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            _private_dir(final.parent)
+            fd = os.open(final.parent / f".tmp-{key}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
             tmp_path = final.parent / f".tmp-{key}"
             with os.fdopen(fd, "wb") as out:
                 while chunk := reader.read(CHUNK_SIZE):
@@ -108,9 +120,9 @@ class LocalObjectStore(ObjectStore):
         sidecar = self._retention_path(key)
         tmp = sidecar.with_name(f".tmp-{key}.retention")
         tmp.write_text(json.dumps({"mode": "COMPLIANCE", "retain_until": until.isoformat()}))
-        os.chmod(tmp, 0o444)
+        os.chmod(tmp, READ_ONLY)
         os.replace(tmp, sidecar)
-        os.chmod(path, 0o444)
+        os.chmod(path, READ_ONLY)
         _fsync_dir(path.parent)
 
     def delete(self, key):
@@ -145,8 +157,8 @@ class LocalObjectStore(ObjectStore):
     def put_anchor(self, name, data, retain_until):
         path = self._anchor_path(name)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            _private_dir(path.parent)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
                 out.flush()

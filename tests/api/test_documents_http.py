@@ -104,12 +104,14 @@ def test_rendered_documents_download_with_their_chinese_names_and_each_download_
 def test_a_sibling_township_neither_lists_nor_downloads_the_documents(client, auth, case_id):
     [record_doc, _] = documents(client, auth("t1a"), case_id)
     render_pending(client.app.state.runtime.engine, object_store())
-    forbidden = {"code": "forbidden", "message": "无权查看该案件", "details": {"case_id": case_id}}
+    hidden = {"code": "not_found", "message": "案件不存在或无权查看", "details": {"case_id": case_id}}
 
-    assert client.get(f"/api/v1/cases/{case_id}/documents", headers=auth("t2a")).json() == forbidden
+    assert client.get(f"/api/v1/cases/{case_id}/documents", headers=auth("t2a")).json() == hidden
     refused = client.get(f"/api/v1/documents/{record_doc['id']}/download", headers=auth("t2a"))
-    assert (refused.status_code, refused.json()) == (403, forbidden)
-    assert client.get("/api/v1/documents/999999/download", headers=auth("t1a")).status_code == 404
+    assert (refused.status_code, refused.json()) == (404, {"code": "not_found", "message": "文书不存在或无权查看",
+                                                           "details": {"document_id": record_doc["id"]}})
+    missing = client.get("/api/v1/documents/999999/download", headers=auth("t2a"))
+    assert (missing.status_code, missing.json()["message"]) == (404, "文书不存在或无权查看")
     kinds = [e["kind"] for e in client.get(f"/api/v1/cases/{case_id}/record", headers=auth("t1a")).json()]
     assert "document_downloaded" not in kinds
 

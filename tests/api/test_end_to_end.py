@@ -103,7 +103,7 @@ def test_township_reports_up_county_investigates_reviewer_reviews_head_decides_d
             assert (child["number"], child["status"]) == ("（遂）应急立〔2026〕1号", "filed")
             http.case_id = child["id"]
             refused = client.get(f"/api/v1/cases/{child['id']}", headers=http.headers("quanjiang1"))
-            assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")  # ... not the county's file
+            assert (refused.status_code, refused.json()["code"]) == (404, "not_found")  # ... not the county's file
         elif step.user is None:
             runtime.fire_due()
         else:

@@ -34,7 +34,7 @@ def case_id(client, auth, world) -> int:
 
 
 def upload(client, headers, case_id, content: bytes, *, filename="现场照片.jpg", extra_after_file=None, **fields):
-    data = {"type": "documentary", "collected_by": ["用户t1a", "用户t1b"], "collected_at": "2026-03-02T09:15:00+08:00",
+    data = {"type": "documentary", "collected_by": ["用户t1a", "用户t1b"], "collected_at": "2026-03-02T08:15:00+08:00",
             "place": "泉江镇工业大道8号仓库", "gps": "26.33,114.50", "device": "执法记录仪 DSJ-01",
             "description": "仓库内违规存放的油漆", **fields}
     files = {"file": (filename, content, "image/jpeg"), **(extra_after_file or {})}
@@ -146,13 +146,14 @@ def test_a_store_outage_answers_503_leaves_the_case_unchanged_and_a_retry_succee
 def test_only_users_who_see_the_case_upload_list_or_download(client, auth, case_id):
     item = upload(client, auth("t1a"), case_id, PHOTO).json()
     before = case_state(client, auth("t1a"), case_id)
-    forbidden = {"code": "forbidden", "message": "无权查看该案件", "details": {"case_id": case_id}}
+    hidden = {"code": "not_found", "message": "案件不存在或无权查看", "details": {"case_id": case_id}}
+    hidden_item = {"code": "not_found", "message": "证据不存在或无权查看", "details": {"evidence_id": item["id"]}}
 
     for username in ("t2a", "supervisor"):
-        assert upload(client, auth(username), case_id, THREE_MIB).json() == forbidden
-        assert client.get(f"/api/v1/cases/{case_id}/evidence", headers=auth(username)).json() == forbidden
+        assert upload(client, auth(username), case_id, THREE_MIB).json() == hidden
+        assert client.get(f"/api/v1/cases/{case_id}/evidence", headers=auth(username)).json() == hidden
         refused = client.get(f"/api/v1/evidence/{item['id']}/download", headers=auth(username))
-        assert (refused.status_code, refused.json()) == (403, forbidden)
+        assert (refused.status_code, refused.json()) == (404, hidden_item)
     assert upload(client, {}, case_id, PHOTO).status_code == 401
     assert client.get("/api/v1/evidence/999999/download", headers=auth("t1a")).json()["code"] == "not_found"
 
@@ -200,7 +201,7 @@ def test_malformed_forms_are_refused_and_never_stored(client, auth, world, case_
     boundary = "zhifa-test-boundary"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ndocumentary\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"collected_by\"\r\n\r\n张三\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"collected_at\"\r\n\r\n2026-03-02T09:15:00+08:00\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"collected_at\"\r\n\r\n2026-03-02T08:15:00+08:00\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n").encode()
     truncated = client.post(url, content=head + THREE_MIB, headers={**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert (truncated.status_code, truncated.json()["code"]) == (422, "upload_incomplete")

@@ -5,12 +5,12 @@ from tests.api.conftest import start_inspection
 
 def test_times_are_china_time_everywhere_and_codes_have_chinese_labels(client, auth, world):
     case_id = start_inspection(client, auth("t1a"), world.agencies.township.id)["case"]["id"]
-    form = {"type": "audio_video", "collected_by": "用户t1a", "collected_at": "2026-03-02T01:15:00Z"}
+    form = {"type": "audio_video", "collected_by": "用户t1a", "collected_at": "2026-03-02T00:15:00Z"}
     uploaded = client.post(f"/api/v1/cases/{case_id}/evidence", data=form, files={"file": ("现场.mp4", b"video")},
                            headers=auth("t1a"))
     assert uploaded.status_code == 201, uploaded.text
     item = uploaded.json()
-    assert (item["collected_at"], item["created_at"]) == ("2026-03-02T09:15:00+08:00", "2026-03-02T09:00:00+08:00")
+    assert (item["collected_at"], item["created_at"]) == ("2026-03-02T08:15:00+08:00", "2026-03-02T09:00:00+08:00")
     assert item["type_label"] == "视听资料"
     types = client.get("/api/v1/evidence-types", headers=auth("t1a")).json()
     assert {"type": "audio_video", "type_label": "视听资料"} in types and len(types) == 8

@@ -53,7 +53,7 @@ def server(store_kind, runtime, world, db_url, frozen_clock):
 
 
 def form_fields() -> bytes:
-    fields = {"type": "audio_video", "collected_by": "用户t1a", "collected_at": "2026-03-02T09:15:00+08:00",
+    fields = {"type": "audio_video", "collected_by": "用户t1a", "collected_at": "2026-03-02T08:15:00+08:00",
               "sha256": UPLOAD_SHA256}
     parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
              for name, value in fields.items()]

@@ -103,7 +103,7 @@ def test_local_anchors_are_read_only_files_with_retention(runtime, agencies, fro
     two_cases(runtime, agencies)
     written = anchor.write_anchor(runtime.engine, store, KEY, UNTIL)
     path = tmp_path / "objects" / "anchor" / written.name
-    assert path.stat().st_mode & 0o777 == 0o444
+    assert path.stat().st_mode & 0o777 == 0o400
     assert json.loads(path.with_name(f"{written.name}.retention").read_text())["mode"] == "COMPLIANCE"
     assert list(store.iter_keys(older_than=datetime.now(timezone.utc) + timedelta(days=1))) == []  # gc never sees it
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from jsonschema import Draft202012Validator
 from starlette.datastructures import FormData
 
-from api.authz import OFFICERS_FIELD
+from api.officer_eligibility import OFFICERS_FIELD
 from documents.amounts import amount_in_capitals
 from engine import forms as engine_forms
 from engine.errors import ValidationFailed

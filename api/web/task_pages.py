@@ -11,8 +11,8 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from api import authz
-from api.authz import OFFICERS_FIELD
 from api.identity.service import today
+from api.officer_eligibility import OFFICERS_FIELD
 from api.services import task_inbox as tasks
 from api.web import form_schema
 from api.web.officers import officer_choices

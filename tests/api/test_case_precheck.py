@@ -173,8 +173,8 @@ def test_the_assigned_supervisor_and_the_county_head_read_it_others_are_refused(
     assert get_precheck(app_runtime, case_id, "head")[0] == 200
     status, body = get_precheck(app_runtime, case_id, "county1")  # the case's own officer
     assert (status, body["code"]) == (403, "forbidden")
-    assert get_precheck(app_runtime, case_id, "supervisor")[0] == 403  # not assigned to this case
-    assert get_precheck(app_runtime, case_id, "quanjiang1")[0] == 403  # a township never sees a county case
+    assert get_precheck(app_runtime, case_id, "supervisor")[0] == 404  # not assigned: the case is hidden from them
+    assert get_precheck(app_runtime, case_id, "quanjiang1")[0] == 404  # a township never sees a county case
     with transaction(app_runtime.engine) as session:
         supervisor = session.exec(select(User).where(User.username == "supervisor")).one()
         session.add(CaseMember(case_id=case_id, user_id=supervisor.id, purpose=MemberPurpose.review,

@@ -67,6 +67,7 @@ EXPECTED = {
     "GET /api/v1/evidence/{evidence_id}/download": SEES_THE_CASE,
     "GET /api/v1/cases/{case_id}/documents": SEES_THE_CASE,
     "GET /api/v1/documents/{document_id}/download": SEES_THE_CASE,
+    "GET /api/v1/cases/{case_id}/dossier": SEES_THE_CASE,
 }
 
 

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import error_responses, web
 from api.identity.security import secret_key
-from api.routes import auth, cases, catalogues, decisions, docs, documents, evidence, health, records, tasks, users
+from api.routes import agency_admin, auth, cases, catalogues, decisions, docs, documents, evidence, health, records, tasks, users
 from engine.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -33,7 +33,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                   redoc_url=None)
     app.state.runtime = runtime
     error_responses.install(app)
-    for module in (health, auth, users, catalogues, cases, records, tasks, decisions, evidence, documents):
+    for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)
     app.include_router(web.router)

@@ -12,8 +12,11 @@ from engine.sequences import next_value
 from engine.settings import get_settings
 
 
+def format_case_number(kind: str, short_name: str, year: int, seq: int) -> str:
+    return get_settings().case_number_patterns[kind].format(short=short_name, year=year, seq=seq)
+
+
 def assign_case_number(session: Session, case: Case, agency: Agency, at: datetime) -> str:
-    pattern = get_settings().case_number_patterns[case.kind]
     year = at.astimezone(SHANGHAI).year
     seq = next_value(session, f"case:{agency.code}:{case.kind}:{year}")
-    return pattern.format(short=agency.short_name, year=year, seq=seq)
+    return format_case_number(case.kind, agency.short_name, year, seq)

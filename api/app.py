@@ -14,6 +14,7 @@ from api import error_responses, web
 from api.body_guard import BodyGuard
 from api.identity.security import secret_key
 from api.routes import (
+    agency_admin,
     auth,
     cases,
     catalogues,
@@ -49,7 +50,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                   redoc_url=None)
     app.state.runtime = runtime
     error_responses.install(app)
-    for module in (health, auth, users, catalogues, cases, records, tasks, decisions, evidence, documents, public,
+    for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,
                    review, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)

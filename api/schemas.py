@@ -50,6 +50,7 @@ class AgencyOut(BaseModel):
     short_name: str
     kind: str
     parent_id: int | None
+    seal_name: str | None = None
 
 
 class UserOut(BaseModel):

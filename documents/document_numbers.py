@@ -64,17 +64,27 @@ def allocate_number(
     issued_at: datetime,
 ) -> AllocatedNumber:
     year = issued_at.year
-    coded = f"{code}({issuer.sub_series})" if issuer.sub_series else code
+    coded = _coded(issuer, code)
     if config.scope == "case":
         series = f"case:{case_id}"
         sequence = next_sequence(session, issuer=issuer.code, series=series, year=0)
-        pattern = config.case_pattern
     else:
         series = coded
         sequence = next_sequence(session, issuer=issuer.code, series=series, year=year)
-        pattern = config.pattern
-    text = pattern.format(short=issuer.issuer.short, code=coded, year=year, seq=sequence, case_number=case_number or "")
+    text = format_number(config, issuer, code, year=year, seq=sequence, case_number=case_number)
     return AllocatedNumber(series=series, year=year if config.scope != "case" else 0, sequence=sequence, text=text)
+
+
+def _coded(issuer: IssuerRef, code: str) -> str:
+    return f"{code}({issuer.sub_series})" if issuer.sub_series else code
+
+
+def format_number(config: NumberingConfig, issuer: IssuerRef, code: str, *, year: int, seq: int,
+                  case_number: str | None) -> str:
+    """The text of a document number (the configured pattern of the numbering scope)."""
+    pattern = config.case_pattern if config.scope == "case" else config.pattern
+    return pattern.format(short=issuer.issuer.short, code=_coded(issuer, code), year=year, seq=seq,
+                          case_number=case_number or "")
 
 
 def void_document(session: Session, document_id: int, *, reason: str, voided_at: datetime) -> IssuedDocument:

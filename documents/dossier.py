@@ -61,6 +61,7 @@ class DossierEntry:
     sha256: str
     first_page: int
     page_count: int
+    from_case: str | None = None  # the linked case (案号 or id) the document was issued in, if not this one
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,22 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def dossier_case_ids(session: Session, case: Case) -> list[int]:
+    """The case and the linked case it was opened from (e.g. the township inspection reported to the county):
+    that case's documents belong to this dossier too (DOMAIN.md §7)."""
+    return [case.id] if case.parent_case_id is None else [case.id, case.parent_case_id]
+
+
+def _linked_label(session: Session, case_id: int) -> str:
+    linked = session.get(Case, case_id)
+    return linked.number or f"案件{linked.id}"
+
+
 def archive_documents(session: Session, case_id: int, catalogue: Catalogue | None = None) -> list[IssuedDocument]:
-    """The case's issued, not voided documents in archive order (then in the order they were issued)."""
+    """The case's and its linked case's issued, not voided documents in archive order (then as issued)."""
     catalogue = catalogue or get_catalogue()
-    documents = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case_id,
+    case_ids = dossier_case_ids(session, session.get(Case, case_id))
+    documents = session.exec(select(IssuedDocument).where(IssuedDocument.case_id.in_(case_ids),
                                                           IssuedDocument.voided_at.is_(None))).all()
     return sorted(documents, key=lambda d: (catalogue.get(d.doc_id).archive_order, d.issued_at, d.id))
 
@@ -172,11 +185,15 @@ def _evidence_csv(session: Session, case_id: int) -> tuple[bytes, int]:
     rows = list_evidence(session, case_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["序号", "证据种类", "说明", "收集人", "收集时间", "收集地点", "文件名", "SHA-256"])
+    writer.writerow(["序号", "证据种类", "说明", "收集人", "收集时间", "收集地点", "文件名", "SHA-256", "来源"])
     for index, item in enumerate(rows, start=1):
         collected_at = chinese_datetime(_aware(item.collected_at)) if item.collected_at else ""
+        source = ""
+        if item.transferred_from_id is not None:
+            original = session.get(type(item), item.transferred_from_id)
+            source = f"关联案件{_linked_label(session, original.case_id)}"
         writer.writerow([index, item.type_label, item.description, "、".join(item.collected_by), collected_at,
-                         item.place, item.filename, item.sha256])
+                         item.place, item.filename, item.sha256, source])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(rows)  # BOM: spreadsheets read it as UTF-8
 
 
@@ -196,8 +213,10 @@ def _archive_entries(session: Session, store: ObjectStore, case_id: int, convert
             pdf = _read_stored(store, document.pdf_object_key, document.pdf_sha256, f"文书{name}的PDF文件")
         else:
             pdf = converter.convert(docx)
+        linked = _linked_label(session, document.case_id) if document.case_id != case_id else None
+        file = f"{DOCUMENTS_DIR}/{index:02d}_{document.title}{'（关联案件）' if linked else ''}.docx"
         entry = DossierEntry(document.id, document.doc_id, document.title, document.number, _local_date(document.issued_at),
-                             f"{DOCUMENTS_DIR}/{index:02d}_{document.title}.docx", document.docx_sha256, next_page, page_count(pdf))
+                             file, document.docx_sha256, next_page, page_count(pdf), linked)
         result.append((entry, docx, pdf))
         next_page += entry.page_count
     return result
@@ -221,7 +240,7 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
     archived = _archive_entries(session, store, case_id, converter, catalogue)
     entries = [entry for entry, _, _ in archived]
     numbered_pages = sum(entry.page_count for entry in entries)
-    contents = [{"title": e.title, "number": e.number or "", "date": e.issued_on, "pages": str(e.first_page)} for e in entries]
+    contents = [{"title": f"{e.title}（关联案件{e.from_case}）" if e.from_case else e.title, "number": e.number or "", "date": e.issued_on, "pages": str(e.first_page)} for e in entries]
 
     evidence_csv, evidence_count = _evidence_csv(session, case_id)
     officers = facts.get("officers") or []
@@ -312,14 +331,15 @@ def _stored_sha256(store: ObjectStore, key: str | None) -> str | None:
 
 def _document_problems(session: Session, store: ObjectStore, case: Case, manifest: dict[str, Any],
                        archive: ZipFile) -> list[str]:
+    case_ids = dossier_case_ids(session, case)
     rendered = {(e.inputs.get("document_id"), output.get("sha256"))
-                for e in record.events(session, case.id) if e.kind == "document_rendered"
+                for case_id in case_ids for e in record.events(session, case_id) if e.kind == "document_rendered"
                 for output in e.outputs if isinstance(output, dict)}
     problems = []
     for entry in manifest.get("documents") or []:
         name = f"文书「{entry.get('title')}」{entry.get('number') or ''}（{entry.get('file')}）"
         document = session.get(IssuedDocument, entry.get("document_id"))
-        if document is None or document.case_id != case.id:
+        if document is None or document.case_id not in case_ids:
             problems.append(f"{name}不是本案的文书")
             continue
         if entry.get("file") not in archive.namelist():

@@ -42,6 +42,7 @@ class Agency(SQLModel, table=True):
     short_name: str = Field(max_length=20, description="机关代字, e.g. 遂")
     kind: AgencyKind = Field(sa_column=Column(sa.String(20), nullable=False))
     parent_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    seal_name: str | None = Field(default=None, max_length=200, description="印章名称 (defaults to the name)")
 
 
 class ProcessVersion(SQLModel, table=True):

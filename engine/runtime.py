@@ -23,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
 
 from engine import calendar, casestore, clock, forms, holiday_data, inbox, provisional, record, serialization, timer_pass
-from engine.case_numbers import assign_case_number
+from engine.case_numbers import assign_case_number, number_on_filing
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
 from engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
@@ -129,7 +129,8 @@ class Runtime:
                     started_at=now, updated_at=now,
                     filed_on=now.astimezone(calendar.SHANGHAI).date() if kind == "case" else None)
         casestore.insert_case(session, case)
-        case.number = assign_case_number(session, case, agency, now)
+        if not process.numbers_at_filing:
+            case.number = assign_case_number(session, case, agency, now)
         start_data = dict(data or {})
         _check_keys(start_data)
         started_on = now.astimezone(calendar.SHANGHAI).date()
@@ -218,8 +219,10 @@ class Runtime:
                 raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
             merged = {**spiff_task.data, **data}
             _check_rules(info, merged)
+            numbered = number_on_filing(session, case, agency, info.assigns_case_number, merged)
             context = StepContext(session=session, case=case, process=process, task_id=task_id, task=info, data=data,
                                   workflow_data=merged, actor=actor)
+            context.data_updates.update(numbered)
             for hook in self.step_hooks:
                 hook(context)
             before = inbox.ready_tasks(workflow)
@@ -387,3 +390,4 @@ def _last_data(workflow: BpmnWorkflow) -> dict:
     """The data of the most recently completed task: what the case knows so far."""
     done = workflow.get_tasks(state=TaskState.COMPLETED)
     return dict(max(done, key=lambda t: t.last_state_change).data) if done else {}
+

@@ -52,6 +52,7 @@ class TaskInfo:
     start_case_in: str = "same"  # "same" agency, or the "county" bureau above it
     start_case_kind: str = "case"  # the follow-up case's kind: its number series (settings.case_number_patterns)
     publication: str | None = None  # "withdraw", or the kind of publication the step publishes (行政执法公示)
+    assigns_case_number: str | None = None  # user tasks: the form field whose truth gives the case its number (立案)
 
 
 @dataclass
@@ -65,6 +66,11 @@ class LoadedProcess:
     tasks: dict[str, TaskInfo] = field(default_factory=dict)
     start_form: str | None = None  # `forms/<process id>.start.schema.json`: the process may be started by a user
     _validators: dict[str, Draft202012Validator] = field(default_factory=dict, repr=False)
+
+    @property
+    def numbers_at_filing(self) -> bool:
+        """A task of the process assigns the case number (`assignsCaseNumber`), so the case starts without one."""
+        return any(info.assigns_case_number for info in self.tasks.values())
 
     def form_schema(self, filename: str) -> dict:
         return json.loads(self.files[f"{FORMS_DIR}/{filename}"])
@@ -124,6 +130,7 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         start_case_in=_start_case_in(file, element, props.get("startCaseIn", "same")),
         start_case_kind=props.get("startCaseKind", "case"),
         publication=props.get("publication"),
+        assigns_case_number=props.get("assignsCaseNumber"),
     )
 
 

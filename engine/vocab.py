@@ -104,6 +104,7 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "supervisor_read": "执法监督查阅",
     "document_rendered": "生成文书文件",
     "document_downloaded": "下载文书",
+    "dossier_downloaded": "下载卷宗",
     "evidence_uploaded": "上传证据",
     "evidence_downloaded": "下载证据",
     "evidence_transferred_out": "证据移出",

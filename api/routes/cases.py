@@ -4,9 +4,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api import schemas
-from api.deps import RuntimeDep, UserDep
+from api.deps import RuntimeDep, SettingsDep, StoreDep, UserDep
+from api.downloads import BINARY, STORAGE_DOWN, download_response
 from api.error_responses import ERROR_RESPONSES
-from api.services import case_handling
+from api.services import case_handling, dossier_files
 from api.services.presenters import step_out
 from engine.vocab import CaseStatus
 
@@ -51,3 +52,11 @@ def add_member(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runtime: 
              summary="指定执法监督人员评查本案卷")
 def assign_reviewer(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runtime: RuntimeDep):
     return case_handling.assign_reviewer(runtime.engine, user, case_id, body.user_id)
+
+
+@router.get("/{case_id}/dossier", summary="案件卷宗: 归档PDF, 或含文书原件(.docx)与哈希清单的压缩包(每次下载记入全过程记录)",
+            responses={200: {"content": {media: BINARY for media in dossier_files.CONTENT_TYPES.values()},
+                             "description": "卷宗文件"}, **STORAGE_DOWN})
+def dossier(case_id: CaseId, user: UserDep, runtime: RuntimeDep, settings: SettingsDep, store: StoreDep,
+            format: Annotated[dossier_files.Format, Query(description="pdf: 卷宗PDF; zip: 文书原件、证据清单和哈希清单")] = "pdf"):
+    return download_response(dossier_files.dossier_file(runtime.engine, store, settings, user, case_id, format))

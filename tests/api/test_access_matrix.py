@@ -52,6 +52,9 @@ EXPECTED = {
     "POST /api/v1/users": {"admin/county"},
     "PATCH /api/v1/users/{user_id}": {"admin/county"},
     "GET /api/v1/users/events": {"admin/county", "supervisor/county"},
+    "GET /api/v1/agencies/managed": {"admin/county"},
+    "POST /api/v1/agencies": {"admin/county"},
+    "PATCH /api/v1/agencies/{agency_id}": {"admin/county"},
     "POST /api/v1/cases": {"township_officer/own"},
     "GET /api/v1/cases": CASE_WORKERS,
     "GET /api/v1/cases/{case_id}": SEES_THE_CASE,
@@ -72,6 +75,7 @@ EXPECTED = {
     "GET /api/v1/public/powers": EVERYONE,
     "GET /api/v1/cases/{case_id}/precheck": {"legal_reviewer/county", "agency_head/county"},
     "GET /api/v1/statistics": CASE_WORKERS,
+    "GET /api/v1/cases/{case_id}/dossier": SEES_THE_CASE,
 }
 
 
@@ -91,6 +95,8 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
                                "password": "long-enough-1", "agency_id": ids["township"], "roles": ["township_officer"],
                                "staff_category": "officer"},
         "PATCH /api/v1/users/{user_id}": {"display_name": "改名"},
+        "POST /api/v1/agencies": {"code": "caolin", "name": "草林镇人民政府", "short_name": "遂草", "kind": "township"},
+        "PATCH /api/v1/agencies/{agency_id}": {"seal_name": "遂川县应急管理局"},
         "POST /api/v1/cases": {"process": "inspection_api", "agency_id": ids["township"],
                                "party": {"kind": "unit", "name": "某厂"}},
         "POST /api/v1/cases/{case_id}/members": {"user_id": ids["user_id"]},
@@ -126,7 +132,8 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
 
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
-           "table": "hearing_eligible", "code": "SPL-099-1-01", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
+           "table": "hearing_eligible", "code": "SPL-099-1-01", "township": world.agencies.township.id,
+           "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
     mismatches = []

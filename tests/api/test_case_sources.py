@@ -42,7 +42,7 @@ def test_a_case_opened_on_a_report_names_the_report_on_its_filing_approval(clien
     started = start(client, auth("c1"), {"case_source_kind": "report", "case_source_ref": "遂应急举〔2026〕7号"})
     assert started.status_code == 201, started.text
     case = started.json()["case"]
-    assert case["number"] == "（遂）应急立〔2026〕1号"
+    assert case["number"] is None  # not filed yet: the 案号 comes with the filing approval
 
     filing = task_named(client, auth("c1"), case["id"], "填写立案审批表")
     assert filing["prefill"]["case_source"] == "举报：遂应急举〔2026〕7号"
@@ -52,12 +52,31 @@ def test_a_case_opened_on_a_report_names_the_report_on_its_filing_approval(clien
         "suspected_provisions": "《烟花爆竹安全管理条例》第三十六条", "officer_opinion": "建议立案调查",
         "officers": [world.officer("c1"), world.officer("c2")], "contact": "0796-6300001"})
     approval = task_named(client, auth("head"), case["id"], "审批立案")
-    complete(client, auth("head"), approval, {"filing_approved": True, "head_opinion": "同意立案", "approved_on": "2026-03-02"})
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=auth("c1")).json()["case"]["number"] is None
+    filed = complete(client, auth("head"), approval, {"filing_approved": True, "head_opinion": "同意立案",
+                                                      "approved_on": "2026-03-02"})
+    assert filed["case"]["number"] == "（遂）应急立〔2026〕1号"
 
     with Session(runtime.engine) as session:
         document = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case["id"],
                                                              IssuedDocument.doc_id == "filing_approval")).one()
     assert document.snapshot["fields"]["case_source"] == "举报：遂应急举〔2026〕7号"
+    assert (document.number, document.snapshot["case"]["case_number"]) == ("（遂）应急立审〔2026〕1号", "（遂）应急立〔2026〕1号")
+
+
+def test_a_case_returned_at_filing_stays_without_a_number(client, auth, world):
+    case = start(client, auth("c1"), {"case_source_kind": "report", "case_source_ref": "遂应急举〔2026〕8号"}).json()["case"]
+    filing = task_named(client, auth("c1"), case["id"], "填写立案审批表")
+    complete(client, auth("c1"), filing, {
+        **filing["prefill"], "case_name": "某经营部超量储存烟花爆竹案", "case_summary": "群众举报, 经初步核实不属实",
+        "suspected_provisions": "《烟花爆竹安全管理条例》第三十六条", "officer_opinion": "建议立案调查",
+        "officers": [world.officer("c1"), world.officer("c2")], "contact": "0796-6300001"})
+    approval = task_named(client, auth("head"), case["id"], "审批立案")
+    returned = complete(client, auth("head"), approval, {"filing_approved": False, "head_opinion": "证据不足, 退回",
+                                                         "approved_on": "2026-03-02"})
+    assert returned["case"]["number"] is None
+    second = start(client, auth("c1"), {"case_source_kind": "report", "case_source_ref": "遂应急举〔2026〕9号"}).json()
+    assert second["case"]["number"] is None
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -145,3 +145,25 @@ def test_log_level_debug_shows_spiffworkflow(env):
             "party": {"kind": "unit", "name": "遂川县某家具厂"}})
     _, err = process.communicate()
     assert "Initialized workflow" in err
+
+
+def test_admin_agency_create_and_edit_add_a_township_its_officers_work_in(env):
+    assert zhifa(env, "admin", "create", "--username", "boss", "--agency", "360827", "--agency-name",
+                 "遂川县应急管理局", "--short-name", "遂", "--password-stdin", stdin="a-long-password\n").returncode == 0
+    created = zhifa(env, "admin", "agency", "create", "--code", "caolin", "--name", "草林镇人民政府", "--short-name", "遂草",
+                    "--parent", "360827")
+    assert created.returncode == 0, created.stderr
+    assert "已新建执法机构: 草林镇人民政府（代码 caolin，机关代字 遂草，印章 草林镇人民政府）" in created.stdout
+    clash = zhifa(env, "admin", "agency", "create", "--code", "other", "--name", "某镇", "--short-name", "遂草",
+                  "--parent", "360827")
+    assert clash.returncode == 1 and "错误 [agency_short_name_taken]" in clash.stderr
+    bad = zhifa(env, "admin", "agency", "create", "--code", "../x", "--name", "某镇", "--short-name", "遂某",
+                "--parent", "360827")
+    assert bad.returncode == 1 and "错误 [validation_failed]: 参数不合要求: code" in bad.stderr
+    edited = zhifa(env, "admin", "agency", "edit", "caolin", "--seal-name", "遂川县应急管理局")
+    assert edited.returncode == 0, edited.stderr
+    assert "印章 遂川县应急管理局" in edited.stdout
+    with serving(env) as (base, _):
+        listed = httpx.get(f"{base}/agencies", headers=login(base, "boss", "a-long-password")).json()
+        assert [(a["code"], a["short_name"], a["seal_name"]) for a in listed] == [
+            ("360827", "遂", None), ("caolin", "遂草", "遂川县应急管理局")]

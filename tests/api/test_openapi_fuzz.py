@@ -26,12 +26,12 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
     case_id = case["case"]["id"]
     real_ids = {"case_id": case_id, "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
                 "table": "hearing_eligible", "code": "SPL-099-1-01", "evidence_id": evidence_of(client, auth("t1a"), case_id),
-                "document_id": document_of(runtime.engine, case_id)}
+                "document_id": document_of(runtime.engine, case_id), "agency_id": world.agencies.township.id}
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     tested = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        headers = auth("admin" if operation.path.startswith("/users") else "t1a")
+        headers = auth("admin" if operation.path.startswith(("/users", "/agencies")) else "t1a")
         path_ids = {p.name: real_ids[p.name] for p in operation.path_parameters}
         strategy = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE, headers=headers, path_parameters=path_ids),

@@ -12,7 +12,7 @@ BPMN_IDS = {
     "reinspection_opinion": ("整改复查意见书", "复查"),
     "case_transfer_letter": ("案件移送书", "移"),
     "onsite_measures_decision": ("现场处理措施决定书", "现决"),
-    "filing_approval": ("立案审批表", "立"),
+    "filing_approval": ("立案审批表", "立审"),
     "penalty_notice": ("行政处罚告知书", "罚告"),
     "hearing_notice": ("听证告知书", "听告"),
     "penalty_decision": ("行政处罚决定书", "罚"),

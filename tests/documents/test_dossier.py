@@ -169,8 +169,8 @@ def test_zip_holds_the_originals_the_evidence_list_and_a_manifest_that_verifies(
     assert [(d["title"], d["number"]) for d in manifest["documents"]] == [
         ("案件移送书", "（遂）应急移〔2026〕1号"), ("现场检查记录", "（遂）应急检记〔2026〕1号"),
         ("责令限期整改指令书", "（遂）应急责改〔2026〕1号"), ("整改复查意见书", "（遂）应急复查〔2026〕1号")]
-    assert evidence == [["序号", "证据种类", "说明", "收集人", "收集时间", "收集地点", "文件名", "SHA-256"],
-                        ["1", "书证", "培训计划缺失的现场照片", "刘强、陈敏", "2026年3月2日10时15分", "生产车间", "车间.jpg", sha256_hex(PHOTO)]]
+    assert evidence == [["序号", "证据种类", "说明", "收集人", "收集时间", "收集地点", "文件名", "SHA-256", "来源"],
+                        ["1", "书证", "培训计划缺失的现场照片", "刘强、陈敏", "2026年3月2日10时15分", "生产车间", "车间.jpg", sha256_hex(PHOTO), ""]]
 
     convert_pending(runtime.engine, store, pdf_converter)  # the record grows after the dossier was built
     with Session(runtime.engine) as session:
@@ -246,3 +246,38 @@ def test_the_workers_stored_pdf_is_used_and_checked_against_its_recorded_hash(cl
     with Session(runtime.engine) as session, pytest.raises(InvalidState) as refused:
         build_dossier(session, store, case_id, tmp_path, converter=pdf_converter)
     assert refused.value.message == "文书「现场检查记录」（遂）应急检记〔2026〕1号的PDF文件在对象存储中的内容与记录的哈希不符，可能已被篡改"
+
+
+def test_a_county_case_opened_from_a_township_report_holds_the_inspection_documents_and_evidence(
+        frozen_clock, pdf_converter, tmp_path):
+    """The county case's dossier files the township inspection's record, order and re-inspection opinion at their
+    archive positions, and the photo it inherited, each marked as from the linked case; it still verifies."""
+    runtime = build_runtime()
+    agencies = seed_agencies(runtime.engine)
+    store = object_store()
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    d.do("现场检查", record_data([PROBLEM]))
+    with Session(runtime.engine) as session, session.begin():
+        meta = EvidenceMeta(type=EvidenceType.documentary, collected_by=["刘强", "陈敏"], collected_at="2026-03-02T02:15:00Z",
+                            place="生产车间", description="培训计划缺失的现场照片", filename="车间.jpg", content_type="image/jpeg")
+        upload_evidence(session, store, case_id=d.view.case.id, task_id=None, meta=meta, stream=io.BytesIO(PHOTO),
+                        expected_sha256=None, actor=actor(Role.township_officer, agencies.township))
+    d.do("责令限期整改", ORDER)
+    frozen_clock.advance(days=15)
+    runtime.fire_due()
+    d.view = runtime.get_case(d.view.case.id)
+    d.do("整改复查", reinspection(False))
+    d.do("违法行为处理意见", assessment(violation_code="SPL-099-1-01", penalised_party="unit"))
+    render_pending(runtime.engine, store)
+    with Session(runtime.engine) as session:
+        [county_case] = session.exec(select(Case).where(Case.parent_case_id == d.view.case.id)).all()
+        result = build_dossier(session, store, county_case.id, tmp_path, converter=pdf_converter)
+        assert verify_dossier(session, store, result.zip_path) == []
+    inspection_number = d.view.case.number
+    assert [(e.title, e.from_case) for e in result.entries] == [
+        ("现场检查记录", inspection_number), ("责令限期整改指令书", inspection_number), ("整改复查意见书", inspection_number)]
+    with ZipFile(result.zip_path) as archive:
+        evidence = list(csv.reader(io.StringIO(archive.read("证据清单.csv").decode("utf-8-sig"))))
+        assert "documents/01_现场检查记录（关联案件）.docx" in archive.namelist()
+    assert [(row[2], row[-1]) for row in evidence[1:]] == [("培训计划缺失的现场照片", f"关联案件{inspection_number}")]
+    assert page_text(result.pdf_path, 2).count("（关联案件") == 3  # the contents mark each one (the column wraps)

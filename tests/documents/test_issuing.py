@@ -56,7 +56,7 @@ def test_one_sequence_per_case_by_configuration(sqlite_session):
     base = get_catalogue()
     catalogue = base.model_copy(update={"numbering": base.numbering.model_copy(update={"scope": "case"})})
     docs = issue(sqlite_session, ["filing_approval", "penalty_notice", "penalty_decision"], case_id=7, catalogue=catalogue)
-    assert [d.number for d in docs] == ["遂应急立〔2026〕3号-立1", "遂应急立〔2026〕3号-罚告2", "遂应急立〔2026〕3号-罚3"]
+    assert [d.number for d in docs] == ["遂应急立〔2026〕3号-立审1", "遂应急立〔2026〕3号-罚告2", "遂应急立〔2026〕3号-罚3"]
     other_case = issue(sqlite_session, ["penalty_notice"], case_id=8, catalogue=catalogue)
     assert other_case[0].sequence == 1
 

@@ -84,6 +84,6 @@ def seed_demo_cases(runtime: Runtime) -> int:
             continue
         if stage.reviewer:
             assign_reviewer(runtime.engine, users["head"], view.case.id, users[stage.reviewer].id)
-        logger.info("演示案件 %s（%s）: %s", view.case.number, stage.party["name"], CaseStatus(view.case.status).label)
+        logger.info("演示案件 %s（%s）: %s", view.case.number or "（待立案）", stage.party["name"], CaseStatus(view.case.status).label)
         added += 1
     return added

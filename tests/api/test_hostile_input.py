@@ -90,7 +90,8 @@ def _json_routes(client) -> list[str]:
 def test_hostile_values_in_every_json_route_are_refused_with_422_naming_the_field(client, auth, world):
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
-           "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor")}
+           "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
+           "agency_id": world.agencies.township.id}
     onsite = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "findings": "消防通道堵塞"}}
     routes = _json_routes(client)
     assert "POST /api/v1/cases" in routes and "POST /api/v1/tasks/{task_id}/complete" in routes

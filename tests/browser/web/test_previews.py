@@ -33,6 +33,9 @@ def upload(page, name: str, mime: str, content: bytes) -> None:
     page.get_by_text("上传证据(拍照或选择文件)").click()
     page.locator("#evidence-form select[name=type]").select_option(label="书证")
     page.locator("#evidence-form input[type=file]").set_input_files({"name": name, "mimeType": mime, "buffer": content})
+    # the browser's clock is today's; the server's is frozen earlier (conftest.NOW), and a collection time after
+    # the server's now is refused
+    page.locator("#evidence-form input[name=collected_at]").fill("2026-06-15T08:50")
     with page.expect_navigation():
         page.get_by_role("button", name="上传", exact=True).click()
 
@@ -82,7 +85,7 @@ def test_a_thumbnail_is_only_for_images_and_only_for_those_who_may_read_the_case
     client = api_client(server, "quanjiang1")
     files = {"file": ("说明.pdf", two_page_pdf(), "application/pdf")}
     item = client.post(f"/cases/{inspection_id}/evidence", data={"type": "documentary", "collected_by": "郭晓燕",
-                       "collected_at": "2026-06-15T09:30:00+08:00"}, files=files)
+                       "collected_at": "2026-06-15T08:50:00+08:00"}, files=files)
     assert item.status_code == 201, item.text
     evidence_id = item.json()["id"]
 

@@ -93,6 +93,17 @@ def require_manages(session: Session, admin: User, agency_id: int) -> None:
         raise Forbidden("不能管理其他单位的用户", details={"agency_id": agency_id})
 
 
+def managed_user(session: Session, admin: User, user_id: int) -> User:
+    """An account the administrator manages; another jurisdiction's account is answered like a missing one."""
+    missing = NotFound("用户不存在", details={"user_id": user_id})
+    user = session.get(User, user_id)
+    if user is None:
+        raise missing
+    if user.agency_id not in managed_agency_ids(session, admin):
+        raise Hidden("不能管理其他单位的用户", not_found=missing, details={"user_id": user_id})
+    return user
+
+
 def audited_agency_ids(session: Session, user: User) -> list[int]:
     """Whose account events the user may read: a supervisor or an administrator, over their jurisdiction."""
     if not (user.has_role(Role.supervisor) or user.has_role(Role.admin)):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.idempotency.replay import Idempotency
 from api.identity.models import User
 from api.identity.security import token_claims
 from api.identity.service import active_user
@@ -43,3 +44,12 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[ObjectStore, Depends(get_store)]
 UserDep = Annotated[User, Depends(current_user)]
+
+
+def idempotency(request: Request, user: UserDep, runtime: RuntimeDep, key: Annotated[str | None, Header(
+        alias="Idempotency-Key", description="可选: 客户端生成的唯一键; 以同一键重试的请求只生效一次, 并返回首次的结果")] = None,
+) -> Idempotency:
+    return Idempotency.from_header(runtime.engine, user.id, key, scope=f"{request.method} {request.url.path}")
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

@@ -6,6 +6,7 @@ MODEL_MODULES = [
     "engine.models",
     "engine.sequences",
     "api.identity.models",
+    "api.idempotency.models",
     "documents.models",
     "documents.evidence.models",
     "documents.publication.models",

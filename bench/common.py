@@ -80,8 +80,8 @@ def zhifa_env(data_dir: Path, **settings: str) -> dict[str, str]:
 class Server:
     """One `zhifa serve` process on a free port; `rss()` reads its resident memory."""
 
-    def __init__(self, env: dict[str, str], *, demo: bool, worker: bool, log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], *, demo: bool, worker: bool, log: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
         command = [sys.executable, "-m", "api", "serve", "--port", str(self.port)]
         command += ["--demo"] if demo else []
         command += [] if worker else ["--no-worker"]

@@ -53,7 +53,7 @@ def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWor
                                 **_due(info, ready[task_id].data, workflow)))
         casestore.insert_tasks(session, created)
         tasks += created
-    case.status = _derive_status(workflow, process, ready.values(), case.status)
+    case.status = derive_status(workflow, process, ready.values(), case.status)
     case.completed = workflow.is_completed()
     if case.completed:
         case.outcome = _outcome(workflow, process)
@@ -135,7 +135,7 @@ def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:
             "due_basis": (stored or basis.label or None) if due_on else None}
 
 
-def _derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
+def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
     if workflow.is_completed():
         end = last_end(workflow, process)
         return (end.case_status or current) if end else current

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -101,17 +102,18 @@ class Runtime:
     def start_case(
         self, process_id: str, *, agency_id: int, actor: Actor, data: dict | None = None, kind: str = "inspection",
         title: str = "", party_name: str = "", parent_case_id: int | None = None, rules_profile: str | None = None,
+        alongside: Callable[[Session, CaseView], None] | None = None,
     ) -> CaseView:
         """Start a case on the newest version of a process.
 
-        The rules profile values in force on the start date (the filing date for a
-        case) go into the case data, so its decision tables keep that version.
+        The rules profile in force on the start date goes into the case data, so its decision tables keep that
+        version; `alongside(session, view)` adds the caller's writes to the same transaction.
         """
         with transaction(self.engine) as session:
             case, tasks, workflow = self._start(session, process_id, agency_id=agency_id, actor=actor, data=data,
                                                 kind=kind, title=title, party_name=party_name,
                                                 parent_case_id=parent_case_id, rules_profile=rules_profile)
-            return _view(case, tasks, workflow)
+            return _alongside(alongside, session, _view(case, tasks, workflow))
 
     def _start(self, session: Session, process_id: str, *, agency_id: int, actor: Actor, data: dict | None, kind: str,
                title: str, party_name: str, parent_case_id: int | None, rules_profile: str | None):
@@ -187,10 +189,12 @@ class Runtime:
 
     # ---- complete ---------------------------------------------------------
     def complete_task(self, task_id: str, data: dict, actor: Actor, *, authorize: Callable[[Session, Case, Task], None] | None = None,
-                      check: Callable[[Session, Case, Task], list[dict]] | None = None) -> CaseView:
+                      check: Callable[[Session, Case, Task], list[dict]] | None = None,
+                      alongside: Callable[[Session, CaseView], None] | None = None) -> CaseView:
         """Complete one ready user task. Exactly one of several concurrent completions wins; the others get Conflict.
 
-        `check` adds the caller's problems with the data (e.g. the officers named) to the form's, all reported at once.
+        `check` adds the caller's problems with the data (e.g. the officers named) to the form's, all reported at once;
+        `alongside(session, view)` adds the caller's writes (e.g. an idempotency answer) to the step's transaction.
 
         This is the hot path: a few plain statements (lock the case, read the task
         and the state, then write tasks, state, record event and case), no ORM
@@ -239,7 +243,7 @@ class Runtime:
             casestore.write_case(session, case)
             if case.completed:
                 self._ended(session, case, process, workflow, actor)
-            return _view(case, tasks, workflow)
+            return _alongside(alongside, session, _view(case, tasks, workflow))
 
     # ---- timers -----------------------------------------------------------
     def fire_due(self, limit: int = 100) -> list[int]:
@@ -270,8 +274,8 @@ class Runtime:
     def recompute_provisional(self) -> list[dict]:
         """Redo the provisional deadlines of every open case with the holiday data known now.
 
-        Run after official data for a year arrives (`zhifa holidays refresh`, worker start). Each
-        case whose deadlines moved gets a `deadlines_recomputed` record event; returns what moved.
+        Run after official data for a year arrives (`zhifa holidays refresh`, worker start); each case whose deadlines
+        moved gets a `deadlines_recomputed` event. Returns what moved.
         """
         holiday_data.clear_caches()  # a year file may have been added since the process started
         provisional_task = sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready,
@@ -346,14 +350,17 @@ class Runtime:
                                details={"case_id": case.id, "process": process.process_id}) from exc
 
 
+def _alongside(alongside: Callable[[Session, CaseView], None] | None, session: Session, view: CaseView) -> CaseView:
+    if alongside is not None:
+        alongside(session, view)
+    return view
+
 
 def _view(case: Case, tasks: list[Task], workflow: BpmnWorkflow) -> CaseView:
     return CaseView(case=case, tasks=tasks, data=dict(workflow.data) | _last_data(workflow))
 
 
 def _uuid(task_id: str):
-    from uuid import UUID
-
     try:
         return UUID(task_id)
     except ValueError:

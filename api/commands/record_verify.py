@@ -3,7 +3,8 @@
 CASE is a case number as printed on the documents (（遂）应急立〔2026〕1号) or a case id; a case
 that does not exist is an error, never 「校验通过」. Verification recomputes the hash chains and then
 checks them against the newest signed anchor in object storage (engine.anchor), which catches a chain
-recomputed after an edit or a case's events deleted with its counter reset.
+recomputed after an edit or a case's events deleted with its counter reset, and the derived tables (task rows,
+case status) against the record and the workflow state (engine.derived_check).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def verify(
         from api.commands.dossier_export import verify_dossier_command
 
         raise typer.Exit(verify_dossier_command(dossier))
-    from api.bootstrap import anchor_key, object_store
-    from engine import anchor, record
+    from api.bootstrap import anchor_key, build_runtime, object_store
+    from engine import anchor, derived_check, record
     from engine.db import get_engine, read_session
 
     try:
@@ -57,6 +58,7 @@ def verify(
             breaks = record.verify(session, case_id)
             store = object_store()
             findings = anchor.verify_anchors(session, store, anchor_key(), case_id) if store.anchor_names() else []
+            findings += derived_check.check(build_runtime(), session, case_id)
     except ZhifaError as exc:
         typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
         raise typer.Exit(1) from None
@@ -66,7 +68,7 @@ def verify(
             typer.echo(f"校验失败: {item.describe()}", err=True)
         typer.echo(json.dumps([item.__dict__ for item in [*breaks, *findings]], ensure_ascii=False))
         raise typer.Exit(1)
-    typer.echo(f"校验通过: {checked}的全过程记录完整(哈希链与签名锚点一致)")
+    typer.echo(f"校验通过: {checked}的全过程记录完整(哈希链与签名锚点一致, 任务表与案件状态与记录相符)")
 
 
 @record_app.command("anchor")

@@ -4,9 +4,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api import schemas
-from api.deps import RuntimeDep, SettingsDep, StoreDep, UserDep
+from api.deps import IdempotencyDep, RuntimeDep, SettingsDep, StoreDep, UserDep
 from api.downloads import BINARY, STORAGE_DOWN, download_response
 from api.error_responses import ERROR_RESPONSES
+from api.idempotency.replay import fingerprint
 from api.services import case_handling, dossier_files
 from api.services.presenters import step_out
 from engine.vocab import CaseStatus
@@ -16,8 +17,9 @@ CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post("", response_model=schemas.CaseStepOut, status_code=201, summary="发起检查, 或由报告发起案件")
-def start_case(body: schemas.CaseStartIn, user: UserDep, runtime: RuntimeDep):
-    return step_out(case_handling.start_case(runtime, user, body))
+def start_case(body: schemas.CaseStartIn, user: UserDep, runtime: RuntimeDep, once: IdempotencyDep):
+    return once.run(lambda alongside: step_out(case_handling.start_case(runtime, user, body, alongside=alongside)),
+                    asked=fingerprint(body), answer=step_out, status_code=201)
 
 
 @router.get("", response_model=schemas.CasePage, summary="案件列表(仅本人有权查看的案件)")

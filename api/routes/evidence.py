@@ -3,9 +3,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from api.deps import RuntimeDep, SettingsDep, StoreDep, UserDep
+from api.deps import IdempotencyDep, RuntimeDep, SettingsDep, StoreDep, UserDep
 from api.downloads import BINARY, STORAGE_DOWN, download_response
 from api.error_responses import ERROR_RESPONSES
+from api.idempotency.replay import fingerprint
 from api.services import evidence_files
 from api.services.evidence_upload_form import upload_request_schema
 
@@ -17,8 +18,11 @@ DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
              summary="上传证据(流式 multipart 表单, 证据信息在前, 文件在最后)",
              openapi_extra={"requestBody": upload_request_schema()}, responses=STORAGE_DOWN)
 async def upload(case_id: DbId, request: Request, user: UserDep, runtime: RuntimeDep, settings: SettingsDep,
-                 store: StoreDep):
-    return await evidence_files.upload(request, runtime.engine, store, settings, user, case_id)
+                 store: StoreDep, once: IdempotencyDep):
+    # a retry with the same key is answered before its body is read, so the key stands for the first upload
+    return await once.run_async(
+        lambda alongside: evidence_files.upload(request, runtime.engine, store, settings, user, case_id, alongside=alongside),
+        asked=fingerprint("upload"), answer=lambda item: item, status_code=201)
 
 
 @router.get("/cases/{case_id}/evidence", response_model=list[evidence_files.EvidenceItemOut], summary="案件的证据清单")

@@ -3,8 +3,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api import schemas
-from api.deps import RuntimeDep, UserDep
+from api.deps import IdempotencyDep, RuntimeDep, UserDep
 from api.error_responses import ERROR_RESPONSES
+from api.idempotency.replay import fingerprint
 from api.services import task_inbox
 from api.services.presenters import step_out
 
@@ -23,5 +24,6 @@ def task_detail(task_id: TaskId, user: UserDep, runtime: RuntimeDep):
 
 
 @router.post("/{task_id}/complete", response_model=schemas.CaseStepOut, summary="办理任务")
-def complete(task_id: TaskId, body: schemas.CompleteIn, user: UserDep, runtime: RuntimeDep):
-    return step_out(task_inbox.complete(runtime, user, task_id, body.data))
+def complete(task_id: TaskId, body: schemas.CompleteIn, user: UserDep, runtime: RuntimeDep, once: IdempotencyDep):
+    return once.run(lambda alongside: step_out(task_inbox.complete(runtime, user, task_id, body.data, alongside=alongside)),
+                    asked=fingerprint(body), answer=step_out, status_code=200)

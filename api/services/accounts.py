@@ -45,8 +45,7 @@ def create_user(engine: sa.Engine, admin: User, body: schemas.UserCreateIn) -> s
 def update_user(engine: sa.Engine, admin: User, user_id: int, body: schemas.UserUpdateIn) -> schemas.UserOut:
     with transaction(engine) as session:
         authz.require_admin(admin)
-        user = service.get_user(session, user_id)
-        authz.require_manages(session, admin, user.agency_id)
+        user = authz.managed_user(session, admin, user_id)
         changes = body.model_dump(exclude_unset=True)
         if "agency_id" in changes:
             authz.require_manages(session, admin, changes["agency_id"])

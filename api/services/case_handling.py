@@ -53,7 +53,7 @@ def startable_process(runtime: Runtime, process_id: str) -> LoadedProcess:
     return process
 
 
-def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn) -> CaseView:
+def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn, *, alongside=None) -> CaseView:
     """Start a case; its data (the party included) must satisfy the process's start schema, which also names its kind."""
     process = startable_process(runtime, body.process)
     start_schema = process.start_schema()
@@ -66,7 +66,7 @@ def start_case(runtime: Runtime, user: User, body: schemas.CaseStartIn) -> CaseV
     forms.validate(process.form_validator(process.start_form), data)
     return runtime.start_case(body.process, agency_id=agency_id, actor=actor_for(user, role), data=data,
                               kind=start_schema["x-case-kind"], title=body.title, party_name=body.party.name,
-                              parent_case_id=body.parent_case_id)
+                              parent_case_id=body.parent_case_id, alongside=alongside)
 
 
 def _check_direct_source(data: dict) -> None:

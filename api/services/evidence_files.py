@@ -84,7 +84,7 @@ def download(engine: sa.Engine, store: ObjectStore, user: User, evidence_id: int
 
 # ---- upload --------------------------------------------------------------------
 async def upload(request: Request, engine: sa.Engine, store: ObjectStore, settings: Settings, user: User,
-                 case_id: int) -> EvidenceItemOut:
+                 case_id: int, *, alongside=None) -> EvidenceItemOut:
     """Authorize and check the case, read the fields, stream the file into the store, then record it."""
     await run_in_threadpool(_check_case, engine, user, case_id)
     form = StreamedForm(request.headers.get("content-type"))
@@ -95,7 +95,7 @@ async def upload(request: Request, engine: sa.Engine, store: ObjectStore, settin
     put = partial(store_evidence_file, store, fields.meta, expected_sha256=fields.sha256, settings=settings)
     stored = await stream_into_store(form, body, put)
     actor = actor_for(user, acting_role(user))
-    return await run_in_threadpool(_record, engine, user, target, fields.meta, stored, actor)
+    return await run_in_threadpool(_record, engine, user, target, fields.meta, stored, actor, alongside)
 
 
 def _check_case(engine: sa.Engine, user: User, case_id: int) -> None:
@@ -109,7 +109,10 @@ def _check_target(engine: sa.Engine, case_id: int, task_id: str | None):
         return evidence_target(session, case_id, task_id)
 
 
-def _record(engine, user, target, meta, stored, actor) -> EvidenceItemOut:
+def _record(engine, user, target, meta, stored, actor, alongside) -> EvidenceItemOut:
     with transaction(engine) as session:
         authz.visible_case(session, user, target.case_id)
-        return item_out(record_evidence(session, target, meta, stored, actor))
+        item = item_out(record_evidence(session, target, meta, stored, actor))
+        if alongside is not None:
+            alongside(session, item)
+        return item

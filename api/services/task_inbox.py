@@ -49,9 +49,9 @@ def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:
             if name in data and schema.get("x-prefill", True) and validator.evolve(schema=schema).is_valid(data[name])}
 
 
-def complete(runtime: Runtime, user: User, task_id: str, data: dict) -> CaseView:
+def complete(runtime: Runtime, user: User, task_id: str, data: dict, *, alongside=None) -> CaseView:
     with read_session(runtime.engine) as session:
         task, _case = authz.visible_task(session, user, task_id)
     # the actor acts in the task's lane; the authorizer refuses a user who does not hold it
     return runtime.complete_task(task_id, data, actor_for(user, Role(task.role)), authorize=authz.task_authorizer(user.id),
-                                 check=authz.task_data_check(runtime, user.id, data))
+                                 check=authz.task_data_check(runtime, user.id, data), alongside=alongside)

@@ -52,3 +52,20 @@ def test_account_changes_are_an_audit_trail_the_supervisor_reads_without_passwor
     assert events.json()[1]["details"] == {"password": "(已重置)"}
     assert "new-password-9" not in events.text
     assert client.get("/api/v1/users/events", headers=auth("t1b")).status_code == 403
+
+
+def test_another_jurisdictions_account_is_answered_like_a_missing_one(client, auth, world):
+    created = client.post("/api/v1/users", headers=auth("admin"), json={
+        "username": "t1admin", "display_name": "泉江镇管理员", "password": "long-enough-1",
+        "agency_id": world.agencies.township.id, "roles": ["admin"], "staff_category": "auxiliary"})
+    assert created.status_code == 201, created.text
+    township_admin = _login(client, "t1admin", "long-enough-1")
+    own = client.patch(f"/api/v1/users/{world.id('t1b')}", headers=township_admin, json={"display_name": "郭晓燕"})
+    assert own.status_code == 200
+    county = client.patch(f"/api/v1/users/{world.id('c1')}", headers=township_admin, json={"display_name": "改名"})
+    missing = client.patch("/api/v1/users/999999", headers=township_admin, json={"display_name": "改名"})
+    assert county.status_code == missing.status_code == 404
+    assert county.json()["message"] == missing.json()["message"] == "用户不存在"
+    assert client.get("/api/v1/users", headers=auth("admin")).json()  # the county account is unchanged
+    assert [u["display_name"] for u in client.get("/api/v1/users", headers=auth("admin")).json()
+            if u["id"] == world.id("c1")] == ["用户c1"]

@@ -76,7 +76,7 @@ def test_verify_takes_a_case_number_as_printed(runtime, agencies, frozen_clock, 
         number = session.get(Case, first).number
     assert number.startswith("（") and "〔" in number
     ok = run_verify(db_url, number)
-    assert ok.returncode == 0 and ok.stdout.strip() == f"校验通过: 案件 {number}的全过程记录完整(哈希链与签名锚点一致)"
+    assert ok.returncode == 0 and ok.stdout.strip() == f"校验通过: 案件 {number}的全过程记录完整(哈希链与签名锚点一致, 任务表与案件状态与记录相符)"
     typed = number.replace("（", "(").replace("）", ")").replace("〔", "[").replace("〕", "]")
     assert run_verify(db_url, typed).returncode == 0
 
@@ -88,3 +88,23 @@ def test_verify_of_an_unknown_case_is_an_error(runtime, agencies, frozen_clock, 
         assert result.returncode == 1, result.stdout
         assert "校验通过" not in result.stdout
         assert f"错误 [not_found]: 案件「{unknown}」不存在" in result.stderr
+
+
+def test_verify_checks_the_inbox_and_case_columns_against_the_record_and_workflow(runtime, agencies, frozen_clock, db_url):
+    """Someone with database access marks an open task done, reopens another's completed task and edits a status."""
+    first, second = two_cases(runtime, agencies)
+    officer = actor(Role.county_officer, agencies.county)
+    third = runtime.start_case("approval", agency_id=agencies.county.id, actor=officer, kind="case").case.id
+    assert run_verify(db_url).returncode == 0
+    with runtime.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE task SET status = 'completed' WHERE case_id = :c AND status = 'ready'"), {"c": third})
+        conn.execute(sa.text("UPDATE task SET status = 'ready' WHERE case_id = :c AND status = 'completed'"), {"c": first})
+        conn.execute(sa.text("UPDATE \"case\" SET completed = NOT completed WHERE id = :c"), {"c": second})
+    bad = run_verify(db_url)
+    assert bad.returncode == 1
+    lines = bad.stderr
+    assert f"案件 {third} 的任务「" in lines and "标记为已办理, 但全过程记录中没有办理事件" in lines
+    assert f"案件 {first} 的任务「" in lines and "已办理, 但任务表中不是已办理状态" in lines
+    assert f"案件 {first} 的待办「" in lines and "流程中并无此待办" in lines
+    assert f"案件 {second} 的办结标志与记录不符" in lines
+    assert run_verify(db_url, str(first)).returncode == 1

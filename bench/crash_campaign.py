@@ -1,0 +1,224 @@
+"""Crash consistency: officers drive whole inspections while the server is killed (SIGKILL) at seeded moments.
+
+Every write carries an `Idempotency-Key`; a request cut off by a kill is sent again, with the same key, once
+the server is back. When the cases are done the campaign counts, from the database itself, what a kill
+could have broken: a case started twice or not at all, a step done twice or lost, an upload stored twice,
+a record chain or a derived table out of line (`zhifa record verify`), a document or evidence row whose
+object is missing or altered (`zhifa storage verify`, after the worker has rendered what was issued).
+
+Used by bench/reliability.py (full campaign, figures in RELIABILITY.md) and by
+tests/test_crash_consistency.py (a short run in CI).
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+from bench_http import NOW, PARTY, forms
+from common import PASSWORD, ROOT, Server, Worker, new_database, postgres, s3, zhifa_env
+
+PAIR = ("quanjiang1", "quanjiang2")
+PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # a small JPEG-headed file
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    retried: int = 0
+    kills: int = 0
+    server_errors: int = 0  # 5xx answers (a retry follows each)
+    cases_started: list[str] = field(default_factory=list)  # titles, one per logical case
+    completions: int = 0
+    uploads: int = 0
+
+
+class Chaos:
+    """Kills the server at seeded random moments and starts it again on the same port."""
+
+    def __init__(self, start_server, rng: random.Random, pause: tuple[float, float], tally: Tally) -> None:
+        self.start_server, self.rng, self.pause, self.tally = start_server, rng, pause, tally
+        self.server: Server = start_server(None)
+        self.stopping = threading.Event()
+        self.up = threading.Event()
+        self.up.set()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self.stopping.wait(self.rng.uniform(*self.pause)):
+            self.up.clear()
+            self.server.process.send_signal(signal.SIGKILL)
+            self.server.process.wait()
+            self.tally.kills += 1
+            self.server = self.start_server(self.server.port)
+            self.up.set()
+
+    def __enter__(self) -> Chaos:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+
+class Officer:
+    """Drives whole inspections; every write is retried with its key until it is answered."""
+
+    def __init__(self, url: str, chaos: Chaos, tally: Tally) -> None:
+        self.client = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
+        self.chaos, self.tally = chaos, tally
+        self.headers: dict[str, str] = {}
+        self.officers: list[dict] = []
+
+    def send(self, method: str, path: str, *, key: str | None = None, **kwargs) -> dict:
+        headers = {**self.headers, **({"Idempotency-Key": key} if key else {})}
+        deadline = time.monotonic() + 180
+        while True:
+            self.chaos.up.wait(60)
+            self.tally.requests += 1
+            try:
+                response = self.client.request(method, path, headers=headers, **kwargs)
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code < 500:
+                if response.status_code >= 400:
+                    raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
+                return response.json()
+            if response is not None:
+                self.tally.server_errors += 1
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{method} {path}: no answer after retries")
+            self.tally.retried += 1
+            time.sleep(0.2)
+
+    def login(self) -> None:
+        for username in reversed(PAIR):
+            token = self.send("POST", "/auth/login", json={"username": username, "password": PASSWORD})["access_token"]
+            self.headers = {"Authorization": f"Bearer {token}"}
+            me = self.send("GET", "/me")
+            self.officers.insert(0, {"user_id": me["id"], "name": me["display_name"],
+                                     "certificate_no": me["certificate_number"]})
+
+    def one_case(self, title: str) -> None:
+        self.tally.cases_started.append(title)
+        step = self.send("POST", "/cases", key=f"start-{title}",
+                         json={"process": "inspection", "party": PARTY, "title": title})
+        case_id = step["case"]["id"]
+        self.send("POST", f"/cases/{case_id}/evidence", key=f"photo-{title}", data={
+            "type": "documentary", "collected_by": [o["name"] for o in self.officers],
+            "collected_at": "2026-03-10T09:30:00+08:00", "place": "锯木车间", "description": "现场照片"},
+            files={"file": ("现场照片.jpg", PHOTO, "image/jpeg")})
+        self.tally.uploads += 1
+        for index, (name, data) in enumerate(forms(self.officers).items()):
+            if name == "整改复查":
+                page = self.send("GET", f"/cases/{case_id}")
+                data["order_number"] = next(d["number"] for d in page["documents"] if d["doc_id"] == "rectification_order")
+            [task] = [t for t in step["tasks"] if t["name"] == name]
+            step = self.send("POST", f"/tasks/{task['id']}/complete", key=f"{title}-step{index}", json={"data": data})
+            self.tally.completions += 1
+        if not step["case"]["completed"]:
+            raise RuntimeError(f"case {case_id} did not end: {step['case']}")
+
+
+def _zhifa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "api", *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def _findings(database_url: str, titles: list[str], env: dict[str, str]) -> dict:
+    """What the kills broke, counted from the database and the two verify commands."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        started = Counter(dict(conn.execute(sa.text(
+            "SELECT title, count(*) FROM \"case\" WHERE title LIKE 'crash-%' GROUP BY title")).all()))
+        completions = Counter(task for (task,) in conn.execute(sa.text(
+            "SELECT e.task_id FROM record_event e JOIN \"case\" c ON c.id = e.case_id "
+            "WHERE c.title LIKE 'crash-%' AND e.kind = 'task_completed'")))
+        uploads = dict(conn.execute(sa.text(
+            "SELECT c.title, count(v.id) FROM \"case\" c LEFT JOIN evidence v ON v.case_id = c.id "
+            "WHERE c.title LIKE 'crash-%' GROUP BY c.title")).all())
+        per_case = dict(conn.execute(sa.text(
+            "SELECT c.title, count(e.id) FROM \"case\" c JOIN record_event e ON e.case_id = c.id "
+            "WHERE c.title LIKE 'crash-%' AND e.kind = 'task_completed' GROUP BY c.title")).all())
+        ended = dict(conn.execute(sa.text("SELECT title, completed FROM \"case\" WHERE title LIKE 'crash-%'")).all())
+    engine.dispose()
+    steps = len(forms([]))
+    record = _zhifa(env, "record", "verify")
+    storage = _zhifa(env, "storage", "verify")
+    return {
+        "cases_missing": sum(1 for t in titles if started[t] == 0),
+        "cases_doubled": sum(n - 1 for n in started.values() if n > 1),
+        "steps_doubled": sum(n - 1 for n in completions.values() if n > 1),
+        "steps_lost": sum(max(0, steps - per_case.get(t, 0)) for t in titles),
+        "cases_not_ended": sum(1 for t in titles if not ended.get(t)),
+        "uploads_doubled": sum(max(0, n - 1) for n in uploads.values()),
+        "uploads_lost": sum(1 for t in titles if uploads.get(t, 0) == 0),
+        "record_verify": record.returncode == 0, "record_verify_output": (record.stderr or record.stdout)[-2000:],
+        "storage_verify": storage.returncode == 0, "storage_verify_output": (storage.stderr or storage.stdout)[-2000:],
+    }
+
+
+def _wait_for_renditions(database_url: str, seconds: float) -> int:
+    """Documents issued but not yet rendered to .docx once the worker has had `seconds` to catch up."""
+    engine = sa.create_engine(database_url)
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            with engine.connect() as conn:
+                pending = conn.execute(sa.text(
+                    "SELECT count(*) FROM document_issued d JOIN \"case\" c ON c.id = d.case_id "
+                    "WHERE c.title LIKE 'crash-%' AND d.docx_object_key IS NULL AND d.voided_at IS NULL")).scalar()
+            if not pending or time.monotonic() > deadline:
+                return pending
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+
+
+def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float] = (0.5, 2.5)) -> dict:
+    """One campaign: `cases` whole inspections (5 writes each) with the server killed every `pause` seconds."""
+    rng = random.Random(seed)
+    tally = Tally()
+    with ExitStack() as stack:
+        # a killed worker's leased item waits out its lease (worker_claim_seconds, 15 min by default) before
+        # another pass takes it; the campaign shortens the lease so recovery fits in its run
+        settings = {"ZHIFA_NOW": NOW, "ZHIFA_PDF_RENDITION": "false", "ZHIFA_WORKER_CLAIM_SECONDS": "5"}
+        data_dir = tmp / f"crash-{setup}-{uuid.uuid4().hex[:6]}"
+        if setup == "postgres":
+            settings["ZHIFA_DATABASE_URL"] = new_database(stack.enter_context(postgres()))
+            settings.update(stack.enter_context(s3()))
+        env = zhifa_env(data_dir, **settings)
+        database_url = settings.get("ZHIFA_DATABASE_URL") or f"sqlite:///{data_dir / 'zhifa.db'}"
+        embedded = setup == "sqlite"
+
+        def start_server(port: int | None) -> Server:
+            return Server(env, demo=True, worker=embedded, log=tmp / f"crash-{setup}.log", port=port)
+
+        chaos = stack.enter_context(Chaos(start_server, rng, pause, tally))
+        if not embedded:
+            stack.callback(Worker(env, tmp / f"crash-{setup}-worker.log").stop)
+        officer = Officer(chaos.server.url, chaos, tally)
+        officer.login()
+        started = time.monotonic()
+        for number in range(cases):
+            officer.one_case(f"crash-{seed}-{number:04d}")
+        elapsed = time.monotonic() - started
+        chaos.__exit__(None, None, None)
+        pending = _wait_for_renditions(database_url, 120)
+        chaos.server.stop()
+        findings = _findings(database_url, tally.cases_started, env)
+    return {"setup": setup, "seed": seed, "seconds": round(elapsed, 1), "cases": cases, "kills": tally.kills,
+            "requests": tally.requests, "retried": tally.retried, "server_errors": tally.server_errors,
+            "completions": tally.completions, "uploads": tally.uploads, "renditions_pending": pending, **findings}

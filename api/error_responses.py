@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import get_args
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -31,6 +32,7 @@ from engine.errors import (
 
 logger = logging.getLogger(__name__)
 
+DATABASE_RETRY_SECONDS = 5
 STATUS_BY_ERROR: list[tuple[type[ZhifaError], int]] = [
     (NotFound, 404),
     (ValidationFailed, 422),
@@ -84,7 +86,7 @@ def status_for(error: ZhifaError) -> int:
 
 def error_response(status: int, code: str, message: str, details=None) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if status == 429 and isinstance(details, dict) and "retry_after_seconds" in details:
+    if status in (429, 503) and isinstance(details, dict) and "retry_after_seconds" in details:
         headers = {"Retry-After": str(details["retry_after_seconds"])}
     return JSONResponse(status_code=status, content={"code": code, "message": message, "details": details}, headers=headers)
 
@@ -143,6 +145,15 @@ def install(app: FastAPI) -> None:
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code, message = HTTP_MESSAGES.get(exc.status_code, (f"http_{exc.status_code}", "请求无法处理"))
         return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(sa.exc.OperationalError)
+    @app.exception_handler(sa.exc.InterfaceError)
+    async def database_down(request: Request, exc: sa.exc.DBAPIError) -> JSONResponse:
+        """The database refused or dropped the connection (restarting, or SQLite's lock held too long): a
+        transaction that failed this way rolled back, so the client may send the request again."""
+        logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        return error_response(503, "database_unavailable", "数据库暂时不可用, 请稍后重试",
+                              {"retry_after_seconds": DATABASE_RETRY_SECONDS})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.services.postgres import LocalCluster, PostgresServer  # noqa: E402
-from tests.services.s3 import _start_new_server  # noqa: E402
+from tests.services.s3 import SeaweedServer, _start_new_server  # noqa: E402
 
 PASSWORD = "zhifa-demo-2026"  # the published demo password (api/data/demo/suichuan.yaml)
 
@@ -34,10 +34,17 @@ PASSWORD = "zhifa-demo-2026"  # the published demo password (api/data/demo/suich
 @contextmanager
 def postgres() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL cluster (fsync off, as in the tests)."""
+    with postgres_cluster() as (_cluster, server):
+        yield server
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[tuple[LocalCluster, PostgresServer]]:
+    """The cluster too, for a campaign that restarts it."""
     cluster = LocalCluster()
     try:
         server = PostgresServer(cluster.start(), fsync_off=True)
-        yield server
+        yield cluster, server
         server.close()
     finally:
         cluster.stop()
@@ -52,11 +59,18 @@ def new_database(server: PostgresServer) -> str:
 @contextmanager
 def s3() -> Iterator[dict[str, str]]:
     """A SeaweedFS S3 server; yields the ZHIFA_S3_* settings for a fresh bucket."""
+    with s3_server() as (_server, settings):
+        yield settings
+
+
+@contextmanager
+def s3_server() -> Iterator[tuple[SeaweedServer, dict[str, str]]]:
+    """The server too (stop() and start() keep its data), for a campaign that takes it down."""
     server = _start_new_server()
     try:
-        yield {"ZHIFA_S3_ENDPOINT": server.endpoint, "ZHIFA_S3_ACCESS_KEY": server.access_key,
-               "ZHIFA_S3_SECRET_KEY": server.secret_key, "ZHIFA_S3_BUCKET": f"zhifa-bench-{uuid.uuid4().hex[:8]}",
-               "ZHIFA_S3_SECURE": "false"}
+        yield server, {"ZHIFA_S3_ENDPOINT": server.endpoint, "ZHIFA_S3_ACCESS_KEY": server.access_key,
+                       "ZHIFA_S3_SECRET_KEY": server.secret_key,
+                       "ZHIFA_S3_BUCKET": f"zhifa-bench-{uuid.uuid4().hex[:8]}", "ZHIFA_S3_SECURE": "false"}
     finally:
         server.remove()
 

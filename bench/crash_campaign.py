@@ -6,6 +6,11 @@ could have broken: a case started twice or not at all, a step done twice or lost
 a record chain or a derived table out of line (`zhifa record verify`), a document or evidence row whose
 object is missing or altered (`zhifa storage verify`, after the worker has rendered what was issued).
 
+On PostgreSQL + S3 the campaign also takes the services down once each while the officers work: the S3
+server stopped for a few seconds, PostgreSQL restarted (every connection dropped). Those answer 503
+(retried like a cut-off request); any other 5xx is counted as a server error. The separate worker
+must come through both by itself.
+
 Used by bench/reliability.py (full campaign, figures in RELIABILITY.md) and by
 tests/test_crash_consistency.py (a short run in CI).
 """
@@ -20,6 +25,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +33,8 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 from bench_http import NOW, PARTY, forms
-from common import PASSWORD, ROOT, Server, Worker, new_database, postgres, s3, zhifa_env
+from common import PASSWORD, ROOT, Server, Worker, new_database, postgres_cluster, zhifa_env
+from common import s3_server as s3_server_of
 
 PAIR = ("quanjiang1", "quanjiang2")
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # a small JPEG-headed file
@@ -38,7 +45,10 @@ class Tally:
     requests: int = 0
     retried: int = 0
     kills: int = 0
-    server_errors: int = 0  # 5xx answers (a retry follows each)
+    server_errors: int = 0  # 5xx answers other than 503 (a retry follows each)
+    unavailable: int = 0  # 503 answers while a service was down
+    failed_starts: int = 0  # server restarts that failed (database down) and were tried again
+    outages: list[str] = field(default_factory=list)
     cases_started: list[str] = field(default_factory=list)  # titles, one per logical case
     completions: int = 0
     uploads: int = 0
@@ -61,8 +71,20 @@ class Chaos:
             self.server.process.send_signal(signal.SIGKILL)
             self.server.process.wait()
             self.tally.kills += 1
-            self.server = self.start_server(self.server.port)
+            self.server = self._restart(self.server.port)
             self.up.set()
+
+    def _restart(self, port: int) -> Server:
+        """Start again until it comes up, as a service manager would (it cannot while the database is down)."""
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                return self.start_server(port)
+            except RuntimeError:
+                self.tally.failed_starts += 1
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
 
     def __enter__(self) -> Chaos:
         self.thread.start()
@@ -79,14 +101,19 @@ class Officer:
     def __init__(self, url: str, chaos: Chaos, tally: Tally) -> None:
         self.client = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
         self.chaos, self.tally = chaos, tally
+        self.outages: Outages | NoOutages = NoOutages()
         self.headers: dict[str, str] = {}
         self.officers: list[dict] = []
 
     def send(self, method: str, path: str, *, key: str | None = None, **kwargs) -> dict:
         headers = {**self.headers, **({"Idempotency-Key": key} if key else {})}
+        if key:
+            self.outages.before_write()
         deadline = time.monotonic() + 180
         while True:
-            self.chaos.up.wait(60)
+            self.outages.tick()
+            while not self.chaos.up.wait(0.5):  # the server is being restarted
+                self.outages.tick()
             self.tally.requests += 1
             try:
                 response = self.client.request(method, path, headers=headers, **kwargs)
@@ -96,7 +123,9 @@ class Officer:
                 if response.status_code >= 400:
                     raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
                 return response.json()
-            if response is not None:
+            if response is not None and response.status_code == 503:
+                self.tally.unavailable += 1
+            elif response is not None:
                 self.tally.server_errors += 1
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{method} {path}: no answer after retries")
@@ -130,6 +159,58 @@ class Officer:
             self.tally.completions += 1
         if not step["case"]["completed"]:
             raise RuntimeError(f"case {case_id} did not end: {step['case']}")
+
+
+class Outages:
+    """Takes S3 down, later PostgreSQL, each from just before a seeded write until a seeded time has passed.
+
+    Everything runs on the officer's (main) thread: the test services die with the thread that started
+    them, so the outage ends when the officer, retrying, next looks at the clock (`tick`).
+    """
+
+    def __init__(self, cluster, s3_server, rng: random.Random, tally: Tally, writes: int) -> None:
+        self.rng, self.tally = rng, tally
+        first, second = sorted(rng.sample(range(1, max(3, writes - 1)), 2))
+        self.plan = {first: ("S3 停止", s3_server.stop, s3_server.start),
+                     second: ("PostgreSQL 停止后重启", cluster.pause, cluster.resume)}
+        self.writes = 0
+        self.ongoing: tuple[float, Callable[[], None]] | None = None
+
+    def before_write(self) -> None:
+        self.tick()
+        self.writes += 1
+        if (planned := self.plan.get(self.writes)) is not None and self.ongoing is None:
+            name, stop, start = planned
+            stop()
+            self.tally.outages.append(name)
+            self.ongoing = (time.monotonic() + self.rng.uniform(2.0, 4.0), start)
+
+    def tick(self) -> None:
+        if self.ongoing is not None and time.monotonic() >= self.ongoing[0]:
+            self.ongoing[1]()
+            self.ongoing = None
+
+    def __enter__(self) -> Outages:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.ongoing is not None:
+            self.ongoing[1]()
+            self.ongoing = None
+
+
+class NoOutages:
+    def before_write(self) -> None:
+        pass
+
+    def tick(self) -> None:
+        pass
+
+    def __enter__(self) -> NoOutages:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        pass
 
 
 def _zhifa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -187,8 +268,10 @@ def _wait_for_renditions(database_url: str, seconds: float) -> int:
         engine.dispose()
 
 
-def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float] = (0.5, 2.5)) -> dict:
-    """One campaign: `cases` whole inspections (5 writes each) with the server killed every `pause` seconds."""
+def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float] = (0.5, 2.5),
+        outages: bool = True) -> dict:
+    """One campaign: `cases` whole inspections (5 writes each) with the server killed every `pause` seconds
+    (and, on PostgreSQL + S3, both services taken down once)."""
     rng = random.Random(seed)
     tally = Tally()
     with ExitStack() as stack:
@@ -197,8 +280,10 @@ def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float]
         settings = {"ZHIFA_NOW": NOW, "ZHIFA_PDF_RENDITION": "false", "ZHIFA_WORKER_CLAIM_SECONDS": "5"}
         data_dir = tmp / f"crash-{setup}-{uuid.uuid4().hex[:6]}"
         if setup == "postgres":
-            settings["ZHIFA_DATABASE_URL"] = new_database(stack.enter_context(postgres()))
-            settings.update(stack.enter_context(s3()))
+            cluster, database = stack.enter_context(postgres_cluster())
+            settings["ZHIFA_DATABASE_URL"] = new_database(database)
+            s3_server, s3_settings = stack.enter_context(s3_server_of())
+            settings.update(s3_settings)
         env = zhifa_env(data_dir, **settings)
         database_url = settings.get("ZHIFA_DATABASE_URL") or f"sqlite:///{data_dir / 'zhifa.db'}"
         embedded = setup == "sqlite"
@@ -207,18 +292,24 @@ def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float]
             return Server(env, demo=True, worker=embedded, log=tmp / f"crash-{setup}.log", port=port)
 
         chaos = stack.enter_context(Chaos(start_server, rng, pause, tally))
-        if not embedded:
-            stack.callback(Worker(env, tmp / f"crash-{setup}-worker.log").stop)
+        worker = None if embedded else Worker(env, tmp / f"crash-{setup}-worker.log")
+        if worker is not None:
+            stack.callback(worker.stop)
         officer = Officer(chaos.server.url, chaos, tally)
         officer.login()
         started = time.monotonic()
-        for number in range(cases):
-            officer.one_case(f"crash-{seed}-{number:04d}")
+        writes = cases * (2 + len(forms([])))
+        with Outages(cluster, s3_server, rng, tally, writes) if outages and not embedded else NoOutages() as down:
+            officer.outages = down
+            for number in range(cases):
+                officer.one_case(f"crash-{seed}-{number:04d}")
         elapsed = time.monotonic() - started
         chaos.__exit__(None, None, None)
         pending = _wait_for_renditions(database_url, 120)
         chaos.server.stop()
         findings = _findings(database_url, tally.cases_started, env)
+        worker_alive = worker is None or worker.process.poll() is None
     return {"setup": setup, "seed": seed, "seconds": round(elapsed, 1), "cases": cases, "kills": tally.kills,
             "requests": tally.requests, "retried": tally.retried, "server_errors": tally.server_errors,
+            "unavailable": tally.unavailable, "outages": tally.outages, "failed_starts": tally.failed_starts, "worker_alive": worker_alive,
             "completions": tally.completions, "uploads": tally.uploads, "renditions_pending": pending, **findings}

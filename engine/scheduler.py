@@ -36,11 +36,19 @@ def run_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None], 
             return
         if busy:
             continue
-        wait = poll_seconds
+        stop.wait(_wait_seconds(next_due, poll_seconds))
+
+
+def _wait_seconds(next_due: Callable[[], datetime | None], poll_seconds: float) -> float:
+    """Until the earliest due timer, at most one poll interval; a full interval while the database is down."""
+    try:
         due = next_due()
-        if due is not None:
-            wait = max(0.05, min(poll_seconds, (due - clock.now()) / timedelta(seconds=1)))
-        stop.wait(wait)
+    except Exception:
+        logger.exception("worker: next due time unknown")
+        return poll_seconds
+    if due is None:
+        return poll_seconds
+    return max(0.05, min(poll_seconds, (due - clock.now()) / timedelta(seconds=1)))
 
 
 def start_background_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None],

@@ -77,6 +77,7 @@ class LocalCluster:
             shutil.chown(self.base_dir, self.user, self.user)
             shutil.chown(self.socket_dir, self.user, self.user)
         self.process: subprocess.Popen | None = None
+        self.port: int | None = None
 
     def start(self) -> URL:
         initdb = subprocess.run(
@@ -88,9 +89,21 @@ class LocalCluster:
         for _ in range(START_ATTEMPTS):
             url = URL.create("postgresql+psycopg", username=SUPERUSER, host="127.0.0.1", port=_free_port(), database=SUPERUSER)
             if self._start_server(url.port):
+                self.port = url.port
                 return url
         log = (self.base_dir / "server.log").read_text(errors="replace")[-3000:]
         raise RuntimeError(f"PostgreSQL did not start after {START_ATTEMPTS} attempts; log:\n{log}")
+
+    def pause(self) -> None:
+        """An outage begins: fast shutdown, every connection dropped; the data stays."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(STOP_TIMEOUT_SECONDS)
+
+    def resume(self) -> None:
+        """Up again on the same port. (The server dies with the thread that started it: call from a thread that
+        outlives its use, such as the main thread.)"""
+        if not self._start_server(self.port):
+            raise RuntimeError("PostgreSQL did not come back on its port")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

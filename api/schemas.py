@@ -178,6 +178,7 @@ class TaskOut(BaseModel):
     status: str
     due_on: date | None
     due_provisional: bool = False  # due_on needed holiday data no official notice covers yet (调休 unknown)
+    due_at: Timestamp | None = None  # a limit in hours (24 小时内移送): the due instant; due_on is its date
     overdue: bool
     created_at: Timestamp
     case_number: str | None = None

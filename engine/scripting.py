@@ -84,6 +84,11 @@ def instant(value: str | datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=calendar.SHANGHAI)
 
 
+def hours_after(start: str | datetime, hours: int) -> str:
+    """The instant `hours` clock hours after `start` (e.g. 24 小时内报告), as ISO text."""
+    return calendar.add_hours(instant(start), int(hours)).isoformat()
+
+
 def is_after(moment: str | datetime, limit: str | datetime) -> bool:
     """Whether `moment` is later than the instant `limit` (e.g. a transfer after its 24-hour limit)."""
     return instant(moment) > instant(limit)
@@ -99,6 +104,7 @@ HELPERS = {
     "months_later": months_later,
     "surcharge_owed": surcharge_owed,
     "is_after": is_after,
+    "hours_after": hours_after,
 }
 
 

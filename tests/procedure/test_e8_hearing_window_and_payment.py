@@ -140,6 +140,8 @@ def test_the_court_application_waits_for_the_litigation_window_computed_from_ser
     case.wait_until("2026-04-11")  # payment was due on 10 April
     case.complete("送达催告书", steps.payment_reminder("2026-04-13", "2026-04-20"), on="2026-04-13")
     case.wait_until("2026-04-28")  # 10 working days after the warning notice
+    # within 3 months after the 6-month litigation window: 26 December 2026 is a Saturday → Monday 28 December
+    assert case.task("申请人民法院强制执行").due_on == date(2026, 12, 28)
     application = {"remedy_windows_closed": True, "court": "遂川县人民法院",
                    "reminder_number": case.data["documents"]["payment_reminder"],
                    "request": "强制执行罚款15000元及加处罚款", "head_name": "李局长", "applied_on": "2026-09-28"}

@@ -7,10 +7,14 @@ not type it. A payment short of fine plus surcharge is refused (`surcharge_short
 reduction or waiver as a recorded step.
 """
 
+import json
 from datetime import date
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from api.commands.deadlines import register
 from engine import record
 from engine.db import read_session
 from engine.surcharge import late_surcharge
@@ -25,6 +29,14 @@ def http(runtime, agencies, monkeypatch, frozen_clock):
     client, actors = http_actors(runtime, agencies, monkeypatch)
     with client:
         yield actors
+
+
+def zhifa_surcharge(fine: int, due: str, on: str) -> float:
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["surcharge", "--fine", str(fine), "--due", due, "--on", on])
+    assert result.exit_code == 0, result.output
+    return float(json.loads(result.stdout)["surcharge"])
 
 
 def unpaid_after_the_deadline(case):
@@ -58,6 +70,7 @@ def test_the_reminder_states_the_computed_surcharge_and_a_short_payment_is_refus
     # 11, 12, 13 April: 3 days × 3 % × 15,000 = 1,350 yuan — the same function as `zhifa surcharge`
     assert late_surcharge(FINE, date(2026, 4, 10), date(2026, 4, 13)) == 1350
     assert case.data["surcharge_amount"] == 1350
+    assert zhifa_surcharge(FINE, "2026-04-10", "2026-04-13") == case.data["surcharge_amount"]  # one function
     text = http.document_text("officer", case.case.id, "payment_reminder")
     assert "自2026年4月10日的次日起，每日按罚款数额的百分之三加处罚款" in text
     assert "截至本催告书发出之日，加处罚款人民币壹仟叁佰伍拾元整（¥1,350.00）" in text
@@ -85,7 +98,7 @@ def test_the_surcharge_stops_at_the_fine(county_case, http):
     case.wait_until("2026-08-01")  # 113 days late: 3 % a day would be 50,850 yuan; capped at the fine
     served = http.post_task("officer", case.case.id, "送达催告书", {"reminder_served_on": "2026-08-01", "pay_by": "2026-08-10"})
     assert served.status_code == 200, served.text
-    assert case.refresh().data["surcharge_amount"] == FINE
+    assert case.refresh().data["surcharge_amount"] == FINE == zhifa_surcharge(FINE, "2026-04-10", "2026-08-01")
 
 
 def test_a_reduction_approved_by_the_head_lets_the_party_pay_less(county_case, http):

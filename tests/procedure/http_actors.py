@@ -17,6 +17,7 @@ from api.bootstrap import object_store
 from api.identity.models import StaffCategory
 from api.identity.security import issue_token
 from api.identity.service import create_user
+from api.web.session import SESSION_COOKIE
 from documents.rendition import render_pending
 from engine.db import transaction
 
@@ -53,6 +54,16 @@ class HttpActors:
         """POST the completion of the task called `name` in `username`'s inbox; the response, whatever it is."""
         [task] = [t for t in self.inbox(username, case_id) if t["name"] == name]
         return self.client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=self.headers(username))
+
+    def web_page(self, username: str, path: str) -> str:
+        """A page of the web interface as the person sees it (signed in with a session cookie)."""
+        self.client.cookies.set(SESSION_COOKIE, issue_token(self.user_ids[username]).token)
+        try:
+            response = self.client.get(path)
+        finally:
+            self.client.cookies.clear()
+        assert response.status_code == 200, response.text
+        return response.text
 
     def document_text(self, username: str, case_id: int, doc_id: str) -> str:
         """The rendered .docx of the case's document `doc_id`, as the person downloads it."""

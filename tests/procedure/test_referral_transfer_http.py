@@ -47,11 +47,13 @@ def test_a_transfer_after_the_24_hours_is_overdue_by_the_hour_and_needs_a_record
     task = transfer_task(http, case)
     assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 4, 16, 10, 0, tzinfo=SHANGHAI)
     assert (task["due_on"], task["overdue"]) == ("2026-04-16", False)
+    assert "04月16日10:00前到期" in http.web_page("officer", "/")
 
     case.clock.at = datetime(2026, 4, 16, 9, 59, tzinfo=SHANGHAI)
     assert transfer_task(http, case)["overdue"] is False
     case.clock.at = datetime(2026, 4, 16, 11, 0, tzinfo=SHANGHAI)
     assert transfer_task(http, case)["overdue"] is True  # same day, past the hour
+    assert "已超时 1 小时" in http.web_page("officer", "/")
 
     late = steps.referral_transfer("2026-04-16T10:30:00+08:00", "2026-04-16")
     refused = http.post_task("officer", case.case.id, TRANSFER, late)

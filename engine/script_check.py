@@ -85,8 +85,8 @@ def model_expressions(name: str, text: str):
             elif tag == "property" and (node.get("name") in EXPRESSION_PROPERTIES
                                         or (node.get("name") or "").startswith("validation")):
                 yield _owner_id(node), node.get("value", "").partition(";;")[0].strip(), "eval"
-            elif tag == "property" and (node.get("name") or "").startswith("compute"):
-                yield _owner_id(node), node.get("value", "").partition("=")[2].strip(), "eval"
+            elif tag == "property" and (node.get("name") or "").startswith("compute") and "=" in node.get("value", ""):
+                yield _owner_id(node), node.get("value", "").partition("=")[2].strip(), "eval"  # `name = expression`
         elif name.endswith(".dmn") and tag == "text" and body and body != "-":
             parent = _local(node.getparent().tag)
             if parent == "inputEntry":

@@ -263,6 +263,8 @@ class TaskDetail(BaseModel):
     documents: list[str]
     prefill: dict[str, Any] = Field(default_factory=dict,
                                     description="案件中已有、且符合本表单字段要求的值(仅顶层字段), 供填写时预先带出")
+    computed: dict[str, Any] = Field(default_factory=dict,
+                                     description="本步骤由系统计算的值(如加处罚款), 按今日计算, 办理时重新计算")
 
 
 class CompleteIn(Strict):

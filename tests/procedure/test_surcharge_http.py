@@ -57,8 +57,14 @@ def unpaid_after_the_deadline(case):
     return case
 
 
+def task_form(http, case, username: str, name: str) -> dict:
+    [task] = [t for t in http.inbox(username, case.case.id) if t["name"] == name]
+    return http.get(f"/tasks/{task['id']}", username)
+
+
 def reminder_served(case, http):
     case.on("2026-04-13")
+    assert task_form(http, case, "officer", "送达催告书")["computed"] == {"surcharge_amount": 1350}  # shown before serving
     served = http.post_task("officer", case.case.id, "送达催告书", {"reminder_served_on": "2026-04-13", "pay_by": "2026-04-20"})
     assert served.status_code == 200, served.text
     case.refresh()
@@ -76,6 +82,8 @@ def test_the_reminder_states_the_computed_surcharge_and_a_short_payment_is_refus
     assert "截至本催告书发出之日，加处罚款人民币壹仟叁佰伍拾元整（¥1,350.00）" in text
 
     case.on("2026-04-16")  # 6 days late: 2,700 yuan
+    assert task_form(http, case, "officer", "登记催告后缴纳")["computed"] == {"surcharge_payable": 2700,
+                                                                            "relief_requested": False}
     fine_only = http.post_task("officer", case.case.id, "登记催告后缴纳", steps.payment("2026-04-16", FINE, 1350))
     assert fine_only.status_code == 422
     body = fine_only.json()

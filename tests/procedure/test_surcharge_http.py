@@ -82,8 +82,9 @@ def test_the_reminder_states_the_computed_surcharge_and_a_short_payment_is_refus
     assert "截至本催告书发出之日，加处罚款人民币壹仟叁佰伍拾元整（¥1,350.00）" in text
 
     case.on("2026-04-16")  # 6 days late: 2,700 yuan
-    assert task_form(http, case, "officer", "登记催告后缴纳")["computed"] == {"surcharge_payable": 2700,
-                                                                            "relief_requested": False}
+    form = task_form(http, case, "officer", "登记催告后缴纳")
+    assert form["computed"] == {"surcharge_payable": 2700, "relief_requested": False}
+    assert "应缴加处罚款（今日缴纳）: 2,700.00元" in http.web_page("officer", f"/tasks/{form['task']['id']}")
     fine_only = http.post_task("officer", case.case.id, "登记催告后缴纳", steps.payment("2026-04-16", FINE, 1350))
     assert fine_only.status_code == 422
     body = fine_only.json()

@@ -178,6 +178,7 @@ class TaskOut(BaseModel):
     status: str
     due_on: date | None
     due_provisional: bool = False  # due_on needed holiday data no official notice covers yet (调休 unknown)
+    due_at: Timestamp | None = None  # a limit in hours (24 小时内移送): the due instant; due_on is its date
     overdue: bool
     created_at: Timestamp
     case_number: str | None = None
@@ -262,6 +263,8 @@ class TaskDetail(BaseModel):
     documents: list[str]
     prefill: dict[str, Any] = Field(default_factory=dict,
                                     description="案件中已有、且符合本表单字段要求的值(仅顶层字段), 供填写时预先带出")
+    computed: dict[str, Any] = Field(default_factory=dict,
+                                     description="本步骤由系统计算的值(如加处罚款), 按今日计算, 办理时重新计算")
 
 
 class CompleteIn(Strict):

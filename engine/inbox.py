@@ -123,15 +123,16 @@ def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
 def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:
     """A task's due date and whether it rests on provisional holiday data (computed here, or a provisional case date)."""
     if not info.due_expression:
-        return {"due_on": None, "due_provisional": False, "due_basis": None}
+        return {"due_on": None, "due_at": None, "due_provisional": False, "due_basis": None}
     try:
         with calendar.holiday_basis() as basis:
             value = environment.evaluate(info.due_expression, data)
         due_on = None if value is None else scripting.as_date(value)
+        due_at = scripting.instant(value) if isinstance(value, str) and len(value) > 10 else None
     except Exception as exc:  # a broken expression must not block the step; it is a model defect
         raise InvalidState(f"任务「{info.name}」的期限表达式无法计算: {exc}", code="workflow_error") from exc
     stored = provisional.provisional_value(workflow, due_on) if due_on and not basis.provisional else None
-    return {"due_on": due_on, "due_provisional": basis.provisional or stored is not None,
+    return {"due_on": due_on, "due_at": due_at, "due_provisional": basis.provisional or stored is not None,
             "due_basis": (stored or basis.label or None) if due_on else None}
 
 

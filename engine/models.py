@@ -111,6 +111,7 @@ class Task(SQLModel, table=True):
     due_provisional: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()},
                                   description="due_on needed holiday data no official notice covers yet")
     due_basis: str | None = Field(default=None, max_length=300, description="the holiday data due_on was computed from")
+    due_at: datetime | None = _aware("due_at")  # a limit in hours: the instant (due_on is its Shanghai date)
     created_at: datetime | None = _aware("created_at", nullable=False)
     completed_at: datetime | None = _aware("completed_at")
     completed_by: int | None = None

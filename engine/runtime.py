@@ -32,6 +32,7 @@ from engine.rules import environment
 from engine.rules.profiles import profile_inputs
 from engine.settings import get_settings
 from engine.specs import LoadedProcess, SpecLibrary, TaskInfo
+from engine.step_rules import derive_and_check
 from engine.vocab import AgencyKind, CaseStatus, TaskStatus
 
 FROZEN_STATUSES = {CaseStatus.archived}
@@ -222,15 +223,16 @@ class Runtime:
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise Conflict("该任务当前不可办理", code="task_conflict", details={"task_id": task_id})
             merged = {**spiff_task.data, **data}
-            _check_rules(info, merged)
+            computed = derive_and_check(info, merged)
             numbered = number_on_filing(session, case, agency, info.assigns_case_number, merged)
             context = StepContext(session=session, case=case, process=process, task_id=task_id, task=info, data=data,
                                   workflow_data=merged, actor=actor)
-            context.data_updates.update(numbered)
+            context.data_updates.update(computed | numbered)
+            context.outputs.extend([{"computed": computed}] if computed else [])
             for hook in self.step_hooks:
                 hook(context)
             before = inbox.ready_tasks(workflow)
-            spiff_task.set_data(**data, **context.data_updates)
+            spiff_task.set_data(**(data | context.data_updates))
             with provisional.noting() as noted:
                 spiff_task.run()
                 self._run(workflow, process, case)
@@ -372,18 +374,6 @@ def _check_keys(data: dict) -> None:
            or key == provisional.LEDGER_KEY]
     if bad:
         raise ValidationFailed(f"不允许的字段名: {'、'.join(map(str, bad))}", details={"fields": bad})
-
-
-def _check_rules(info: TaskInfo, data: dict) -> None:
-    """The task's `validation` rules from the model, e.g. a decided fine never above the notified one."""
-    for expression, message in info.validations:
-        try:
-            passed = environment.evaluate(expression, data)
-        except Exception as exc:
-            raise ValidationFailed(f"{message}(无法核对: {exc})", code="rule_violated",
-                                   details={"rule": expression}) from exc
-        if not passed:
-            raise ValidationFailed(message, code="rule_violated", details={"rule": expression})
 
 
 def _timer_due(value: Any) -> bool:

@@ -82,8 +82,11 @@ def model_expressions(name: str, text: str):
                 yield _owner_id(node), body, "exec"
             elif (tag == "conditionExpression" or tag in TIMER_TAGS) and body:
                 yield _owner_id(node), body, "eval"
-            elif tag == "property" and node.get("name") in EXPRESSION_PROPERTIES:
+            elif tag == "property" and (node.get("name") in EXPRESSION_PROPERTIES
+                                        or (node.get("name") or "").startswith("validation")):
                 yield _owner_id(node), node.get("value", "").partition(";;")[0].strip(), "eval"
+            elif tag == "property" and (node.get("name") or "").startswith("compute") and "=" in node.get("value", ""):
+                yield _owner_id(node), node.get("value", "").partition("=")[2].strip(), "eval"  # `name = expression`
         elif name.endswith(".dmn") and tag == "text" and body and body != "-":
             parent = _local(node.getparent().tag)
             if parent == "inputEntry":

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine import calendar, clock, provisional
+from engine.surcharge import late_surcharge
 
 _SAFE_BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
@@ -70,6 +71,29 @@ def months_later(start: str | date, months: int) -> str:
     return end
 
 
+def surcharge_owed(fine, due: str | date, on: str | date) -> float:
+    """加处罚款 owed on `on` for a fine whose last day to pay was `due` (engine.surcharge, as `zhifa surcharge`)."""
+    return float(late_surcharge(fine, as_date(due), as_date(on)))
+
+
+def instant(value: str | datetime) -> datetime:
+    """An ISO date-time as an aware instant (a time without offset is Asia/Shanghai; a date is its 24:00)."""
+    if isinstance(value, str) and len(value) <= 10:
+        return calendar.day_end(as_date(value))
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=calendar.SHANGHAI)
+
+
+def hours_after(start: str | datetime, hours: int) -> str:
+    """The instant `hours` clock hours after `start` (e.g. 24 小时内报告), as ISO text."""
+    return calendar.add_hours(instant(start), int(hours)).isoformat()
+
+
+def is_after(moment: str | datetime, limit: str | datetime) -> bool:
+    """Whether `moment` is later than the instant `limit` (e.g. a transfer after its 24-hour limit)."""
+    return instant(moment) > instant(limit)
+
+
 HELPERS = {
     "today": today,
     "now_iso": now_iso,
@@ -78,6 +102,9 @@ HELPERS = {
     "in_hours": in_hours,
     "latest_date": latest_date,
     "months_later": months_later,
+    "surcharge_owed": surcharge_owed,
+    "is_after": is_after,
+    "hours_after": hours_after,
 }
 
 

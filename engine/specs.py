@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
 
 FORMS_DIR = "forms"
+RULE_CODE = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class TaskInfo:
     start_case_kind: str = "case"  # the follow-up case's kind: its number series (settings.case_number_patterns)
     publication: str | None = None  # "withdraw", or the kind of publication the step publishes (行政执法公示)
     assigns_case_number: str | None = None  # user tasks: the form field whose truth gives the case its number (立案)
+    computed: tuple[tuple[str, str], ...] = ()  # user tasks: (name, expression) worked out on completion (engine.step_rules)
+    rule_codes: dict[str, str] = field(default_factory=dict)  # validation expression → its own error code
 
 
 @dataclass
@@ -125,7 +129,10 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         due_expression=props.get("dueExpression"),
         two_officers=props.get("twoOfficers", "false").lower() == "true",
         video_required=props.get("videoRequired", "false").lower() == "true",
-        validations=tuple(_validation(file, element, props[name]) for name in sorted(props) if name.startswith("validation")),
+        validations=tuple(_validation(file, element, props[name])[:2] for name in sorted(props) if name.startswith("validation")),
+        computed=tuple(_computed(file, element, props[name]) for name in sorted(props) if name.startswith("compute")),
+        rule_codes={rule[0]: rule[2] for name in sorted(props) if name.startswith("validation")
+                    for rule in [_validation(file, element, props[name])] if rule[2]},
         start_case=props.get("startCase"),
         start_case_in=_start_case_in(file, element, props.get("startCaseIn", "same")),
         start_case_kind=props.get("startCaseKind", "case"),
@@ -140,16 +147,31 @@ def _start_case_in(file: str, element: str, value: str) -> str:
     return value
 
 
-def _validation(file: str, element: str, value: str) -> tuple[str, str]:
-    """`<expression> ;; <Chinese message>`: a rule checked before the task may complete."""
-    expression, sep, message = value.partition(";;")
-    if not sep or not expression.strip() or not message.strip():
-        raise _error(file, element, "validation 属性应写作 `表达式 ;; 中文提示`")
+def _validation(file: str, element: str, value: str) -> tuple[str, str, str | None]:
+    """`<expression> ;; <Chinese message> [;; <code>]`: a rule checked before the task may complete."""
+    expression, sep, rest = value.partition(";;")
+    message, _, code = (part.strip() for part in rest.partition(";;"))
+    if not sep or not expression.strip() or not message:
+        raise _error(file, element, "validation 属性应写作 `表达式 ;; 中文提示 [;; 错误代码]`")
+    if code and not RULE_CODE.fullmatch(code):
+        raise _error(file, element, f"validation 错误代码 {code!r} 应为小写字母、数字和下划线")
     try:
         compile(expression.strip(), "<validation>", "eval")
     except SyntaxError as exc:
         raise _error(file, element, f"validation 表达式语法错误: {exc.msg}") from exc
-    return expression.strip(), message.strip()
+    return expression.strip(), message, code or None
+
+
+def _computed(file: str, element: str, value: str) -> tuple[str, str]:
+    """`<name> = <expression>`: a value the engine works out when the task completes."""
+    name, sep, expression = (part.strip() for part in value.partition("="))
+    if not sep or not RULE_CODE.fullmatch(name) or not expression:
+        raise _error(file, element, "compute 属性应写作 `字段名 = 表达式`（字段名为小写英文和下划线）")
+    try:
+        compile(expression, "<compute>", "eval")
+    except SyntaxError as exc:
+        raise _error(file, element, f"compute 表达式语法错误: {exc.msg}") from exc
+    return name, expression
 
 
 def _element(exc: ValidationException) -> str:

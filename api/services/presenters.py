@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from api import schemas
 from api.identity.models import StaffCategory, User
 from api.identity.service import today
+from engine import clock
 from engine.models import Agency, Case, RecordEvent, Task
 from engine.runtime import CaseView
 from engine.vocab import EVENT_KIND_LABELS, LANE_LABELS, CaseStatus, Lane
@@ -29,11 +32,21 @@ def task_out(task: Task, case: Case | None = None) -> schemas.TaskOut:
     return schemas.TaskOut(
         id=task.id, case_id=task.case_id, bpmn_id=task.bpmn_id, name=task.name, role=task.role,
         role_label=LANE_LABELS[Lane(task.role)], agency_id=task.agency_id, status=task.status, due_on=task.due_on,
-        due_provisional=task.due_provisional,
-        overdue=task.due_on is not None and task.due_on < today(), created_at=task.created_at,
+        due_provisional=task.due_provisional, due_at=task.due_at, overdue=_overdue(task), created_at=task.created_at,
         case_number=case.number if case else None, case_title=case.title if case else None,
         party_name=case.party_name if case else None,
     )
+
+
+def _overdue(task: Task) -> bool:
+    """Past its due instant (a limit in hours), else past its due date."""
+    if task.due_at is not None:
+        return clock.now() > _aware(task.due_at)
+    return task.due_on is not None and task.due_on < today()
+
+
+def _aware(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def step_out(view: CaseView) -> schemas.CaseStepOut:

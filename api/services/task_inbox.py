@@ -12,6 +12,7 @@ from api.services.presenters import case_out, task_out
 from engine.db import read_session
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
+from engine.step_preview import computed_today
 from engine.vocab import Role, TaskStatus
 
 
@@ -35,7 +36,8 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
     # one workflow deserialization for one task's form; never done for lists
     prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
     return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
-                              video_required=info.video_required, documents=list(info.documents), prefill=prefill)
+                              video_required=info.video_required, documents=list(info.documents), prefill=prefill,
+                              computed=computed_today(runtime, task_id))
 
 
 def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:

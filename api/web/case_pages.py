@@ -82,7 +82,7 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
     return render(request, "case.html", detail=detail, case=detail.case, agency_names=names, steps=steps,
                   documents=files, process_name=process_name, my_tasks=my_tasks,
                   just_done=just_done if just_done and just_done.case_id == case_id else None,
-                  tasks=[(t, badge(t.due_on, day)) for t in detail.tasks], event_label=case_views.event_label,
+                  tasks=[(t, badge(t.due_on, day, t.due_at)) for t in detail.tasks], event_label=case_views.event_label,
                   role_label=case_views.role_label, evidence_types=list(EvidenceType), previews=previews,
                   nav="cases")
 

@@ -24,7 +24,7 @@ def inbox(request: Request, user: WebUser):
         return RedirectResponse("/admin/users", status_code=303)
     runtime = request.app.state.runtime
     day = today()
-    items = [(task, badge(task.due_on, day)) for task in tasks.inbox(runtime, user)]
+    items = [(task, badge(task.due_on, day, task.due_at)) for task in tasks.inbox(runtime, user)]
     reviews = None
     if user.has_role(Role.supervisor):
         filters = cases.CaseFilters(status=CaseStatus.archived, page_size=100)

@@ -43,6 +43,11 @@ def edit(path, old, new):
      "approval.bpmn", "approve", "caseStatus 'thinking'"),
     ('<spiffworkflow:property name="formJsonSchemaFilename" value="approve.schema.json" />', "", "approval.bpmn", "approve", "缺少表单"),
     ('approved or opinion ;; 不同意时必须填写审批意见', 'approved or ;; 不同意时必须填写审批意见', "approval.bpmn", "approve", "语法错误"),
+    ('approved or opinion ;; 不同意时必须填写审批意见', 'approved or opinion ;; 不同意时必须填写审批意见 ;; Bad-Code',
+     "approval.bpmn", "approve", "错误代码 'Bad-Code'"),
+    ('<spiffworkflow:property name="caseStatus" value="deciding" />',
+     '<spiffworkflow:property name="caseStatus" value="deciding" /><spiffworkflow:property name="compute" value="late" />',
+     "approval.bpmn", "approve", "compute 属性应写作"),
 ])
 def test_a_broken_process_names_file_and_element(models, old, new, file, element, message):
     edit(models / "approval.bpmn", old, new)
@@ -117,6 +122,14 @@ def test_start_up_stops_on_a_broken_model_with_the_message(models, tmp_path):
      "approval.bpmn", "approve_timer", "不允许访问属性 __subclasses__"),
     ('>day_end(reply_by)</bpmn:timeDate>', '>(lambda: 1)()</bpmn:timeDate>', "approval.bpmn", "approve_timer",
      "不允许的语句: Lambda"),
+    ('<spiffworkflow:property name="caseStatus" value="deciding" />',
+     '<spiffworkflow:property name="caseStatus" value="deciding" />'
+     '<spiffworkflow:property name="compute" value="late = open(\'/etc/passwd\').read()" />',
+     "approval.bpmn", "approve", "不允许使用内置函数 open"),
+    ('<spiffworkflow:property name="caseStatus" value="deciding" />',
+     '<spiffworkflow:property name="caseStatus" value="deciding" />'
+     '<spiffworkflow:property name="validation2" value="reply_by.__class__ ;; 提示" />',
+     "approval.bpmn", "approve", "不允许访问属性 __class__"),
 ])
 def test_a_script_or_expression_off_the_allow_list_is_refused_at_load(models, old, new, file, element, message):
     edit(models / "approval.bpmn", old, new)

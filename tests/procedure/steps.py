@@ -85,8 +85,9 @@ def payment(paid_on: str, amount: float, surcharge: float = 0) -> dict:
     return {"paid_on": paid_on, "paid_amount": amount, "surcharge_paid": surcharge, "payment_voucher": "非税收入缴款书0001"}
 
 
-def payment_reminder(served_on: str, surcharge: float, pay_by: str) -> dict:
-    return {"reminder_served_on": served_on, "surcharge_amount": surcharge, "pay_by": pay_by}
+def payment_reminder(served_on: str, pay_by: str) -> dict:
+    """The 催告书: the surcharge it states is the engine's (surcharge_owed on the service date), not typed."""
+    return {"reminder_served_on": served_on, "pay_by": pay_by}
 
 
 def closing() -> dict:

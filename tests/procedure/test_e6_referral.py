@@ -137,7 +137,7 @@ def test_police_filing_closes_and_archives_the_administrative_case(county_case):
     case = referred(county_case)
     case.complete("成立专案组并制作移送报告", steps.referral_team("2026-04-13"))
     case.complete("审批是否移送公安机关", steps.referral_approval("2026-04-14"), on="2026-04-14")
-    case.complete("移送公安机关并抄送检察院", steps.referral_transfer(steps.at("2026-04-14", 16), "2026-04-14"),
+    case.complete("移送公安机关并抄送检察院", steps.referral_transfer(steps.at("2026-04-14", 10), "2026-04-14"),
                   on="2026-04-14")
     case.complete("登记公安机关是否立案", steps.police_decision("2026-04-16", "2026-04-16", filed=True), on="2026-04-16")
     assert case.ready() == ["填写结案审批表"] and case.data["referral_result"] == "accepted"

@@ -81,7 +81,7 @@ def test_e8_waived_hearing_major_decision_late_payment_and_surcharge(county_case
     assert case.ready() == ["送达催告书"] and case.case.status == CaseStatus.enforcing
 
     assert late_surcharge(60000, date(2026, 11, 9), date(2026, 11, 12)) == 5400
-    case.complete("送达催告书", steps.payment_reminder("2026-11-12", 5400, "2026-11-19"), on="2026-11-12")
+    case.complete("送达催告书", steps.payment_reminder("2026-11-12", "2026-11-19"), on="2026-11-12")
     assert case.ready() == ["登记催告后缴纳"]
     surcharge = late_surcharge(60000, date(2026, 11, 9), date(2026, 11, 16))
     assert surcharge == 12600  # 7 days late × 1,800 yuan
@@ -110,7 +110,7 @@ def test_e8_unpaid_after_the_warning_goes_to_court_only_when_remedy_windows_are_
     case.complete("送达行政处罚决定书", steps.service("2026-10-23", case.data), on="2026-10-23")
     case.complete("公示行政处罚决定", steps.publication("2026-10-26"), on="2026-10-26")
     case.wait_until("2026-11-10")
-    case.complete("送达催告书", steps.payment_reminder("2026-11-12", 5400, "2026-11-19"), on="2026-11-12")
+    case.complete("送达催告书", steps.payment_reminder("2026-11-12", "2026-11-19"), on="2026-11-12")
     # 10 working days after the warning notice of Thursday 12 November: 13, 16–20, 23–26 November
     assert case.wait_until("2026-11-26") == []
     assert case.wait_until("2026-11-27") == [case.case.id]
@@ -138,8 +138,10 @@ def test_the_court_application_waits_for_the_litigation_window_computed_from_ser
     case.complete("送达行政处罚决定书", steps.service("2026-03-26", case.data), on="2026-03-26")
     case.complete("公示行政处罚决定", steps.publication("2026-03-27"), on="2026-03-27")
     case.wait_until("2026-04-11")  # payment was due on 10 April
-    case.complete("送达催告书", steps.payment_reminder("2026-04-13", 1350, "2026-04-20"), on="2026-04-13")
+    case.complete("送达催告书", steps.payment_reminder("2026-04-13", "2026-04-20"), on="2026-04-13")
     case.wait_until("2026-04-28")  # 10 working days after the warning notice
+    # within 3 months after the 6-month litigation window: 26 December 2026 is a Saturday → Monday 28 December
+    assert case.task("申请人民法院强制执行").due_on == date(2026, 12, 28)
     application = {"remedy_windows_closed": True, "court": "遂川县人民法院",
                    "reminder_number": case.data["documents"]["payment_reminder"],
                    "request": "强制执行罚款15000元及加处罚款", "head_name": "李局长", "applied_on": "2026-09-28"}

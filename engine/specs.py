@@ -53,6 +53,7 @@ class TaskInfo:
     start_case_kind: str = "case"  # the follow-up case's kind: its number series (settings.case_number_patterns)
     publication: str | None = None  # "withdraw", or the kind of publication the step publishes (行政执法公示)
     assigns_case_number: str | None = None  # user tasks: the form field whose truth gives the case its number (立案)
+    records: tuple[str, ...] = ()  # user tasks: records issued one by one while the task is open (`forms/record_<id>...`)
 
 
 @dataclass
@@ -131,6 +132,7 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         start_case_kind=props.get("startCaseKind", "case"),
         publication=props.get("publication"),
         assigns_case_number=props.get("assignsCaseNumber"),
+        records=tuple(r.strip() for r in props.get("records", "").split(",") if r.strip()),
     )
 
 
@@ -200,8 +202,8 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
                 continue
             info = _task_info(task_spec, one_spec.file)
             tasks[info.bpmn_id] = info
-            if info.form:
-                form_file = f"{FORMS_DIR}/{info.form}"
+            for form in ([info.form] if info.form else []) + [record_form_name(r) for r in info.records]:
+                form_file = f"{FORMS_DIR}/{form}"
                 if form_file not in files:
                     raise _error(one_spec.file, info.bpmn_id, f"表单文件 {form_file} 不存在")
                 if validate:
@@ -232,6 +234,11 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
         tasks=tasks,
         start_form=start_form,
     )
+
+
+def record_form_name(doc_id: str) -> str:
+    """The form of a record a task issues one by one (its `records` property): `record_<document id>.schema.json`."""
+    return f"record_{doc_id}.schema.json"
 
 
 def start_form_name(process_id: str) -> str:

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Path
 from api import schemas
 from api.deps import RuntimeDep, UserDep
 from api.error_responses import ERROR_RESPONSES
-from api.services import task_inbox
+from api.services import record_issuing, task_inbox
 from api.services.presenters import step_out
 
 router = APIRouter(prefix="/tasks", tags=["任务"], responses=ERROR_RESPONSES)
@@ -25,3 +25,10 @@ def task_detail(task_id: TaskId, user: UserDep, runtime: RuntimeDep):
 @router.post("/{task_id}/complete", response_model=schemas.CaseStepOut, summary="办理任务")
 def complete(task_id: TaskId, body: schemas.CompleteIn, user: UserDep, runtime: RuntimeDep):
     return step_out(task_inbox.complete(runtime, user, task_id, body.data))
+
+
+@router.post("/{task_id}/records/{doc_id}", response_model=schemas.RecordOut, status_code=201,
+             summary="在本环节办结前逐份制作笔录、凭证(询问笔录、勘验笔录、抽样取证凭证、现场笔录、先行登记保存证据通知书)")
+def issue_record(task_id: TaskId, doc_id: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+                 body: schemas.CompleteIn, user: UserDep, runtime: RuntimeDep):
+    return record_issuing.issue(runtime, user, task_id, doc_id, body.data)

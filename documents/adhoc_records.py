@@ -92,7 +92,7 @@ def _evidence_problems(session: Session, case: Case, evidence_ids) -> list[dict]
     if not evidence_ids:
         return []
     known = set(session.exec(select(Evidence.id).where(Evidence.case_id == case.id,
-                                                        Evidence.id.in_([i for i in evidence_ids if isinstance(i, int)]))))
+                                                        Evidence.id.in_([i for i in evidence_ids if type(i) is int and 0 < i < 2**31]))))
     return [forms.problem(["evidence_ids", index], "证据编号", f"证据 {item} 不是本案的证据")
             for index, item in enumerate(evidence_ids) if item not in known]
 

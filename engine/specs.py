@@ -54,6 +54,9 @@ class TaskInfo:
     publication: str | None = None  # "withdraw", or the kind of publication the step publishes (行政执法公示)
     assigns_case_number: str | None = None  # user tasks: the form field whose truth gives the case its number (立案)
     records: tuple[str, ...] = ()  # user tasks: records issued one by one while the task is open (`forms/record_<id>...`)
+    case_facts: tuple[str, ...] = ()  # event subprocess starts, user tasks: case data they read (engine.case_events)
+    register: str | None = None  # message start events: the case-wide list each event adds an entry to
+    register_update: str | None = None  # user tasks in an event subprocess: the register whose entry they update
 
 
 @dataclass
@@ -132,8 +135,15 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         start_case_kind=props.get("startCaseKind", "case"),
         publication=props.get("publication"),
         assigns_case_number=props.get("assignsCaseNumber"),
-        records=tuple(r.strip() for r in props.get("records", "").split(",") if r.strip()),
+        records=_names(props.get("records", "")),
+        case_facts=_names(props.get("caseFacts", "")),
+        register=props.get("register"),
+        register_update=props.get("registerUpdate"),
     )
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _start_case_in(file: str, element: str, value: str) -> str:

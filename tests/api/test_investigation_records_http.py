@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from api.demo import FOLLOW_LINKED, PARTY, SCRIPT, START, simulated_time, step_data
+from api.demo import FOLLOW_LINKED, PARTY, SCRIPT, START, Step, simulated_time, step_data
 from documents.dossier import archive_documents
 from engine import clock
 from engine.models import RecordEvent
@@ -23,6 +23,27 @@ SAMPLING = {"sampled_at": f"{START}T10:00:00+08:00", "place": "锯木车间",
             "samples": [{"name": "劳动防护用品发放台账", "quantity": "1本"}]}
 ONSITE = {"started_at": f"{START}T09:00:00+08:00", "ended_at": f"{START}T10:30:00+08:00", "place": "锯木车间",
           "scene": "车间内未设置安全警示标志，三名作业人员未佩戴防护口罩。"}
+
+
+def drive(http: HttpDriver, runtime, until: str) -> list[Step]:
+    """Play the demo's story over HTTP up to (not including) the step named `until`; returns the steps from there."""
+    clock.set_clock(lambda: simulated_time(START, 0))
+    started = http.client.post("/api/v1/cases", headers=http.headers("quanjiang1"), json={
+        "process": "inspection", "party": {"kind": "unit", **PARTY}, "title": "日常安全生产检查"})
+    http.case_id = started.json()["case"]["id"]
+    for tick, step in enumerate(SCRIPT, start=1):
+        at = simulated_time(step.day, tick)
+        clock.set_clock(lambda at=at: at)
+        if step.task == until:
+            return SCRIPT[tick - 1:]
+        if step.task == FOLLOW_LINKED:
+            [child] = http.get(f"/cases/{http.case_id}", "quanjiang1")["children"]
+            http.case_id = child["id"]
+        elif step.user is None:
+            runtime.fire_due()
+        else:
+            http.complete(step)
+    raise AssertionError(f"no step {until!r} in the story")
 
 
 def post_record(http: HttpDriver, task_id: str, doc_id: str, data: dict, user: str = "quanjiang1"):
@@ -127,22 +148,7 @@ def test_a_record_is_refused_with_a_clear_code_when_it_does_not_belong_or_lacks_
 def test_the_county_investigation_issues_several_inquiry_records_before_it_completes(app_client):  # noqa: F811
     client, runtime = app_client
     http = HttpDriver(client)
-    clock.set_clock(lambda: simulated_time(START, 0))
-    started = client.post("/api/v1/cases", headers=http.headers("quanjiang1"), json={
-        "process": "inspection", "party": {"kind": "unit", **PARTY}, "title": "日常安全生产检查"})
-    http.case_id = started.json()["case"]["id"]
-    for tick, step in enumerate(SCRIPT, start=1):
-        at = simulated_time(step.day, tick)
-        clock.set_clock(lambda at=at: at)
-        if step.task == "调查取证":
-            break
-        if step.task == FOLLOW_LINKED:
-            [child] = http.get(f"/cases/{http.case_id}", "quanjiang1")["children"]
-            http.case_id = child["id"]
-        elif step.user is None:
-            runtime.fire_due()
-        else:
-            http.complete(step)
+    [step, *_] = drive(http, runtime, until="调查取证")
     task = task_named(http, "county1", "调查取证")
     officers = http.officers("county1", "county2")
     made = [post_record(http, task["id"], "inquiry_record", {**INQUIRY, "inquired_person": person, "officers": officers},

@@ -17,6 +17,7 @@ refreshes the `caseFacts` it names.
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -86,7 +87,7 @@ def deliver(runtime: Runtime, case_id: int, message: str, data: dict, actor: Act
         workflow.catch(BpmnEvent(MessageEventDefinition(message), payload=data))
         for task_id in set(workflow.subprocesses) - before:
             for task in workflow.subprocesses[task_id].get_tasks():
-                task.data.update(seed)
+                task.data.update(deepcopy(seed))
         with provisional.noting() as noted:
             runtime._run(workflow, process, case)
         provisional.file_noted(workflow, noted, entered=set(data))
@@ -99,9 +100,13 @@ def deliver(runtime: Runtime, case_id: int, message: str, data: dict, actor: Act
 
 
 def _share(workflow: BpmnWorkflow, key: str, value) -> None:
-    """Give every open task of the case (main flow and subprocesses) the case-wide value; later tasks inherit it."""
-    for task in workflow.get_tasks(state=OPEN):
-        task.data[key] = value
+    """Give every task of the case (main flow and subprocesses, done or not) the case-wide value, each its own copy.
+
+    All of them, because SpiffWorkflow merges a parent's data into a waiting task again each time it is updated
+    (a timer, a join) and merges lists in place: a stale copy anywhere would come back; never one shared list.
+    """
+    for task in workflow.get_tasks():
+        task.data[key] = deepcopy(value)
 
 
 def update_register(context: StepContext) -> None:
@@ -116,4 +121,4 @@ def update_register(context: StepContext) -> None:
     register = [dict(entry, **context.data) if entry.get("id") == entry_id else entry
                 for entry in current_facts(context.workflow).get(name) or []]
     _share(context.workflow, name, register)
-    context.data_updates[name] = register
+    context.data_updates[name] = deepcopy(register)

@@ -55,6 +55,10 @@ def test_a_decision_revoked_on_reconsideration_is_withdrawn_within_3_working_day
 
     http.complete(rest[0])  # the case goes on: the fine is paid on 24 April
     assert rest[0].task == "登记罚款缴纳"
+    at("2026-04-27")
+    early = complete(http, "county1", "填写结案审批表", rest[1].data)
+    assert early.status_code == 422, early.text
+    assert early.json()["message"] == "行政复议或者行政诉讼尚未审结，不能结案"
 
     at("2026-05-12")  # Tuesday: the reconsideration body revokes the decision
     done = complete(http, "county1", "登记复议、诉讼结果", {"outcome": "revoked", "outcome_on": "2026-05-12",
@@ -83,6 +87,14 @@ def test_a_decision_revoked_on_reconsideration_is_withdrawn_within_3_working_day
     [entry] = runtime.get_case(http.case_id).data["remedy_register"]
     assert (entry["kind"], entry["outcome"], entry["withdrawn_on"], entry["refunded_amount"]) == (
         "reconsideration", "revoked", "2026-05-13", 30000)
+
+    # closing lists the remedy; its publication is not withdrawn a second time
+    listed = {"kind": "reconsideration", "body": "遂川县人民政府", "filed_on": "2026-04-16", "outcome": "revoked",
+              "outcome_on": "2026-05-12", "document_number": "遂府复决字〔2026〕8号"}
+    closing = {**rest[1].data, "remedies": [listed]}
+    closed = complete(http, "county1", "填写结案审批表", closing)
+    assert closed.status_code == 200, closed.text
+    assert set(open_tasks(http, "head")) == {"审批结案"} and open_tasks(http) == {}
 
 
 def test_the_court_enforcement_application_is_refused_while_a_lawsuit_is_pending(app_client):  # noqa: F811

@@ -77,6 +77,8 @@ def test_a_decision_revoked_on_reconsideration_is_withdrawn_within_3_working_day
     documents = [d["title"] for d in http.get(f"/cases/{http.case_id}/documents", "county1")]
     assert "撤回公示通知书" in documents
 
+    unrefunded = complete(http, "county1", "填写结案审批表", rest[1].data)
+    assert (unrefunded.status_code, unrefunded.json()["message"]) == (422, "应当退还的罚款尚未退还，不能结案")
     short = complete(http, "county1", "退还罚款", {"refunded_on": "2026-05-13", "refunded_amount": 20000,
                                                 "refund_voucher": "退库凭证0001"})
     assert (short.status_code, short.json()["code"]) == (422, "rule_violated")

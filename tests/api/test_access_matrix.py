@@ -60,6 +60,7 @@ EXPECTED = {
     "GET /api/v1/cases/{case_id}": SEES_THE_CASE,
     "POST /api/v1/cases/{case_id}/members": {"county_officer/county", "agency_head/county"},
     "POST /api/v1/cases/{case_id}/reviewers": {"agency_head/county"},
+    "POST /api/v1/cases/{case_id}/remedies": {"township_officer/own"},
     "GET /api/v1/cases/{case_id}/record": SEES_THE_CASE,
     "POST /api/v1/cases/{case_id}/record/verify": SEES_THE_CASE,
     "GET /api/v1/tasks": CASE_WORKERS,
@@ -104,6 +105,7 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/cases/{case_id}/reviewers": {"user_id": ids["supervisor"]},
         "POST /api/v1/tasks/{task_id}/complete": {"data": {}},
         "POST /api/v1/tasks/{task_id}/records/{doc_id}": {"data": {}},
+        "POST /api/v1/cases/{case_id}/remedies": {"data": {}},
         "POST /api/v1/decisions/{table}": {"inputs": {}},
     }
     return method, path, bodies.get(route)

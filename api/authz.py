@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 
 from api import officer_eligibility
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
-from api.identity.service import actor_for
+from api.identity.service import actor_for, is_case_member
 from api.processes import task_info
 from engine import record
 from engine.db import read_session, transaction
@@ -324,6 +324,22 @@ def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
         if task.role in IMPARTIAL_LANES and investigated(session, case, user):
             raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.role)]}",
                             code="investigator_excluded", details={"case_id": case.id, "user_id": user.id})
+
+    return authorize
+
+
+def case_officer_authorizer(user_id: int) -> Callable[[Session, Case], None]:
+    """Events that happen to a case (a party applies for reconsideration or sues) are recorded by any officer of the
+    case: an officer of the agency that owns it, or one the county bureau added to it; checked under the case lock."""
+
+    def authorize(session: Session, case: Case) -> None:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise Unauthenticated("账号不存在或已停用, 请重新登录")
+        require_enforcement_actor(user)
+        own = user.agency_id == case.agency_id and user.has_role(_officer_role(session, user))
+        if not own and not is_case_member(session, case.id, user.id, MemberPurpose.officer):
+            raise Forbidden("只有本案的执法人员可以登记", code="not_case_officer", details={"case_id": case.id})
 
     return authorize
 

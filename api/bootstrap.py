@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.identity.security import secret_key
+from documents.adhoc_records import collect_step_records
 from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
 from documents.publication.publishing import publication_step
 from documents.rendition import convert_pending, render_pending
 from documents.step import issue_step_documents
 from engine import anchor, clock
+from engine.case_events import update_register
 from engine.db import get_engine, upgrade
 from engine.errors import InvalidState
 from engine.models import Actor, Case
@@ -40,7 +42,8 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     engine = engine or get_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
-    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents, publication_step], link_hooks=[carry_evidence],
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, collect_step_records, update_register,
+                                                    issue_step_documents, publication_step], link_hooks=[carry_evidence],
                       end_hooks=[partial(retain_archived_objects, settings)])
     runtime.register_versions()
     return runtime

@@ -265,6 +265,26 @@ class TaskDetail(BaseModel):
                                     description="案件中已有、且符合本表单字段要求的值(仅顶层字段), 供填写时预先带出")
     computed: dict[str, Any] = Field(default_factory=dict,
                                      description="本步骤由系统计算的值(如加处罚款), 按今日计算, 办理时重新计算")
+    records: list[RecordKindOut] = Field(default_factory=list,
+                                         description="本环节办结前可逐份制作的笔录、凭证(POST /tasks/{id}/records/{doc_id})")
+
+
+class RecordKindOut(BaseModel):
+    doc_id: str
+    title: str
+    form: dict[str, Any] = Field(description="该笔录表单的 JSON Schema")
+    issued: list[RecordOut] = Field(default_factory=list, description="本环节已制作的该类笔录")
+
+
+class RecordOut(BaseModel):
+    """One record issued while a step is open: its own document, ordinal and number, and its record event."""
+
+    document_id: int
+    doc_id: str
+    title: str
+    ordinal: int = Field(description="本案同类笔录的序号(第几份)")
+    number: str | None = Field(description="文书编号(目录中有编号代字的文书才有)")
+    issued_at: Timestamp | None = None
 
 
 class CompleteIn(Strict):

@@ -53,6 +53,7 @@ class StepContext:
     actor: Actor
     outputs: list[dict] = field(default_factory=list)
     data_updates: dict = field(default_factory=dict)  # added to the task's data, e.g. issued document numbers
+    workflow: BpmnWorkflow | None = None  # the case's workflow, for hooks that keep case-wide data (engine.case_events)
 
 
 StepHook = Callable[[StepContext], None]
@@ -226,7 +227,7 @@ class Runtime:
             computed = derive_and_check(info, merged)
             numbered = number_on_filing(session, case, agency, info.assigns_case_number, merged)
             context = StepContext(session=session, case=case, process=process, task_id=task_id, task=info, data=data,
-                                  workflow_data=merged, actor=actor)
+                                  workflow_data=merged, actor=actor, workflow=workflow)
             context.data_updates.update(computed | numbered)
             context.outputs.extend([{"computed": computed}] if computed else [])
             for hook in self.step_hooks:

@@ -57,6 +57,10 @@ class TaskInfo:
     assigns_case_number: str | None = None  # user tasks: the form field whose truth gives the case its number (立案)
     computed: tuple[tuple[str, str], ...] = ()  # user tasks: (name, expression) worked out on completion (engine.step_rules)
     rule_codes: dict[str, str] = field(default_factory=dict)  # validation expression → its own error code
+    records: tuple[str, ...] = ()  # user tasks: records issued one by one while the task is open (`forms/record_<id>...`)
+    case_facts: tuple[str, ...] = ()  # event subprocess starts, user tasks: case data they read (engine.case_events)
+    register: str | None = None  # message start events: the case-wide list each event adds an entry to
+    register_update: str | None = None  # user tasks in an event subprocess: the register whose entry they update
 
 
 @dataclass
@@ -138,7 +142,15 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         start_case_kind=props.get("startCaseKind", "case"),
         publication=props.get("publication"),
         assigns_case_number=props.get("assignsCaseNumber"),
+        records=_names(props.get("records", "")),
+        case_facts=_names(props.get("caseFacts", "")),
+        register=props.get("register"),
+        register_update=props.get("registerUpdate"),
     )
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _start_case_in(file: str, element: str, value: str) -> str:
@@ -222,8 +234,8 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
                 continue
             info = _task_info(task_spec, one_spec.file)
             tasks[info.bpmn_id] = info
-            if info.form:
-                form_file = f"{FORMS_DIR}/{info.form}"
+            for form in ([info.form] if info.form else []) + [record_form_name(r) for r in info.records]:
+                form_file = f"{FORMS_DIR}/{form}"
                 if form_file not in files:
                     raise _error(one_spec.file, info.bpmn_id, f"表单文件 {form_file} 不存在")
                 if validate:
@@ -254,6 +266,11 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
         tasks=tasks,
         start_form=start_form,
     )
+
+
+def record_form_name(doc_id: str) -> str:
+    """The form of a record a task issues one by one (its `records` property): `record_<document id>.schema.json`."""
+    return f"record_{doc_id}.schema.json"
 
 
 def start_form_name(process_id: str) -> str:

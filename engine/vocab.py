@@ -110,6 +110,8 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "evidence_transferred_out": "证据移出",
     "evidence_transferred_in": "证据移入",
     "objects_retained": "归档文件锁定保存",
+    "record_issued": "制作笔录、凭证",
+    "case_event": "登记案件事件（复议、诉讼）",
 }
 
 

@@ -35,6 +35,7 @@ OWN_FILES = [
     "forms/inspection.start.schema.json",  # its start schema is part of its version
     *(f"forms/{p.name}" for p in sorted((BPMN_DIR / "forms").glob("inspection_*.schema.json"))),
     *(f"forms/{p.name}" for p in sorted((BPMN_DIR / "forms").glob("reinspection*.schema.json"))),
+    *(f"forms/{p.name}" for p in sorted((BPMN_DIR / "forms").glob("record_*.schema.json"))),  # records made on site
 ]
 CASE_OFFICERS = LANE_LABELS[Lane.case_officer]  # the owning agency's officers, township or county
 

@@ -8,7 +8,7 @@ from api.deps import IdempotencyDep, RuntimeDep, SettingsDep, StoreDep, UserDep
 from api.downloads import BINARY, STORAGE_DOWN, download_response
 from api.error_responses import ERROR_RESPONSES
 from api.idempotency.replay import fingerprint
-from api.services import case_handling, dossier_files
+from api.services import case_handling, case_remedies, dossier_files
 from api.services.presenters import step_out
 from engine.vocab import CaseStatus
 
@@ -62,3 +62,9 @@ def assign_reviewer(case_id: CaseId, body: schemas.MemberIn, user: UserDep, runt
 def dossier(case_id: CaseId, user: UserDep, runtime: RuntimeDep, settings: SettingsDep, store: StoreDep,
             format: Annotated[dossier_files.Format, Query(description="pdf: 卷宗PDF; zip: 文书原件、证据清单和哈希清单")] = "pdf"):
     return download_response(dossier_files.dossier_file(runtime.engine, store, settings, user, case_id, format))
+
+
+@router.post("/{case_id}/remedies", response_model=schemas.CaseStepOut, status_code=201,
+             summary="登记当事人申请行政复议或者提起行政诉讼(决定书送达后随时登记, 结果在其后的任务中登记)")
+def record_remedy(case_id: CaseId, body: schemas.CompleteIn, user: UserDep, runtime: RuntimeDep):
+    return step_out(case_remedies.record_remedy(runtime, user, case_id, body.data))

@@ -9,6 +9,7 @@ from api import authz, schemas
 from api.identity.models import User
 from api.identity.service import actor_for
 from api.services.presenters import case_out, task_out
+from api.services.record_issuing import record_kinds
 from engine.db import read_session
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
@@ -32,12 +33,13 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
         process = runtime.process_of(session, case)
         info = process.tasks[task.bpmn_id]
         task_view, case_view = task_out(task, case), case_out(case)
+        records = record_kinds(session, process, case, task)
     form = process.form_schema(info.form)
     # one workflow deserialization for one task's form; never done for lists
     prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
     return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
                               video_required=info.video_required, documents=list(info.documents), prefill=prefill,
-                              computed=computed_today(runtime, task_id))
+                              computed=computed_today(runtime, task_id), records=records)
 
 
 def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:

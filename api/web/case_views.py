@@ -27,6 +27,8 @@ EVENT_LABELS = {
     "evidence_transferred_in": "证据移入",
     "evidence_transferred_out": "证据移出",
     "objects_retained": "归档锁定存储对象",
+    "record_issued": "制作笔录、凭证",
+    "case_event": "登记复议、诉讼",
     "supervisor_read": "执法监督人员查阅案卷",
     "officer_assigned": "县局指派执法人员",
     "review_assigned": "指定执法监督人员评查",

@@ -60,11 +60,13 @@ EXPECTED = {
     "GET /api/v1/cases/{case_id}": SEES_THE_CASE,
     "POST /api/v1/cases/{case_id}/members": {"county_officer/county", "agency_head/county"},
     "POST /api/v1/cases/{case_id}/reviewers": {"agency_head/county"},
+    "POST /api/v1/cases/{case_id}/remedies": {"township_officer/own"},
     "GET /api/v1/cases/{case_id}/record": SEES_THE_CASE,
     "POST /api/v1/cases/{case_id}/record/verify": SEES_THE_CASE,
     "GET /api/v1/tasks": CASE_WORKERS,
     "GET /api/v1/tasks/{task_id}": SEES_THE_CASE,
     "POST /api/v1/tasks/{task_id}/complete": {"township_officer/own"},
+    "POST /api/v1/tasks/{task_id}/records/{doc_id}": {"township_officer/own"},
     "POST /api/v1/decisions/{table}": CASE_WORKERS,
     "POST /api/v1/cases/{case_id}/evidence": SEES_THE_CASE,
     "GET /api/v1/cases/{case_id}/evidence": SEES_THE_CASE,
@@ -102,6 +104,8 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/cases/{case_id}/members": {"user_id": ids["user_id"]},
         "POST /api/v1/cases/{case_id}/reviewers": {"user_id": ids["supervisor"]},
         "POST /api/v1/tasks/{task_id}/complete": {"data": {}},
+        "POST /api/v1/tasks/{task_id}/records/{doc_id}": {"data": {}},
+        "POST /api/v1/cases/{case_id}/remedies": {"data": {}},
         "POST /api/v1/decisions/{table}": {"inputs": {}},
     }
     return method, path, bodies.get(route)
@@ -132,7 +136,7 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
 
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
-           "table": "hearing_eligible", "code": "SPL-099-1-01", "township": world.agencies.township.id,
+           "table": "hearing_eligible", "code": "SPL-099-1-01", "doc_id": "onsite_record", "township": world.agencies.township.id,
            "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}

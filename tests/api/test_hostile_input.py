@@ -33,6 +33,7 @@ SENDERS = {
 }
 ROUTE_BODIES = {
     "POST /api/v1/tasks/{task_id}/complete": "onsite",
+    "POST /api/v1/tasks/{task_id}/records/{doc_id}": "onsite_record",
     "POST /api/v1/decisions/{table}": {"inputs": {"party_type": "organization", "fine_amount": 20000,
                                                   "penalty_kinds": ["fine"]}},
 }
@@ -91,15 +92,18 @@ def test_hostile_values_in_every_json_route_are_refused_with_422_naming_the_fiel
     case = start_inspection(client, auth("t1a"), world.agencies.township.id)
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
            "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
-           "agency_id": world.agencies.township.id}
+           "agency_id": world.agencies.township.id, "doc_id": "onsite_record"}
     onsite = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "findings": "消防通道堵塞"}}
+    onsite_record = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "place": "仓库",
+                              "started_at": "2026-03-02T08:00:00+08:00", "ended_at": "2026-03-02T08:30:00+08:00",
+                              "scene": "消防通道堵塞", "evidence_ids": [1]}}
     routes = _json_routes(client)
     assert "POST /api/v1/cases" in routes and "POST /api/v1/tasks/{task_id}/complete" in routes
     problems = []
     for route in routes:
         method, url, body = request_for(route, "hostile", ids)
         body = ROUTE_BODIES.get(route, body)
-        body = onsite if body == "onsite" else body
+        body = {"onsite": onsite, "onsite_record": onsite_record}.get(body, body) if isinstance(body, str) else body
         headers = auth(SENDERS.get(route, "t1a"))
         for path, value in _leaves(body):
             hostile = HOSTILE_TEXT if isinstance(value, str) else HOSTILE_NUMBERS if type(value) is int else []

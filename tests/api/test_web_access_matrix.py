@@ -44,6 +44,8 @@ EXPECTED = {
     "GET /tasks/{task_id}": SEES_THE_CASE,
     "GET /amounts/capitals": SIGNED_IN,
     "POST /tasks/{task_id}": {"township_officer/own"},
+    "GET /tasks/{task_id}/records/{doc_id}": SEES_THE_CASE,
+    "POST /tasks/{task_id}/records/{doc_id}": {"township_officer/own"},
     "GET /inspections/new": OFFICERS,
     "POST /inspections/new": OFFICERS,
     "GET /public/publications": EVERYONE,
@@ -76,7 +78,7 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"],
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
-           "user_id": world.id("t1b")}
+           "user_id": world.id("t1b"), "doc_id": "onsite_record"}
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

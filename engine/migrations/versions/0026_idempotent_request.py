@@ -1,14 +1,14 @@
 """idempotent_request: the stored answer to a request retried with an Idempotency-Key
 
 Revision ID: 0026
-Revises: 0014
+Revises: 0020
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = '0026'
-down_revision = '0014'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

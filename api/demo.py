@@ -27,8 +27,8 @@ from api.authz import task_authorizer, task_data_check
 from api.bootstrap import build_runtime, object_store
 from api.identity.models import User
 from api.identity.seed import seed_demo
-from documents.dossier import build_dossier
-from documents.pdf import UnoServer, pdf_status
+from api.services.dossier_files import build_case_dossier
+from documents.pdf import pdf_status
 from documents.rendition import render_pending
 from engine import clock
 from engine.calendar import SHANGHAI
@@ -254,6 +254,5 @@ def _dossier(runtime: Runtime, case_id: int, echo: Callable[[str], None]) -> Non
     if not (settings.pdf_rendition and status.available):
         echo(f"系统: 未生成卷宗 ({status.message if settings.pdf_rendition else 'PDF 转换已关闭'})")
         return
-    with UnoServer(settings.uno_dir) as converter, read_session(runtime.engine) as session:
-        result = build_dossier(session, object_store(), case_id, settings.data_dir / "dossiers", converter=converter)
+    result = build_case_dossier(runtime.engine, object_store(), settings, case_id, settings.data_dir / "dossiers")
     echo(f"系统: 卷宗 {result.pdf_path} ({result.page_count} 页), {result.zip_path}")

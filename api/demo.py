@@ -25,6 +25,7 @@ from sqlmodel import select
 
 from api.authz import task_authorizer, task_data_check
 from api.bootstrap import build_runtime, object_store
+from api.demo_evidence import upload_step_evidence
 from api.identity.models import User
 from api.identity.seed import seed_demo
 from api.services.dossier_files import build_case_dossier
@@ -97,7 +98,7 @@ SCRIPT: list[Step] = [
     Step("2026-03-11", None, FOLLOW_LINKED),
     Step("2026-03-12", "county1", "填写立案审批表", lambda d, officers: {
         "case_name": f"{_party(d)['name']}未设置安全警示标志、未提供劳动防护用品案",
-        "case_source": f"泉江镇人民政府报告：{d['source']['case_number']}",
+        "case_source": f"泉江镇人民政府报告：现场检查记录{d['source']['documents']['inspection_record']}",
         "case_summary": "作业场所未设置安全警示标志，未为从业人员提供符合标准的劳动防护用品，逾期未改正",
         "suspected_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条", "officer_opinion": "建议立案调查",
         "officers": officers(*COUNTY), "contact": "0796-6300001"}),
@@ -201,6 +202,9 @@ class RuntimeDriver:
             [task] = tasks
             data = shift_dates(step_data(step, self.view.data, self.officers), self.shift)
             user = self.users[step.user]
+            upload_step_evidence(self.runtime.engine, object_store(), task=step.task, case_id=self.view.case.id, task_id=task.id,
+                                 actor=self.actor(step.user), collectors=[o["name"] for o in data.get("officers") or []],
+                                 place=_party(self.view.data)["address"])
             self.view = self.runtime.complete_task(task.id, data, self.actor(step.user),
                                                    authorize=task_authorizer(user.id),
                                                    check=task_data_check(self.runtime, user.id, data))

@@ -31,9 +31,11 @@ TEXT_WIDTH_TWIPS = 8844  # A4 width minus the margins set in base_package
 BODY_PT = 16  # 三号
 INDENT = Pt(2 * BODY_PT)  # two characters of 三号
 RIGHT_SPACE = 4  # GB/T 9704 7.3.5.1: the date stands four characters from the right margin
-DOSSIER_TABLE_PT = 10.5  # 五号: the 卷内目录 and 证据清单 have many columns
+DOSSIER_TABLE_PT = {"dossier_evidence": 9.0}  # 小五 for the 证据清单's eight columns, else 五号 (10.5 pt)
 _DATE_EMS = 9.5  # 「2026年12月31日」 on one line, with the cell's margins
-_COLUMN_EMS = {"pages": 4.5, "responsible": 5.5, "remark": 6.0}  # the dossier's 页号 「12—13」, 责任者, 备注
+# the dossier's columns: 页号 「12—13」, 责任者, 备注; the 证据清单's 种类, 收集人, 收集时间 and SHA-256 (three lines)
+_COLUMN_EMS = {"pages": 4.5, "responsible": 5.5, "remark": 5.5, "kind": 5.5, "collector": 5.5, "collected": 6.5,
+               "sha256": 10.0}
 _ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 _BLANK_DATE = "　　年　　月　　日"
 
@@ -159,8 +161,8 @@ class _Renderer:
         rows = [["序号", *(c.label for c in spec.columns)]]
         for index, row in enumerate(values, start=1):
             rows.append([str(index), *(format_value(c, row.get(c.name)) for c in spec.columns)])
-        size = DOSSIER_TABLE_PT if self.doc.part_of_dossier else None
-        self.table(rows, _column_weights(spec.columns, size or BODY_PT), header=True, size=size)
+        size = DOSSIER_TABLE_PT.get(self.doc.id, 10.5) if self.doc.part_of_dossier else None
+        self.table(rows, _column_weights(spec.columns, size or BODY_PT, named=self.doc.part_of_dossier), header=True, size=size)
 
     def remedies(self) -> None:
         b = self.builtins
@@ -251,11 +253,12 @@ def _ems(text: str) -> float:
     return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
 
 
-def _column_weights(columns, size: float) -> list[float]:
-    """Column widths in characters: 序号 narrow, a date wide enough for one line, the rest sharing what is left."""
+def _column_weights(columns, size: float, *, named: bool = False) -> list[float]:
+    """Column widths in characters: 序号 narrow, a date wide enough for one line, the dossier's named columns (`named`)
+    as `_COLUMN_EMS` gives them, the rest sharing what is left."""
     available = TEXT_WIDTH_TWIPS / 20 / size
     fixed = {c.name: _DATE_EMS if c.type.value == "date" else _COLUMN_EMS[c.name]
-             for c in columns if c.type.value == "date" or c.name in _COLUMN_EMS}
+             for c in columns if c.type.value == "date" or (named and c.name in _COLUMN_EMS)}
     number = 3.5
     rest = max(available - number - sum(fixed.values()), 4.0 * max(1, len(columns) - len(fixed)))
     share = rest / max(1, len(columns) - len(fixed))

@@ -40,7 +40,7 @@ __all__ = ["MANIFEST", "EVIDENCE_LIST", "DossierEntry", "DossierResult", "archiv
            "build_dossier", "case_facts", "dossier_case_ids", "read_manifest", "sha256_hex", "verify_dossier"]
 
 DOCUMENTS_DIR = "documents"
-FORMAT = "zhifa-dossier/1"
+FORMAT = "zhifa-dossier/2"  # 2: 证据清单 part, 责任者 per document, dates from the approvals
 
 _FOOTER_REFERENCE = re.compile(rb"<w:footerReference [^>]*/>")
 

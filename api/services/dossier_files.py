@@ -27,7 +27,7 @@ from api import authz
 from api.downloads import Download
 from api.identity.models import User
 from api.identity.service import acting_role, actor_for
-from documents.dossier import DossierResult, archive_documents, build_dossier, sha256_hex
+from documents.dossier import FORMAT, DossierResult, archive_documents, build_dossier, sha256_hex
 from documents.evidence.models import Evidence, sanitize_filename
 from documents.pdf import UnoServer, pdf_status
 from engine import record
@@ -90,9 +90,10 @@ def archived_case(engine: sa.Engine, user: User, case_id: int) -> Case:
 
 
 def _key(engine: sa.Engine, case_id: int) -> str:
-    """An archived case's documents and evidence do not change; a voided or added one makes a new key."""
+    """An archived case's documents and evidence do not change; a voided or added one, or a new dossier format,
+    makes a new key."""
     with read_session(engine) as session:
-        parts = [f"{d.id}:{d.docx_sha256}:{d.pdf_sha256}" for d in archive_documents(session, case_id)]
+        parts = [FORMAT, *(f"{d.id}:{d.docx_sha256}:{d.pdf_sha256}" for d in archive_documents(session, case_id))]
         parts += [f"e{sha}" for sha in session.exec(select(Evidence.sha256).where(Evidence.case_id == case_id)
                                                    .order_by(Evidence.id))]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -34,7 +34,7 @@ RIGHT_SPACE = 4  # GB/T 9704 7.3.5.1: the date stands four characters from the r
 DOSSIER_TABLE_PT = {"dossier_evidence": 9.0}  # 小五 for the 证据清单's eight columns, else 五号 (10.5 pt)
 _DATE_EMS = 9.5  # 「2026年12月31日」 on one line, with the cell's margins
 # the dossier's columns: 页号 「12—13」, 责任者, 备注; the 证据清单's 种类, 收集人, 收集时间 and SHA-256 (three lines)
-_COLUMN_EMS = {"pages": 4.5, "responsible": 5.5, "remark": 5.5, "kind": 5.5, "collector": 5.5, "collected": 6.5,
+_COLUMN_EMS = {"pages": 4.5, "responsible": 5.5, "remark": 7.0, "kind": 5.5, "collector": 5.5, "collected": 6.5,
                "sha256": 10.0}
 _ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 _BLANK_DATE = "　　年　　月　　日"
@@ -111,6 +111,8 @@ class _Renderer:
                 cell.width = width
                 para = cell.paragraphs[0]
                 para.paragraph_format.first_line_indent = None
+                if size:  # a smaller table face gets its own line pitch, not the body's
+                    para.paragraph_format.line_spacing = Pt(round(size * 1.4, 1))
                 self.run(para, text, size=size, bold=header and row_cells is table.rows[0])
         return table
 

@@ -27,7 +27,7 @@ from documents.catalogue import Catalogue, get_catalogue
 from documents.document_numbers import resolve_issuer
 from documents.dossier_evidence import EVIDENCE_LIST, evidence_count_text, evidence_csv, evidence_rows, evidence_table
 from documents.dossier_facts import archive_number, case_facts, case_name, cause, local_date, milestones, result, retention
-from documents.dossier_order import archive_documents, dossier_case_ids, linked_label
+from documents.dossier_order import archive_documents, dossier_case_ids, linked_label, linked_remark
 from documents.dossier_pdf import Part, assemble, page_count
 from documents.dossier_verify import MANIFEST, archive_pdf_beside, read_manifest, sha256_hex, verify_dossier
 from documents.render import render_docx
@@ -60,6 +60,7 @@ class DossierEntry:
     page_count: int
     from_case: str | None = None  # the linked case (案号 or id) the document was issued in, if not this one
     responsible: str = ""  # 责任者: the body in whose name the document was issued
+    remark: str = ""  # 备注: 「来自泉江镇人民政府关联案件」 for a linked case's document
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ def _archive_entries(session: Session, store: ObjectStore, case_id: int, convert
         file = f"{DOCUMENTS_DIR}/{index:02d}_{document.title}{'（关联案件）' if linked else ''}.docx"
         entry = DossierEntry(document.id, document.doc_id, document.title, document.number, local_date(document.issued_at),
                              file, document.docx_sha256, next_page, page_count(pdf), linked,
-                             document.snapshot.get("issuer_name") or "")
+                             document.snapshot.get("issuer_name") or "",
+                             linked_remark(session, document.case_id) if linked else "")
         result.append((entry, docx, pdf))
         next_page += entry.page_count
     return result
@@ -139,7 +141,7 @@ def _pages(first: int, count: int) -> str:
 def _contents_row(entry: DossierEntry) -> dict[str, str]:
     return {"number": entry.number or "", "responsible": entry.responsible, "title": entry.title, "date": entry.issued_on,
             "pages": _pages(entry.first_page, entry.page_count),
-            "remark": f"来自关联案件{entry.from_case}" if entry.from_case else ""}
+            "remark": entry.remark}
 
 
 def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: Path, *, converter) -> DossierResult:

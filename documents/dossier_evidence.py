@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from documents.amounts import chinese_datetime
 from documents.dossier_facts import aware
-from documents.dossier_order import linked_label
+from documents.dossier_order import linked_label, linked_remark
 from documents.evidence.custody import list_evidence
 from documents.evidence.models import EVIDENCE_TYPE_LABELS, Evidence, EvidenceType
 
@@ -29,19 +29,21 @@ class EvidenceRow:
     place: str
     filename: str
     sha256: str
-    source: str  # 「关联案件…」 for evidence inherited from the linked case, else empty
+    source: str  # 「关联案件…」 (its number) for evidence inherited from the linked case, else empty
+    remark: str = ""  # the printed 备注: 「来自泉江镇人民政府关联案件」
 
 
 def evidence_rows(session: Session, case_id: int) -> list[EvidenceRow]:
     rows = []
     for item in list_evidence(session, case_id):
-        source = ""
+        source = remark = ""
         if item.transferred_from_id is not None:
             original = session.get(Evidence, item.transferred_from_id)
             source = f"关联案件{linked_label(session, original.case_id)}"
+            remark = linked_remark(session, original.case_id)
         collected = chinese_datetime(aware(item.collected_at)) if item.collected_at else ""
         rows.append(EvidenceRow(item.type_label, item.description or item.filename, "、".join(item.collected_by), collected,
-                                item.place, item.filename, item.sha256, source))
+                                item.place, item.filename, item.sha256, source, remark))
     return rows
 
 
@@ -58,7 +60,7 @@ def evidence_csv(rows: list[EvidenceRow]) -> bytes:
 def evidence_table(rows: list[EvidenceRow]) -> list[dict[str, str]]:
     """The rows of the 证据清单 part (catalogue `dossier_evidence`)."""
     return [{"kind": r.kind, "description": r.description, "collector": r.collector, "collected": r.collected,
-             "place": r.place, "sha256": r.sha256, "remark": f"来自{r.source}" if r.source else ""} for r in rows]
+             "place": r.place, "sha256": r.sha256, "remark": r.remark} for r in rows]
 
 
 def evidence_count_text(rows: list[EvidenceRow]) -> str:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from documents.catalogue import Catalogue, get_catalogue
 from documents.models import IssuedDocument
-from engine.models import Case
+from engine.models import Agency, Case
 
 DECISIONS_BEFORE = 30  # archive_order below this: the decision (or the letter that ends the case) filed first
 PROCEDURE_FROM = 120  # archive_order from this on: filed in the order the documents were issued
@@ -29,6 +29,14 @@ def dossier_case_ids(session: Session, case: Case) -> list[int]:
 def linked_label(session: Session, case_id: int) -> str:
     linked = session.get(Case, case_id)
     return linked.number or f"案件{linked.id}"
+
+
+def linked_remark(session: Session, case_id: int) -> str:
+    """The 备注 of a document or evidence item from the linked case: the agency that handled it (the linked case's
+    own number is on none of its documents, so the printed file does not cite it)."""
+    linked = session.get(Case, case_id)
+    agency = session.get(Agency, linked.agency_id)
+    return f"来自{agency.name if agency else ''}关联案件"
 
 
 def _utc(moment: datetime) -> datetime:

@@ -80,7 +80,7 @@ def test_the_file_holds_the_evidence_the_decision_cites_and_the_notes_count_it(d
 
     listing = "".join(demo_file.compact(i) for i in range(demo_file.page_titled("证据清单"), len(demo_file.pages) - 1))
     assert "电子文件校验值" in listing and "（SHA-256）" in listing and "收集人" in listing and "收集地点" in listing
-    assert listing.count("视听资料") == 8 and listing.count("来自关联") == 2  # (the other cells wrap)
+    assert listing.count("视听资料") == 8 and listing.count("来自泉江镇") == 2  # (the other cells wrap)
     for row in rows:
         assert row[7][:12] in listing
 
@@ -122,7 +122,7 @@ def test_the_contents_name_the_responsible_body_the_page_ranges_and_the_linked_c
     assert decision["page_count"] == 2 and re.search(r"^\s*1\s.*日\s+1—2(\s|$)", contents, re.M)
     assert re.sub(r"\s+", "", contents).count("遂川县应") == len(PROCEDURE_ORDER) + 2  # the heading, and the 责任者 of each row
     assert [e["title"] for e in entries if e["from_case"]] == FROM_INSPECTION
-    assert re.sub(r"\s+", "", contents).count("来自关联") == len(FROM_INSPECTION)  # in the 备注 column (it wraps)
+    assert re.sub(r"\s+", "", contents).count("来自泉江镇") == len(FROM_INSPECTION)  # in the 备注 column (it wraps)
 
 
 def test_the_notes_name_who_filed_and_checked_and_the_archiving_date(demo_file):
@@ -137,6 +137,8 @@ def test_the_case_source_cites_a_number_a_document_carries(demo_file):
     cited = re.findall(r"（[^（）]+）应急[^〔]*〔\d{4}〕\d+号", source)
     numbers = {d["number"] for d in demo_file.manifest["documents"]}
     assert cited and all(number in numbers for number in cited), source
+    # the inspection's own case number is on none of its documents, and the file never prints it
+    assert not any("（遂泉）应急检〔" in text for text in demo_file.pages)
 
 
 def test_no_header_only_table_and_no_page_with_only_a_seal_or_signature(demo_file):

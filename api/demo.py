@@ -25,10 +25,11 @@ from sqlmodel import select
 
 from api.authz import task_authorizer, task_data_check
 from api.bootstrap import build_runtime, object_store
+from api.demo_evidence import upload_step_evidence
 from api.identity.models import User
 from api.identity.seed import seed_demo
-from documents.dossier import build_dossier
-from documents.pdf import UnoServer, pdf_status
+from api.services.dossier_files import build_case_dossier
+from documents.pdf import pdf_status
 from documents.rendition import render_pending
 from engine import clock
 from engine.calendar import SHANGHAI
@@ -97,7 +98,7 @@ SCRIPT: list[Step] = [
     Step("2026-03-11", None, FOLLOW_LINKED),
     Step("2026-03-12", "county1", "填写立案审批表", lambda d, officers: {
         "case_name": f"{_party(d)['name']}未设置安全警示标志、未提供劳动防护用品案",
-        "case_source": f"泉江镇人民政府报告：{d['source']['case_number']}",
+        "case_source": f"泉江镇人民政府报告：现场检查记录{d['source']['documents']['inspection_record']}",
         "case_summary": "作业场所未设置安全警示标志，未为从业人员提供符合标准的劳动防护用品，逾期未改正",
         "suspected_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条", "officer_opinion": "建议立案调查",
         "officers": officers(*COUNTY), "contact": "0796-6300001"}),
@@ -201,6 +202,9 @@ class RuntimeDriver:
             [task] = tasks
             data = shift_dates(step_data(step, self.view.data, self.officers), self.shift)
             user = self.users[step.user]
+            upload_step_evidence(self.runtime.engine, object_store(), task=step.task, case_id=self.view.case.id, task_id=task.id,
+                                 actor=self.actor(step.user), collectors=[o["name"] for o in data.get("officers") or []],
+                                 place=_party(self.view.data)["address"])
             self.view = self.runtime.complete_task(task.id, data, self.actor(step.user),
                                                    authorize=task_authorizer(user.id),
                                                    check=task_data_check(self.runtime, user.id, data))
@@ -254,6 +258,5 @@ def _dossier(runtime: Runtime, case_id: int, echo: Callable[[str], None]) -> Non
     if not (settings.pdf_rendition and status.available):
         echo(f"系统: 未生成卷宗 ({status.message if settings.pdf_rendition else 'PDF 转换已关闭'})")
         return
-    with UnoServer(settings.uno_dir) as converter, read_session(runtime.engine) as session:
-        result = build_dossier(session, object_store(), case_id, settings.data_dir / "dossiers", converter=converter)
+    result = build_case_dossier(runtime.engine, object_store(), settings, case_id, settings.data_dir / "dossiers")
     echo(f"系统: 卷宗 {result.pdf_path} ({result.page_count} 页), {result.zip_path}")

@@ -28,7 +28,14 @@ from documents.formatting import clean, format_value, party_lines
 from documents.templates import PLACEHOLDER, Fields, Grid, Paragraph, Table, Template, get_template
 
 TEXT_WIDTH_TWIPS = 8844  # A4 width minus the margins set in base_package
-INDENT = Pt(32)  # two characters of 三号
+BODY_PT = 16  # 三号
+INDENT = Pt(2 * BODY_PT)  # two characters of 三号
+RIGHT_SPACE = 4  # GB/T 9704 7.3.5.1: the date stands four characters from the right margin
+DOSSIER_TABLE_PT = {"dossier_evidence": 9.0}  # 小五 for the 证据清单's eight columns, else 五号 (10.5 pt)
+_DATE_EMS = 9.5  # 「2026年12月31日」 on one line, with the cell's margins
+# the dossier's columns: 页号 「12—13」, 责任者, 备注; the 证据清单's 种类, 收集人, 收集时间 and SHA-256 (three lines)
+_COLUMN_EMS = {"pages": 4.5, "responsible": 5.5, "remark": 7.0, "kind": 5.5, "collector": 5.5, "collected": 6.5,
+               "sha256": 10.0}
 _ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 _BLANK_DATE = "　　年　　月　　日"
 
@@ -88,7 +95,7 @@ class _Renderer:
         return run
 
     # -- tables ----------------------------------------------------------------------------
-    def table(self, rows: list[list[str]], weights: list[int], *, header: bool = False) -> DocxTable:
+    def table(self, rows: list[list[str]], weights: list[float], *, header: bool = False, size: float | None = None) -> DocxTable:
         table = self.document.add_table(rows=len(rows), cols=len(weights))
         table.style = "Table Grid"
         table.autofit = False
@@ -96,7 +103,7 @@ class _Renderer:
         layout = OxmlElement("w:tblLayout")
         layout.set(qn("w:type"), "fixed")
         table._tbl.tblPr.append(layout)
-        widths = [Twips(TEXT_WIDTH_TWIPS * w // sum(weights)) for w in weights]
+        widths = [Twips(int(TEXT_WIDTH_TWIPS * w / sum(weights))) for w in weights]
         for column, width in zip(table.columns, widths):
             column.width = width
         for row_cells, values in zip(table.rows, rows):
@@ -104,7 +111,9 @@ class _Renderer:
                 cell.width = width
                 para = cell.paragraphs[0]
                 para.paragraph_format.first_line_indent = None
-                self.run(para, text, bold=header and row_cells is table.rows[0])
+                if size:  # a smaller table face gets its own line pitch, not the body's
+                    para.paragraph_format.line_spacing = Pt(round(size * 1.4, 1))
+                self.run(para, text, size=size, bold=header and row_cells is table.rows[0])
         return table
 
     # -- blocks ----------------------------------------------------------------------------
@@ -141,17 +150,21 @@ class _Renderer:
                 rows.append([spec.label, self.value_text(spec.name)])
         self.table(rows, [28, 72])
         for spec in specs:
-            if spec.type.value == "items":
+            if spec.type.value == "items" and self.fields.get(spec.name):  # no header-only table for an empty list
                 self.paragraph(f"{spec.label}：", indent=False)
                 self.items_table(spec.name)
 
     def items_table(self, name: str) -> None:
+        """A numbered table of the list's rows; nothing when the list is empty (no header-only table)."""
         spec = self.doc.field(name)
-        header = ["序号", *(c.label for c in spec.columns)]
-        rows = [header]
-        for index, row in enumerate(self.fields.get(name) or [], start=1):
+        values = self.fields.get(name) or []
+        if not values:
+            return
+        rows = [["序号", *(c.label for c in spec.columns)]]
+        for index, row in enumerate(values, start=1):
             rows.append([str(index), *(format_value(c, row.get(c.name)) for c in spec.columns)])
-        self.table(rows, [8, *([92 // len(spec.columns)] * len(spec.columns))], header=True)
+        size = DOSSIER_TABLE_PT.get(self.doc.id, 10.5) if self.doc.part_of_dossier else None
+        self.table(rows, _column_weights(spec.columns, size or BODY_PT, named=self.doc.part_of_dossier), header=True, size=size)
 
     def remedies(self) -> None:
         b = self.builtins
@@ -160,16 +173,45 @@ class _Renderer:
             f"或者在{b['litigation_months']}个月内依法向{b['court']}提起行政诉讼。"
         )
 
+    def _keep_with_previous(self) -> None:
+        """The block that follows stays on the page of the text before it: no page holds only a seal or a
+        signature line (the last paragraph, or the last row of a table, keeps with the next)."""
+        blocks = [child for child in self.document.element.body.iterchildren() if child.tag in (qn("w:p"), qn("w:tbl"))]
+        if not blocks:
+            return
+        elements = [blocks[-1]]
+        if blocks[-1].tag == qn("w:tbl"):
+            rows = blocks[-1].findall(qn("w:tr"))
+            elements = list(rows[-1].iter(qn("w:p"))) if rows else []
+        for element in elements:
+            DocxParagraph(element, self.document._body).paragraph_format.keep_with_next = True
+
     def signatures(self) -> None:
-        self.paragraph(indent=False)
+        self._keep_with_previous()
+        lines = [self.paragraph(indent=False)]
         for signer in self.doc.signers:
             if signer != Signer.seal:
-                self.paragraph(f"{signer.label}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False)
+                lines.append(self.paragraph(f"{signer.label}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
+        for line in lines:
+            line.paragraph_format.keep_together = True
+        for line in lines[:-1]:
+            line.paragraph_format.keep_with_next = True
 
     def seal(self) -> None:
-        self.paragraph(indent=False)
-        self.paragraph(self.builtins["issuer"] + "（印章）", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        self.paragraph(self.builtins["issued_on"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        """署名 and 成文日期 (GB/T 9704 7.3.5.1): the date four characters from the right margin, the issuer centred
+        over it; both kept on the page of the last text."""
+        self._keep_with_previous()
+        date = self.builtins["issued_on"]
+        issuer = self.builtins["issuer"] + "（印章）"
+        offset = max(0.0, (_ems(date) - _ems(issuer)) / 2)
+        blank = self.paragraph(indent=False)
+        signed = self.paragraph(issuer, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        dated = self.paragraph(date, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        signed.paragraph_format.right_indent = Pt((RIGHT_SPACE + offset) * BODY_PT)
+        dated.paragraph_format.right_indent = Pt(RIGHT_SPACE * BODY_PT)
+        for line in (blank, signed):
+            line.paragraph_format.keep_with_next = True
+        dated.paragraph_format.keep_together = True
 
     def render(self, template: Template) -> bytes:
         self.header()
@@ -206,6 +248,23 @@ class _Renderer:
             if len(part.rels):
                 members.append((part.partname.rels_uri.membername, part.rels.xml))
         return write_zip(members)
+
+
+def _ems(text: str) -> float:
+    """The width of `text` in characters of the body size: a half-width character counts half."""
+    return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
+
+
+def _column_weights(columns, size: float, *, named: bool = False) -> list[float]:
+    """Column widths in characters: 序号 narrow, a date wide enough for one line, the dossier's named columns (`named`)
+    as `_COLUMN_EMS` gives them, the rest sharing what is left."""
+    available = TEXT_WIDTH_TWIPS / 20 / size
+    fixed = {c.name: _DATE_EMS if c.type.value == "date" else _COLUMN_EMS[c.name]
+             for c in columns if c.type.value == "date" or (named and c.name in _COLUMN_EMS)}
+    number = 3.5
+    rest = max(available - number - sum(fixed.values()), 4.0 * max(1, len(columns) - len(fixed)))
+    share = rest / max(1, len(columns) - len(fixed))
+    return [number, *(fixed.get(c.name, share) for c in columns)]
 
 
 def render_docx(snapshot: dict[str, Any], *, catalogue: Catalogue | None = None) -> bytes:

@@ -1,4 +1,4 @@
-"""`zhifa dossier CASE --out DIR` builds a case's dossier; `verify_dossier_command` serves `zhifa record verify --dossier ZIP`."""
+"""`zhifa dossier CASE --out DIR` builds a case's dossier with the one builder the API and the web page use; `verify_dossier_command` serves `zhifa record verify --dossier ZIP`."""
 
 from __future__ import annotations
 
@@ -45,8 +45,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """生成案件卷宗PDF（封面、卷内目录、编页的文书、备考表）和压缩包（文书原件、证据清单、哈希清单）。"""
         from api.bootstrap import object_store
-        from documents.dossier import build_dossier
-        from documents.pdf import UnoServer
+        from api.services.dossier_files import build_case_dossier
         from engine.db import get_engine
         from engine.settings import get_settings
 
@@ -57,8 +56,7 @@ def register(app: typer.Typer) -> None:
             with read_session(engine) as session:
                 case_id = _case_id(session, case, last)
             _render_pending(engine, store)
-            with UnoServer(settings.uno_dir) as converter, read_session(engine) as session:
-                result = build_dossier(session, store, case_id, out, converter=converter)
+            result = build_case_dossier(engine, store, settings, case_id, out)
         except ZhifaError as exc:
             typer.echo(f"错误 [{exc.code}]: {exc.message}", err=True)
             raise typer.Exit(1) from None

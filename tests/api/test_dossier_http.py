@@ -53,3 +53,29 @@ def test_another_township_may_not_download_the_dossier(client, auth, rendered): 
     refused = client.get(f"/api/v1/cases/{rendered}/dossier", headers=auth("t2a"))
     assert (refused.status_code, refused.json()["code"]) == (404, "not_found")  # hidden like a missing case
     assert client.get(f"/api/v1/cases/{rendered}/dossier", params={"format": "exe"}, headers=auth("t1a")).status_code == 422
+
+
+def test_the_api_and_the_command_line_build_the_same_dossier(client, auth, rendered, db_url, monkeypatch, tmp_path):  # noqa: F811
+    """One builder: what an officer downloads is what `zhifa dossier` writes for the archive."""
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from engine.settings import get_settings
+
+    downloaded = client.get(f"/api/v1/cases/{rendered}/dossier", params={"format": "zip"}, headers=auth("t1a"))
+    assert downloaded.status_code == 200, downloaded.text
+    pdf = client.get(f"/api/v1/cases/{rendered}/dossier", params={"format": "pdf"}, headers=auth("t1a"))
+    (tmp_path / "api.pdf").write_bytes(pdf.content)
+
+    monkeypatch.setenv("ZHIFA_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    built = CliRunner().invoke(app, ["dossier", str(rendered), "--out", str(tmp_path / "cli")])
+    assert built.exit_code == 0, built.output
+    with ZipFile(io.BytesIO(downloaded.content)) as api_zip, ZipFile(tmp_path / "cli" / f"case-{rendered}-dossier.zip") as cli_zip:
+        api_manifest, cli_manifest = (json.loads(z.read("manifest.json")) for z in (api_zip, cli_zip))
+    assert api_manifest["documents"] == cli_manifest["documents"] and api_manifest["files"] == cli_manifest["files"]
+
+    def text(path):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert text(tmp_path / "api.pdf") == text(tmp_path / "cli" / f"case-{rendered}-dossier.pdf")

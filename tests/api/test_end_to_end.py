@@ -56,8 +56,10 @@ class HttpDriver:
         """What a form needs to cite from the case: issued document numbers and the case it came from."""
         detail = self.get(f"/cases/{self.case_id}", username)
         data = {"documents": {d["doc_id"]: d["number"] for d in detail["documents"]}}
-        if detail["parent"]:
-            data["source"] = {"case_number": detail["parent"]["number"]}
+        if detail["parent"]:  # the county reads the township's report, whose documents the filing cites
+            parent = self.get(f"/cases/{detail['parent']['id']}", username)
+            data["source"] = {"case_number": detail["parent"]["number"],
+                              "documents": {d["doc_id"]: d["number"] for d in parent["documents"]}}
         return data
 
     def complete(self, step) -> None:

@@ -70,7 +70,8 @@ def test_forms_come_prefilled_with_what_the_case_already_knows(client, auth, wor
     [county_case] = [c for c in client.get("/api/v1/cases", headers=auth("c1")).json()["items"]
                      if c["parent_case_id"] == inspection_id]
     filing = task_detail(client, auth("c1"), county_case["id"], "填写立案审批表")
-    assert filing["prefill"] == {"case_source": "检查发现：（遂泉）应急检〔2026〕1号"}
+    # the source is cited by a number a document carries: the inspection record's, not the inspection's case number
+    assert filing["prefill"] == {"case_source": "检查发现：现场检查记录（遂）应急检记〔2026〕1号"}
 
 
 def test_an_approval_starts_blank_not_with_the_previous_approval_s_date_and_opinion(client, auth, world):

@@ -84,8 +84,8 @@ def bottom_strip(pdf: Path, page: int) -> str:
 
 
 def contents_page_numbers(text: str) -> list[int]:
-    """The 页号 column of the 卷内目录: the last figure on each line that starts a numbered row."""
-    return [int(m.group(2)) for m in re.finditer(r"^\s*(\d+)\s+\S.*?\s(\d+)\s*$", text, re.M)]
+    """The 页号 column of the 卷内目录: the first page of the range after the date, on each line that starts a row."""
+    return [int(m.group(2)) for m in re.finditer(r"^\s*(\d+)\s+\S.*?日\s+(\d+)(?:—\d+)?(?:\s|$)", text, re.M)]
 
 
 def title_page(pdf: Path, title: str, pages: range) -> int:
@@ -131,10 +131,11 @@ def test_contents_give_the_page_where_each_document_starts(closed_case, pdf_conv
         assert expected in compact_cover
 
     numbers = contents_page_numbers(contents)
-    starts = [title_page(pdf, title, range(3, total)) for title in ARCHIVE_ORDER]
+    titles = [*ARCHIVE_ORDER, "证据清单"]  # the evidence list follows the documents, numbered with them
+    starts = [title_page(pdf, title, range(3, total)) for title in titles]
     assert starts == sorted(starts)  # the documents follow the archive order, not the order of issue
-    assert numbers[0] == 1 and len(numbers) == len(ARCHIVE_ORDER)
-    for title, number, physical in zip(ARCHIVE_ORDER, numbers, starts):
+    assert numbers[0] == 1 and len(numbers) == len(titles)
+    for title, number, physical in zip(titles, numbers, starts):
         assert bottom_right(pdf, physical) == str(number), title
         assert physical == number + 2, title  # cover and contents come first, unnumbered
 
@@ -144,7 +145,8 @@ def test_contents_give_the_page_where_each_document_starts(closed_case, pdf_conv
     for unnumbered in (1, 2, total):
         assert bottom_strip(pdf, unnumbered) == ""
     notes = re.sub(r"\s+", "", page_text(pdf, total))
-    assert f"本卷共有文书4件，共{total - 3}页" in notes and "证据1项" in notes and "立卷人刘强" in notes
+    assert f"本卷共有文件材料5件（文书4件、证据清单1件），共{total - 3}页" in notes and "证据1项（书证1项）" in notes
+    assert "立卷人刘强" in notes
 
 
 def test_zip_holds_the_originals_the_evidence_list_and_a_manifest_that_verifies(closed_case, pdf_converter, tmp_path):
@@ -280,4 +282,4 @@ def test_a_county_case_opened_from_a_township_report_holds_the_inspection_docume
         evidence = list(csv.reader(io.StringIO(archive.read("证据清单.csv").decode("utf-8-sig"))))
         assert "documents/01_现场检查记录（关联案件）.docx" in archive.namelist()
     assert [(row[2], row[-1]) for row in evidence[1:]] == [("培训计划缺失的现场照片", f"关联案件{inspection_number}")]
-    assert page_text(result.pdf_path, 2).count("（关联案件") == 3  # the contents mark each one (the column wraps)
+    assert page_text(result.pdf_path, 2).count("来自") == 3  # the 备注 column marks each one (it wraps)

@@ -47,7 +47,8 @@ def test_e1_township_case_runs_to_archive_with_the_major_decision_in_county_lane
     case = linked_case(inspection, "general_procedure")
     assert case.case.agency_id == agencies.township.id
     assert case.data["source"]["case_number"] == inspection.case.number
-    assert (case.data["case_source_kind"], case.data["case_source"]) == ("inspection", "检查发现：（遂泉）应急检〔2026〕1号")
+    record_number = case.data["source"]["documents"]["inspection_record"]  # the source cited by a document's number
+    assert (case.data["case_source_kind"], case.data["case_source"]) == ("inspection", f"检查发现：现场检查记录{record_number}")
 
     case.complete("填写立案审批表", steps.filing("王林峰未履行主要负责人安全生产管理职责案",
                                                  "日常检查发现主要负责人未组织制定安全生产教育和培训计划",

@@ -28,8 +28,9 @@ from engine import casestore, forms, inbox, provisional, record
 from engine.db import transaction
 from engine.errors import InvalidState, NotFound, ValidationFailed
 from engine.models import Actor, Case
-from engine.runtime import FROZEN_STATUSES, CaseView, Runtime, StepContext, _check_keys, _check_rules, _view
+from engine.runtime import FROZEN_STATUSES, CaseView, Runtime, StepContext, _check_keys, _view
 from engine.specs import LoadedProcess, TaskInfo
+from engine.step_rules import derive_and_check
 
 ENTRY_KEY = "register_entry"
 OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -75,7 +76,7 @@ def deliver(runtime: Runtime, case_id: int, message: str, data: dict, actor: Act
             forms.raise_problems(forms.problems(process.form_validator(start.form), data))
         workflow = runtime._load(session, case, process)
         facts = current_facts(workflow)
-        _check_rules(start, {**facts, **data})
+        derive_and_check(start, {**facts, **data})
         seed = {**{key: facts.get(key) for key in start.case_facts}, **data}
         entry = None
         if start.register:

@@ -59,7 +59,8 @@ EndHook = Callable[[Session, Case, Actor], None]  # a case reached an end event
 
 # What a follow-up case inherits from the case that started it.
 INHERITED_KEYS = ("party", "facts", "violation_code", "penalised_party", "penalty_kinds", "accident",
-                  "crime_suspected", "in_em_scope", "target_assigned_level", "problems", "rules_profile")
+                  "crime_suspected", "in_em_scope", "target_assigned_level", "problems", "rules_profile",
+                  "overdue_uncorrected")
 
 
 @dataclass
@@ -372,6 +373,8 @@ def _check_rules(info: TaskInfo, data: dict) -> None:
     for expression, message in info.validations:
         try:
             passed = environment.evaluate(expression, data)
+        except ZhifaError:  # a rule helper's own refusal, with its own code (e.g. fine_out_of_range)
+            raise
         except Exception as exc:
             raise ValidationFailed(f"{message}(无法核对: {exc})", code="rule_violated",
                                    details={"rule": expression}) from exc

@@ -105,6 +105,11 @@ CONTRACTS: dict[str, dict] = {
         {"accident_grade": {"enum": ["general", "larger", "major", "especially_major"]}},
         ["accident_grade"],
     ),
+    "penalty_tier": _contract(
+        {"overdue_uncorrected": _FLAG, "serious_circumstances": _FLAG},
+        ["overdue_uncorrected"],
+        defaults={"serious_circumstances": False},
+    ),
     "discretion": _contract(
         {
             # not a column of the table: names the violation whose fine range the tier selects

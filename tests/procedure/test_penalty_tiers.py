@@ -95,4 +95,13 @@ def test_mitigation_below_the_minimum_only_through_the_major_decision_path(count
     error = _refused(case, "制作案件调查报告和处理呈批表", mitigated, "2026-03-16")
     assert error.code == "mitigation_path_required"  # reasons alone are not enough
     case.complete("制作案件调查报告和处理呈批表", {**mitigated, "catalogue_item": "mitigated_penalty"}, on="2026-03-16")
-    assert case.ready() == ["审批处理意见"]
+    case.complete("审批处理意见", steps.handling("2026-03-17", "penalty"), on="2026-03-17")
+    case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-03-18"), on="2026-03-18")
+    case.wait_until("2026-03-30")
+    case.refresh()
+    assert case.data["legal_review"] is True and case.data["collective_discussion"] is True  # the major-decision path
+    case.complete("法制审核", steps.legal_review("2026-03-30", True), on="2026-03-30")
+    case.complete("集体讨论", steps.discussion("2026-03-31"), on="2026-03-31")
+    case.complete("作出行政处罚决定", {**steps.decision(["fine"], 40000), "decided_responsible_persons_fine": 15000},
+                  on="2026-04-01")
+    assert case.data["decided_fine"] == 40000

@@ -105,3 +105,20 @@ def test_mitigation_below_the_minimum_only_through_the_major_decision_path(count
     case.complete("作出行政处罚决定", {**steps.decision(["fine"], 40000), "decided_responsible_persons_fine": 15000},
                   on="2026-04-01")
     assert case.data["decided_fine"] == 40000
+
+
+def test_on_the_spot_penalty_is_held_to_the_tier_too(runtime, agencies, frozen_clock):
+    """SPL Art. 99 provides a fine (up to 50,000 on first finding), not a warning: a warning alone on the spot is refused."""
+    from tests.procedure.test_e4_simple_procedure import facts, simple_case, told
+
+    signs = {"violation_code": "SPL-099-1-01", "violated_provisions": "《中华人民共和国安全生产法》第三十五条",
+             "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项", "facts": "喷漆车间入口未设置明显的安全警示标志"}
+    case = simple_case(runtime, frozen_clock, agencies.county, agencies.county)
+    case.complete("当场认定违法事实和拟作处罚", facts("organization", ["warning"], 0, **signs))
+    error = _refused(case, "告知拟作处罚并听取陈述申辩", told(), "2026-06-03")
+    assert error.code == "mandatory_penalty_missing"
+
+    lawful = simple_case(runtime, frozen_clock, agencies.county, agencies.county)
+    lawful.complete("当场认定违法事实和拟作处罚", facts("organization", ["fine"], 2000, **signs))
+    lawful.complete("告知拟作处罚并听取陈述申辩", told())
+    assert lawful.ready() == ["制作并当场交付当场处罚决定书"]

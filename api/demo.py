@@ -68,8 +68,13 @@ def _party(case_data: dict) -> dict:
     return case_data.get("party") or PARTY
 
 
-PROBLEM = {"description": "作业场所未设置安全警示标志，未为从业人员提供劳动防护用品",
-           "provision": "《中华人民共和国安全生产法》第三十五条、第四十五条", "violation_code": "SPL-099-1-01"}
+# Two findings; the signs are put up in time, the protective equipment is not: the case is SPL Art. 99(5) after
+# failing to correct (50,000-200,000 yuan on the unit and, mandatory, 10,000-20,000 on the persons directly responsible).
+SIGNS = {"description": "锯木车间等作业场所未设置明显的安全警示标志", "provision": "《中华人民共和国安全生产法》第三十五条",
+         "violation_code": "SPL-099-1-01"}
+PROTECTIVE_EQUIPMENT = {"description": "未为锯木车间从业人员提供符合国家标准的防尘口罩和护听器",
+                        "provision": "《中华人民共和国安全生产法》第四十五条", "violation_code": "SPL-099-1-05"}
+DEADLINE = "2026-03-12"
 TOWNSHIP = ("quanjiang1", "quanjiang2")
 COUNTY = ("county1", "county2")
 
@@ -79,38 +84,49 @@ SCRIPT: list[Step] = [
         "officers": officers(*TOWNSHIP), "site_responsible": _party(d)["legal_representative"],
         "unit_attendees": [{"role": "principal", "name": _party(d)["legal_representative"], "post": "总经理"},
                            {"role": "safety_manager", "name": "李安", "post": "安全员"}],
-        "checked_items": "安全警示标志、劳动防护用品、设备防护", "findings": "见问题清单", "problems": [PROBLEM],
+        "checked_items": "安全警示标志、劳动防护用品、设备防护", "findings": "见问题清单", "problems": [SIGNS, PROTECTIVE_EQUIPMENT],
         "handling": "责令限期整改", "order_rectification": True, "unit_signature": "signed"}),
     Step(START, "quanjiang1", "责令限期整改", lambda d, officers: {
         "officers": officers(*TOWNSHIP), "inspection_date": START,
-        "rectification_items": [{"problem": "未设置安全警示标志", "provision": "《中华人民共和国安全生产法》第三十五条",
-                                 "requirement": "在锯木车间设置明显的安全警示标志", "deadline": "2026-03-12"}]}),
-    Step("2026-03-10", "quanjiang1", "登记单位提前申请复查", lambda d, officers: {
-        "applied_on": "2026-03-10", "applicant": _party(d)["legal_representative"]}),
-    Step("2026-03-11", "quanjiang1", "整改复查", lambda d, officers: {
-        "order_number": d["documents"]["rectification_order"], "reinspection_date": "2026-03-11",
-        "officers": officers(*TOWNSHIP), "opinion": "仍未为从业人员提供劳动防护用品，建议立案处罚", "penalty_needed": True,
-        "reinspection_results": [{"problem": "未设置安全警示标志", "rectified": False, "result": "逾期未改正"}]}),
-    Step("2026-03-11", "quanjiang1", "违法行为处理意见", {
-        "facts": "作业场所未设置安全警示标志、未提供劳动防护用品，经责令整改逾期未改正", "violation_code": "SPL-099-1-01",
+        "rectification_items": [
+            {"problem": SIGNS["description"], "provision": SIGNS["provision"],
+             "requirement": "在锯木车间设置明显的安全警示标志", "deadline": DEADLINE},
+            {"problem": PROTECTIVE_EQUIPMENT["description"], "provision": PROTECTIVE_EQUIPMENT["provision"],
+             "requirement": "为锯木车间从业人员配备符合国家标准的防尘口罩和护听器，并监督、教育其正确佩戴", "deadline": DEADLINE}]}),
+    Step("2026-03-13", None, "整改期限届满，待复查"),
+    Step("2026-03-13", "quanjiang1", "整改复查", lambda d, officers: {
+        "order_number": d["documents"]["rectification_order"], "reinspection_date": "2026-03-13",
+        "officers": officers(*TOWNSHIP), "penalty_needed": True,
+        "opinion": "经复查，你单位已在锯木车间设置安全警示标志；至整改期限届满仍未为从业人员提供符合国家标准的劳动防护用品，逾期未改正。",
+        "reinspection_results": [
+            {"problem": SIGNS["description"], "rectified": True, "result": "已在锯木车间入口和设备旁设置安全警示标志"},
+            {"problem": PROTECTIVE_EQUIPMENT["description"], "rectified": False, "result": "从业人员仍未配备防尘口罩和护听器，逾期未改正"}]}),
+    Step("2026-03-13", "quanjiang1", "违法行为处理意见", {
+        "facts": "未为从业人员提供符合国家标准的劳动防护用品，经责令限期改正逾期未改正", "violation_code": "SPL-099-1-05",
         "penalised_party": "unit", "penalty_kinds": ["fine"], "accident": False, "crime_suspected": False,
-        "in_em_scope": True, "target_assigned_level": "county", "handling_opinion": "违法主体为单位，报告县局立案"}),
-    Step("2026-03-11", None, FOLLOW_LINKED),
-    Step("2026-03-12", "county1", "填写立案审批表", lambda d, officers: {
-        "case_name": f"{_party(d)['name']}未设置安全警示标志、未提供劳动防护用品案",
+        "in_em_scope": True, "target_assigned_level": "county",
+        "handling_opinion": "违法主体为单位，逾期未改正，建议报告县局立案处罚"}),
+    Step("2026-03-13", None, FOLLOW_LINKED),
+    Step("2026-03-16", "county1", "填写立案审批表", lambda d, officers: {
+        "case_name": f"{_party(d)['name']}未为从业人员提供劳动防护用品案",
         "case_source": f"泉江镇人民政府报告：现场检查记录{d['source']['documents']['inspection_record']}",
-        "case_summary": "作业场所未设置安全警示标志，未为从业人员提供符合标准的劳动防护用品，逾期未改正",
-        "suspected_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条", "officer_opinion": "建议立案调查",
+        "case_summary": "未为从业人员提供符合国家标准的劳动防护用品，经泉江镇人民政府责令限期改正，逾期未改正",
+        "suspected_provisions": "《中华人民共和国安全生产法》第四十五条、第九十九条第五项", "officer_opinion": "建议立案调查",
         "officers": officers(*COUNTY), "contact": "0796-6300001"}),
-    Step("2026-03-13", "head", "审批立案", {"filing_approved": True, "head_opinion": "同意立案", "approved_on": "2026-03-13"}),
+    Step("2026-03-17", "head", "审批立案", {"filing_approved": True, "head_opinion": "同意立案", "approved_on": "2026-03-17"}),
     Step("2026-03-20", "county1", "调查取证", lambda d, officers: {
         "officers": officers(*COUNTY), "evidence": "询问笔录2份、勘验笔录1份、现场照片8张", "preservation_needed": False}),
     Step("2026-03-24", "county1", "制作案件调查报告和处理呈批表", {
-        "facts": "当事人作业场所未设置安全警示标志、未提供劳动防护用品，经责令限期改正逾期未改正",
-        "violated_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条",
-        "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项", "discretion": "逾期未改正，按一般档次裁量",
-        "proposal": "建议处罚款30000元", "proposed_penalty": "罚款人民币30000元", "party_type": "organization",
-        "penalty_kinds": ["fine"], "fine_amount": 30000, "confiscation_value": 0, "public_interest": False,
+        "facts": "当事人未为锯木车间从业人员提供符合国家标准的防尘口罩和护听器，经泉江镇人民政府责令于2026年3月12日前改正，"
+                 "复查时逾期未改正",
+        "violated_provisions": "《中华人民共和国安全生产法》第四十五条", "violation_code": "SPL-099-1-05",
+        "penalty_basis": "《中华人民共和国安全生产法》第九十九条第五项", "overdue_uncorrected": True,
+        "discretion": "经责令限期改正逾期未改正，适用第九十九条逾期未改正的罚款幅度（单位五万元以上二十万元以下，"
+                      "直接负责的主管人员和其他直接责任人员一万元以上二万元以下）；无从重、从轻情节，在幅度内从低裁量",
+        "proposal": "建议对当事人处罚款人民币60000元，对直接负责的主管人员王林峰处罚款人民币12000元",
+        "proposed_penalty": "对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元",
+        "party_type": "organization", "penalty_kinds": ["fine"], "fine_amount": 60000, "responsible_persons_fine": 12000,
+        "confiscation_value": 0, "public_interest": False,
         "complex_case": False, "daily_fine": False, "catalogue_item": None}),
     Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),
     Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达"}),
@@ -124,7 +140,8 @@ SCRIPT: list[Step] = [
         "presenter": "王振宇", "recorder": "钟海燕", "attendees": "陈志刚、王振宇、钟海燕、罗文静",
         "discussion": "与会人员一致认为事实清楚、证据充分", "conclusion": "同意按拟处罚意见作出决定"}, optional=True),
     Step("2026-04-10", "head", "作出行政处罚决定", {
-        "decided_penalty_kinds": ["fine"], "decided_fine": 30000, "penalty": "罚款人民币30000元",
+        "decided_penalty_kinds": ["fine"], "decided_fine": 60000, "decided_responsible_persons_fine": 12000,
+        "penalty": "对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元",
         "payment_place": "遂川县财政局非税收入账户"}),
     Step("2026-04-13", "county1", "送达行政处罚决定书", lambda d, officers: {
         "served_documents": [{"title": "行政处罚决定书", "number": d["documents"]["penalty_decision"]}],
@@ -132,10 +149,10 @@ SCRIPT: list[Step] = [
         "server": "王振宇、钟海燕"}),
     Step("2026-04-14", "county1", "公示行政处罚决定", {"published_on": "2026-04-14", "publication_channel": "遂川县人民政府网站"}),
     Step("2026-04-24", "county1", "登记罚款缴纳", {
-        "paid_on": "2026-04-24", "paid_amount": 30000, "surcharge_paid": 0, "payment_voucher": "江西省非税收入缴款书0420001"}),
-    Step("2026-04-27", "county1", "填写结案审批表", {"result": "罚款人民币30000元", "enforcement_status": "已全部缴纳"}),
+        "paid_on": "2026-04-24", "paid_amount": 60000, "surcharge_paid": 0, "payment_voucher": "江西省非税收入缴款书0420001"}),
+    Step("2026-04-27", "county1", "填写结案审批表", {"result": "对当事人罚款人民币60000元", "enforcement_status": "已全部缴纳"}),
     Step("2026-04-28", "head", "审批结案", {"closing_approved": True, "head_opinion": "同意结案", "approved_on": "2026-04-28"}),
-    Step("2026-04-29", "county1", "立卷归档", {"cause": "未设置安全警示标志、未提供劳动防护用品",
+    Step("2026-04-29", "county1", "立卷归档", {"cause": "未为从业人员提供劳动防护用品，逾期未改正",
                                                "closed_on": "2026-04-28", "retention": "长期", "page_count": 40}),
 ]
 

@@ -315,6 +315,19 @@ class EvidenceTypeOut(BaseModel):
     type_label: str
 
 
+class TierPenaltyOut(BaseModel):
+    tier: str = Field(description="法定处罚档次: first_finding 首次发现 / overdue 逾期未改正 / serious 逾期未改正且情节严重")
+    tier_label: str
+    target: str = Field(description="处罚对象: unit 单位 / responsible_persons 直接负责的主管人员和其他直接责任人员 / 个人")
+    target_label: str
+    kind: str
+    kind_label: str
+    mandatory: bool = Field(description="法律规定必须给予")
+    fine_min_yuan: int | None
+    fine_max_yuan: int | None
+    basis: str
+
+
 class ViolationOut(BaseModel):
     code: str
     title: str
@@ -327,6 +340,7 @@ class ViolationOut(BaseModel):
     correction_first: bool = Field(description="责令改正在先, 逾期不改正的才处罚")
     township_entrusted: bool = Field(description="可委托乡镇(园区)实施")
     notes: str
+    tiers: list[TierPenaltyOut] = Field(default_factory=list, description="各法定处罚档次的处罚（处罚档次清单）")
 
 
 # ---- record, decisions, health --------------------------------------------------

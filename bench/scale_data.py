@@ -109,7 +109,7 @@ def make_templates(url: str) -> list[Template]:
     try:
         closed = _inspection(runtime, users, ("现场检查", "责令限期整改", "登记单位提前申请复查", "整改复查"))
         opened = _inspection(runtime, users, ("现场检查", "责令限期整改"))
-        clock.set_clock(lambda: datetime.fromisoformat("2026-03-14T09:00:00+08:00"))  # after the script's approval date
+        clock.set_clock(lambda: datetime.fromisoformat("2026-03-18T09:00:00+08:00"))  # after the script's approval date
         county_open = _open_county_case(runtime, users)
     finally:
         clock.set_clock(None)

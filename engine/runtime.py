@@ -62,7 +62,8 @@ EndHook = Callable[[Session, Case, Actor], None]  # a case reached an end event
 
 # What a follow-up case inherits from the case that started it.
 INHERITED_KEYS = ("party", "facts", "violation_code", "penalised_party", "penalty_kinds", "accident",
-                  "crime_suspected", "in_em_scope", "target_assigned_level", "problems", "rules_profile")
+                  "crime_suspected", "in_em_scope", "target_assigned_level", "problems", "rules_profile",
+                  "overdue_uncorrected")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from engine.errors import InvalidState, ValidationFailed
+from engine.errors import InvalidState, ValidationFailed, ZhifaError
 from engine.rules import environment
 from engine.specs import TaskInfo
 
@@ -34,6 +34,8 @@ def derive_and_check(info: TaskInfo, data: dict) -> dict:
         code = info.rule_codes.get(expression, "rule_violated")
         try:
             passed = environment.evaluate(expression, data)
+        except ZhifaError:  # a rule helper's own refusal, with its own code (e.g. fine_out_of_range)
+            raise
         except Exception as exc:
             raise ValidationFailed(f"{_fill(message, data)}(无法核对: {exc})", code=code,
                                    details={"rule": expression}) from exc

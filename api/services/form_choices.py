@@ -13,6 +13,7 @@ from api import authz, schemas
 from api.identity.models import User
 from api.identity.service import today
 from documents.evidence.models import EvidenceType
+from engine.rules.penalty_tiers import KIND_LABELS, TARGET_LABELS, TIER_LABELS, TierPenalty, tier_penalties
 from engine.rules.violations import Violation, catalogue, get_violation
 from engine.runtime import Runtime
 
@@ -71,7 +72,14 @@ def violation_out(v: Violation) -> schemas.ViolationOut:
         code=v.code, title=v.title_zh, violated_provision=v.violated_provision, penalty_provision=v.penalty_provision,
         penalised_party=v.penalised_party, penalty_kinds=list(v.penalty_kinds), fine_min_yuan=v.fine_min_yuan,
         fine_max_yuan=v.fine_max_yuan, correction_first=v.correction_first, township_entrusted=v.township_entrusted,
-        notes=v.notes_zh)
+        notes=v.notes_zh, tiers=[_tier_out(p) for tier in TIER_LABELS for p in tier_penalties(v.code, tier)])
+
+
+def _tier_out(p: TierPenalty) -> schemas.TierPenaltyOut:
+    return schemas.TierPenaltyOut(
+        tier=p.tier, tier_label=TIER_LABELS[p.tier], target=p.target, target_label=TARGET_LABELS.get(p.target, p.target),
+        kind=p.kind, kind_label=KIND_LABELS[p.kind], mandatory=p.mandatory, fine_min_yuan=p.fine_min,
+        fine_max_yuan=p.fine_max, basis=p.basis_zh)
 
 
 def evidence_types() -> list[schemas.EvidenceTypeOut]:

@@ -15,6 +15,8 @@ from documents.case_review.case_file import CaseFile, Step, local_day
 from engine import clock
 from engine.calendar import SHANGHAI, deadline
 from engine.errors import NotFound
+from engine.rules.penalty_law import penalty_tier, tier_problems
+from engine.rules.penalty_tiers import TIER_LABELS, is_tiered, tier_penalties
 from engine.rules.violations import get_violation
 
 DECISION_STEP = "作出行政处罚决定"
@@ -78,6 +80,7 @@ def two_certified_officers(file: CaseFile) -> Finding:
 
 
 def fine_in_range(file: CaseFile) -> Finding:
+    """The decided fine against the statutory tier the case's facts select (the `penalty_tier` table and the tier list)."""
     step = _decision(file)
     fine = step.inputs.get("decided_fine") if step else None
     code = file.data.get("violation_code")
@@ -87,13 +90,23 @@ def fine_in_range(file: CaseFile) -> Finding:
         violation = get_violation(code)
     except NotFound:
         return Finding(None, f"违法行为清单中没有代码 {code}, 请人工核查罚款幅度")
-    low, high = violation.fine_min_yuan, violation.fine_max_yuan
-    if low is None or high is None:
+    data = file.data
+    party = data.get("penalised_party") or ("unit" if data.get("party_type") == "organization" else None)
+    tier = penalty_tier(data.get("overdue_uncorrected"), data.get("serious_circumstances"))
+    ranges = [p for p in tier_penalties(code, tier)
+              if p.kind == "fine" and p.fine_min is not None and (p.target == party or not is_tiered(code))]
+    if party is None or not ranges:
         return Finding(None, f"{violation.title_zh}没有固定罚款幅度, 请人工核查")
-    evidence = [step.evidence() | {"decided_fine": fine, "violation_code": code, "statutory_min": low, "statutory_max": high}]
-    if not low <= fine <= high:
-        return Finding(False, f"决定罚款{fine:g}元, 超出法定幅度{low}–{high}元", evidence)
-    return Finding(True, f"决定罚款{fine:g}元, 在法定幅度{low}–{high}元内", evidence)
+    low, high, label = ranges[0].fine_min, ranges[0].fine_max, TIER_LABELS[tier]
+    mitigated = bool(data.get("mitigation_reasons")) and data.get("catalogue_item") in (
+        data.get("major_catalogue_discussion_items") or [])
+    problems = tier_problems(code, tier, party, step.inputs.get("decided_penalty_kinds") or ["fine"], fine,
+                             step.inputs.get("decided_responsible_persons_fine") or 0, mitigated=mitigated)
+    evidence = [step.evidence() | {"decided_fine": fine, "violation_code": code, "penalty_tier": tier,
+                                   "statutory_min": low, "statutory_max": high}]
+    if problems:
+        return Finding(False, "; ".join(problem["message"] for problem in problems), evidence + problems)
+    return Finding(True, f"决定罚款{fine:g}元, 在{label}的法定幅度{low}–{high}元内", evidence)
 
 
 def advance_notice(file: CaseFile) -> Finding:

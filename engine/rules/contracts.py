@@ -105,17 +105,25 @@ CONTRACTS: dict[str, dict] = {
         {"accident_grade": {"enum": ["general", "larger", "major", "especially_major"]}},
         ["accident_grade"],
     ),
+    "penalty_tier": _contract(
+        {"overdue_uncorrected": _FLAG, "serious_circumstances": _FLAG},
+        ["overdue_uncorrected"],
+        defaults={"serious_circumstances": False},
+    ),
     "discretion": _contract(
         {
-            # not a column of the table: names the violation whose fine range the tier selects
+            # not columns of the table: the violation and the facts whose statutory tier (the `penalty_tier`
+            # table) gives the range the discretion tier divides
             "violation_code": {**_CODE, "title": "违法行为代码"},
+            "overdue_uncorrected": {**_FLAG, "title": "经责令限期改正逾期未改正"},
+            "serious_circumstances": {**_FLAG, "title": "情节严重"},
             "first_offence": _FLAG,
             "prompt_correction": _FLAG,
             "harm": {"enum": ["none", "minor", "serious"]},
             "repeat_offence": _FLAG,
         },
         ["first_offence", "prompt_correction", "harm", "repeat_offence"],
-        defaults={"violation_code": None},
+        defaults={"violation_code": None, "overdue_uncorrected": False, "serious_circumstances": False},
     ),
 }
 

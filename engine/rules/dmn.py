@@ -1,7 +1,7 @@
 """The one DMN evaluator: business-rule tasks in processes, `zhifa decide` and the decision endpoint.
 
 Tables are parsed by SpiffWorkflow's DMN parser (`RulesParser`, which `engine.specs` uses too) and
-run by `DecisionEngine` in the process script environment (`engine.rules.environment`), so a table
+run by `DecisionEngine` in the tables' script environment (`engine.rules.table_environment`), so a table
 behaves the same inside a process and outside one. Hit policies: UNIQUE (exactly one row must
 match), FIRST (the first matching row in table order; SpiffWorkflow 3.2 has no FIRST) and COLLECT
 (lists, or the DMN aggregations SUM / COUNT / MIN / MAX). A UNIQUE or FIRST table that no row
@@ -26,7 +26,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.errors import ModelError, ValidationFailed
-from engine.rules import environment
+from engine.rules import table_environment
 from engine.rules.contracts import contract_for, validate_inputs
 from engine.rules.profiles import ProfileVersion, load_profile, today
 from engine.settings import get_settings
@@ -155,7 +155,7 @@ def _parse(path: Path, table_id: str, _mtime: int) -> LoadedTable:
 
 def _task_for(table: LoadedTable, data: dict) -> SimpleNamespace:
     """The minimal task a DMN engine needs: data, the process script engine and names for its error messages."""
-    workflow = SimpleNamespace(script_engine=environment.script_engine(), spec=SimpleNamespace(file=str(table.path)))
+    workflow = SimpleNamespace(script_engine=table_environment.script_engine(), spec=SimpleNamespace(file=str(table.path)))
     workflow.top_workflow = workflow
     return SimpleNamespace(data=data, workflow=workflow, task_spec=SimpleNamespace(bpmn_name=table.table_id))
 

@@ -1,42 +1,22 @@
-"""The script environment of processes and decision tables: `engine.scripting`'s restricted
-environment plus the helpers that read the rules (profile values, statutory fine ranges).
+"""The script environment of processes: the decision tables' environment (`table_environment`: the
+restricted scripting environment, profile values, statutory fine ranges) plus the helpers that
+themselves evaluate a decision table (the law's penalty check, `penalty_law`).
 
-The helpers live here, not in `engine.scripting`, so that the rules package depends on the
-scripting environment and never the other way round.
+Decision tables run on `table_environment`, so a table never calls a helper that evaluates a table.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from engine import scripting
-from engine.errors import ValidationFailed
-from engine.rules.profiles import profile_inputs
-from engine.rules.violations import get_violation
+from engine.rules.penalty_law import penalty_within_law
+from engine.rules.table_environment import HELPERS as TABLE_HELPERS
+from engine.rules.table_environment import profile_values, statutory_range
 
-PROFILE_NAME = re.compile(r"[a-z0-9_-]{1,40}")
+__all__ = ["HELPERS", "evaluate", "profile_values", "script_engine", "statutory_range"]
 
-
-def statutory_range(violation_code: str) -> list[int]:
-    """The statutory fine range [min, max] of a violation in the catalogue (data/violations.csv)."""
-    violation = get_violation(violation_code)
-    return [violation.fine_min_yuan, violation.fine_max_yuan]
-
-
-def profile_values(on: str | date, profile: str | None = None) -> dict:
-    """The rules-profile values in force on `on` (a case's filing date), as the decision tables take them.
-
-    Only a profile's name: case data must never point the loader at a file.
-    """
-    if profile is not None and not PROFILE_NAME.fullmatch(str(profile)):
-        raise ValidationFailed(f"规则配置名称无效: {profile}", details={"profile": str(profile)})
-    return profile_inputs(profile, scripting.as_date(on))
-
-
-HELPERS = {**scripting.HELPERS, "profile_values": profile_values, "statutory_range": statutory_range}
+HELPERS = {**TABLE_HELPERS, "penalty_within_law": penalty_within_law}
 
 
 def script_engine() -> PythonScriptEngine:

@@ -94,8 +94,9 @@ def _round_yuan(value: Fraction) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def fine_range(code: str, tier: str, version: ProfileVersion) -> FineRange:
-    """The fine range of `tier` for violation `code`: a configurable default split of the statutory range.
+def fine_range(code: str, tier: str, version: ProfileVersion, statutory: tuple[int, int] | None = None) -> FineRange:
+    """The fine range of `tier` for violation `code`: a configurable default split of the statutory range
+    (the catalogue's, or `statutory`, the range of the statutory tier the case's facts select).
 
     Tiers meet at min + (max - min) * split, rounded to whole yuan; neighbouring tiers share the
     boundary amount, as benchmarks written "X元以上Y元以下" do.
@@ -103,7 +104,7 @@ def fine_range(code: str, tier: str, version: ProfileVersion) -> FineRange:
     if tier not in TIERS:
         raise ValidationFailed(f"裁量档次 {tier} 无效，可选值：{', '.join(TIERS)}", details={"tier": tier})
     violation = get_violation(code)
-    low, high = violation.fine_min_yuan, violation.fine_max_yuan
+    low, high = statutory or (violation.fine_min_yuan, violation.fine_max_yuan)
     if low is None or high is None:
         raise ValidationFailed(
             f"违法行为 {code}（{violation.title_zh}）没有固定的罚款幅度，按清单说明计罚：{violation.notes_zh}",

@@ -22,6 +22,7 @@ from api.identity.models import CaseMember, MemberPurpose, User
 from documents.case_review.case_file import load_case_file
 from documents.case_review.precheck import precheck
 from engine.db import read_session, transaction
+from engine.errors import ZhifaError
 from engine.models import Case, RecordEvent
 
 PASSWORD = "zhifa-demo-2026"
@@ -78,8 +79,8 @@ def test_the_clean_demo_case_passes_every_automatic_item(app_runtime):
         56, 56, 100)
     assert (result["vetoes"], result["grade"], result["provisional_grade"]) == ([], None, "优秀")
     decision = item(result, "decision_deadline")["evidence"]
-    assert decision[1] == {"kind": "deadline", "what": "立案之日起90日内作出决定", "from": "2026-03-11",
-                           "due": "2026-06-09", "done": "2026-04-10"}
+    assert decision[1] == {"kind": "deadline", "what": "立案之日起90日内作出决定", "from": "2026-03-13",
+                           "due": "2026-06-11", "done": "2026-04-10"}
     numbers = {row["doc_id"]: row["number"] for row in item(result, "documents_numbered")["evidence"]}
     assert numbers["penalty_decision"] == "（遂）应急罚〔2026〕1号"
 
@@ -106,20 +107,20 @@ def test_an_expired_certificate_on_the_day_of_the_investigation_is_flagged(app_r
     assert result["grade"] == "不合格"
 
 
-def test_a_fine_above_the_statutory_range_is_flagged(app_runtime):
+def test_the_fine_is_read_against_the_tier_the_facts_select(app_runtime):
+    result = api_precheck(app_runtime, play(app_runtime))
+    assert item(result, "fine_in_range")["message"] == "决定罚款60000元, 在逾期未改正的法定幅度50000–200000元内"
+
+
+def test_a_fine_above_the_tier_cannot_be_decided(app_runtime):
     def fine(step):
         if step.task == "制作案件调查报告和处理呈批表":
-            return replace(step, data=step.data | {"fine_amount": 60000, "proposed_penalty": "罚款人民币60000元"})
-        if step.task == "作出行政处罚决定":
-            return replace(step, data=step.data | {"decided_fine": 60000, "penalty": "罚款人民币60000元"})
-        if step.task == "登记罚款缴纳":
-            return replace(step, data=step.data | {"paid_amount": 60000})
+            return replace(step, data=step.data | {"fine_amount": 250000, "proposed_penalty": "罚款人民币250000元"})
         return step
 
-    result = api_precheck(app_runtime, play(app_runtime, [fine(step) for step in SCRIPT]))
-    assert failed(result) == {"fine_in_range"}
-    assert item(result, "fine_in_range")["message"] == "决定罚款60000元, 超出法定幅度0–50000元"
-    assert result["vetoes"] == [] and result["provisional_grade"] == "优秀"
+    with pytest.raises(ZhifaError) as refused:
+        play(app_runtime, [fine(step) for step in SCRIPT])
+    assert refused.value.code == "fine_out_of_range" and "50000元至200000元" in refused.value.message
 
 
 def test_a_tampered_record_event_is_flagged(app_runtime):

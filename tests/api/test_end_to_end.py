@@ -127,6 +127,8 @@ def test_township_reports_up_county_investigates_reviewer_reviews_head_decides_d
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert decision["number"] == "（遂）应急罚〔2026〕1号" and decision["number"] in text
-    assert "遂川县林峰木业有限公司" in text and "叁万元整" in text and "遂川县人民政府" in text
+    assert "遂川县林峰木业有限公司" in text and "陆万元整" in text and "遂川县人民政府" in text
+    # the demo's decision is lawful for its facts: SPL Art. 99(5) after failing to correct, inside 50,000-200,000
+    assert "第九十九条第五项" in text and "对直接负责的主管人员王林峰处罚款人民币12000元" in text
     verify = client.post(f"/api/v1/cases/{http.case_id}/record/verify", headers=http.headers("head"))
     assert verify.status_code == 200 and verify.json()["intact"] is True

@@ -36,5 +36,10 @@ def test_the_violation_catalogue_is_searchable_by_code_keyword_and_article(clien
     assert set(codes(article="99")) == set(codes(article="九十九")) == set(codes(code="SPL-099"))
     one = client.get("/api/v1/violations/SPL-099-1-01", headers=auth("t1a")).json()
     assert one["penalty_provision"].startswith("《安全生产法》第九十九条")
+    # the law's tiers, as the officer drafting the report sees them
+    overdue = [(t["target_label"], t["kind_label"], t["mandatory"], t["fine_min_yuan"], t["fine_max_yuan"])
+               for t in one["tiers"] if t["tier"] == "overdue"]
+    assert overdue == [("生产经营单位", "罚款", True, 50000, 200000),
+                       ("直接负责的主管人员和其他直接责任人员", "罚款", True, 10000, 20000)]
     missing = client.get("/api/v1/violations/SPL-999-1", headers=auth("t1a"))
     assert (missing.status_code, missing.json()["message"]) == (404, "违法行为清单中没有代码 SPL-999-1")

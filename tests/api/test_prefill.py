@@ -62,7 +62,7 @@ def test_forms_come_prefilled_with_what_the_case_already_knows(client, auth, wor
     reinspection = task_detail(client, auth("t1a"), inspection_id, "整改复查")
     assert reinspection["prefill"] == {"order_number": ORDER_NUMBER, "officers": officers}
     complete(client, auth("t1a"), reinspection, reinspection["prefill"] | {
-        "reinspection_date": "2026-03-02", "opinion": "逾期未整改，建议立案处罚", "penalty_needed": True,
+        "reinspection_date": "2026-03-13", "opinion": "经复查，你单位逾期未改正。", "penalty_needed": True,
         "reinspection_results": [{"problem": "作业场所未设置安全警示标志", "rectified": False, "result": "未整改"}]})
     complete(client, auth("t1a"), task_detail(client, auth("t1a"), inspection_id, "违法行为处理意见"),
              assessment(penalised_party="unit", violation_code="SPL-099-1-01", facts="作业场所未设置安全警示标志，逾期未改正"))

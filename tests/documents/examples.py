@@ -1,4 +1,6 @@
-"""A complete example case (DOMAIN.md §12 E1: furniture plant, principal person fined 25,000)."""
+"""A complete example case (DOMAIN.md §12 E1: furniture plant, principal person fined 25,000 under SPL Art. 94(1),
+inside its first-finding range of 20,000-50,000), and for the 当场处罚决定书 a case of its own: APL Art. 51 allows
+a decision on the spot only up to 200 yuan on a person and 3,000 on a unit, so no 25,000 there."""
 
 from copy import deepcopy
 from datetime import datetime
@@ -192,6 +194,24 @@ _VALUES = {
 }
 
 
-def complete_values() -> dict:
-    """Values for every field of every catalogue document (a fresh copy per call)."""
-    return deepcopy(_VALUES)
+# The violation each example case is about (tests/documents/test_examples_lawful.py holds them to the law).
+VIOLATION_CODE = "SPL-094-1"  # 主要负责人未履行安全生产管理职责, the principal fined as a person
+SIMPLE_VIOLATION_CODE = "SPL-099-1-01"  # 未设置明显的安全警示标志, first finding: a fine of up to 50,000
+
+# 当场处罚: 200 yuan is within APL Art. 51 for a person and for a unit alike.
+_SIMPLE_CASE = {
+    "occurred_at": "2026-02-20T10:00:00+08:00",
+    "place": "遂川县工业园区泉江大道88号喷漆车间",
+    "facts": "2026年2月20日，执法人员检查发现喷漆车间入口未设置明显的安全警示标志，违法事实确凿。",
+    "violated_provisions": "《中华人民共和国安全生产法》第三十五条",
+    "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项",
+    "penalty": "罚款人民币贰佰元",
+    "fine_amount": "200",
+}
+_OVERRIDES = {"simple_penalty_decision": _SIMPLE_CASE}
+
+
+def complete_values(doc_id: str | None = None) -> dict:
+    """Values for every field of every catalogue document (a fresh copy per call); with `doc_id`, the values of
+    the example case that document belongs to."""
+    return deepcopy(_VALUES | _OVERRIDES.get(doc_id, {}))

@@ -16,7 +16,7 @@ def issue_one(session, doc_id, values=None, case_id=1):
         case_id=case_id,
         agency_code="suichuan_em",
         doc_ids=[doc_id],
-        values=values if values is not None else complete_values(),
+        values=values if values is not None else complete_values(doc_id),
         issued_at=ISSUED_AT,
     )
     return document

@@ -41,7 +41,7 @@ CASES = [(doc.id, kind) for doc in CATALOGUE.documents for kind in (PARTIES if h
 
 
 def rendered_text(session, doc_id: str, party: dict) -> str:
-    values = complete_values() | {"party": party}
+    values = complete_values(doc_id) | {"party": party}
     doc = CATALOGUE.get(doc_id)
     if doc.part_of_dossier:  # the dossier's own parts are rendered from a snapshot, never issued
         fields = {spec.name: values[spec.name] for spec in doc.fields if spec.name in values}

@@ -25,7 +25,7 @@ def shows_party_block(doc_id: str) -> bool:
 
 def expected_fragments(doc_id: str) -> list[str]:
     """What a reader must find: every field value of the example, formatted by hand-known rules."""
-    values = complete_values()
+    values = complete_values(doc_id)
     fragments = []
     for spec in get_catalogue().get(doc_id).fields:
         value = values.get(spec.name)

@@ -33,7 +33,7 @@ ORDER = {"officers": OFFICERS, "inspection_date": "2026-03-02", "rectification_i
 def reinspection(rectified: bool):
     return {"order_number": "（遂泉）应急责改〔2026〕1号", "reinspection_date": "2026-03-17", "officers": OFFICERS,
             "reinspection_results": [{"problem": "未制定安全培训计划", "rectified": rectified, "result": "已整改" if rectified else "逾期未改正"}],
-            "opinion": "整改完毕" if rectified else "逾期未整改, 建议立案处罚", "penalty_needed": not rectified}
+            "opinion": "整改完毕" if rectified else "经复查，你单位逾期未改正。", "penalty_needed": not rectified}
 
 
 def assessment(**overrides):

@@ -18,7 +18,9 @@ TABLES = sorted(path.stem for path in BPMN_DIR.glob("*.dmn"))
 PROFILE_INPUTS = {key for profile in ("jiangxi", "national") for version in load_profile(profile).versions
                   for key in version.table_inputs()}
 # inputs of a contract that are not columns of its table, and why
-NOT_COLUMNS = {("discretion", "violation_code")}  # picks the fine range of the tier the table decides
+# the violation and the facts that pick the statutory range (penalty_tier) the discretion tier divides
+NOT_COLUMNS = {("discretion", "violation_code"), ("discretion", "overdue_uncorrected"),
+               ("discretion", "serious_circumstances")}
 
 
 def schema_types(rule: dict) -> set[str]:

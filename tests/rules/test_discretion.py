@@ -68,3 +68,13 @@ def test_unknown_violation_code():
     assert caught.value.details["input"] == "violation_code"
     with pytest.raises(NotFound):
         fine_range("SPL-999", "lighter", load_profile("jiangxi").version_on(FILED))
+
+
+def test_range_after_failing_to_correct_divides_the_overdue_tier_of_spl_99():
+    """SPL Art. 99 after failing to correct: 50,000-200,000 on the unit, not the first finding's 0-50,000."""
+    overdue = decide_discretion({**ORDINARY, "violation_code": "SPL-099-1-05", "overdue_uncorrected": True}, on=FILED)
+    assert (overdue["penalty_tier"], overdue["penalty_tier_label"]) == ("overdue", "逾期未改正")
+    assert (overdue["statutory_min"], overdue["statutory_max"]) == (50000, 200000)
+    assert (overdue["fine_min"], overdue["fine_max"]) == (100000, 150000)
+    first = decide_discretion({**ORDINARY, "violation_code": "SPL-099-1-05"}, on=FILED)
+    assert (first["penalty_tier"], first["statutory_min"], first["statutory_max"]) == ("first_finding", 0, 50000)

@@ -35,7 +35,7 @@ def test_the_county_officer_drafts_the_report_with_the_fine_in_capitals(browser)
     assert "询问笔录2份、勘验笔录1份、现场照片8张" in investigation.inner_text()
     assert "王振宇" in investigation.inner_text()  # the officers by name
     filing = earlier.get_by_role("region", name="审批立案").inner_text()
-    assert "同意立案" in filing and "2026年3月13日" in filing
+    assert "同意立案" in filing and "2026年3月17日" in filing
     kinds = page.locator("[data-field=penalty_kinds]")
     assert kinds.get_by_label("罚款").is_checked()  # prefilled, labelled in Chinese
     assert "警告" in kinds.inner_text() and "warning" not in kinds.inner_text()
@@ -55,8 +55,8 @@ def test_the_legal_reviewer_and_the_head_take_the_case_to_a_decision_and_its_doc
     reviewer.goto(f"{browser.base}/cases/{case_id}")
     reviewer.get_by_role("link", name="法制审核").click()
     report = reviewer.locator("details.earlier").get_by_role("region", name="制作案件调查报告和处理呈批表")
-    assert "逾期未改正，按一般档次裁量" in report.inner_text()  # the discretion and its reasons
-    assert "罚款人民币30000元" in report.inner_text()  # the proposed decision
+    assert "无从重、从轻情节，在幅度内从低裁量" in report.inner_text()  # the discretion and its reasons
+    assert "对当事人处罚款人民币60000元" in report.inner_text()  # the proposed decision
     screenshot(reviewer, "legal-review")
     reviewer.locator("[data-field=review_passed]").get_by_label("是").check()
     reviewer.get_by_label("审核事项").fill("执法主体、程序、事实证据、法律适用、裁量基准")
@@ -74,8 +74,9 @@ def test_the_legal_reviewer_and_the_head_take_the_case_to_a_decision_and_its_doc
         head.reload()
     head.get_by_role("link", name="作出行政处罚决定").click()
     head.locator("[data-field=decided_penalty_kinds]").get_by_label("罚款").check()
-    head.get_by_label("决定的罚款金额").fill("30000")
-    head.get_by_label("行政处罚的内容").fill("罚款人民币30000元")
+    head.get_by_label("决定的罚款金额").fill("60000")  # SPL Art. 99 after failing to correct: 50,000-200,000 on the unit
+    head.get_by_label("决定对直接负责的主管人员和其他直接责任人员罚款金额", exact=False).fill("12000")  # mandatory
+    head.get_by_label("行政处罚的内容").fill("对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元")
     head.get_by_label("缴款地点或账户").fill("遂川县财政局非税收入账户")
     head.get_by_role("button", name="提交").click()
     head.wait_for_url(re.compile(rf"/cases/{case_id}\?"))

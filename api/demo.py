@@ -108,7 +108,7 @@ SCRIPT: list[Step] = [
         "facts": "当事人作业场所未设置安全警示标志、未提供劳动防护用品，经责令限期改正逾期未改正",
         "violated_provisions": "《中华人民共和国安全生产法》第三十五条、第四十五条",
         "penalty_basis": "《中华人民共和国安全生产法》第九十九条第一项", "discretion": "逾期未改正，按一般档次裁量",
-        "proposal": "建议处罚款30000元", "proposed_penalty": "罚款人民币30000元", "party_type": "organization",
+        "proposal": "建议处罚款30000元", "proposed_penalty": "罚款人民币30000元",
         "penalty_kinds": ["fine"], "fine_amount": 30000, "confiscation_value": 0, "public_interest": False,
         "complex_case": False, "daily_fine": False, "catalogue_item": None}),
     Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),

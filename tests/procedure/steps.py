@@ -14,10 +14,12 @@ def at(day: str, hour: int = 10) -> str:
     return f"{day}T{hour:02d}:00:00+08:00"
 
 
-def filing(case_name: str, summary: str, provisions: str) -> dict:
-    return {"case_name": case_name, "case_source": "日常检查发现", "case_summary": summary,
+def filing(case_name: str, summary: str, provisions: str, party: dict | None = None) -> dict:
+    """The 立案审批表; `party` names the penalised party when it is not the one the case started with."""
+    data = {"case_name": case_name, "case_source": "日常检查发现", "case_summary": summary,
             "suspected_provisions": provisions, "officer_opinion": "建议立案调查", "officers": OFFICERS,
             "contact": "0796-6300000"}
+    return data | ({"party": party} if party else {})
 
 
 def approve(day: str, flag: str, approved: bool = True, opinion: str = "同意") -> dict:
@@ -31,12 +33,12 @@ def investigation(preservation: bool = False) -> dict:
     return data
 
 
-def report(*, party_type: str = "organization", penalty_kinds: list[str] | None = None, fine: float = 0,
+def report(*, penalty_kinds: list[str] | None = None, fine: float = 0,
            complex_case: bool = False, proposal: str = "建议给予行政处罚") -> dict:
     kinds = penalty_kinds or []
     return {"facts": "经查，当事人存在违法行为，事实清楚", "violated_provisions": "《中华人民共和国安全生产法》",
             "penalty_basis": "《中华人民共和国安全生产法》", "discretion": "初次违法，按一般档次裁量", "proposal": proposal,
-            "proposed_penalty": f"拟处罚款{fine:g}元" if kinds else "", "party_type": party_type, "penalty_kinds": kinds,
+            "proposed_penalty": f"拟处罚款{fine:g}元" if kinds else "", "penalty_kinds": kinds,
             "fine_amount": fine, "confiscation_value": 0, "public_interest": False, "complex_case": complex_case,
             "daily_fine": False, "catalogue_item": None}
 

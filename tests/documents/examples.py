@@ -168,6 +168,7 @@ _VALUES = {
     "pay_by": "2026-05-10",
     "reasons": "经营困难",
     "schedule": "分两期缴纳",
+    "instalments": 2,
     "recipient": "刘建国",
     "served_documents": [{"title": "行政处罚决定书", "number": "（遂）应急罚〔2026〕12号"}],
     "service_place": "遂川县宏达家具厂办公室",

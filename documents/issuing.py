@@ -20,6 +20,7 @@ from documents.catalogue import Catalogue, ColumnSpec, DocumentSpec, FieldSpec, 
 from documents.document_numbers import allocate_number, resolve_issuer
 from documents.labels import LABELS
 from documents.models import IssuedDocument
+from documents.procedure_account import composed_values
 from engine.errors import ModelError, ValidationFailed
 
 # Case-level values every snapshot keeps, whether or not a document lists them as fields.
@@ -138,7 +139,9 @@ def issue_documents(
         check_values(doc, values)
     issuer = resolve_issuer(catalogue.numbering, agency_code)
     issued: list[IssuedDocument] = []
+    values = dict(values)
     for doc in docs:
+        values |= composed_values(values)  # after each document: the next may cite its number
         number = None
         if doc.code is not None:
             number = allocate_number(
@@ -177,5 +180,7 @@ def issue_documents(
         )
         session.add(document)
         issued.append(document)
+        if number is not None:
+            values["documents"] = {**(values.get("documents") or {}), doc.id: number.text}
     session.flush()
     return issued

@@ -121,7 +121,10 @@ SCRIPT: list[Step] = [
     Step("2026-04-09", "head", "集体讨论", {
         "discussed_at": "2026-04-09T15:00:00+08:00", "place": "遂川县应急管理局三楼会议室", "chair": "陈志刚",
         "presenter": "王振宇", "recorder": "钟海燕", "attendees": "陈志刚、王振宇、钟海燕、罗文静",
-        "discussion": "与会人员一致认为事实清楚、证据充分", "conclusion": "同意按拟处罚意见作出决定"}, optional=True),
+        "discussion": "与会人员一致认为事实清楚、证据充分", "conclusion": "同意按拟处罚意见作出决定",
+        "members": [{"name": "陈志刚", "member_role": "head", "opinion": "同意按拟处罚意见作出决定"},
+                    {"name": "王振宇", "member_role": "case_officer", "opinion": "汇报案件事实、证据和拟处罚意见"},
+                    {"name": "罗文静", "member_role": "legal_reviewer", "opinion": "法制审核通过"}]}, optional=True),
     Step("2026-04-10", "head", "作出行政处罚决定", {
         "decided_penalty_kinds": ["fine"], "decided_fine": 30000, "penalty": "罚款人民币30000元",
         "payment_place": "遂川县财政局非税收入账户"}),

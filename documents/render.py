@@ -26,6 +26,7 @@ from documents.amounts import chinese_date, parse_moment
 from documents.base_package import TITLE_FONT, base_package, write_zip
 from documents.catalogue import Catalogue, DocumentSpec, Signer, get_catalogue
 from documents.formatting import clean, format_value, party_lines
+from documents.labels import label
 from documents.templates import PLACEHOLDER, Fields, Grid, Paragraph, Table, Template, get_template
 
 TEXT_WIDTH_TWIPS = 8844  # A4 width minus the margins set in base_package
@@ -166,7 +167,11 @@ class _Renderer:
     def signatures(self) -> None:
         self.paragraph(indent=False)
         for signer in self.doc.signers:
-            if signer != Signer.seal:
+            if signer == Signer.attendees and self.fields.get("members"):  # one line for each participant
+                for member in self.fields["members"]:
+                    who = f"{label('member_role', member.get('member_role', ''))}{clean(member.get('name', ''))}"
+                    self.paragraph(f"{who}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False)
+            elif signer != Signer.seal:
                 caption = recipient_signer(self.snapshot) if signer == Signer.recipient else signer.label
                 self.paragraph(f"{caption}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False)
 
@@ -188,7 +193,8 @@ class _Renderer:
             elif isinstance(block, Grid):
                 self.grid(block.grid)
             elif isinstance(block, Table):
-                self.items_table(block.table)
+                if self.fields.get(block.table):  # no header-only table for an empty list
+                    self.items_table(block.table)
             else:
                 getattr(self, block)()
         return self.save()

@@ -64,3 +64,20 @@ def test_the_hearing_notice_refers_to_the_notice_served_with_it(sqlite_session):
     assert "经查，2026年2月20日，执法人员检查发现你厂主要负责人刘建国未组织制定本单位安全生产教育和培训计划。" in hearing
     assert ("你单位的上述行为违反了《中华人民共和国安全生产法》第二十一条第三项的规定，依据《中华人民共和国安全生产法》"
             "第九十四条第一款的规定，本机关拟对你单位作出如下行政处罚：对刘建国处以罚款。") in hearing
+
+
+def test_the_collective_discussion_record_lists_each_member_by_role_with_opinion_and_signature(sqlite_session):
+    text = issue(sqlite_session, ["collective_discussion_record"])["collective_discussion_record"]
+    lines = text.splitlines()
+    assert "参加讨论人员及意见：" in lines
+    for row in (["周局长", "机关负责人", "同意承办人员的处理意见"], ["张伟", "承办人员", "汇报案情，建议罚款25000元"],
+                ["赵敏", "法制审核人员", "经法制审核，事实清楚，程序合法"]):
+        assert "\n".join(row) in text
+    signatures = [line.split("（签名）")[0] for line in lines if "（签名）" in line]
+    assert signatures == ["机关负责人周局长", "承办人员张伟", "法制审核人员赵敏", "记录人"]
+
+
+def test_an_empty_list_prints_no_header_only_table(sqlite_session):
+    text = issue(sqlite_session, ["collective_discussion_record"], members=[])["collective_discussion_record"]
+    assert "参加讨论人员及意见" not in text and "发表意见" not in text
+    assert "出席人员（签名）" in text

@@ -64,6 +64,9 @@ def legal_review(day: str, passed: bool, conclusion: str = "事实清楚，证�
 def discussion(day: str) -> dict:
     return {"discussed_at": at(day, 15), "place": "局三楼会议室", "chair": "李局长", "presenter": "王强", "recorder": "刘洋",
             "attendees": "李局长、张副局长、陈副局长、赵股长", "discussion": "与会人员一致认为事实清楚",
+            "members": [{"name": "李局长", "member_role": "head", "opinion": "同意按拟处罚意见作出决定"},
+                        {"name": "王强", "member_role": "case_officer", "opinion": "汇报案件事实、证据和拟处罚意见"},
+                        {"name": "赵法制", "member_role": "legal_reviewer", "opinion": "法制审核通过"}],
             "conclusion": "同意按拟处罚意见作出决定"}
 
 

@@ -105,6 +105,11 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
         client.app.state.runtime.fire_due()
     case.on("2026-03-16")
     case.complete("reviewer", "法制审核", steps.legal_review("2026-03-16", True))
+    without_head = steps.discussion("2026-03-16") | {"members": [
+        {"name": "王强", "member_role": "case_officer", "opinion": "汇报案件事实、证据和拟处罚意见"}]}
+    refused = client.post(f"/api/v1/tasks/{case.task('head', '集体讨论')['task']['id']}/complete", headers=auth("head"),
+                          json={"data": without_head})
+    assert refused.status_code == 422 and "集体讨论应当由机关负责人参加并作出决定" in refused.text
     case.complete("head", "集体讨论", steps.discussion("2026-03-16"))
     case.complete("head", "作出行政处罚决定", steps.decision(["fine"], 12000))
 
@@ -115,5 +120,10 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
     assert "当事人：遂川县宏达竹木制品厂" not in decision
     assert "身份证号码：360827198805120027" in decision and "出生日期：1988年5月12日" in decision
     assert "工作单位：遂川县宏达竹木制品厂" in decision and "壹万贰仟元整" in decision
+    notice_number, hearing_number = documents["penalty_notice"]["number"], documents["hearing_notice"]["number"]
+    assert (f"本机关于2026年3月5日以{notice_number}行政处罚告知书、{hearing_number}听证告知书告知你拟作出行政处罚的事实、"
+            "理由、依据及你依法享有的陈述、申辩和要求听证的权利。你在规定期限内未提出陈述、申辩意见，视为放弃陈述、申辩权利。"
+            "你在规定期限内未要求听证，视为放弃听证权利。") in decision
+    assert "你单位" not in decision and "（单位）" not in decision
     notice = docx_text(client, auth("t1a"), documents["penalty_notice"]["id"])
     assert notice.startswith("遂川县应急管理局") and "钟敏：" in notice and "遂川县宏达竹木制品厂：" not in notice

@@ -113,6 +113,13 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
     case.complete("head", "集体讨论", steps.discussion("2026-03-16"))
     case.complete("head", "作出行政处罚决定", steps.decision(["fine"], 12000))
 
+    decided = case.case()
+    number = next(d["number"] for d in decided["documents"] if d["doc_id"] == "penalty_decision")
+    case.on("2026-03-17")
+    case.complete("t1a", "送达行政处罚决定书", steps.service("2026-03-17", {"documents": {"penalty_decision": number}},
+                                                       recipient="钟敏"))
+    case.complete("t1a", "公示行政处罚决定", steps.publication("2026-03-17"))
+
     render_pending(client.app.state.runtime.engine, object_store())
     documents = {d["doc_id"]: d for d in client.get(f"/api/v1/cases/{case.case_id}/documents", headers=auth("t1a")).json()}
     decision = docx_text(client, auth("t1a"), documents["penalty_decision"]["id"])
@@ -127,3 +134,9 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
     assert "你单位" not in decision and "（单位）" not in decision
     notice = docx_text(client, auth("t1a"), documents["penalty_notice"]["id"])
     assert notice.startswith("遂川县应急管理局") and "钟敏：" in notice and "遂川县宏达竹木制品厂：" not in notice
+    receipt = docx_text(client, auth("t1a"), documents["service_receipt"]["id"])
+    assert "受送达人（签名）" in receipt and "受送达单位" not in receipt
+    # the publication redacts a person's name, ID number and home (not a unit's name)
+    [published] = client.get("/api/v1/public/publications", params={"q": "钟某"}).json()["items"]
+    assert "钟某" in published["text"]
+    assert "钟敏" not in published["text"] and "360827198805120027" not in published["text"]

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.bootstrap import object_store
 from documents.rendition import render_pending
+from tests.api.test_web_task_page import task_page
 from tests.conftest import SHANGHAI
 from tests.procedure import steps
 from tests.procedure.inspection_steps import assessment, record
@@ -86,6 +87,8 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
     case.on("2026-03-03")
     filing = case.task("t1a", "填写立案审批表")
     assert filing["prefill"]["party"]["name"] == UNIT["name"]  # offered: the inspected unit; the officers name the person
+    page = task_page(client.app, world, "t1a", filing["task"]["id"])  # the web form offers the same choice
+    assert "被处罚当事人" in page and UNIT["name"] in page and "身份证号码" in page and "出生日期" in page
     case.complete("t1a", "填写立案审批表", steps.filing(
         "钟敏未如实记录事故隐患排查治理情况案", "日常检查发现安全生产管理人员未如实记录事故隐患排查治理情况",
         "《安全生产法》第二十五条第一款、第九十六条", party=SAFETY_MANAGER) | {"officers": officers})

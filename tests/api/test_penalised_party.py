@@ -89,6 +89,10 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
     assert filing["prefill"]["party"]["name"] == UNIT["name"]  # offered: the inspected unit; the officers name the person
     page = task_page(client.app, world, "t1a", filing["task"]["id"])  # the web form offers the same choice
     assert "被处罚当事人" in page and UNIT["name"] in page and "身份证号码" in page and "出生日期" in page
+    kept_unit = steps.filing("宏达竹木制品厂案", "日常检查发现", "《安全生产法》第九十六条") | {"officers": officers}
+    refused = client.post(f"/api/v1/tasks/{filing['task']['id']}/complete", headers=auth("t1a"), json={"data": kept_unit})
+    assert refused.status_code == 422 and refused.json()["code"] == "rule_violated"
+    assert "处罚主要负责人、其他负责人或者安全生产管理人员的，当事人为该个人" in refused.json()["message"]
     case.complete("t1a", "填写立案审批表", steps.filing(
         "钟敏未如实记录事故隐患排查治理情况案", "日常检查发现安全生产管理人员未如实记录事故隐患排查治理情况",
         "《安全生产法》第二十五条第一款、第九十六条", party=SAFETY_MANAGER) | {"officers": officers})

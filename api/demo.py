@@ -125,7 +125,7 @@ SCRIPT: list[Step] = [
                       "直接负责的主管人员和其他直接责任人员一万元以上二万元以下）；无从重、从轻情节，在幅度内从低裁量",
         "proposal": "建议对当事人处罚款人民币60000元，对直接负责的主管人员王林峰处罚款人民币12000元",
         "proposed_penalty": "对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元",
-        "party_type": "organization", "penalty_kinds": ["fine"], "fine_amount": 60000, "responsible_persons_fine": 12000,
+        "penalty_kinds": ["fine"], "fine_amount": 60000, "responsible_persons_fine": 12000,
         "confiscation_value": 0, "public_interest": False,
         "complex_case": False, "daily_fine": False, "catalogue_item": None}),
     Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),
@@ -138,7 +138,10 @@ SCRIPT: list[Step] = [
     Step("2026-04-09", "head", "集体讨论", {
         "discussed_at": "2026-04-09T15:00:00+08:00", "place": "遂川县应急管理局三楼会议室", "chair": "陈志刚",
         "presenter": "王振宇", "recorder": "钟海燕", "attendees": "陈志刚、王振宇、钟海燕、罗文静",
-        "discussion": "与会人员一致认为事实清楚、证据充分", "conclusion": "同意按拟处罚意见作出决定"}, optional=True),
+        "discussion": "与会人员一致认为事实清楚、证据充分", "conclusion": "同意按拟处罚意见作出决定",
+        "members": [{"name": "陈志刚", "member_role": "head", "opinion": "同意按拟处罚意见作出决定"},
+                    {"name": "王振宇", "member_role": "case_officer", "opinion": "汇报案件事实、证据和拟处罚意见"},
+                    {"name": "罗文静", "member_role": "legal_reviewer", "opinion": "法制审核通过"}]}, optional=True),
     Step("2026-04-10", "head", "作出行政处罚决定", {
         "decided_penalty_kinds": ["fine"], "decided_fine": 60000, "decided_responsible_persons_fine": 12000,
         "penalty": "对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元",

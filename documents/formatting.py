@@ -16,12 +16,13 @@ PARTY_UNIT_LINES = (
     ("name", "名称"),
     ("credit_code", "统一社会信用代码"),
     ("address", "地址"),
-    ("legal_representative", "法定代表人（负责人）"),
+    ("legal_representative", "法定代表人"),
     ("phone", "联系电话"),
 )
 PARTY_PERSON_LINES = (
     ("name", "姓名"),
     ("sex", "性别"),
+    ("birth_date", "出生日期"),
     ("id_number", "身份证号码"),
     ("employer", "工作单位"),
     ("post", "职务"),
@@ -35,9 +36,31 @@ def clean(text: object) -> str:
     return _XML_ILLEGAL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
 
 
+_ID_BIRTH = re.compile(r"^\d{6}((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")
+
+
+def birth_date(party: dict[str, Any]) -> str:
+    """A person's date of birth as entered, or as an 18-digit resident ID number states it; "" if neither."""
+    if party.get("birth_date"):
+        return str(party["birth_date"])
+    found = _ID_BIRTH.match(str(party.get("id_number") or ""))
+    return "-".join(found.groups()) if found else ""
+
+
 def party_lines(party: dict[str, Any]) -> list[tuple[str, str]]:
-    lines = PARTY_PERSON_LINES if party.get("kind") == "person" else PARTY_UNIT_LINES
-    return [(label, clean(party[key])) for key, label in lines if party.get(key) not in (None, "")]
+    """(label, text) lines of the party block: a unit with its representative, a person with birth date and ID number."""
+    if party.get("kind") == "person":
+        values = {**party, "birth_date": birth_date(party)}
+        lines = PARTY_PERSON_LINES
+    else:
+        values, lines = party, PARTY_UNIT_LINES
+    out = []
+    for key, caption in lines:
+        if values.get(key) in (None, ""):
+            continue
+        text = chinese_date(values[key]) if key == "birth_date" else clean(values[key])
+        out.append((caption, text))
+    return out
 
 
 def officers_text(officers: list[dict[str, Any]]) -> str:

@@ -14,11 +14,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from documents.alternatives import resolved_title
 from documents.amounts import parse_moment, to_amount
 from documents.catalogue import Catalogue, ColumnSpec, DocumentSpec, FieldSpec, FieldType, get_catalogue
 from documents.document_numbers import allocate_number, resolve_issuer
 from documents.labels import LABELS
 from documents.models import IssuedDocument
+from documents.procedure_account import composed_values
 from engine.errors import ModelError, ValidationFailed
 
 # Case-level values every snapshot keeps, whether or not a document lists them as fields.
@@ -91,6 +93,18 @@ def check_values(doc: DocumentSpec, values: dict[str, Any]) -> None:
         )
 
 
+def _case_facts(values: dict[str, Any]) -> dict[str, Any]:
+    """What every snapshot keeps of the case: its number and name, the kind of its party and whether a
+    hearing was offered (the words a document chooses by them, documents.alternatives)."""
+    facts = {key: values[key] for key in CASE_KEYS if not _is_blank(values.get(key))}
+    party = values.get("party")
+    if isinstance(party, dict) and party.get("kind") in ("unit", "person"):
+        facts["party_kind"] = party["kind"]
+    if isinstance(values.get("hearing_eligible"), bool):
+        facts["hearing_offered"] = values["hearing_eligible"]
+    return facts
+
+
 def _jsonable(value: Any) -> Any:
     def default(obj: Any) -> Any:
         if isinstance(obj, (datetime, date)):
@@ -125,7 +139,9 @@ def issue_documents(
         check_values(doc, values)
     issuer = resolve_issuer(catalogue.numbering, agency_code)
     issued: list[IssuedDocument] = []
+    values = dict(values)
     for doc in docs:
+        values |= composed_values(values)  # after each document: the next may cite its number
         number = None
         if doc.code is not None:
             number = allocate_number(
@@ -138,21 +154,22 @@ def issue_documents(
                 issued_at=issued_at,
             )
         fields = {spec.name: values[spec.name] for spec in doc.fields if not _is_blank(values.get(spec.name))}
+        title = resolved_title(doc.title, fields)
         snapshot = _jsonable(
             {
                 "doc_id": doc.id,
-                "title": doc.title,
+                "title": title,
                 "number": number.text if number else None,
                 "issuer_name": issuer.issuer.name,
                 "issued_at": issued_at,
-                "case": {key: values[key] for key in CASE_KEYS if not _is_blank(values.get(key))},
+                "case": _case_facts(values),
                 "fields": fields,
             }
         )
         document = IssuedDocument(
             case_id=case_id,
             doc_id=doc.id,
-            title=doc.title,
+            title=title,
             number=number.text if number else None,
             issuer=issuer.code,
             series=number.series if number else None,
@@ -163,5 +180,7 @@ def issue_documents(
         )
         session.add(document)
         issued.append(document)
+        if number is not None:
+            values["documents"] = {**(values.get("documents") or {}), doc.id: number.text}
     session.flush()
     return issued

@@ -28,6 +28,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # who of the inspected unit was present (inspection_record.schema.json `unit_attendees[].role`)
     "attendee_role": {"principal": "主要负责人", "safety_manager": "安全生产管理人员", "operator": "从业人员"},
+    # in what capacity someone takes part in a collective discussion (case_collective_discussion.schema.json `members[]`)
+    "member_role": {"head": "机关负责人", "deputy_head": "分管负责人", "case_officer": "承办人员",
+                    "legal_reviewer": "法制审核人员", "other": "其他参加人员"},
     # whether the unit's responsible person signed the inspection record
     "signature": {"signed": "已签字", "refused": "拒绝签字"},
     # how a case ended (Case.outcome), on the dossier cover's 处理结果

@@ -21,10 +21,12 @@ from docx.shared import Pt, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from documents.alternatives import choices, recipient_signer, resolved_title
 from documents.amounts import chinese_date, parse_moment
 from documents.base_package import TITLE_FONT, base_package, write_zip
 from documents.catalogue import Catalogue, DocumentSpec, Signer, get_catalogue
 from documents.formatting import clean, format_value, party_lines
+from documents.labels import label
 from documents.templates import PLACEHOLDER, Fields, Grid, Paragraph, Table, Template, get_template
 
 TEXT_WIDTH_TWIPS = 8844  # A4 width minus the margins set in base_package
@@ -56,7 +58,9 @@ class _Renderer:
             "reconsideration_days": str(remedies.reconsideration_days),
             "court": remedies.court,
             "litigation_months": str(remedies.litigation_months),
+            **choices(snapshot),
         }
+        self.title = resolved_title(doc.title, self.fields)
         self.document: DocxDocument = Document(BytesIO(base_package()))
 
     # -- text ------------------------------------------------------------------------------
@@ -119,7 +123,7 @@ class _Renderer:
     # -- blocks ----------------------------------------------------------------------------
     def header(self) -> None:
         self.paragraph(self.builtins["issuer"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
-        self.paragraph(self.doc.title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
+        self.paragraph(self.title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
         if self.builtins["number"]:
             self.paragraph(clean(self.builtins["number"]), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         self.paragraph(indent=False)
@@ -190,8 +194,13 @@ class _Renderer:
         self._keep_with_previous()
         lines = [self.paragraph(indent=False)]
         for signer in self.doc.signers:
-            if signer != Signer.seal:
-                lines.append(self.paragraph(f"{signer.label}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
+            if signer == Signer.attendees and self.fields.get("members"):  # one line for each participant
+                for member in self.fields["members"]:
+                    who = f"{label('member_role', member.get('member_role', ''))}{clean(member.get('name', ''))}"
+                    lines.append(self.paragraph(f"{who}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
+            elif signer != Signer.seal:
+                caption = recipient_signer(self.snapshot) if signer == Signer.recipient else signer.label
+                lines.append(self.paragraph(f"{caption}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
         for line in lines:
             line.paragraph_format.keep_together = True
         for line in lines[:-1]:
@@ -219,14 +228,15 @@ class _Renderer:
             self.paragraph(self.value_text(template.addressee) + "：", indent=False)
         for block in template.body:
             if isinstance(block, Paragraph):
-                if block.when is None or self.value_text(block.when):
+                if (block.when is None or self.value_text(block.when)) and not (block.unless and self.value_text(block.unless)):
                     self.paragraph(self.substitute(block.p), align=_ALIGN.get(block.align or ""))
             elif isinstance(block, Fields):
                 self.fields_block(block.fields)
             elif isinstance(block, Grid):
                 self.grid(block.grid)
             elif isinstance(block, Table):
-                self.items_table(block.table)
+                if self.fields.get(block.table):  # no header-only table for an empty list
+                    self.items_table(block.table)
             else:
                 getattr(self, block)()
         return self.save()
@@ -237,7 +247,7 @@ class _Renderer:
             issued = datetime(issued.year, issued.month, issued.day)
         moment = issued.astimezone(timezone.utc).replace(tzinfo=None) if issued.tzinfo else issued
         core = self.document.core_properties
-        core.title = self.doc.title + (f" {self.builtins['number']}" if self.builtins["number"] else "")
+        core.title = self.title + (f" {self.builtins['number']}" if self.builtins["number"] else "")
         core.author = self.builtins["issuer"]
         core.created = core.modified = moment
         package = self.document.part.package

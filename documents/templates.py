@@ -5,7 +5,8 @@ are replaced in one pass by the formatted snapshot value, so a value is always t
 never change the document's structure.
 
 Blocks:
-- `p: "text"` (optional `if: field`: only when that field has a value; `align: right|center`)
+- `p: "text"` (optional `if: field`: only when that field has a value; `unless: field`: only when it has none;
+  `align: right|center`)
 - `fields: [field, ...]`: one "标签：值" line per field that has a value
 - `grid: [field, ...]` or `grid: all`: a two-column label/value table (forms, 审批表)
 - `table: field`: an items field as a table with its column labels
@@ -29,7 +30,8 @@ from engine.errors import ModelError
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z_]+))?\}")
 BUILTINS = frozenset(
-    {"number", "issuer", "issued_on", "case_number", "case_name", "reconsideration_body", "reconsideration_days", "court", "litigation_months"}
+    {"number", "issuer", "issued_on", "case_number", "case_name", "reconsideration_body", "reconsideration_days", "court", "litigation_months",
+     "you", "rights", "payment_word"}  # the last three resolve the formats' choices (documents.alternatives)
 )
 
 
@@ -40,6 +42,7 @@ class _Block(BaseModel):
 class Paragraph(_Block):
     p: str
     when: str | None = Field(default=None, alias="if")
+    unless: str | None = None  # only when that field has no value
     align: Literal["right", "center"] | None = None
 
 
@@ -69,7 +72,7 @@ _TEMPLATE = TypeAdapter(Template)
 def _referenced(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
         names = [m.group(1) for m in PLACEHOLDER.finditer(block.p)]
-        return names + ([block.when] if block.when else [])
+        return names + [name for name in (block.when, block.unless) if name]
     if isinstance(block, Fields):
         return list(block.fields)
     if isinstance(block, Grid):

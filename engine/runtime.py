@@ -242,6 +242,9 @@ class Runtime:
             self._save(session, case, workflow)
             tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
                                before=before, agency=agency)
+            party = data.get("party")
+            if isinstance(party, dict) and isinstance(party.get("name"), str) and party["name"].strip():
+                case.party_name = party["name"].strip()[:200]  # the party named by this step (the filing's penalised party)
             record.insert_event(session, record.next_event(case, kind="task_completed", actor=actor, task_id=task_id,
                                                            task_name=info.name, inputs=data, outputs=context.outputs))
             casestore.write_case(session, case)

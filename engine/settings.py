@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # the largest JSON request body the API reads (bytes); larger ones are refused with 413
     max_json_bytes: int = 1024**2
     rules_profile: str = "jiangxi"
+    # where fines are paid (行政处罚法 Art. 67), printed on every 行政处罚决定书; all three or none
+    fine_payment_bank: str | None = None  # e.g. 中国农业银行遂川县支行
+    fine_payment_account_name: str | None = None  # e.g. 遂川县财政局非税收入汇缴结算户
+    fine_payment_account: str | None = None
     # 案号 patterns per case kind; fields: short (机关代字), year, seq (per agency, kind and year)
     case_number_patterns: dict[str, str] = {
         "inspection": "（{short}）应急检〔{year}〕{seq}号",

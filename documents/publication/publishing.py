@@ -57,7 +57,7 @@ def penalty_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
         if shown.get("credit_code"):
             lines.append(f"统一社会信用代码：{shown['credit_code']}")
         if shown.get("legal_representative"):
-            lines.append(f"法定代表人（负责人）：{shown['legal_representative']}")
+            lines.append(f"法定代表人：{shown['legal_representative']}")
     else:
         lines.append(f"被处罚人：{shown.get('name', '')}")
     for key, label in PENALTY_LINES:

@@ -70,8 +70,11 @@ def test_forms_come_prefilled_with_what_the_case_already_knows(client, auth, wor
     [county_case] = [c for c in client.get("/api/v1/cases", headers=auth("c1")).json()["items"]
                      if c["parent_case_id"] == inspection_id]
     filing = task_detail(client, auth("c1"), county_case["id"], "填写立案审批表")
-    # the source is cited by a number a document carries: the inspection record's, not the inspection's case number
-    assert filing["prefill"] == {"case_source": "检查发现：现场检查记录（遂）应急检记〔2026〕1号"}
+    # the source is cited by a number a document carries: the inspection record's, not the inspection's case number;
+    # the inspected unit is offered as the party; the officers confirm it or name the person fined instead
+    assert filing["prefill"] == {"case_source": "检查发现：现场检查记录（遂）应急检记〔2026〕1号",
+                                 "party": {"kind": "unit", "name": "遂川县林峰木业有限公司", "credit_code": "91360827MA35XXXX1K",
+                                           "address": "遂川县泉江镇工业大道8号", "legal_representative": "王林峰"}}
 
 
 def test_an_approval_starts_blank_not_with_the_previous_approval_s_date_and_opinion(client, auth, world):
@@ -96,7 +99,7 @@ def test_an_approval_starts_blank_not_with_the_previous_approval_s_date_and_opin
     complete(client, auth("c1"), task_detail(client, auth("c1"), case_id, "制作案件调查报告和处理呈批表"), {
         "facts": "锯木车间未设置安全警示标志", "violated_provisions": "《安全生产法》第三十五条",
         "penalty_basis": "《安全生产法》第九十九条第一项", "discretion": "首次违法", "proposal": "建议给予警告",
-        "proposed_penalty": "警告", "party_type": "organization", "penalty_kinds": ["warning"], "fine_amount": 0,
+        "proposed_penalty": "警告", "penalty_kinds": ["warning"], "fine_amount": 0,
         "confiscation_value": 0, "public_interest": False, "complex_case": False, "daily_fine": False,
         "catalogue_item": None})
 

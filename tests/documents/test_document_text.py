@@ -1,4 +1,7 @@
-"""Every catalogue document, rendered from its complete example, reads as Chinese prose.
+"""Every catalogue document, rendered from its complete example for a unit and for a person, reads as Chinese prose.
+
+No choice of the ministry's formats is printed as written (「你（单位）」, 「陈述、申辩（听证）权利」, 「延期（分期）」,
+「已看过（已向我宣读）」, 「法定代表人（负责人）」, a label offering 「查封/扣押」): the document says what applies.
 
 The text a reader sees must carry no machine identifier (an enum value such as `signed`, a
 field name such as `unit_signature`), no doubled bracket where a composed text wraps a number
@@ -27,6 +30,7 @@ from .rendering_helpers import docx_text, issue_one
 ALLOWED: frozenset[str] = frozenset()
 IDENTIFIER = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Za-z0-9]*_[A-Za-z0-9_]*|[a-z]{3,})(?![A-Za-z0-9_])")
 DOUBLED_BRACKET = re.compile(r"[（(][（(]|[）)][）)]")
+ALTERNATIVE = re.compile(r"（(?:单位|个人|听证|分期|延期|已向我宣读|负责人|法定代表人)）|[\u4e00-\u9fff]{2}/[\u4e00-\u9fff]{2}")
 HALF_WIDTH_COMMA = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]\s*,\s*[\u3400-\u9fff]|[\u3400-\u9fff]\s*,\s*[\u3000-\u303f\uff00-\uffef]")
 
 CATALOGUE = get_catalogue()
@@ -37,7 +41,7 @@ def has_party(doc_id: str) -> bool:
     return CATALOGUE.get(doc_id).field("party") is not None
 
 
-CASES = [(doc.id, kind) for doc in CATALOGUE.documents for kind in (PARTIES if has_party(doc.id) else ["unit"])]
+CASES = [(doc.id, kind) for doc in CATALOGUE.documents for kind in PARTIES]
 
 
 def rendered_text(session, doc_id: str, party: dict) -> str:
@@ -56,6 +60,7 @@ def problems(text: str) -> list[str]:
     found = [f"标识符 {m.group(0)}" for m in IDENTIFIER.finditer(text) if m.group(0) not in ALLOWED]
     found += [f"双重括号 {text[max(m.start() - 8, 0):m.end() + 8]}" for m in DOUBLED_BRACKET.finditer(text)]
     found += [f"半角逗号 {m.group(0)}" for m in HALF_WIDTH_COMMA.finditer(text)]
+    found += [f"未选定的选项 {text[max(m.start() - 6, 0):m.end() + 2]}" for m in ALTERNATIVE.finditer(text)]
     return found
 
 
@@ -70,6 +75,9 @@ def test_the_checks_catch_what_they_name():
     assert len(problems("检查发现（（遂泉）应急检〔2026〕2号））")) == 2
     assert len(problems("决定(（遂）应急罚〔2026〕1号）)")) == 2
     assert problems("事实清楚, 证据确凿") == ["半角逗号 楚, 证"]
+    assert problems("你（单位）应当陈述、申辩（听证）") == ["未选定的选项 你（单位）应当", "未选定的选项 当陈述、申辩（听证）"]
+    assert problems("延期（分期）缴纳罚款，强制措施种类（查封/扣押），法定代表人（负责人）") == [
+        "未选定的选项 延期（分期）缴纳", "未选定的选项 制措施种类（查封/扣押），", "未选定的选项 ，法定代表人（负责人）"]
     assert problems("统一社会信用代码91360827MA35XXXX1K，型号PQ-2，SPL-094-1，2kg，账号 1234 5678，m³") == []
 
 
@@ -117,3 +125,38 @@ def test_every_signer_has_its_label():
     from documents.catalogue import Signer
 
     assert set(LABELS["signer"]) == {signer.value for signer in Signer}
+
+
+def test_the_documents_say_what_applies_to_the_party(sqlite_session):
+    unit = rendered_text(sqlite_session, "penalty_decision", PARTY)
+    person = rendered_text(sqlite_session, "penalty_decision", PERSON_PARTY)
+    assert "你单位的上述行为" in unit and "法定代表人：刘建国" in unit
+    assert "你的上述行为" in person and "你单位" not in person and "法定代表人" not in person
+    assert "出生日期：1975年1月1日" in person and "身份证号码：360827197501010011" in person
+
+
+def test_the_decision_names_the_hearing_right_only_when_it_was_offered(sqlite_session):
+    def decision(hearing: bool) -> str:
+        values = complete_values() | {"hearing_eligible": hearing}
+        return docx_text(render_docx(issue_one(sqlite_session, "penalty_decision", values).snapshot))
+
+    assert "陈述、申辩和要求听证的权利" in decision(True)
+    assert "陈述、申辩的权利" in decision(False) and "听证" not in decision(False).split("陈述、申辩的权利")[0][-30:]
+
+
+def test_a_receipt_to_a_unit_names_the_unit_and_is_signed_by_its_representative(sqlite_session):
+    unit = rendered_text(sqlite_session, "service_receipt", PARTY)
+    assert "受送达人\n遂川县宏达家具厂" in unit and "签收人\n刘建国" in unit
+    assert "受送达单位法定代表人（签名）" in unit
+    assert "受送达人（签名）" in rendered_text(sqlite_session, "service_receipt", PERSON_PARTY)
+
+
+def test_deferral_or_instalments_and_the_reading_of_the_record_follow_the_facts(sqlite_session):
+    deferred = issue_one(sqlite_session, "payment_deferral_decision", complete_values() | {"instalments": None})
+    split = issue_one(sqlite_session, "payment_deferral_decision", complete_values() | {"instalments": 2})
+    assert (deferred.title, split.title) == ("延期缴纳罚款批准书", "分期缴纳罚款批准书")
+    assert "你单位申请分期缴纳" in docx_text(render_docx(split.snapshot))
+    read = rendered_text(sqlite_session, "inquiry_record", PARTY)
+    aloud = docx_text(render_docx(issue_one(sqlite_session, "inquiry_record", complete_values() | {"read_aloud": "被询问人不识字"}).snapshot))
+    assert "以上笔录我已看过，与我所说的一致。" in read and "宣读" not in read
+    assert "以上笔录已向我宣读，与我所说的一致。" in aloud and "我已看过" not in aloud

@@ -32,7 +32,7 @@ def test_hostile_values_stay_text(sqlite_session):
     assert "违法事实含控制字符结束等证据为证。" in text
     assert LONG in text
     assert "当事人：<宏达&家具厂>" in text
-    assert "缴至：{facts}{number}。" in text
+    assert "将罚款缴至{facts}{number}。" in text
     # no value added structure: the body has the same paragraphs as with ordinary values
     ordinary = Document(BytesIO(render_docx(issue_one(sqlite_session, "penalty_decision").snapshot)))
     assert len(document.paragraphs) == len(ordinary.paragraphs)

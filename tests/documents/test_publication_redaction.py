@@ -116,7 +116,7 @@ def test_a_unit_is_published_with_its_name_credit_code_and_representative_in_ful
             "penalty": "罚款25000元", "agency_name": "遂川县应急管理局", "decided_on": "2026-03-23"}
     _title, text = penalty_decision_text(data, Redaction("surname", "test"))
     assert "被处罚单位：遂川县宏达家具厂" in text and "统一社会信用代码：913608270000000012" in text
-    assert "法定代表人（负责人）：刘建国" in text
+    assert "法定代表人：刘建国" in text
     assert "（统一社会信用代码913608270000000012）" in text  # in the facts too, in full
     assert "0796-6312345" not in text and "罚款25000元" in text
 

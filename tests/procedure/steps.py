@@ -14,10 +14,12 @@ def at(day: str, hour: int = 10) -> str:
     return f"{day}T{hour:02d}:00:00+08:00"
 
 
-def filing(case_name: str, summary: str, provisions: str) -> dict:
-    return {"case_name": case_name, "case_source": "日常检查发现", "case_summary": summary,
+def filing(case_name: str, summary: str, provisions: str, party: dict | None = None) -> dict:
+    """The 立案审批表; `party` names the penalised party when it is not the one the case started with."""
+    data = {"case_name": case_name, "case_source": "日常检查发现", "case_summary": summary,
             "suspected_provisions": provisions, "officer_opinion": "建议立案调查", "officers": OFFICERS,
             "contact": "0796-6300000"}
+    return data | ({"party": party} if party else {})
 
 
 def approve(day: str, flag: str, approved: bool = True, opinion: str = "同意") -> dict:
@@ -31,12 +33,12 @@ def investigation(preservation: bool = False) -> dict:
     return data
 
 
-def report(*, party_type: str = "organization", penalty_kinds: list[str] | None = None, fine: float = 0,
+def report(*, penalty_kinds: list[str] | None = None, fine: float = 0,
            complex_case: bool = False, proposal: str = "建议给予行政处罚") -> dict:
     kinds = penalty_kinds or []
     return {"facts": "经查，当事人存在违法行为，事实清楚", "violated_provisions": "《中华人民共和国安全生产法》",
             "penalty_basis": "《中华人民共和国安全生产法》", "discretion": "初次违法，按一般档次裁量", "proposal": proposal,
-            "proposed_penalty": f"拟处罚款{fine:g}元" if kinds else "", "party_type": party_type, "penalty_kinds": kinds,
+            "proposed_penalty": f"拟处罚款{fine:g}元" if kinds else "", "penalty_kinds": kinds,
             "fine_amount": fine, "confiscation_value": 0, "public_interest": False, "complex_case": complex_case,
             "daily_fine": False, "catalogue_item": None}
 
@@ -62,6 +64,9 @@ def legal_review(day: str, passed: bool, conclusion: str = "事实清楚，证�
 def discussion(day: str) -> dict:
     return {"discussed_at": at(day, 15), "place": "局三楼会议室", "chair": "李局长", "presenter": "王强", "recorder": "刘洋",
             "attendees": "李局长、张副局长、陈副局长、赵股长", "discussion": "与会人员一致认为事实清楚",
+            "members": [{"name": "李局长", "member_role": "head", "opinion": "同意按拟处罚意见作出决定"},
+                        {"name": "王强", "member_role": "case_officer", "opinion": "汇报案件事实、证据和拟处罚意见"},
+                        {"name": "赵法制", "member_role": "legal_reviewer", "opinion": "法制审核通过"}],
             "conclusion": "同意按拟处罚意见作出决定"}
 
 

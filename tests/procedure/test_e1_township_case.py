@@ -17,6 +17,9 @@ from tests.procedure.inspection_steps import assessment, linked_case, record, st
 
 TRAINING_PLAN = {"description": "主要负责人未组织制定本单位安全生产教育和培训计划", "provision": "《安全生产法》第二十一条第三项",
                  "violation_code": "SPL-094-1"}
+# The fine falls on the principal person (SPL Art. 94), named at filing: the documents name him, not the plant.
+PRINCIPAL = {"kind": "person", "name": "王林峰", "sex": "男", "id_number": "360827197803150031", "birth_date": "1978-03-15",
+             "address": "遂川县泉江镇龙泉大道12号", "employer": "遂川县林峰家具厂", "post": "厂长", "phone": "13907960001"}
 ORDER = {"officers": steps.OFFICERS, "inspection_date": "2026-06-01", "rectification_items": [
     {"problem": "未制定安全生产教育和培训计划", "provision": "《安全生产法》第二十一条第三项",
      "requirement": "制定并实施2026年度安全生产教育和培训计划", "deadline": "2026-06-12"}]}
@@ -52,15 +55,16 @@ def test_e1_township_case_runs_to_archive_with_the_major_decision_in_county_lane
 
     case.complete("填写立案审批表", steps.filing("王林峰未履行主要负责人安全生产管理职责案",
                                                  "日常检查发现主要负责人未组织制定安全生产教育和培训计划",
-                                                 "《安全生产法》第二十一条第三项、第九十四条第一款")
+                                                 "《安全生产法》第二十一条第三项、第九十四条第一款", party=PRINCIPAL)
                   | {"case_source": case.data["case_source"]}, on="2026-06-12")
     case.complete("审批立案", steps.approve("2026-06-12", "filing_approved"))
     assert case.data["decision_due"] == "2026-09-10"  # 90 days after filing on 12 June
     case.complete("调查取证", steps.investigation(), on="2026-06-16")
-    case.complete("制作案件调查报告和处理呈批表", steps.report(party_type="person", penalty_kinds=["fine"], fine=25000),
+    case.complete("制作案件调查报告和处理呈批表", steps.report(penalty_kinds=["fine"], fine=25000),
                   on="2026-06-17")
     case.complete("审批处理意见", steps.handling("2026-06-18", "penalty"), on="2026-06-18")
 
+    assert (case.data["party_type"], case.case.party_name) == ("person", "王林峰")
     assert (case.data["hearing_threshold_person"], case.data["hearing_eligible"]) == (3000, True)
     case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-06-22"), on="2026-06-22")
     assert case.case.status == CaseStatus.notified

@@ -23,7 +23,7 @@ def through_handling(case):
     assert case.data["decision_due"] == "2026-08-31"  # 90 days end on Sunday 30 August → Monday
     case.complete("调查取证", steps.investigation(), on="2026-06-05")
     case.complete("制作案件调查报告和处理呈批表",
-                  steps.report(party_type="person", penalty_kinds=["fine"], fine=10000), on="2026-06-08")
+                  steps.report(penalty_kinds=["fine"], fine=10000), on="2026-06-08")
     case.complete("审批处理意见", steps.handling("2026-06-09", "penalty"), on="2026-06-09")
 
 

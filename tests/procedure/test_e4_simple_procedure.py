@@ -117,3 +117,11 @@ def test_entrusted_township_cannot_use_the_simple_procedure_for_an_spl_94_case(r
     general = linked_case(case, "general_procedure")
     assert general.case.agency_id == agencies.township.id
     assert [(t.name, t.role) for t in general.view.tasks] == [("填写立案审批表", "township_officer")]
+
+
+def test_the_party_type_follows_the_party_named(runtime, agencies, frozen_clock):
+    """Issue 11.1: a person's thresholds apply only to a person; the type cannot be typed against the party."""
+    case = simple_case(runtime, frozen_clock, agencies.county, agencies.county)
+    with pytest.raises(ValidationFailed) as refused:
+        case.complete("当场认定违法事实和拟作处罚", facts("person", ["fine"], 100))  # the furniture plant, a unit
+    assert refused.value.message == "当事人类型应与被处罚的当事人一致：个人为公民，单位为法人或其他组织"

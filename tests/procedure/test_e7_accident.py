@@ -14,6 +14,8 @@ from tests.procedure import steps
 
 SAWMILL = {"kind": "unit", "name": "遂川县某木材加工厂"}
 # what the township's inspection passes on to the county case (runtime.INHERITED_KEYS)
+PRINCIPAL = {"kind": "person", "name": "李某", "id_number": "360827198001010015", "address": "遂川县泉江镇",
+             "employer": SAWMILL["name"], "post": "厂长"}
 REPORTED = {"party": SAWMILL, "accident": True, "penalised_party": "unit", "violation_code": "SPL-114-1-01",
             "facts": "2026年3月10日，该厂一名工人在操作带锯机时被卷入死亡"}
 
@@ -72,11 +74,11 @@ def test_the_principal_is_fined_the_statutory_share_of_last_years_income(county_
                   on="2026-05-21")
     assert (case.data["principal_violation_code"], case.data["principal_fine_rate"]) == ("SPL-095-1-02", 60)  # a larger accident
     case.complete("填写立案审批表", steps.filing("李某未履行安全生产管理职责导致较大事故案", "主要负责人未履行职责",
-                                                 "《安全生产法》第九十五条第二项"))
+                                                 "《安全生产法》第九十五条第二项", party=PRINCIPAL))
     case.complete("审批立案", steps.approve("2026-05-21", "filing_approved"))
     case.complete("调查取证", steps.investigation())
     with pytest.raises(ValidationFailed) as wrong_share:
-        case.complete("制作案件调查报告和处理呈批表", steps.report(party_type="person", penalty_kinds=["fine"], fine=100000))
+        case.complete("制作案件调查报告和处理呈批表", steps.report(penalty_kinds=["fine"], fine=100000))
     assert wrong_share.value.message == "对主要负责人的事故罚款应为其上一年年收入按《安全生产法》第九十五条规定比例计算的数额"
-    case.complete("制作案件调查报告和处理呈批表", steps.report(party_type="person", penalty_kinds=["fine"], fine=150000))
+    case.complete("制作案件调查报告和处理呈批表", steps.report(penalty_kinds=["fine"], fine=150000))
     assert case.ready() == ["审批处理意见"]

@@ -32,7 +32,7 @@ def published_case(case):
     case.complete("填写立案审批表", steps.filing("刘建国未组织安全培训案", "检查发现违法行为", "《安全生产法》第九十四条"))
     case.complete("审批立案", steps.approve("2026-03-02", "filing_approved"))
     case.complete("调查取证", steps.investigation(), on="2026-03-10")
-    case.complete("制作案件调查报告和处理呈批表", {**steps.report(party_type="person", penalty_kinds=["fine"], fine=2000),
+    case.complete("制作案件调查报告和处理呈批表", {**steps.report(penalty_kinds=["fine"], fine=2000),
                                              "facts": FACTS})
     case.complete("审批处理意见", steps.handling("2026-03-10", "penalty"))
     case.complete("送达行政处罚告知书", steps.notice("2026-03-11"), on="2026-03-11")

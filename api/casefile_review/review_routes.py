@@ -1,0 +1,61 @@
+"""The case-file review API: plans, the draw and its replay, scoring forms, findings and rectification, reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from sqlmodel import select
+
+from api import authz
+from api.casefile_review import review_plans
+from api.casefile_review.models import ReviewPlan
+from api.deps import RuntimeDep, UserDep
+from api.error_responses import ERROR_RESPONSES
+from engine.db import read_session
+
+router = APIRouter(tags=["案卷评查"], responses=ERROR_RESPONSES)
+PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _view(runtime, user, plan_id: int) -> dict:
+    with read_session(runtime.engine) as session:
+        return review_plans.plan_view(session, user, review_plans.get_plan(session, plan_id))
+
+
+@router.post("/review-plans", status_code=201, summary="起草评查方案(县局执法监督人员)")
+def create_plan(body: review_plans.PlanDraft, user: UserDep, runtime: RuntimeDep) -> dict:
+    plan = review_plans.create_plan(runtime.engine, user, body)
+    return _view(runtime, user, plan.id)
+
+
+@router.get("/review-plans", summary="评查方案列表")
+def list_plans(user: UserDep, runtime: RuntimeDep) -> list[dict]:
+    with read_session(runtime.engine) as session:
+        county = authz.agency_of(session, user)
+        agency_id = county.parent_id or county.id
+        plans = session.exec(select(ReviewPlan).where(ReviewPlan.agency_id == agency_id).order_by(ReviewPlan.id.desc()))
+        return [review_plans.plan_view(session, user, plan) for plan in plans]
+
+
+@router.get("/review-plans/{plan_id}", summary="评查方案: 抽取规则、随机种子、抽取的案卷和评查人员")
+def get_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
+    return _view(runtime, user, plan_id)
+
+
+@router.post("/review-plans/{plan_id}/approve", summary="负责人批准评查方案")
+def approve_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
+    review_plans.approve_plan(runtime.engine, user, plan_id)
+    return _view(runtime, user, plan_id)
+
+
+@router.post("/review-plans/{plan_id}/draw", summary="随机抽取案卷并交叉指派评查人员(记录随机种子和抽取依据)")
+def draw_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
+    review_plans.draw_plan(runtime, user, plan_id)
+    return _view(runtime, user, plan_id)
+
+
+@router.get("/review-plans/{plan_id}/redraw", summary="按记录的种子和依据重新抽取, 核对是否一致")
+def redraw_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
+    _view(runtime, user, plan_id)
+    return review_plans.redraw(runtime, plan_id)

@@ -53,16 +53,19 @@ def candidates(runtime: Runtime, session: Session, plan: ReviewPlan) -> list[Can
 
 
 def participants(session: Session, case_ids: list[int]) -> dict[int, frozenset[int]]:
-    """Everyone who acted on each case or on the inspection it came from, and officers the bureau added to it."""
+    """Everyone who acted on each case or on the inspection it came from, the officers its steps name, and officers
+    the bureau added to it."""
     if not case_ids:
         return {}
     parents = dict(session.exec(select(Case.id, Case.parent_case_id).where(Case.id.in_(case_ids))).all())
     related = set(case_ids) | {p for p in parents.values() if p}
     acted: dict[int, set[int]] = defaultdict(set)
-    for case_id, actor_id in session.exec(select(RecordEvent.case_id, RecordEvent.actor_id).where(
-            RecordEvent.case_id.in_(related), RecordEvent.actor_id.is_not(None),
-            RecordEvent.kind != "supervisor_read").distinct()):
-        acted[case_id].add(actor_id)
+    for case_id, actor_id, inputs in session.exec(select(RecordEvent.case_id, RecordEvent.actor_id, RecordEvent.inputs).where(
+            RecordEvent.case_id.in_(related), RecordEvent.kind != "supervisor_read")):
+        if actor_id is not None:
+            acted[case_id].add(actor_id)
+        named = inputs.get("officers") if isinstance(inputs, dict) else None  # the officers a step names
+        acted[case_id].update(o["user_id"] for o in named or [] if isinstance(o, dict) and isinstance(o.get("user_id"), int))
     for case_id, user_id in session.exec(select(CaseMember.case_id, CaseMember.user_id).where(
             CaseMember.case_id.in_(case_ids), CaseMember.purpose == MemberPurpose.officer)):
         acted[case_id].add(user_id)

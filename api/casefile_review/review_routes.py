@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from sqlmodel import select
 
 from api import authz
-from api.casefile_review import review_plans
+from api.casefile_review import review_findings, review_plans, review_scoring
 from api.casefile_review.models import ReviewPlan
 from api.deps import RuntimeDep, UserDep
 from api.error_responses import ERROR_RESPONSES
@@ -59,3 +59,28 @@ def draw_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
 def redraw_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
     _view(runtime, user, plan_id)
     return review_plans.redraw(runtime, plan_id)
+
+
+SampleId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+FindingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/review-samples/{sample_id}", summary="评查评分表: 自动预审结果(可修正)、人工评分项、卷宗链接、已保存的评分")
+def scoring_form(sample_id: SampleId, user: UserDep, runtime: RuntimeDep) -> dict:
+    return review_scoring.scoring_form(runtime, user, sample_id)
+
+
+@router.put("/review-samples/{sample_id}/score", summary="保存评分: 各项得分和意见、否决项、等次; 扣分和否决项生成整改任务")
+def submit_score(sample_id: SampleId, body: review_scoring.ScoreIn, user: UserDep, runtime: RuntimeDep) -> dict:
+    return review_scoring.submit_score(runtime, user, sample_id, body)
+
+
+@router.get("/review-plans/{plan_id}/findings", summary="评查发现的问题、责任人员和整改情况(逾期未整改的标记)")
+def plan_findings(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> list[dict]:
+    return review_findings.plan_findings(runtime.engine, user, plan_id)
+
+
+@router.post("/review-findings/{finding_id}/rectification", summary="被评查单位报告整改情况")
+def report_rectification(finding_id: FindingId, body: review_findings.RectificationIn, user: UserDep,
+                         runtime: RuntimeDep) -> dict:
+    return review_findings.report_rectification(runtime.engine, user, finding_id, body)

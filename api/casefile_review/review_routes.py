@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from sqlmodel import select
 
 from api import authz
-from api.casefile_review import review_findings, review_plans, review_scoring
+from api.casefile_review import review_findings, review_plans, review_report, review_scoring
 from api.casefile_review.models import ReviewPlan
+from api.casefile_review.review_workbook import report_xlsx as report_workbook
 from api.deps import RuntimeDep, UserDep
 from api.error_responses import ERROR_RESPONSES
 from engine.db import read_session
+from engine.objects import content_disposition
 
 router = APIRouter(tags=["案卷评查"], responses=ERROR_RESPONSES)
 PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -84,3 +86,32 @@ def plan_findings(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> list[d
 def report_rectification(finding_id: FindingId, body: review_findings.RectificationIn, user: UserDep,
                          runtime: RuntimeDep) -> dict:
     return review_findings.report_rectification(runtime.engine, user, finding_id, body)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/review-plans/{plan_id}/report", summary="评查情况通报(数据): 各单位和总体的等次、常见问题、否决项、责任人员")
+def report(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
+    return review_report.load_report(runtime.engine, user, plan_id)
+
+
+@router.get("/review-plans/{plan_id}/report.docx", summary="下载评查情况通报(.docx)", response_class=Response)
+def report_docx(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> Response:
+    data = review_report.load_report(runtime.engine, user, plan_id)
+    return Response(review_report.report_docx(data), media_type=DOCX,
+                    headers={"Content-Disposition": content_disposition(f"{data['title']}.docx")})
+
+
+@router.get("/review-plans/{plan_id}/report.xlsx", summary="下载评查情况汇总表(.xlsx, 每个单位一个工作表)", response_class=Response)
+def report_xlsx(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> Response:
+    data = review_report.load_report(runtime.engine, user, plan_id)
+    return Response(report_workbook(data), media_type=XLSX,
+                    headers={"Content-Disposition": content_disposition(f"{data['title']}.xlsx")})
+
+
+@router.post("/review-plans/{plan_id}/report", summary="通报评查结果(全部案卷评查完毕后)")
+def mark_reported(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
+    review_report.mark_reported(runtime.engine, user, plan_id)
+    return _view(runtime, user, plan_id)

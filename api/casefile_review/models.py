@@ -13,14 +13,18 @@ from engine.types import UTCDateTime
 
 
 class PlanStatus(StrEnum):
-    draft = "draft"  # 起草中
+    """A plan's status is the step its workflow (bpmn/case_file_review.bpmn) waits at."""
+
+    returned = "returned"  # 退回修改
+    draft = "draft"  # 待负责人审批
     approved = "approved"  # 已批准, 待抽取
     reviewing = "reviewing"  # 已抽取, 评查中
     reported = "reported"  # 已通报
 
     @property
     def label(self) -> str:
-        return {"draft": "起草中", "approved": "已批准待抽取", "reviewing": "评查中", "reported": "已通报"}[self.value]
+        return {"returned": "退回修改", "draft": "待负责人审批", "approved": "已批准待抽取", "reviewing": "评查中",
+                "reported": "已通报"}[self.value]
 
 
 class ReviewPlan(SQLModel, table=True):
@@ -49,6 +53,8 @@ class ReviewPlan(SQLModel, table=True):
     draw_digest: str | None = Field(default=None, max_length=64, description="SHA-256 of seed, inputs and sample")
     drawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     reported_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    version_id: str | None = Field(default=None, max_length=64, description="the review process version it runs on")
+    workflow_state: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
 
 
 class ReviewSample(SQLModel, table=True):

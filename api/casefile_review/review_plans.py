@@ -6,13 +6,13 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api import authz
 from api.casefile_review import review_candidates as found
 from api.casefile_review import review_draw as drawing
+from api.casefile_review import review_procedure as procedure
 from api.casefile_review.models import PlanStatus, ReviewPlan, ReviewSample
 from api.identity.models import CaseMember, MemberPurpose, User
 from engine import clock
@@ -74,28 +74,58 @@ def check_draft(draft: PlanDraft) -> None:
     load_rubric(draft.rubric)
 
 
-def create_plan(engine: sa.Engine, user: User, draft: PlanDraft) -> ReviewPlan:
+def _checked_units(session: Session, user: User, draft: PlanDraft):
+    county = authz.review_organiser_agency(session, user)
+    outside = sorted(set(draft.unit_ids) - set(authz.jurisdiction_ids(session, county)))
+    if outside:
+        raise ValidationFailed("被评查单位须为本局及所辖乡镇(园区)", code="unit_outside_jurisdiction",
+                               details={"unit_ids": outside})
+    return county
+
+
+def create_plan(runtime: Runtime, user: User, draft: PlanDraft) -> ReviewPlan:
+    """A supervisor's draft starts the plan's workflow; it then waits for the head's approval."""
     check_draft(draft)
-    with transaction(engine) as session:
-        county = authz.review_organiser_agency(session, user)
-        scope = set(authz.jurisdiction_ids(session, county))
-        outside = sorted(set(draft.unit_ids) - scope)
-        if outside:
-            raise ValidationFailed("被评查单位须为本局及所辖乡镇(园区)", code="unit_outside_jurisdiction",
-                                   details={"unit_ids": outside})
+    with transaction(runtime.engine) as session:
+        county = _checked_units(session, user, draft)
         plan = ReviewPlan(agency_id=county.id, status=PlanStatus.draft, created_by=user.id, created_at=clock.now(),
                           **draft.model_dump() | {"unit_ids": sorted(set(draft.unit_ids))})
+        procedure.start(runtime, plan, user, draft.model_dump(mode="json"))
         session.add(plan)
         session.flush()
         return plan
 
 
-def approve_plan(engine: sa.Engine, user: User, plan_id: int) -> ReviewPlan:
-    with transaction(engine) as session:
+def revise_plan(runtime: Runtime, user: User, plan_id: int, draft: PlanDraft) -> ReviewPlan:
+    """A plan the head returned, revised and submitted again."""
+    check_draft(draft)
+    with transaction(runtime.engine) as session:
+        _checked_units(session, user, draft)
+        plan = get_plan(session, plan_id)
+        authz.plan_reader_units(session, user, plan.agency_id)
+        _require_status(plan, PlanStatus.returned)
+        for name, value in (draft.model_dump() | {"unit_ids": sorted(set(draft.unit_ids))}).items():
+            setattr(plan, name, value)
+        procedure.advance(runtime, plan, "draft_plan", user, draft.model_dump(mode="json"))
+        session.add(plan)
+        return plan
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    plan_approved: bool = Field(default=True, description="是否批准")
+    head_opinion: str = Field(default="", max_length=500, description="审批意见(不批准的必填)")
+
+
+def approve_plan(runtime: Runtime, user: User, plan_id: int, approval: Approval | None = None) -> ReviewPlan:
+    approval = approval or Approval()
+    with transaction(runtime.engine) as session:
         plan = get_plan(session, plan_id)
         authz.require_plan_approver(session, user, plan.agency_id)
         _require_status(plan, PlanStatus.draft)
-        plan.status, plan.approved_by, plan.approved_at = PlanStatus.approved, user.id, clock.now()
+        procedure.advance(runtime, plan, "approve_plan", user, approval.model_dump())
+        if approval.plan_approved:
+            plan.approved_by, plan.approved_at = user.id, clock.now()
         session.add(plan)
         return plan
 
@@ -133,7 +163,8 @@ def draw_plan(runtime: Runtime, user: User, plan_id: int, seed: str | None = Non
                                        added_by=user.id, added_at=clock.now()))
         plan.seed, plan.draw_inputs, plan.drawn_at = seed, inputs, clock.now()
         plan.draw_digest = drawing.digest(seed, inputs, sample, assigned)
-        plan.status = PlanStatus.reviewing
+        procedure.advance(runtime, plan, "draw_sample", user, {"seed": seed, "draw_digest": plan.draw_digest,
+                                                               "sampled_files": len(sample)})
         session.add(plan)
         return plan
 
@@ -167,6 +198,7 @@ def plan_view(session: Session, user: User, plan: ReviewPlan) -> dict:
     people = found.user_names(session, {s.reviewer_id for s in samples})
     numbers = dict(session.exec(select(Case.id, Case.number).where(Case.id.in_([s.case_id for s in samples]))).all()) if samples else {}
     return {"id": plan.id, "title": plan.title, "status": plan.status, "status_label": PlanStatus(plan.status).label,
+            "approved_at": plan.approved_at.isoformat() if plan.approved_at else None,
             "period_from": plan.period_from.isoformat(), "period_to": plan.period_to.isoformat(),
             "units": [{"id": i, "name": names.get(i, "")} for i in plan.unit_ids], "procedures": plan.procedures,
             "share_percent": plan.share_percent, "minimum_per_unit": plan.minimum_per_unit,

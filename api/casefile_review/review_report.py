@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from api import authz
 from api.casefile_review import review_candidates as found
+from api.casefile_review import review_procedure as procedure
 from api.casefile_review.models import PlanStatus, ReviewPlan, ReviewSample, ReviewScore
 from api.casefile_review.review_draw import REASON_LABELS
 from api.casefile_review.review_findings import finding_rows, today
@@ -22,6 +23,7 @@ from engine.db import read_session, transaction
 from engine.errors import InvalidState
 from engine.models import Case
 from engine.review_rubric import load_rubric
+from engine.runtime import Runtime
 
 
 def _summary(files: list[dict], findings: list[dict], grade_names: list[str]) -> dict:
@@ -113,19 +115,22 @@ def report_docx(report: dict) -> bytes:
     return render_report(report["issuer"], report["title"], blocks, report["dated"])
 
 
-def mark_reported(engine: sa.Engine, user: User, plan_id: int) -> None:
-    """通报: the plan's last step, once every drawn file is scored."""
-    with transaction(engine) as session:
+def mark_reported(runtime: Runtime, user: User, plan_id: int) -> None:
+    """通报: the model's review step closes once every drawn file is scored (its rule), then the report step."""
+    with transaction(runtime.engine) as session:
         authz.review_organiser_agency(session, user)
         plan = get_plan(session, plan_id)
+        authz.plan_reader_units(session, user, plan.agency_id)
         if plan.status != PlanStatus.reviewing:
             raise InvalidState(f"评查方案当前为「{PlanStatus(plan.status).label}」, 不能通报", code="review_plan_state",
                                details={"plan_id": plan_id})
-        unscored = session.exec(select(ReviewSample.id).join(ReviewScore, ReviewScore.sample_id == ReviewSample.id,
-                                                             isouter=True)
-                                .where(ReviewSample.plan_id == plan_id, ReviewScore.id.is_(None))).all()
+        samples = session.exec(select(ReviewSample.id, ReviewScore.id).join(
+            ReviewScore, ReviewScore.sample_id == ReviewSample.id, isouter=True).where(ReviewSample.plan_id == plan_id)).all()
+        unscored = [sample for sample, score in samples if score is None]
         if unscored:
             raise InvalidState(f"还有{len(unscored)}份案卷未评查, 不能通报", code="review_not_finished",
-                               details={"sample_ids": list(unscored)})
-        plan.status, plan.reported_at = PlanStatus.reported, clock.now()
+                               details={"sample_ids": unscored})
+        procedure.advance(runtime, plan, "review_files", user, {"scored_files": len(samples), "unscored_files": 0})
+        procedure.advance(runtime, plan, "report_results", user, {"reported_on": today().isoformat()})
+        plan.reported_at = clock.now()
         session.add(plan)

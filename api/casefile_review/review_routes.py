@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 from sqlmodel import select
 
 from api import authz
-from api.casefile_review import review_findings, review_plans, review_report, review_scoring
+from api.casefile_review import review_findings, review_plans, review_procedure, review_report, review_scoring
 from api.casefile_review.models import ReviewPlan
 from api.casefile_review.review_workbook import report_xlsx as report_workbook
 from api.deps import RuntimeDep, UserDep
@@ -21,13 +21,15 @@ PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _view(runtime, user, plan_id: int) -> dict:
+    """The plan, and the step of its workflow (bpmn/case_file_review.bpmn) it waits at, with the lane that acts."""
     with read_session(runtime.engine) as session:
-        return review_plans.plan_view(session, user, review_plans.get_plan(session, plan_id))
+        plan = review_plans.get_plan(session, plan_id)
+        return review_plans.plan_view(session, user, plan) | {"waiting": review_procedure.waiting_step(runtime, plan)}
 
 
 @router.post("/review-plans", status_code=201, summary="起草评查方案(县局执法监督人员)")
 def create_plan(body: review_plans.PlanDraft, user: UserDep, runtime: RuntimeDep) -> dict:
-    plan = review_plans.create_plan(runtime.engine, user, body)
+    plan = review_plans.create_plan(runtime, user, body)
     return _view(runtime, user, plan.id)
 
 
@@ -45,9 +47,15 @@ def get_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
     return _view(runtime, user, plan_id)
 
 
-@router.post("/review-plans/{plan_id}/approve", summary="负责人批准评查方案")
-def approve_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
-    review_plans.approve_plan(runtime.engine, user, plan_id)
+@router.post("/review-plans/{plan_id}/approve", summary="负责人审批评查方案(不批准的退回修改, 须写明意见)")
+def approve_plan(plan_id: PlanId, user: UserDep, runtime: RuntimeDep, body: review_plans.Approval | None = None) -> dict:
+    review_plans.approve_plan(runtime, user, plan_id, body)
+    return _view(runtime, user, plan_id)
+
+
+@router.put("/review-plans/{plan_id}", summary="修改退回的评查方案并重新报批")
+def revise_plan(plan_id: PlanId, body: review_plans.PlanDraft, user: UserDep, runtime: RuntimeDep) -> dict:
+    review_plans.revise_plan(runtime, user, plan_id, body)
     return _view(runtime, user, plan_id)
 
 
@@ -113,5 +121,5 @@ def report_xlsx(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> Response
 
 @router.post("/review-plans/{plan_id}/report", summary="通报评查结果(全部案卷评查完毕后)")
 def mark_reported(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
-    review_report.mark_reported(runtime.engine, user, plan_id)
+    review_report.mark_reported(runtime, user, plan_id)
     return _view(runtime, user, plan_id)

@@ -108,3 +108,22 @@ def test_redraw_reproduces_the_sample_and_says_when_it_does_not(review_world, mo
     result = CliRunner().invoke(cli, ["review", "redraw", str(plan["id"])])
     assert result.exit_code == 1
     assert "不一致" in result.output
+
+
+def test_the_plan_follows_its_bpmn_model_the_head_returns_it_and_the_supervisor_revises(review_world):
+    plan = review_world.plan()
+    assert (plan["status"], plan["waiting"]["name"], plan["waiting"]["lane_label"]) == ("draft", "审批评查方案", "局负责人")
+    silent = review_world.call("POST", f"/review-plans/{plan['id']}/approve", "head", json={"plan_approved": False})
+    assert (silent.status_code, silent.json()["code"]) == (422, "rule_violated")
+    assert "不批准的，应当写明退回修改的意见" in silent.json()["message"]
+    returned = review_world.call("POST", f"/review-plans/{plan['id']}/approve", "head",
+                                 json={"plan_approved": False, "head_opinion": "请增加必查的听证案件"}).json()
+    assert (returned["status"], returned["waiting"]["name"], returned["waiting"]["lane_label"]) == (
+        "returned", "起草评查方案", "执法监督人员")
+    assert review_world.call("POST", f"/review-plans/{plan['id']}/draw", "supervisor").json()["code"] == "review_plan_state"
+    body = {"title": "2026年度案卷评查(修改)", "period_from": "2026-01-01", "period_to": "2026-12-31",
+            "unit_ids": [review_world.agencies["quanjiang"]], "always_include": ["hearing"]}
+    revised = review_world.call("PUT", f"/review-plans/{plan['id']}", "supervisor", json=body).json()
+    assert (revised["status"], revised["title"], revised["always_include"]) == ("draft", "2026年度案卷评查(修改)", ["hearing"])
+    approved = review_world.call("POST", f"/review-plans/{plan['id']}/approve", "head").json()
+    assert (approved["status"], approved["waiting"]["name"]) == ("approved", "抽取案卷并交叉指派评查人员")

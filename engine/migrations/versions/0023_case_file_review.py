@@ -39,6 +39,8 @@ def upgrade() -> None:
     sa.Column('draw_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('drawn_at', engine.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reported_at', engine.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('workflow_state', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['approved_by'], ['app_user.id'], ),
     sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], ),

@@ -72,12 +72,21 @@ def participants(session: Session, case_ids: list[int]) -> dict[int, frozenset[i
     return {case_id: frozenset(acted[case_id] | acted.get(parents.get(case_id), set())) for case_id in case_ids}
 
 
+def reviewer_unit(user: User) -> int:
+    """The unit a reviewer belongs to for cross review. The county bureau's supervisors and legal staff form the
+    bureau's legal-supervision office, not its enforcement brigade, so they may review the brigade's files
+    (`-agency_id` stands for that office); a bureau user who is also a county officer belongs to the brigade."""
+    if user.has_role(Role.county_officer) or user.has_role(Role.township_officer):
+        return user.agency_id
+    return -user.agency_id
+
+
 def reviewers(session: Session, plan: ReviewPlan, today: date) -> list[Reviewer]:
     """The county bureau's supervisors and legal staff; where the plan allows, the townships' (and the park's)
     certified officers with a valid certificate."""
     county = [u for u in session.exec(select(User).where(User.agency_id == plan.agency_id, User.active.is_(True)))
               if u.has_role(Role.supervisor) or u.has_role(Role.legal_reviewer)]
-    found = [Reviewer(u.id, u.agency_id) for u in county]
+    found = [Reviewer(u.id, reviewer_unit(u)) for u in county]
     if plan.township_reviewers:
         towns = session.exec(select(Agency.id).where(Agency.parent_id == plan.agency_id,
                                                      Agency.kind.in_([AgencyKind.township, AgencyKind.park]))).all()

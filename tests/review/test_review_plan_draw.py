@@ -51,19 +51,37 @@ def test_cross_review_never_assigns_own_unit_or_a_participant(review_world):
             reviewer = users[sample["reviewer_id"]]
             assert reviewer.agency_id != sample["unit_id"]
             assert reviewer.id not in actors
-    # the county bureau's own file goes to another township's certified officer
+    # never a county officer (the brigade) on the county bureau's own file
     county_file = by_case[review_world.cases["suichuan-em"]]
-    assert users[county_file["reviewer_id"]].has_role("township_officer")
+    assert not users[county_file["reviewer_id"]].has_role("county_officer")
     # the legal reviewer reviewed every demo case, so she is never their file reviewer
     assert all(users[s["reviewer_id"]].username != "reviewer" for s in plan["samples"])
 
 
-def test_without_township_reviewers_the_county_file_has_no_eligible_reviewer(review_world):
-    plan = review_world.plan(township_reviewers=False)
+def test_the_bureau_supervisor_reviews_the_brigade_file(review_world):
+    plan = review_world.drawn_plan(unit_ids=[review_world.agencies["suichuan-em"]], township_reviewers=False)
+    assert [s["reviewer_name"] for s in plan["samples"]] == ["谢卫东"]
+
+
+def test_without_an_eligible_reviewer_the_draw_is_refused_and_nothing_is_stored(review_world):
+    plan = review_world.plan(unit_ids=[review_world.agencies["quanjiang"]], township_reviewers=False)
     review_world.call("POST", f"/review-plans/{plan['id']}/approve", "head")
+    review_world.headers("supervisor")
+    with transaction(review_world.runtime.engine) as session:  # the supervisor took part in the case
+        session.exec(sa.update(RecordEvent).where(RecordEvent.case_id == review_world.cases["quanjiang"],
+                                                  RecordEvent.kind == "case_started").values(actor_id=_user_id(review_world, "supervisor")))
     response = review_world.call("POST", f"/review-plans/{plan['id']}/draw", "supervisor")
     assert (response.status_code, response.json()["code"]) == (422, "no_eligible_reviewer")
-    assert response.json()["details"]["case_ids"] == [review_world.cases["suichuan-em"]]
+    assert response.json()["details"]["case_ids"] == [review_world.cases["quanjiang"]]
+    after = review_world.call("GET", f"/review-plans/{plan['id']}", "supervisor").json()
+    assert (after["status"], after["seed"], after["samples"]) == ("approved", None, [])
+
+
+def _user_id(review_world, username: str) -> int:
+    from api.identity.models import User
+
+    with read_session(review_world.runtime.engine) as session:
+        return session.exec(select(User.id).where(User.username == username)).one()
 
 
 def test_the_assigned_reviewer_reads_the_file_and_its_precheck(review_world):

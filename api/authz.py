@@ -370,13 +370,13 @@ def require_plan_approver(session: Session, user: User, plan_agency_id: int) -> 
 
 
 def plan_reader_units(session: Session, user: User, plan_agency_id: int) -> list[int] | None:
-    """None: the bureau's supervisors, head and legal staff read the whole plan; otherwise the units whose
-    findings the user reads (their own)."""
+    """None: the bureau's supervisors, head and legal staff read the whole plan; anyone else of the bureau or its
+    townships reads their own unit's part (its files, findings and report)."""
     require_case_user(user)
     if user.agency_id == plan_agency_id and any(user.has_role(r) for r in (Role.supervisor, Role.agency_head,
                                                                            Role.legal_reviewer)):
         return None
-    if agency_of(session, user).parent_id != plan_agency_id:
+    if user.agency_id != plan_agency_id and agency_of(session, user).parent_id != plan_agency_id:
         raise Hidden("无权查看该评查方案", details={"agency_id": plan_agency_id},
                      not_found=NotFound("评查方案不存在或无权查看", code="review_plan_not_found"))
     return [user.agency_id]

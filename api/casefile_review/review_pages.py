@@ -11,6 +11,7 @@ from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from api import authz
 from api.casefile_review import review_plans, review_report, review_scoring
 from api.casefile_review.models import ReviewPlan, ReviewSample, ReviewScore
 from api.casefile_review.review_findings import plan_findings
@@ -31,6 +32,7 @@ DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @router.get("/reviews")
 def reviews(request: Request, user: WebUser):
+    authz.require_case_user(user)
     engine = request.app.state.runtime.engine
     with read_session(engine) as session:
         mine = session.exec(select(ReviewSample, Case, ReviewScore, ReviewPlan)

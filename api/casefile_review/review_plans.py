@@ -174,7 +174,7 @@ def redraw(runtime: Runtime, plan_id: int) -> dict:
     the recorded digest, and the recorded inputs with what the database gives today."""
     with read_session(runtime.engine) as session:
         plan = get_plan(session, plan_id)
-        if plan.seed is None:
+        if plan.seed is None or plan.draw_inputs is None:
             raise InvalidState("该评查方案尚未抽取", code="review_plan_not_drawn", details={"plan_id": plan_id})
         sample, assigned = drawing.replay(plan.seed, plan.draw_inputs)
         stored = session.exec(select(ReviewSample).where(ReviewSample.plan_id == plan.id)).all()

@@ -12,6 +12,7 @@ from api.casefile_review import review_findings, review_plans, review_procedure,
 from api.casefile_review.models import ReviewPlan
 from api.casefile_review.review_workbook import report_xlsx as report_workbook
 from api.deps import RuntimeDep, UserDep
+from api.downloads import BINARY
 from api.error_responses import ERROR_RESPONSES
 from engine.db import read_session
 from engine.objects import content_disposition
@@ -36,6 +37,7 @@ def create_plan(body: review_plans.PlanDraft, user: UserDep, runtime: RuntimeDep
 @router.get("/review-plans", summary="评查方案列表")
 def list_plans(user: UserDep, runtime: RuntimeDep) -> list[dict]:
     with read_session(runtime.engine) as session:
+        authz.require_case_user(user)
         county = authz.agency_of(session, user)
         agency_id = county.parent_id or county.id
         plans = session.exec(select(ReviewPlan).where(ReviewPlan.agency_id == agency_id).order_by(ReviewPlan.id.desc()))
@@ -105,14 +107,16 @@ def report(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict:
     return review_report.load_report(runtime.engine, user, plan_id)
 
 
-@router.get("/review-plans/{plan_id}/report.docx", summary="下载评查情况通报(.docx)", response_class=Response)
+@router.get("/review-plans/{plan_id}/report.docx", summary="下载评查情况通报(.docx)", response_class=Response,
+            responses={200: {"content": {DOCX: BINARY}, "description": "评查情况通报"}})
 def report_docx(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> Response:
     data = review_report.load_report(runtime.engine, user, plan_id)
     return Response(review_report.report_docx(data), media_type=DOCX,
                     headers={"Content-Disposition": content_disposition(f"{data['title']}.docx")})
 
 
-@router.get("/review-plans/{plan_id}/report.xlsx", summary="下载评查情况汇总表(.xlsx, 每个单位一个工作表)", response_class=Response)
+@router.get("/review-plans/{plan_id}/report.xlsx", summary="下载评查情况汇总表(.xlsx, 每个单位一个工作表)", response_class=Response,
+            responses={200: {"content": {XLSX: BINARY}, "description": "评查情况汇总表"}})
 def report_xlsx(plan_id: PlanId, user: UserDep, runtime: RuntimeDep) -> Response:
     data = review_report.load_report(runtime.engine, user, plan_id)
     return Response(report_workbook(data), media_type=XLSX,

@@ -51,7 +51,9 @@ def _readable(session: Session, user: User, sample: ReviewSample, plan: ReviewPl
         return
     units = authz.plan_reader_units(session, user, plan.agency_id)
     if units is not None and sample.unit_id not in units:
-        raise NotFound("评查案卷不存在或无权查看", code="review_sample_not_found", details={"sample_id": sample.id})
+        raise authz.Hidden("无权查看该评查案卷", details={"sample_id": sample.id},
+                           not_found=NotFound("评查案卷不存在或无权查看", code="review_sample_not_found",
+                                              details={"sample_id": sample.id}))
 
 
 def score_view(score: ReviewScore | None) -> dict | None:

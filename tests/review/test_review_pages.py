@@ -50,4 +50,4 @@ def test_a_supervisor_scores_a_file_on_the_page_and_downloads_the_report(review_
     assert "卷内目录缺页码" in plan_page and "98分 · 优秀" in plan_page
     report = browser.get(f"/reviews/{plan['id']}/report.docx")
     assert report.status_code == 200 and report.content[:2] == b"PK"
-    assert browser_for(review_world, "yutian1").get(f"/review-samples/{sample['id']}").status_code == 404
+    assert browser_for(review_world, "yutian1").get(f"/review-samples/{sample['id']}").status_code == 403

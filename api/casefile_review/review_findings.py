@@ -68,3 +68,12 @@ def report_rectification(engine: sa.Engine, user: User, finding_id: int, body: R
         session.flush()
         plan = session.get(ReviewPlan, session.get(ReviewSample, finding.sample_id).plan_id)
         return next(row for row in finding_rows(session, plan, [finding.unit_id], today()) if row["id"] == finding.id)
+
+
+def plan_of_finding(engine: sa.Engine, finding_id: int) -> tuple[int, int]:
+    """The plan a finding belongs to, and the unit that rectifies it."""
+    with read_session(engine) as session:
+        finding = session.get(ReviewFinding, finding_id)
+        if finding is None:
+            raise NotFound("评查问题不存在", code="review_finding_not_found", details={"finding_id": finding_id})
+        return session.get(ReviewSample, finding.sample_id).plan_id, finding.unit_id

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api import authz
-from api.casefile_review import review_plans, review_report, review_scoring
+from api.casefile_review import review_plans, review_procedure, review_report, review_scoring
 from api.casefile_review.models import ReviewPlan, ReviewSample, ReviewScore
 from api.casefile_review.review_findings import plan_findings
 from api.casefile_review.review_routes import DOCX, XLSX
@@ -58,8 +58,10 @@ def plan_page(request: Request, plan_id: DbId, user: WebUser):
         plan = review_plans.plan_view(session, user, review_plans.get_plan(session, plan_id))
         scored = {s.sample_id: s for s in session.exec(select(ReviewScore).join(
             ReviewSample, ReviewSample.id == ReviewScore.sample_id).where(ReviewSample.plan_id == plan_id))}
+        waiting = review_procedure.waiting_step(request.app.state.runtime, review_plans.get_plan(session, plan_id))
     findings = plan_findings(engine, user, plan_id)
-    return render(request, "review_plan.html", plan=plan, scored=scored, findings=findings, nav="reviews")
+    return render(request, "review_plan.html", plan=plan, scored=scored, findings=findings, waiting=waiting,
+                  nav="reviews")
 
 
 @router.get("/reviews/{plan_id}/report.docx")

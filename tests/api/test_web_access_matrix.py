@@ -54,6 +54,12 @@ EXPECTED = {
     "GET /reviews/{plan_id}/report.xlsx": CASE_WORKERS,
     "GET /review-samples/{sample_id}": {"legal_reviewer/county", "agency_head/county"},
     "POST /review-samples/{sample_id}": {"legal_reviewer/county"},
+    "GET /reviews/new": {"supervisor/county"},
+    "POST /reviews/new": {"supervisor/county"},
+    "POST /reviews/{plan_id}/approve": {"agency_head/county"},
+    "POST /reviews/{plan_id}/draw": {"supervisor/county"},
+    "POST /reviews/{plan_id}/report": {"supervisor/county"},
+    "POST /review-findings/{finding_id}/rectification": {"township_officer/own"},
 }
 PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
 

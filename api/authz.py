@@ -182,19 +182,22 @@ def read_case(engine: sa.Engine, user: User, case_id: int, view: str | None = No
 
 
 def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int], view: str | None = None) -> None:
-    """Append a supervisor's read to the record of each case read only for review (a case, its record, its
-    verification or a line of the case list, named by `view`)."""
-    if not user.has_role(Role.supervisor) or not case_ids:
+    """Append a review read to the record of each case read only for review (a case, its record, its verification
+    or a line of the case list, named by `view`): a supervisor's, or a cross reviewer's file from a review plan."""
+    if not case_ids or not works_on_cases(user):
         return
     with read_session(engine) as session:
+        if not user.has_role(Role.supervisor):  # a cross reviewer: only the files assigned to them
+            case_ids = set(case_ids) & set(_member_cases(session, user, MemberPurpose.review))
         work = _work_scope(session, user)
         reviewed = [case_id for case_id in case_ids if not _in_scope(session, case_id, work)]
-    if reviewed:
-        inputs = {"purpose": "案卷评查", **({"view": view} if view else {})}
-        with transaction(engine) as session:
-            for case_id in reviewed:
-                record.append_event(session, case_id=case_id, kind="supervisor_read",
-                                    actor=actor_for(user, Role.supervisor), inputs=inputs)
+    if not reviewed:
+        return  # nothing to record: no write transaction
+    role = Role.supervisor if user.has_role(Role.supervisor) else Role(user.roles[0])
+    with transaction(engine) as session:
+        for case_id in reviewed:
+            record.append_event(session, case_id=case_id, kind="supervisor_read", actor=actor_for(user, role),
+                                inputs={"purpose": "案卷评查", **({"view": view} if view else {})})
 
 
 def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:

@@ -145,3 +145,25 @@ def test_the_plan_follows_its_bpmn_model_the_head_returns_it_and_the_supervisor_
     assert (revised["status"], revised["title"], revised["always_include"]) == ("draft", "2026年度案卷评查(修改)", ["hearing"])
     approved = review_world.call("POST", f"/review-plans/{plan['id']}/approve", "head").json()
     assert (approved["status"], approved["waiting"]["name"]) == ("approved", "抽取案卷并交叉指派评查人员")
+
+
+def test_a_cross_reviewers_reading_of_the_file_is_in_its_record(review_world):
+    plan = review_world.drawn_plan(unit_ids=[review_world.agencies["suichuan-em"]])
+    [sample] = plan["samples"]
+    reviewer = _username(review_world, sample["reviewer_id"])
+    before = _reads(review_world, sample["case_id"])
+    assert review_world.call("GET", f"/cases/{sample['case_id']}/precheck", reviewer).status_code == 200
+    assert _reads(review_world, sample["case_id"]) == before + 1
+
+
+def _username(review_world, user_id: int) -> str:
+    from api.identity.models import User
+
+    with read_session(review_world.runtime.engine) as session:
+        return session.get(User, user_id).username
+
+
+def _reads(review_world, case_id: int) -> int:
+    with read_session(review_world.runtime.engine) as session:
+        return len(session.exec(select(RecordEvent.id).where(RecordEvent.case_id == case_id,
+                                                             RecordEvent.kind == "supervisor_read")).all())

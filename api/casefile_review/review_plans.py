@@ -140,18 +140,23 @@ def _inputs(runtime: Runtime, session: Session, plan: ReviewPlan) -> dict:
 def draw_plan(runtime: Runtime, user: User, plan_id: int, seed: str | None = None) -> ReviewPlan:
     """Draw the sample and assign reviewers; the seed and every input are stored with the plan.
 
-    Each reviewer is added to their file as a review member, so they see the archived case and its pre-check."""
-    with transaction(runtime.engine) as session:
+    The inputs are read first (each candidate's workflow data), outside the write transaction; the write checks the
+    plan is still waiting for its draw. Each reviewer is added to their file as a review member, so they see the
+    archived case and its pre-check."""
+    with read_session(runtime.engine) as session:
         authz.review_organiser_agency(session, user)
         plan = get_plan(session, plan_id)
         authz.plan_reader_units(session, user, plan.agency_id)
         _require_status(plan, PlanStatus.approved)
-        seed = seed or secrets.token_hex(16)
         inputs = _inputs(runtime, session, plan)
-        sample, assigned = drawing.replay(seed, inputs)
-        if not sample:
-            raise ValidationFailed("评查期间内被评查单位没有已归档的案卷, 无可抽取", code="nothing_to_draw",
-                                   details={"plan_id": plan.id})
+    seed = seed or secrets.token_hex(16)
+    sample, assigned = drawing.replay(seed, inputs)
+    if not sample:
+        raise ValidationFailed("评查期间内被评查单位没有已归档的案卷, 无可抽取", code="nothing_to_draw",
+                               details={"plan_id": plan_id})
+    with transaction(runtime.engine) as session:
+        plan = get_plan(session, plan_id)
+        _require_status(plan, PlanStatus.approved)
         for drawn in sample:
             session.add(ReviewSample(plan_id=plan.id, case_id=drawn.case_id, unit_id=drawn.unit_id,
                                      reasons=list(drawn.reasons), reviewer_id=assigned[drawn.case_id]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import sqlalchemy as sa
+from cn2an import an2cn
 from sqlmodel import Session, select
 
 from api import authz
@@ -106,7 +107,7 @@ def report_docx(report: dict) -> bytes:
                    f"（随机种子{report['seed']}）和交叉评查。现将评查情况通报如下。"),
               Heading("一、总体情况"), *_summary_blocks(report["overall"], report["grade_names"])]
     for number, unit in enumerate(report["units"], start=1):
-        blocks.append(Heading(f"{'二三四五六七八九十'[min(number, 9) - 1] if number <= 9 else number}、{unit['unit_name']}"))
+        blocks.append(Heading(f"{an2cn(number + 1)}、{unit['unit_name']}"))
         blocks += _summary_blocks(unit, report["grade_names"])
         if unit["file_rows"]:
             blocks.append(Grid(["案号", "抽取依据", "评查人员", "得分", "等次"],

@@ -131,3 +131,20 @@ def test_only_the_assigned_reviewer_scores(review_world, sample):
     assert (response.status_code, response.json()["code"]) == (403, "not_the_reviewer")
     hidden = review_world.call("GET", f"/review-samples/{sample['id']}", "yutian1")
     assert hidden.status_code == 404
+
+
+def test_an_automatic_veto_zeroes_the_file_unless_the_reviewer_overrides_it_with_a_reason(review_world, sample):
+    from datetime import date
+
+    from engine.models import Case
+
+    with transaction(review_world.runtime.engine) as session:  # decided on day 91 without an extension on record
+        session.exec(sa.update(Case).where(Case.id == sample["case_id"]).values(filed_on=date(2026, 4, 10) - timedelta(days=91)))
+    form = review_world.call("GET", f"/review-samples/{sample['id']}", "supervisor").json()
+    assert [v["code"] for v in form["precheck"]["vetoes"]] == ["decision_deadline"]
+    vetoed = review_world.call("PUT", f"/review-samples/{sample['id']}/score", "supervisor",
+                               json={"items": full_marks()}).json()
+    assert (vetoed["total"], vetoed["grade"], [v["code"] for v in vetoed["vetoes"]]) == (0, "不合格", ["decision_deadline"])
+    overridden = full_marks(decision_deadline={"score": 3, "override_reason": "卷内有负责人批准延期的审批表(纸质), 系统未登记"})
+    result = review_world.call("PUT", f"/review-samples/{sample['id']}/score", "supervisor", json={"items": overridden}).json()
+    assert (result["total"], result["grade"], result["vetoes"]) == (100, "优秀", [])

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import error_responses, web
 from api.body_guard import BodyGuard
+from api.casefile_review import review_routes
 from api.identity.security import secret_key
 from api.routes import (
     agency_admin,
@@ -51,7 +52,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = runtime
     error_responses.install(app)
     for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,
-                   review, stats):
+                   review, review_routes, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)
     app.include_router(web.router)

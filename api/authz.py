@@ -126,7 +126,9 @@ def _work_scope(session: Session, user: User) -> ColumnElement[bool] | None:
 
 
 def _review_scope(session: Session, user: User) -> ColumnElement[bool] | None:
-    if not user.has_role(Role.supervisor):
+    """Archived files assigned for review: to a supervisor, or by a review plan's draw to legal staff or a
+    township's certified officer (cross review)."""
+    if not user.has_role(Role.supervisor) and not any(user.has_role(r) for r in CASE_WORK_ROLES):
         return None
     return sa.and_(Case.status == CaseStatus.archived, Case.id.in_(_member_cases(session, user, MemberPurpose.review)))
 
@@ -191,19 +193,22 @@ def read_case(engine: sa.Engine, user: User, case_id: int, view: str | None = No
 
 
 def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int], view: str | None = None) -> None:
-    """Append a supervisor's read to the record of each case read only for review (a case, its record, its
-    verification or a line of the case list, named by `view`)."""
-    if not user.has_role(Role.supervisor) or not case_ids:
+    """Append a review read to the record of each case read only for review (a case, its record, its verification
+    or a line of the case list, named by `view`): a supervisor's, or a cross reviewer's file from a review plan."""
+    if not case_ids or not works_on_cases(user):
         return
     with read_session(engine) as session:
+        if not user.has_role(Role.supervisor):  # a cross reviewer: only the files assigned to them
+            case_ids = set(case_ids) & set(_member_cases(session, user, MemberPurpose.review))
         work = _work_scope(session, user)
         reviewed = [case_id for case_id in case_ids if not _in_scope(session, case_id, work)]
-    if reviewed:
-        inputs = {"purpose": "案卷评查", **({"view": view} if view else {})}
-        with transaction(engine) as session:
-            for case_id in reviewed:
-                record.append_event(session, case_id=case_id, kind="supervisor_read",
-                                    actor=actor_for(user, Role.supervisor), inputs=inputs)
+    if not reviewed:
+        return  # nothing to record: no write transaction
+    role = Role.supervisor if user.has_role(Role.supervisor) else Role(user.roles[0])
+    with transaction(engine) as session:
+        for case_id in reviewed:
+            record.append_event(session, case_id=case_id, kind="supervisor_read", actor=actor_for(user, role),
+                                inputs={"purpose": "案卷评查", **({"view": view} if view else {})})
 
 
 def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:
@@ -379,3 +384,41 @@ def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -
     if agency_id not in scope:
         raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
     return [agency_id]
+
+
+# ---- review plans (案卷评查方案) ----------------------------------------------
+def review_organiser_agency(session: Session, user: User) -> Agency:
+    """A review plan is drafted, drawn and reported by the county bureau's supervisors."""
+    _require_county_role(session, user, {Role.supervisor}, "执法监督人员")
+    return agency_of(session, user)
+
+
+def require_plan_approver(session: Session, user: User, plan_agency_id: int) -> None:
+    _require_county_role(session, user, {Role.agency_head}, "负责人")
+    if user.agency_id != plan_agency_id:
+        raise Forbidden("只能审批本局的评查方案", details={"agency_id": plan_agency_id})
+
+
+def plan_reader_units(session: Session, user: User, plan_agency_id: int) -> list[int] | None:
+    """None: the bureau's supervisors, head and legal staff read the whole plan; anyone else of the bureau or its
+    townships reads their own unit's part (its files, findings and report)."""
+    require_case_user(user)
+    if user.agency_id == plan_agency_id and any(user.has_role(r) for r in (Role.supervisor, Role.agency_head,
+                                                                           Role.legal_reviewer)):
+        return None
+    if user.agency_id != plan_agency_id and agency_of(session, user).parent_id != plan_agency_id:
+        raise Hidden("无权查看该评查方案", details={"agency_id": plan_agency_id},
+                     not_found=NotFound("评查方案不存在或无权查看", code="review_plan_not_found"))
+    return [user.agency_id]
+
+
+def require_sample_reviewer(user: User, reviewer_id: int) -> None:
+    if user.id != reviewer_id:
+        raise Forbidden("只有被指派的评查人员可以为该案卷评分", code="not_the_reviewer", details={"reviewer_id": reviewer_id})
+
+
+def require_rectifier(user: User, unit_id: int) -> None:
+    """The reviewed unit's officers report its rectification."""
+    require_enforcement_actor(user)
+    if user.agency_id != unit_id or not any(user.has_role(r) for r in OFFICER_ROLES | {Role.agency_head}):
+        raise Forbidden("只有被评查单位的执法人员可以报告整改情况", code="not_the_reviewed_unit", details={"unit_id": unit_id})

@@ -180,6 +180,7 @@ def _register_tools() -> None:
     from api.commands.dossier_export import register as register_dossier
     from api.commands.holidays import register as register_holidays
     from api.commands.record_verify import register as register_record
+    from api.commands.review_redraw import register as register_review
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
 
@@ -188,6 +189,7 @@ def _register_tools() -> None:
     register_holidays(app)
     register_dossier(app)
     register_record(app)
+    register_review(app)
     register_rules(app)
     register_storage(app)
 

@@ -10,6 +10,7 @@ MODEL_MODULES = [
     "documents.models",
     "documents.evidence.models",
     "documents.publication.models",
+    "api.casefile_review.models",
 ]
 
 

@@ -10,7 +10,7 @@ from engine.db import read_session
 from engine.runtime import Runtime
 
 
-def case_precheck(runtime: Runtime, user: User, case_id: int) -> dict:
+def case_precheck(runtime: Runtime, user: User, case_id: int, rubric: str | None = None) -> dict:
     with read_session(runtime.engine) as session:
         case = authz.visible_case(session, user, case_id)
         authz.require_precheck_reader(session, user, case)
@@ -25,5 +25,5 @@ def case_precheck(runtime: Runtime, user: User, case_id: int) -> dict:
             return officer.certificate_expires if officer and officer.certificate_number else None
 
         file = load_case_file(session, case, data, tasks, certificate_expiry)
-        result = precheck(file)
+        result = precheck(file, rubric)
     return {"case_id": case.id, "case_number": case.number, **result.as_dict()}

@@ -8,9 +8,11 @@ tasks, evidence and documents) with the same 404 as a missing one (「…不存�
 """
 
 import re
+from datetime import date
 
 from fastapi.routing import iter_route_contexts
 
+from api.casefile_review.models import PlanStatus, ReviewFinding, ReviewPlan, ReviewSample
 from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
@@ -78,6 +80,23 @@ EXPECTED = {
     "GET /api/v1/cases/{case_id}/precheck": {"legal_reviewer/county", "agency_head/county"},
     "GET /api/v1/statistics": CASE_WORKERS,
     "GET /api/v1/cases/{case_id}/dossier": SEES_THE_CASE,
+    # case-file review: the bureau's supervisors run plans, its head approves; every unit reads its own part
+    "POST /api/v1/review-plans": {"supervisor/county"},
+    "GET /api/v1/review-plans": CASE_WORKERS,
+    "GET /api/v1/review-plans/{plan_id}": CASE_WORKERS,
+    "PUT /api/v1/review-plans/{plan_id}": {"supervisor/county"},
+    "POST /api/v1/review-plans/{plan_id}/approve": {"agency_head/county"},
+    "POST /api/v1/review-plans/{plan_id}/draw": {"supervisor/county"},
+    "GET /api/v1/review-plans/{plan_id}/redraw": CASE_WORKERS,
+    "GET /api/v1/review-plans/{plan_id}/findings": CASE_WORKERS,
+    "GET /api/v1/review-plans/{plan_id}/report": CASE_WORKERS,
+    "GET /api/v1/review-plans/{plan_id}/report.docx": CASE_WORKERS,
+    "GET /api/v1/review-plans/{plan_id}/report.xlsx": CASE_WORKERS,
+    "POST /api/v1/review-plans/{plan_id}/report": {"supervisor/county"},
+    # the file's assigned reviewer (here the legal reviewer), and the bureau's head reading the pre-check
+    "GET /api/v1/review-samples/{sample_id}": {"legal_reviewer/county", "agency_head/county"},
+    "PUT /api/v1/review-samples/{sample_id}/score": {"legal_reviewer/county"},
+    "POST /api/v1/review-findings/{finding_id}/rectification": {"township_officer/own"},
 }
 
 
@@ -107,6 +126,14 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/tasks/{task_id}/records/{doc_id}": {"data": {}},
         "POST /api/v1/cases/{case_id}/remedies": {"data": {}},
         "POST /api/v1/decisions/{table}": {"inputs": {}},
+        "POST /api/v1/review-plans": {"title": "案卷评查", "period_from": "2026-01-01", "period_to": "2026-12-31",
+                                      "unit_ids": [ids["township"]]},
+        "PUT /api/v1/review-plans/{plan_id}": {"title": "案卷评查", "period_from": "2026-01-01", "period_to": "2026-12-31",
+                                               "unit_ids": [ids["township"]]},
+        "POST /api/v1/review-plans/{plan_id}/approve": {"plan_approved": True, "head_opinion": "同意"},
+        "PUT /api/v1/review-samples/{sample_id}/score": {"items": [{"code": "archive_order", "score": 5, "comment": "规范",
+                                                                     "officer_ids": [ids["user_id"]]}]},
+        "POST /api/v1/review-findings/{finding_id}/rectification": {"rectification": "已整改"},
     }
     return method, path, bodies.get(route)
 
@@ -129,6 +156,26 @@ def document_of(engine, case_id: int) -> int:
         return document.id
 
 
+def review_ids(engine, world, case_id: int) -> dict:
+    """A review plan under way over the township's case: its file assigned to the legal reviewer, one finding."""
+    with transaction(engine) as session:
+        plan = ReviewPlan(agency_id=world.agencies.county.id, title="案卷评查", period_from=date(2026, 1, 1),
+                          period_to=date(2026, 12, 31), unit_ids=[world.agencies.township.id],
+                          procedures=["general_procedure"], share_percent=10, minimum_per_unit=3,
+                          status=PlanStatus.reviewing, created_by=world.id("supervisor"), created_at=clock.now())
+        session.add(plan)
+        session.flush()
+        sample = ReviewSample(plan_id=plan.id, case_id=case_id, unit_id=world.agencies.township.id, reasons=["random"],
+                              reviewer_id=world.id("reviewer"))
+        session.add(sample)
+        session.flush()
+        finding = ReviewFinding(sample_id=sample.id, unit_id=world.agencies.township.id, item_code="archive_order",
+                                item_title="立卷归档", points_lost=2, due_on=date(2026, 4, 1))
+        session.add(finding)
+        session.flush()
+        return {"plan_id": plan.id, "sample_id": sample.id, "finding_id": finding.id}
+
+
 def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth, world):
     routes = app_routes(client.app)
     assert routes - EXPECTED.keys() == set(), "routes without an access rule in EXPECTED"
@@ -139,7 +186,8 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "table": "hearing_eligible", "code": "SPL-099-1-01", "doc_id": "onsite_record", "township": world.agencies.township.id,
            "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
-           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
+           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
+           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"])}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

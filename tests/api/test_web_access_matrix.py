@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.identity.security import issue_token
 from api.web.session import SESSION_COOKIE
 from tests.api.conftest import PASSWORD, start_inspection
-from tests.api.test_access_matrix import CALLERS, EVERYONE, SEES_THE_CASE, app_routes, document_of, evidence_of
+from tests.api.test_access_matrix import CALLERS, EVERYONE, SEES_THE_CASE, app_routes, document_of, evidence_of, review_ids
 
 SIGNED_IN = EVERYONE - {"anonymous"}
 CASE_WORKERS = SIGNED_IN - {"admin/county"}
@@ -50,6 +50,18 @@ EXPECTED = {
     "POST /inspections/new": OFFICERS,
     "GET /public/publications": EVERYONE,
     "GET /public/powers": EVERYONE,
+    "GET /reviews": CASE_WORKERS,
+    "GET /reviews/{plan_id}": CASE_WORKERS,
+    "GET /reviews/{plan_id}/report.docx": CASE_WORKERS,
+    "GET /reviews/{plan_id}/report.xlsx": CASE_WORKERS,
+    "GET /review-samples/{sample_id}": {"legal_reviewer/county", "agency_head/county"},
+    "POST /review-samples/{sample_id}": {"legal_reviewer/county"},
+    "GET /reviews/new": {"supervisor/county"},
+    "POST /reviews/new": {"supervisor/county"},
+    "POST /reviews/{plan_id}/approve": {"agency_head/county"},
+    "POST /reviews/{plan_id}/draw": {"supervisor/county"},
+    "POST /reviews/{plan_id}/report": {"supervisor/county"},
+    "POST /review-findings/{finding_id}/rectification": {"township_officer/own"},
 }
 PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
 
@@ -78,7 +90,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"],
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
-           "user_id": world.id("t1b"), "doc_id": "onsite_record"}
+           "user_id": world.id("t1b"), "doc_id": "onsite_record",
+           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"])}
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

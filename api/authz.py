@@ -352,3 +352,19 @@ def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -
     if agency_id not in scope:
         raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
     return [agency_id]
+
+
+# ---- hazard reports (api.hazards) ------------------------------------------
+def require_grid_member(session: Session, user: User) -> Agency:
+    """A grid member (网格员) reports hazards for the township (or park) of their grid; returns that agency."""
+    agency = agency_of(session, user)
+    if not user.has_role(Role.grid_member) or not user.grid or agency.kind == AgencyKind.county_bureau:
+        raise Forbidden("只有网格员可以报告网格隐患", code="not_grid_member")
+    return agency
+
+
+def hazard_ledger_agency_ids(session: Session, user: User) -> list[int]:
+    """Whose hazards a user sees in the ledger: case-work roles and supervisors, over their jurisdiction."""
+    if not works_on_cases(user):
+        raise Forbidden("只有执法人员和执法监督人员可以查看隐患台账", code="hazard_ledger_forbidden")
+    return jurisdiction_ids(session, agency_of(session, user))

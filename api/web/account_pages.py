@@ -32,7 +32,7 @@ router = page_router()
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FIELD_LABELS = {"username": "用户名", "display_name": "姓名", "password": "密码", "agency_id": "单位", "roles": "角色",
                 "staff_category": "人员类别", "certificate_number": "执法证号", "certificate_expires": "执法证有效期至"}
-ROLES = [role for role in Role if role != Role.system]
+ROLES = [role for role in Role if role not in (Role.system, Role.citizen)]
 
 
 def _choices(request: Request, admin) -> dict:

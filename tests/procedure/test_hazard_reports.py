@@ -1,0 +1,170 @@
+"""Grid hazard reports and 吹哨报到 (issue 16): a grid member reports from the phone, the township's emergency office
+triages, summons departments, an overdue department goes to the county on the worker's timer; a citizen's identity
+never reaches anything the unit or the public can read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from api.app import create_app
+from api.identity.models import StaffCategory
+from api.identity.security import issue_token
+from api.identity.service import create_user
+from documents.evidence.models import Evidence
+from engine import record
+from engine.db import read_session, transaction
+from engine.models import Case
+from engine.settings import get_settings
+from tests.conftest import SHANGHAI
+
+PASSWORD = "correct-horse-9"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
+
+
+@pytest.fixture
+def world(runtime, agencies, frozen_clock, monkeypatch):
+    monkeypatch.setenv("ZHIFA_SECRET_KEY", "test-signing-key-" + "k" * 32)
+    get_settings.cache_clear()
+    people = {"grid": ("township", ["grid_member"], "城南社区网格"), "t1": ("township", ["township_officer"], None),
+              "t2": ("other_township", ["township_officer"], None), "c1": ("county", ["county_officer"], None)}
+    ids = {}
+    with transaction(runtime.engine) as session:
+        for name, (agency, roles, grid) in people.items():
+            user = create_user(session, username=name, display_name=f"用户{name}", password=PASSWORD,
+                               agency_id=getattr(agencies, agency).id, roles=roles, grid=grid,
+                               staff_category=StaffCategory.auxiliary if grid else StaffCategory.officer,
+                               certificate_number=None if grid else f"赣3608{len(ids):04d}",
+                               certificate_expires=None if grid else date(2028, 12, 31))
+            ids[name] = user.id
+    with TestClient(create_app(runtime)) as client:
+        client.headers_for = lambda name: {"Authorization": f"Bearer {issue_token(ids[name]).token}"}
+        yield client
+
+
+def on(clock, day: str, hour: int = 10) -> None:
+    clock.at = datetime.combine(date.fromisoformat(day), time(hour), tzinfo=SHANGHAI)
+
+
+def report(client, **extra) -> dict:
+    body = {"category": "flood_control", "place": "城南社区河堤", "gps_lat": 26.33, "gps_lon": 114.52,
+            "description": "河堤出现管涌", "unit_name": "遂川县某砂石场", **extra}
+    response = client.post("/api/v1/hazards", json=body, headers=client.headers_for("grid"))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def task(client, user: str, name: str) -> dict:
+    inbox = client.get("/api/v1/tasks", headers=client.headers_for(user)).json()
+    items = inbox["items"] if isinstance(inbox, dict) else inbox
+    matching = [t for t in items if t["name"] == name]
+    assert matching, f"{user} has no task {name}: {[t['name'] for t in items]}"
+    return matching[0]
+
+
+def complete(client, user: str, name: str, data: dict) -> None:
+    response = client.post(f"/api/v1/tasks/{task(client, user, name)['id']}/complete", json={"data": data},
+                           headers=client.headers_for(user))
+    assert response.status_code == 200, response.text
+
+
+def status(client, report_id: int) -> dict:
+    return client.get(f"/api/v1/hazards/mine/{report_id}", headers=client.headers_for("grid")).json()
+
+
+def test_a_grid_report_with_a_photo_goes_to_the_township_and_the_reporter_sees_its_status(world, frozen_clock):
+    filed = report(world)
+    assert filed["status_label"] == "待研判" and filed["number"].startswith("（遂泉）隐患〔2026〕")
+    photo = world.post(f"/api/v1/hazards/{filed['id']}/photos", files={"photo": ("堤.png", PNG, "image/png")},
+                       headers=world.headers_for("grid"))
+    assert photo.status_code == 204, photo.text
+    evidence = world.get(f"/api/v1/cases/{filed['case_id']}/evidence", headers=world.headers_for("t1")).json()
+    assert [(e["filename"], e["uploaded_by_name"]) for e in evidence] == [("堤.png", "用户grid")]
+    # only photos; the other township's officers and the grid member see nothing of the case itself
+    refused = world.post(f"/api/v1/hazards/{filed['id']}/photos", files={"photo": ("x.exe", b"MZ", "application/x-msdownload")},
+                         headers=world.headers_for("grid"))
+    assert refused.status_code == 422 and refused.json()["code"] == "hazard_photo_type"
+    assert world.get(f"/api/v1/hazards/{filed['id']}", headers=world.headers_for("t2")).status_code == 404
+    assert world.get(f"/api/v1/cases/{filed['case_id']}", headers=world.headers_for("grid")).status_code in (403, 404)
+    assert task(world, "t1", "研判隐患报告")["due_on"] == "2026-03-03"
+    assert [r["status_label"] for r in world.get("/api/v1/hazards/mine", headers=world.headers_for("grid")).json()] == ["待研判"]
+
+
+def test_whistle_with_one_department_overdue_escalates_to_the_county_on_the_workers_timer(world, runtime, frozen_clock):
+    filed = report(world)
+    complete(world, "t1", "研判隐患报告", {"triage_decision": "whistle", "departments": ["乡镇水利站", "县水利局"]})
+    assert status(world, filed["id"])["status_label"] == "吹哨处置中"
+    on(frozen_clock, "2026-03-02", 15)
+    complete(world, "t1", "登记部门报到和处置情况", {"department": "乡镇水利站", "report_kind": "ack", "contact": "李站长"})
+    unknown = world.post(f"/api/v1/tasks/{task(world, 't1', '登记部门报到和处置情况')['id']}/complete",
+                         json={"data": {"department": "县林业局", "report_kind": "ack"}}, headers=world.headers_for("t1"))
+    assert unknown.status_code == 422 and "不在本次吹哨召集的部门之中" in unknown.text
+
+    on(frozen_clock, "2026-03-03", 23)  # the 报到 period ends at 24:00 on 3 March
+    assert runtime.fire_due() == []
+    on(frozen_clock, "2026-03-04", 0)
+    assert runtime.fire_due() == [filed["case_id"]]
+    detail = world.get(f"/api/v1/hazards/{filed['id']}", headers=world.headers_for("t1")).json()
+    assert [(d["name"], d["acknowledged"], d["escalated"]) for d in detail["departments"]] == [
+        ("乡镇水利站", True, False), ("县水利局", False, True)]
+    assert task(world, "c1", "督办逾期部门")
+    complete(world, "c1", "督办逾期部门", {"supervised_on": "2026-03-04", "supervision_opinion": "县水利局立即报到处置"})
+
+    on(frozen_clock, "2026-03-05")
+    for department, action in (("县水利局", "派员封堵管涌"), ("乡镇水利站", "设置警示并巡查")):
+        complete(world, "t1", "登记部门报到和处置情况", {"department": department, "report_kind": "action",
+                                                     "action_taken": action})
+    complete(world, "t1", "复核隐患整改情况", {"recheck_on": "2026-03-05", "recheck_passed": True, "recheck_notes": "管涌已封堵"})
+    assert status(world, filed["id"])["status_label"] == "隐患已销号"
+    with read_session(runtime.engine) as session:
+        assert session.get(Case, filed["case_id"]).outcome == "closed"
+
+
+def test_a_department_reporting_in_time_does_not_go_to_the_county(world, runtime, frozen_clock):
+    filed = report(world, category="forest_fire")
+    complete(world, "t1", "研判隐患报告", {"triage_decision": "whistle", "departments": ["乡镇林业站"]})
+    complete(world, "t1", "登记部门报到和处置情况", {"department": "乡镇林业站", "report_kind": "ack"})
+    on(frozen_clock, "2026-03-04", 1)
+    assert runtime.fire_due() == [filed["case_id"]]  # the 报到 deadline passes: nobody overdue
+    inbox = world.get("/api/v1/tasks", headers=world.headers_for("c1")).json()
+    assert "督办逾期部门" not in json.dumps(inbox, ensure_ascii=False)
+    assert status(world, filed["id"])["status_label"] == "吹哨处置中"
+
+
+def test_a_citizen_reporters_identity_never_reaches_the_unit_or_the_public(world, runtime, frozen_clock):
+    body = {"agency_code": "quanjiang", "category": "safety_production", "place": "工业大道8号",
+            "description": "仓库堆放大量烟花爆竹", "unit_name": "遂川县某商贸公司",
+            "reporter_name": "王秀英", "reporter_phone": "13907960001"}
+    receipt = world.post("/api/v1/public/hazard-reports", json=body)
+    assert receipt.status_code == 201, receipt.text
+    code = receipt.json()["receipt_code"]
+    assert world.post(f"/api/v1/public/hazard-reports/{code}/photos",
+                      files={"photo": ("仓库.png", PNG, "image/png")}).status_code == 204
+    assert world.get(f"/api/v1/public/hazard-reports/{code}").json()["status_label"] == "待研判"
+    assert world.get("/api/v1/public/hazard-reports/not-the-right-code").status_code == 403
+    # the township handles it itself: an inspection of the unit opens, linked
+    complete(world, "t1", "研判隐患报告", {"triage_decision": "inspect",
+                                       "party": {"kind": "unit", "name": "遂川县某商贸公司"}})
+    assert world.get(f"/api/v1/public/hazard-reports/{code}").json()["status_label"] == "已转入现场检查"
+    with read_session(runtime.engine) as session:
+        hazard = session.exec(select(Case).where(Case.kind == "hazard")).one()
+        inspection = session.exec(select(Case).where(Case.parent_case_id == hazard.id)).one()
+        events = [e.model_dump(mode="json") for case in (hazard, inspection) for e in record.events(session, case.id)]
+        photos = [e.model_dump(mode="json") for e in session.exec(select(Evidence))]
+    assert inspection.party_name == "遂川县某商贸公司" and inspection.process_id == "inspection"
+    readable = [json.dumps(runtime.get_case(inspection.id).data, ensure_ascii=False),
+                json.dumps(runtime.get_case(hazard.id).data, ensure_ascii=False),
+                json.dumps(events, ensure_ascii=False), json.dumps(photos, ensure_ascii=False)]
+    for path in ("/api/v1/hazards?q=工业", "/api/v1/hazards/export?format=csv", f"/api/v1/cases/{inspection.id}",
+                 f"/api/v1/cases/{hazard.id}", f"/api/v1/cases/{hazard.id}/record", f"/api/v1/cases/{hazard.id}/evidence"):
+        response = world.get(path, headers=world.headers_for("t1"))
+        assert response.status_code == 200, (path, response.text)
+        readable.append(response.content.decode("utf-8"))
+    readable += [world.get("/api/v1/public/publications").text, world.get("/public/publications").text]
+    for text in readable:
+        assert "王秀英" not in text and "13907960001" not in text and "0796-0001" not in text
+    assert "群众举报" in readable[5]

@@ -28,6 +28,7 @@ from engine.vocab import CaseStatus
 OPEN_STATUSES = [CaseStatus.hazard_triage, CaseStatus.hazard_whistled, CaseStatus.hazard_escalated,
                  CaseStatus.hazard_rechecking]
 MAX_EXPORT_ROWS = 10_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ["编号", "报告时间", "乡镇(园区)", "来源", "网格", "类别", "地点", "纬度", "经度", "涉及单位", "情况说明", "状态"]
 
 
@@ -110,8 +111,7 @@ def export(engine: sa.Engine, user: User, filters: LedgerFilters, kind: str) -> 
             sheet.append([_cell(value) for value in row])
         buffer = io.BytesIO()
         book.save(buffer)
-        return (buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "%E9%87%8D%E7%82%B9%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6.xlsx")
+        return (buffer.getvalue(), XLSX, "%E9%87%8D%E7%82%B9%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6.xlsx")
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(COLUMNS)

@@ -27,7 +27,7 @@ from documents.evidence.custody import evidence_target, record_evidence
 from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
 from engine import clock
 from engine.db import read_session, transaction
-from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.errors import NotFound, ValidationFailed
 from engine.models import Actor, Agency, Case
 from engine.objects import ObjectStore
 from engine.runtime import Runtime
@@ -151,7 +151,7 @@ def add_grid_photo(runtime: Runtime, store: ObjectStore, user: User, report_id: 
     with read_session(runtime.engine) as session:
         report = _report(session, report_id)
         if report.reporter_user_id != user.id:
-            raise NotFound("隐患报告不存在", details={"report_id": report_id})
+            raise NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})
     _add_photo(runtime, store, report, actor_for(user, Role.grid_member), filename, content_type, stream)
 
 
@@ -196,7 +196,7 @@ def my_report(runtime: Runtime, user: User, report_id: int) -> HazardOut:
         authz.require_grid_member(session, user)
         report = _report(session, report_id)
     if report.reporter_user_id != user.id:
-        raise NotFound("隐患报告不存在", details={"report_id": report_id})
+        raise NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})
     return detail(runtime, report_id)
 
 
@@ -204,7 +204,7 @@ def officer_report(runtime: Runtime, user: User, report_id: int) -> HazardOut:
     """The report as the township's office (or the county) reads it: case visibility decides."""
     with read_session(runtime.engine) as session:
         report = _report(session, report_id)
-    with authz.hidden_as(NotFound("隐患报告不存在", details={"report_id": report_id})):
+    with authz.hidden_as(NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})):
         authz.read_case(runtime.engine, user, report.case_id)
     return detail(runtime, report_id)
 
@@ -245,14 +245,14 @@ def report_out(report: HazardReport, case: Case) -> HazardOut:
 def _report(session: Session, report_id: int) -> HazardReport:
     report = session.get(HazardReport, report_id)
     if report is None:
-        raise NotFound("隐患报告不存在", details={"report_id": report_id})
+        raise NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})
     return report
 
 
 def _by_receipt(session: Session, receipt_code: str) -> HazardReport:
     report = session.exec(select(HazardReport).where(HazardReport.receipt_sha256 == _sha(receipt_code))).first()
     if report is None:
-        raise Forbidden("查询码不正确", code="hazard_receipt_invalid")
+        raise NotFound("查询码不正确: 举报记录不存在或无权查看", code="hazard_receipt_invalid")
     return report
 
 

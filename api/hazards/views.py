@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, UploadFile
 from fastapi.responses import Response
 
+from api import authz
 from api.deps import RuntimeDep, StoreDep, UserDep
 from api.error_responses import ERROR_RESPONSES
 from api.hazards import ledger, reports
 from api.hazards.config import hazard_config
+from api.identity.models import User
+from engine.db import read_session
 
 router = APIRouter(tags=["隐患报告"], responses=ERROR_RESPONSES)
 public_router = APIRouter(tags=["隐患举报(公众)"], responses=ERROR_RESPONSES)
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def grid_member(user: UserDep, runtime: RuntimeDep) -> User:
+    """Refuses anyone but a grid member before the request body is read."""
+    with read_session(runtime.engine) as session:
+        authz.require_grid_member(session, user)
+    return user
+
+
+GridMemberDep = Annotated[User, Depends(grid_member)]
 Receipt = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -25,23 +38,23 @@ def categories() -> list[dict]:
 
 
 @router.post("/hazards", response_model=reports.HazardOut, status_code=201, summary="网格员报告隐患")
-def file_report(body: reports.HazardIn, user: UserDep, runtime: RuntimeDep):
+def file_report(body: reports.HazardIn, user: GridMemberDep, runtime: RuntimeDep):
     return reports.file_grid_report(runtime, user, body)
 
 
 @router.post("/hazards/{report_id}/photos", status_code=204, summary="网格员上传隐患照片")
-def add_photo(report_id: DbId, photo: UploadFile, user: UserDep, runtime: RuntimeDep, store: StoreDep):
+def add_photo(report_id: DbId, photo: UploadFile, user: GridMemberDep, runtime: RuntimeDep, store: StoreDep):
     reports.add_grid_photo(runtime, store, user, report_id, photo.filename or "", photo.content_type or "", photo.file)
     return Response(status_code=204)
 
 
 @router.get("/hazards/mine", response_model=list[reports.HazardOut], summary="我报告的隐患及办理状态(网格员)")
-def mine(user: UserDep, runtime: RuntimeDep):
+def mine(user: GridMemberDep, runtime: RuntimeDep):
     return reports.my_reports(runtime, user)
 
 
 @router.get("/hazards/mine/{report_id}", response_model=reports.HazardOut, summary="我报告的一条隐患(网格员)")
-def my_one(report_id: DbId, user: UserDep, runtime: RuntimeDep):
+def my_one(report_id: DbId, user: GridMemberDep, runtime: RuntimeDep):
     return reports.my_report(runtime, user, report_id)
 
 
@@ -50,7 +63,8 @@ def ledger_page(user: UserDep, runtime: RuntimeDep, filters: Annotated[ledger.Le
     return ledger.ledger_page(runtime.engine, user, filters)
 
 
-@router.get("/hazards/export", response_class=Response, summary="导出重点隐患台账(CSV 或 xlsx)")
+@router.get("/hazards/export", response_class=Response, summary="导出重点隐患台账(CSV 或 xlsx)",
+            responses={200: {"content": {"text/csv": {}, ledger.XLSX: {}}, "description": "台账文件"}})
 def export(user: UserDep, runtime: RuntimeDep, filters: Annotated[ledger.LedgerFilters, Query()],
            format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv"):
     content, media_type, filename = ledger.export(runtime.engine, user, filters, format)

@@ -7,16 +7,19 @@ requests must answer 403, or 401 when anonymous; the API answers a case the call
 tasks, evidence and documents) with the same 404 as a missing one (「…不存在或无权查看」).
 """
 
+import hashlib
 import re
 
 from fastapi.routing import iter_route_contexts
 
+from api.hazards.models import HazardReport
 from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
 from tests.api.conftest import PASSWORD, start_inspection
 
+RECEIPT = "receipt-code-1"
 CALLERS = {
     "anonymous": None,
     "township_officer/own": "t1a",
@@ -76,6 +79,18 @@ EXPECTED = {
     "GET /api/v1/cases/{case_id}/precheck": {"legal_reviewer/county", "agency_head/county"},
     "GET /api/v1/statistics": CASE_WORKERS,
     "GET /api/v1/cases/{case_id}/dossier": SEES_THE_CASE,
+    # hazard reports (api/hazards): grid members file and follow their own; the ledger is the case workers'
+    "GET /api/v1/hazards/categories": EVERYONE,  # the citizen report form needs them too
+    "POST /api/v1/hazards": set(),
+    "POST /api/v1/hazards/{report_id}/photos": set(),
+    "GET /api/v1/hazards/mine": set(),
+    "GET /api/v1/hazards/mine/{report_id}": set(),
+    "GET /api/v1/hazards": CASE_WORKERS,
+    "GET /api/v1/hazards/export": CASE_WORKERS,
+    "GET /api/v1/hazards/{report_id}": SEES_THE_CASE,
+    "POST /api/v1/public/hazard-reports": EVERYONE,
+    "POST /api/v1/public/hazard-reports/{receipt}/photos": EVERYONE,
+    "GET /api/v1/public/hazard-reports/{receipt}": EVERYONE,
 }
 
 
@@ -125,6 +140,17 @@ def document_of(engine, case_id: int) -> int:
         return document.id
 
 
+def hazard_report_of(engine, case_id: int, agency_id: int) -> int:
+    """A citizen's hazard report beside the case (receipt code RECEIPT), so its routes have a target."""
+    with transaction(engine) as session:
+        report = HazardReport(case_id=case_id, agency_id=agency_id, source="citizen", category="other", place="某地",
+                              description="隐患", receipt_sha256=hashlib.sha256(RECEIPT.encode()).hexdigest(),
+                              reported_at=clock.now())
+        session.add(report)
+        session.flush()
+        return report.id
+
+
 def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth, world):
     routes = app_routes(client.app)
     assert routes - EXPECTED.keys() == set(), "routes without an access rule in EXPECTED"
@@ -135,7 +161,9 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "table": "hearing_eligible", "code": "SPL-099-1-01", "township": world.agencies.township.id,
            "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
-           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
+           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
+           "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id),
+           "receipt": RECEIPT}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

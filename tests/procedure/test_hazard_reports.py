@@ -145,7 +145,7 @@ def test_a_citizen_reporters_identity_never_reaches_the_unit_or_the_public(world
     assert world.post(f"/api/v1/public/hazard-reports/{code}/photos",
                       files={"photo": ("仓库.png", PNG, "image/png")}).status_code == 204
     assert world.get(f"/api/v1/public/hazard-reports/{code}").json()["status_label"] == "待研判"
-    assert world.get("/api/v1/public/hazard-reports/not-the-right-code").status_code == 403
+    assert world.get("/api/v1/public/hazard-reports/not-the-right-code").status_code == 404
     # the township handles it itself: an inspection of the unit opens, linked
     complete(world, "t1", "研判隐患报告", {"triage_decision": "inspect",
                                        "party": {"kind": "unit", "name": "遂川县某商贸公司"}})

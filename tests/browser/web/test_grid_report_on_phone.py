@@ -1,0 +1,60 @@
+"""Issue 16: a grid member on a phone (390x844) reports a hazard with the current position and a photo, and follows
+it to closure while the township's emergency office summons a department (吹哨), records its 报到 and action,
+and re-checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.web.conftest import PHONE, api_client, screenshot
+
+PHOTO = Path(__file__).resolve().parents[2] / "fixtures" / "site-photo.png"
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+def complete(office, case_id: int, name: str, data: dict) -> None:
+    task = next(t for t in office.get("/tasks").json() if t["case_id"] == case_id and t["name"] == name)
+    response = office.post(f"/tasks/{task['id']}/complete", json={"data": data})
+    assert response.status_code == 200, response.text
+
+
+def test_grid_member_reports_a_hazard_on_a_phone_and_follows_it_to_closure(browser):
+    page = browser.page(PHONE, "quanjiang-grid")
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 26.3281, "longitude": 114.5163})
+    page.wait_for_url(re.compile(r"/grid$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "报告隐患"
+    page.get_by_label("隐患类别").select_option(label="防汛")
+    page.get_by_label("地点").fill("城南社区河堤东段")
+    page.get_by_role("button", name="使用当前位置").click()
+    page.get_by_text("已定位 26.32810, 114.51630").wait_for()
+    page.get_by_label("情况说明").fill("河堤出现管涌, 有渗水")
+    page.get_by_label("现场照片").set_input_files(str(PHOTO))
+    screenshot(page, "grid-report-phone", full_page=False)
+    page.get_by_role("button", name="提交报告").click()
+    page.wait_for_url(re.compile(r"/grid/reports/\d+"))
+    assert page.locator("[data-status]").inner_text() == "待研判"
+    assert "26.32810" in page.locator(".facts").inner_text()
+
+    office = api_client(browser.base, "quanjiang1")
+    case_id = next(r for r in api_client(browser.base, "quanjiang1").get("/hazards", params={"q": "河堤东段"}).json()["items"])["case_id"]
+    evidence = office.get(f"/cases/{case_id}/evidence").json()
+    assert [(e["filename"], e["uploaded_by_name"]) for e in evidence] == [("site-photo.png", "曾小梅")]
+    complete(office, case_id, "研判隐患报告", {"triage_decision": "whistle", "departments": ["乡镇水利站"]})
+    page.reload()
+    assert page.locator("[data-status]").inner_text() == "吹哨处置中"
+    assert "未报到" in page.locator("table").inner_text()
+    complete(office, case_id, "登记部门报到和处置情况", {"department": "乡镇水利站", "report_kind": "ack"})
+    complete(office, case_id, "登记部门报到和处置情况", {"department": "乡镇水利站", "report_kind": "action",
+                                                 "action_taken": "沙袋封堵管涌, 安排专人巡堤"})
+    complete(office, case_id, "复核隐患整改情况", {"recheck_on": "2026-06-15", "recheck_passed": True})
+
+    page.goto(f"{browser.base}/grid")
+    page.get_by_role("link", name=re.compile("城南社区河堤东段")).click()
+    assert page.locator("[data-status]").inner_text() == "隐患已销号"
+    assert "沙袋封堵管涌" in page.locator("table").inner_text()
+    screenshot(page, "grid-report-closed-phone")

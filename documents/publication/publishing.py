@@ -71,7 +71,31 @@ def penalty_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-TEXT_BUILDERS = {"penalty_decision": penalty_decision_text}
+def inspection_result_text(data: dict, redaction: Redaction) -> tuple[str, str]:
+    """The title and text published for a random inspection's result (国办发〔2015〕58号): the unit, the date, what
+    was checked and found, and how it was handled; redacted, and fields marked as trade secrets left out."""
+    party = data.get("party") or {}
+    secret = set(data.get("trade_secret_fields") or ())
+    shown = redaction.party(party)
+    lines = [f"检查编号：{data.get('case_number') or ''}", f"被检查单位：{shown.get('name', '')}"]
+    if shown.get("credit_code"):
+        lines.append(f"统一社会信用代码：{shown['credit_code']}")
+    lines.append("检查方式：双随机抽查")
+    if data.get("ended_at"):
+        lines.append(f"检查日期：{str(data['ended_at'])[:10]}")
+    problems = "；".join(str(p.get("description") or "") for p in data.get("problems") or [] if p.get("description"))
+    for key, label, value in (("checked_items", "检查内容", data.get("checked_items")),
+                              ("findings", "检查情况", data.get("findings")),
+                              ("problems", "发现的问题", problems or "未发现问题"),
+                              ("handling", "处理情况", data.get("handling"))):
+        value = str(value or "").strip()
+        if value:
+            lines.append(f"{label}：{TRADE_SECRET if key in secret else redaction.text(value, party)}")
+    lines.append(f"检查机关：{data.get('agency_name', '')}")
+    return f"{shown.get('name', '')}双随机抽查结果", "\n".join(lines)
+
+
+TEXT_BUILDERS = {"penalty_decision": penalty_decision_text, "inspection_result": inspection_result_text}
 
 
 def sha256(text: str) -> str:

@@ -4,11 +4,14 @@ never reaches anything the unit or the public can read."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime, time
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from api.app import create_app
@@ -168,3 +171,38 @@ def test_a_citizen_reporters_identity_never_reaches_the_unit_or_the_public(world
     for text in readable:
         assert "王秀英" not in text and "13907960001" not in text and "0796-0001" not in text
     assert "群众举报" in readable[5]
+
+
+def test_the_ledger_filters_and_exports_the_townships_hazards_and_the_county_sees_all(world, runtime, frozen_clock):
+    flood = report(world)
+    fire = report(world, category="forest_fire", place="=HYPERLINK(\"http://x\")林场", unit_name="")
+    tasks = [t for t in world.get("/api/v1/tasks", headers=world.headers_for("t1")).json() if t["case_id"] == fire["case_id"]]
+    response = world.post(f"/api/v1/tasks/{tasks[0]['id']}/complete", headers=world.headers_for("t1"),
+                          json={"data": {"triage_decision": "dismiss", "dismiss_reason": "已由林场自行处置"}})
+    assert response.status_code == 200, response.text
+    missing_reason = world.post(f"/api/v1/tasks/{task(world, 't1', '研判隐患报告')['id']}/complete",
+                                headers=world.headers_for("t1"), json={"data": {"triage_decision": "dismiss"}})
+    assert missing_reason.status_code == 422 and "不予处理应写明理由" in missing_reason.text
+
+    def ledger(user, **params):
+        return world.get("/api/v1/hazards", params=params, headers=world.headers_for(user)).json()
+
+    assert [i["id"] for i in ledger("t1")["items"]] == [fire["id"], flood["id"]]
+    assert [i["id"] for i in ledger("t1", category="flood_control")["items"]] == [flood["id"]]
+    assert [i["id"] for i in ledger("t1", status="open")["items"]] == [flood["id"]]
+    assert [i["status_label"] for i in ledger("t1", status="hazard_dismissed")["items"]] == ["不予处理"]
+    assert [i["id"] for i in ledger("t1", q="砂石")["items"]] == [flood["id"]]
+    assert ledger("t2")["total"] == 0  # another township sees none of them
+    assert ledger("c1")["total"] == 2  # the county bureau sees its townships'
+
+    exported = world.get("/api/v1/hazards/export", params={"format": "csv"}, headers=world.headers_for("t1"))
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["编号", "报告时间", "乡镇(园区)"]
+    assert {(row[5], row[11]) for row in rows[1:]} == {("防汛", "待研判"), ("森林火灾", "不予处理")}
+    assert any(row[6].startswith("'=HYPERLINK") for row in rows[1:])  # never a formula in Excel
+    book = load_workbook(io.BytesIO(world.get("/api/v1/hazards/export", params={"format": "xlsx", "category": "flood_control"},
+                                               headers=world.headers_for("t1")).content))
+    sheet = book["重点隐患台账"]
+    assert [cell.value for cell in sheet[2]][5:7] == ["防汛", "城南社区河堤"] and sheet.max_row == 2
+    assert world.get("/api/v1/hazards", headers=world.headers_for("grid")).status_code == 403

@@ -34,13 +34,14 @@ def world(runtime, agencies, frozen_clock, monkeypatch):
     monkeypatch.setenv("ZHIFA_SECRET_KEY", "test-signing-key-" + "k" * 32)
     get_settings.cache_clear()
     people = {"grid": ("township", ["grid_member"], "城南社区网格"), "t1": ("township", ["township_officer"], None),
-              "t2": ("other_township", ["township_officer"], None), "c1": ("county", ["county_officer"], None)}
+              "t2": ("other_township", ["township_officer"], None), "c1": ("county", ["county_officer"], None),
+              "admin": ("county", ["admin"], None)}
     ids = {}
     with transaction(runtime.engine) as session:
         for name, (agency, roles, grid) in people.items():
             user = create_user(session, username=name, display_name=f"用户{name}", password=PASSWORD,
                                agency_id=getattr(agencies, agency).id, roles=roles, grid=grid,
-                               staff_category=StaffCategory.auxiliary if grid else StaffCategory.officer,
+                               staff_category=StaffCategory.auxiliary if grid or name == "admin" else StaffCategory.officer,
                                certificate_number=None if grid else f"赣3608{len(ids):04d}",
                                certificate_expires=None if grid else date(2028, 12, 31))
             ids[name] = user.id
@@ -206,3 +207,17 @@ def test_the_ledger_filters_and_exports_the_townships_hazards_and_the_county_see
     sheet = book["重点隐患台账"]
     assert [cell.value for cell in sheet[2]][5:7] == ["防汛", "城南社区河堤"] and sheet.max_row == 2
     assert world.get("/api/v1/hazards", headers=world.headers_for("grid")).status_code == 403
+
+
+def test_an_administrator_binds_a_grid_member_to_a_grid_of_a_township(world, agencies):
+    body = {"username": "grid2", "display_name": "钟网格", "password": "long-enough-1", "agency_id": agencies.township.id,
+            "roles": ["grid_member"], "staff_category": "auxiliary"}
+    headers = world.headers_for("admin")
+    no_grid = world.post("/api/v1/users", json=body, headers=headers)
+    assert no_grid.status_code == 422 and no_grid.json()["code"] == "grid_required"
+    at_county = world.post("/api/v1/users", json={**body, "grid": "某网格", "agency_id": agencies.county.id}, headers=headers)
+    assert at_county.status_code == 422 and at_county.json()["code"] == "grid_required"
+    created = world.post("/api/v1/users", json={**body, "grid": "龙泉村网格"}, headers=headers)
+    assert created.status_code == 201 and created.json()["grid"] == "龙泉村网格"
+    assert world.post("/api/v1/users", json={**body, "username": "x", "roles": ["citizen"], "grid": "g"},
+                      headers=headers).status_code == 422  # a citizen is never an account

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.web.conftest import PHONE, api_client, screenshot
+from tests.browser.web.conftest import LAPTOP, PHONE, api_client, screenshot
+from tests.browser.web.test_accessibility import critical_violations
 
 PHOTO = Path(__file__).resolve().parents[2] / "fixtures" / "site-photo.png"
 
@@ -28,6 +29,7 @@ def test_grid_member_reports_a_hazard_on_a_phone_and_follows_it_to_closure(brows
     page.context.set_geolocation({"latitude": 26.3281, "longitude": 114.5163})
     page.wait_for_url(re.compile(r"/grid$"))
     assert page.get_by_role("heading", level=1).inner_text() == "报告隐患"
+    assert critical_violations(page) == []
     page.get_by_label("隐患类别").select_option(label="防汛")
     page.get_by_label("地点").fill("城南社区河堤东段")
     page.get_by_role("button", name="使用当前位置").click()
@@ -57,4 +59,16 @@ def test_grid_member_reports_a_hazard_on_a_phone_and_follows_it_to_closure(brows
     page.get_by_role("link", name=re.compile("城南社区河堤东段")).click()
     assert page.locator("[data-status]").inner_text() == "隐患已销号"
     assert "沙袋封堵管涌" in page.locator("table").inner_text()
+    assert critical_violations(page) == []
     screenshot(page, "grid-report-closed-phone")
+
+    # the township's ledger lists it as closed; the export downloads
+    ledger = browser.page(LAPTOP, "quanjiang1")
+    ledger.get_by_role("link", name="隐患台账").click()
+    ledger.get_by_label("状态").select_option(label="隐患已销号")
+    ledger.get_by_role("button", name="筛选").click()
+    assert "城南社区河堤东段" in ledger.locator("table").inner_text()
+    assert critical_violations(ledger) == []
+    with ledger.expect_download() as download:
+        ledger.get_by_role("link", name="导出 CSV").click()
+    assert download.value.suggested_filename == "重点隐患台账.csv"

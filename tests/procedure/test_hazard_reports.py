@@ -18,6 +18,7 @@ from api.app import create_app
 from api.identity.models import StaffCategory
 from api.identity.security import issue_token
 from api.identity.service import create_user
+from api.web.session import SESSION_COOKIE
 from documents.evidence.models import Evidence
 from engine import record
 from engine.db import read_session, transaction
@@ -47,6 +48,7 @@ def world(runtime, agencies, frozen_clock, monkeypatch):
             ids[name] = user.id
     with TestClient(create_app(runtime)) as client:
         client.headers_for = lambda name: {"Authorization": f"Bearer {issue_token(ids[name]).token}"}
+        client.user_ids = ids
         yield client
 
 
@@ -221,3 +223,14 @@ def test_an_administrator_binds_a_grid_member_to_a_grid_of_a_township(world, age
     assert created.status_code == 201 and created.json()["grid"] == "龙泉村网格"
     assert world.post("/api/v1/users", json={**body, "username": "x", "roles": ["citizen"], "grid": "g"},
                       headers=headers).status_code == 422  # a citizen is never an account
+
+
+def test_the_triage_page_comes_prefilled_with_the_categorys_departments_and_the_unit(world, runtime):
+    filed = report(world)
+    world.cookies.set(SESSION_COOKIE, issue_token(world.user_ids["t1"]).token)
+    page = world.get(f"/tasks/{task(world, 't1', '研判隐患报告')['id']}")
+    assert page.status_code == 200, page.text
+    assert "吹哨(召集部门报到处置)" in page.text and "遂川县某砂石场" in page.text
+    assert "乡镇水利站" in page.text and "县水利局" in page.text  # the flood departments of api/data/hazards.yaml
+    case_page = world.get(f"/cases/{filed['case_id']}")
+    assert case_page.status_code == 200 and "待研判" in case_page.text

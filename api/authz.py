@@ -368,3 +368,10 @@ def hazard_ledger_agency_ids(session: Session, user: User) -> list[int]:
     if not works_on_cases(user):
         raise Forbidden("只有执法人员和执法监督人员可以查看隐患台账", code="hazard_ledger_forbidden")
     return jurisdiction_ids(session, agency_of(session, user))
+
+
+def require_reporter_identity_reader(user: User, agency_id: int) -> None:
+    """A citizen reporter's name and phone: the certified officers of the township that handles the report only."""
+    if not user.has_role(Role.township_officer) or user.agency_id != agency_id \
+            or user.staff_category != StaffCategory.officer:
+        raise Forbidden("举报人身份保密, 只有受理乡镇(园区)的执法人员可以查看", code="reporter_confidential")

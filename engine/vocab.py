@@ -125,6 +125,7 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "evidence_transferred_out": "证据移出",
     "evidence_transferred_in": "证据移入",
     "objects_retained": "归档文件锁定保存",
+    "reporter_identity_read": "查看举报人信息",
 }
 
 

@@ -25,7 +25,7 @@ from api.identity.models import User
 from api.identity.service import actor_for
 from documents.evidence.custody import evidence_target, record_evidence
 from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
-from engine import clock
+from engine import clock, record
 from engine.db import read_session, transaction
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Actor, Agency, Case
@@ -89,6 +89,11 @@ class HazardOut(BaseModel):
 class ReceiptOut(BaseModel):
     receipt_code: str = Field(description="查询码: 凭此查询办理状态, 请妥善保存(系统不保存明文)")
     status_label: str
+
+
+class ReporterOut(BaseModel):
+    name: str = Field(description="举报人姓名(保密)")
+    phone: str = Field(description="举报人电话(保密)")
 
 
 class CitizenStatusOut(BaseModel):
@@ -207,6 +212,21 @@ def officer_report(runtime: Runtime, user: User, report_id: int) -> HazardOut:
     with authz.hidden_as(NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})):
         authz.read_case(runtime.engine, user, report.case_id)
     return detail(runtime, report_id)
+
+
+def reporter_identity(runtime: Runtime, user: User, report_id: int) -> ReporterOut:
+    """A citizen's name and phone, for the township's officers to call back; each read is on the case's record
+    (without the identity)."""
+    with read_session(runtime.engine) as session:
+        report = _report(session, report_id)
+    authz.require_reporter_identity_reader(user, report.agency_id)
+    with transaction(runtime.engine) as session:
+        identity = session.get(HazardReporterIdentity, report_id)
+        if identity is None:
+            raise NotFound("该报告不是群众举报, 没有举报人信息", code="not_a_citizen_report")
+        record.append_event(session, case_id=report.case_id, kind="reporter_identity_read",
+                            actor=actor_for(user, Role.township_officer), inputs={"report_id": report_id})
+        return ReporterOut(name=identity.name, phone=identity.phone)
 
 
 def citizen_status(runtime: Runtime, receipt_code: str) -> CitizenStatusOut:

@@ -77,6 +77,12 @@ def one(report_id: DbId, user: UserDep, runtime: RuntimeDep):
     return reports.officer_report(runtime, user, report_id)
 
 
+@router.get("/hazards/{report_id}/reporter", response_model=reports.ReporterOut,
+            summary="群众举报人的姓名和电话(保密; 仅受理乡镇的执法人员, 每次查看记入全过程记录)")
+def reporter(report_id: DbId, user: UserDep, runtime: RuntimeDep):
+    return reports.reporter_identity(runtime, user, report_id)
+
+
 @public_router.post("/public/hazard-reports", response_model=reports.ReceiptOut, status_code=201,
                     summary="群众举报隐患(举报人身份保密)")
 def citizen_report(body: reports.CitizenHazardIn, runtime: RuntimeDep):

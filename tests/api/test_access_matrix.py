@@ -88,6 +88,7 @@ EXPECTED = {
     "GET /api/v1/hazards": CASE_WORKERS,
     "GET /api/v1/hazards/export": CASE_WORKERS,
     "GET /api/v1/hazards/{report_id}": SEES_THE_CASE,
+    "GET /api/v1/hazards/{report_id}/reporter": {"township_officer/own"},
     "POST /api/v1/public/hazard-reports": EVERYONE,
     "POST /api/v1/public/hazard-reports/{receipt}/photos": EVERYONE,
     "GET /api/v1/public/hazard-reports/{receipt}": EVERYONE,

@@ -156,6 +156,13 @@ def test_a_citizen_reporters_identity_never_reaches_the_unit_or_the_public(world
     complete(world, "t1", "研判隐患报告", {"triage_decision": "inspect",
                                        "party": {"kind": "unit", "name": "遂川县某商贸公司"}})
     assert world.get(f"/api/v1/public/hazard-reports/{code}").json()["status_label"] == "已转入现场检查"
+    # the township's officers may call the citizen back; the county and other townships may not, and the read is recorded
+    report_id = world.get("/api/v1/hazards", headers=world.headers_for("t1")).json()["items"][0]["id"]
+    contact = world.get(f"/api/v1/hazards/{report_id}/reporter", headers=world.headers_for("t1"))
+    assert contact.json() == {"name": "王秀英", "phone": "13907960001"}
+    for other in ("c1", "t2"):
+        refused = world.get(f"/api/v1/hazards/{report_id}/reporter", headers=world.headers_for(other))
+        assert refused.status_code == 403 and refused.json()["code"] == "reporter_confidential"
     with read_session(runtime.engine) as session:
         hazard = session.exec(select(Case).where(Case.kind == "hazard")).one()
         inspection = session.exec(select(Case).where(Case.parent_case_id == hazard.id)).one()
@@ -174,6 +181,7 @@ def test_a_citizen_reporters_identity_never_reaches_the_unit_or_the_public(world
     for text in readable:
         assert "王秀英" not in text and "13907960001" not in text and "0796-0001" not in text
     assert "群众举报" in readable[5]
+    assert "查看举报人信息" in readable[8] or "reporter_identity_read" in readable[8]
 
 
 def test_the_ledger_filters_and_exports_the_townships_hazards_and_the_county_sees_all(world, runtime, frozen_clock):

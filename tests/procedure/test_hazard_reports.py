@@ -94,6 +94,10 @@ def test_a_grid_report_with_a_photo_goes_to_the_township_and_the_reporter_sees_i
     refused = world.post(f"/api/v1/hazards/{filed['id']}/photos", files={"photo": ("x.exe", b"MZ", "application/x-msdownload")},
                          headers=world.headers_for("grid"))
     assert refused.status_code == 422 and refused.json()["code"] == "hazard_photo_type"
+    huge = world.post(f"/api/v1/hazards/{filed['id']}/photos", headers=world.headers_for("grid"),
+                      files={"photo": ("大.png", PNG + b"\x00" * (10 * 1024**2), "image/png")})
+    assert huge.status_code == 413 and huge.json()["code"] == "too_large", huge.text
+    assert len(world.get(f"/api/v1/cases/{filed['case_id']}/evidence", headers=world.headers_for("t1")).json()) == 1
     assert world.get(f"/api/v1/hazards/{filed['id']}", headers=world.headers_for("t2")).status_code == 404
     assert world.get(f"/api/v1/cases/{filed['case_id']}", headers=world.headers_for("grid")).status_code in (403, 404)
     assert task(world, "t1", "研判隐患报告")["due_on"] == "2026-03-03"

@@ -121,7 +121,8 @@ def test_whistle_with_one_department_overdue_escalates_to_the_county_on_the_work
     detail = world.get(f"/api/v1/hazards/{filed['id']}", headers=world.headers_for("t1")).json()
     assert [(d["name"], d["acknowledged"], d["escalated"]) for d in detail["departments"]] == [
         ("乡镇水利站", True, False), ("县水利局", False, True)]
-    assert task(world, "c1", "督办逾期部门")
+    supervision = world.get(f"/api/v1/tasks/{task(world, 'c1', '督办逾期部门')['id']}", headers=world.headers_for("c1")).json()
+    assert supervision["prefill"]["overdue_departments"] == ["县水利局"]
     complete(world, "c1", "督办逾期部门", {"supervised_on": "2026-03-04", "supervision_opinion": "县水利局立即报到处置"})
 
     on(frozen_clock, "2026-03-05")

@@ -74,6 +74,7 @@ def test_a_random_inspections_result_is_published_within_20_working_days_beside_
     feed = public.get("/api/v1/public/publications", params={"q": "抽查"}).json()
     assert [item["kind_label"] for item in feed["items"]] == ["随机抽查结果"]
     text = feed["items"][0]["text"]
+    assert "被检查单位：遂川县林峰家具厂" in text and "统一社会信用代码：91360827MA35XXXX1K" in text  # a unit in full
     assert "检查方式：双随机抽查" in text and "发现的问题：未发现问题" in text and "检查内容：（涉及商业秘密，不予公开）" in text
     assert "13907961111" not in text and "360827198001011234" not in text and "安全生产责任制" not in text
 

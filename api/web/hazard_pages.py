@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
@@ -37,6 +38,11 @@ def _store(request: Request):
     return state.object_store
 
 
+def _require_grid_member(runtime, user) -> None:
+    with read_session(runtime.engine) as session:
+        authz.require_grid_member(session, user)
+
+
 @router.get("/grid")
 def grid_home(request: Request, user: WebUser):
     runtime = request.app.state.runtime
@@ -47,8 +53,7 @@ def grid_home(request: Request, user: WebUser):
 @router.post("/grid/reports")
 async def grid_file(request: Request, user: WebUser):
     runtime = request.app.state.runtime
-    with read_session(runtime.engine) as session:
-        authz.require_grid_member(session, user)
+    await run_in_threadpool(_require_grid_member, runtime, user)
     form = await request.form(max_files=reports.MAX_PHOTOS, max_fields=20)
     values = {name: form.get(name) for name in FIELDS if isinstance(form.get(name), str) and form.get(name).strip()}
     try:
@@ -61,9 +66,10 @@ async def grid_file(request: Request, user: WebUser):
     for photo in photos:
         if (photo.content_type or "") not in reports.PHOTO_TYPES:
             raise ValidationFailed("只能上传照片(JPEG、PNG、WebP 或 HEIC)", code="hazard_photo_type")
-    filed = reports.file_grid_report(runtime, user, body)
-    for photo in photos:
-        reports.add_grid_photo(runtime, _store(request), user, filed.id, photo.filename, photo.content_type, photo.file)
+    filed = await run_in_threadpool(reports.file_grid_report, runtime, user, body)
+    for photo in photos:  # the database and the object store are called off the event loop
+        await run_in_threadpool(reports.add_grid_photo, runtime, _store(request), user, filed.id, photo.filename,
+                                photo.content_type, photo.file)
     return JSONResponse({"url": f"/grid/reports/{filed.id}"}, status_code=201)
 
 

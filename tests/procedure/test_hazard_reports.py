@@ -247,3 +247,7 @@ def test_the_triage_page_comes_prefilled_with_the_categorys_departments_and_the_
     assert "乡镇水利站" in page.text and "县水利局" in page.text  # the flood departments of api/data/hazards.yaml
     case_page = world.get(f"/cases/{filed['case_id']}")
     assert case_page.status_code == 200 and "待研判" in case_page.text
+    case_list = world.get("/cases")
+    assert case_list.status_code == 200 and filed["number"] in case_list.text
+    ledger_page = world.get("/hazards", params={"status": "open"})
+    assert ledger_page.status_code == 200 and "城南社区河堤" in ledger_page.text

@@ -12,6 +12,7 @@ from fastapi import Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlmodel import select
 from starlette.datastructures import UploadFile
 
 from api import authz
@@ -22,9 +23,10 @@ from api.web.session import WebUser
 from api.web.templating import render
 from engine.db import read_session
 from engine.errors import ValidationFailed
+from engine.models import Agency
 from engine.objects import get_object_store
 from engine.settings import get_settings
-from engine.vocab import CaseStatus
+from engine.vocab import AgencyKind, CaseStatus
 
 router = page_router()
 FIELDS = ("category", "place", "gps_lat", "gps_lon", "description", "unit_name")
@@ -104,3 +106,44 @@ def hazard_export(request: Request, user: WebUser, category: Annotated[str | Non
                                                   _filters(category, status, q, 1), format)
     return Response(content, media_type=media_type,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+
+
+# ---- citizens (举报), no login -----------------------------------------------------------
+CITIZEN_FIELDS = (*FIELDS, "agency_code", "reporter_name", "reporter_phone")
+
+
+def _townships(runtime) -> dict[str, str]:
+    with read_session(runtime.engine) as session:
+        rows = session.exec(select(Agency).where(Agency.kind != AgencyKind.county_bureau).order_by(Agency.id))
+        return {agency.code: agency.name for agency in rows}
+
+
+def _citizen_form(request: Request, *, status_code: int = 200, values: dict | None = None, problem: str | None = None):
+    return render(request, "hazard_citizen.html", status_code=status_code, townships=_townships(request.app.state.runtime),
+                  categories=hazard_config().labels, values=values or {}, problem=problem, receipt=None)
+
+
+@router.get("/public/hazard-report")
+def citizen_form(request: Request):
+    return _citizen_form(request)
+
+
+@router.post("/public/hazard-report")
+async def citizen_file(request: Request):
+    form = await request.form(max_files=0, max_fields=20)
+    values = {name: str(form.get(name) or "").strip() for name in CITIZEN_FIELDS}
+    try:
+        body = reports.CitizenHazardIn(**{k: v for k, v in values.items() if v})
+        receipt = await run_in_threadpool(reports.file_citizen_report, request.app.state.runtime, body)
+    except ValidationError:
+        return _citizen_form(request, status_code=422, values=values,
+                             problem="请选择乡镇、隐患类别, 填写地点、情况说明和您的姓名、电话")
+    except ValidationFailed as exc:
+        return _citizen_form(request, status_code=422, values=values, problem=exc.message)
+    return render(request, "hazard_citizen.html", receipt=receipt, townships={}, categories={}, values={}, problem=None)
+
+
+@router.get("/public/hazard-report/status")
+def citizen_status(request: Request, code: Annotated[str, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]):
+    found = reports.citizen_status(request.app.state.runtime, code)
+    return render(request, "hazard_citizen_status.html", found=found)

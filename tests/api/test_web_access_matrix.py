@@ -61,8 +61,12 @@ EXPECTED = {
     "GET /grid/reports/{report_id}": set(),
     "GET /hazards": CASE_WORKERS,
     "GET /hazards/export": CASE_WORKERS,
+    "GET /public/hazard-report": EVERYONE,
+    "POST /public/hazard-report": EVERYONE,
+    "GET /public/hazard-report/status": EVERYONE,
 }
-PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
+PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers", "GET /public/hazard-report",
+          "POST /public/hazard-report", "GET /public/hazard-report/status"}
 
 
 def web_client(app, world, username: str | None) -> tuple[TestClient, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, time
 
 import pytest
@@ -251,3 +252,22 @@ def test_the_triage_page_comes_prefilled_with_the_categorys_departments_and_the_
     assert case_list.status_code == 200 and filed["number"] in case_list.text
     ledger_page = world.get("/hazards", params={"status": "open"})
     assert ledger_page.status_code == 200 and "城南社区河堤" in ledger_page.text
+
+
+def test_a_citizen_reports_on_the_public_page_without_login_and_follows_it_with_the_receipt_code(world):
+    form = world.get("/public/hazard-report")
+    assert form.status_code == 200 and "泉江镇人民政府" in form.text and "遂川县应急管理局" not in form.text
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form.text).group(1)
+    fields = {"csrf_token": token, "agency_code": "quanjiang", "category": "urban_waterlogging", "place": "泉江镇老街",
+              "description": "下水道堵塞, 雨后积水", "reporter_name": "赖春华", "reporter_phone": "13807969999"}
+    incomplete = world.post("/public/hazard-report", data={**fields, "place": ""})
+    assert incomplete.status_code == 422 and "请选择乡镇" in incomplete.text and "赖春华" in incomplete.text  # kept
+    filed = world.post("/public/hazard-report", data=fields)
+    assert filed.status_code == 200 and "举报已提交" in filed.text
+    code = re.search(r"<code data-receipt>([A-Za-z0-9_-]+)</code>", filed.text).group(1)
+    status = world.get("/public/hazard-report/status", params={"code": code})
+    assert status.status_code == 200 and "城镇内涝" in status.text and "待研判" in status.text
+    assert "赖春华" not in status.text and "13807969999" not in status.text
+    assert world.get("/public/hazard-report/status", params={"code": "wrong-code-1"}).status_code == 404
+    ledger = world.get("/api/v1/hazards", headers=world.headers_for("t1")).json()
+    assert [(i["source_label"], i["place"]) for i in ledger["items"]] == [("群众举报", "泉江镇老街")]

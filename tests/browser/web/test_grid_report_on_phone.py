@@ -72,3 +72,21 @@ def test_grid_member_reports_a_hazard_on_a_phone_and_follows_it_to_closure(brows
     with ledger.expect_download() as download:
         ledger.get_by_role("link", name="导出 CSV").click()
     assert download.value.suggested_filename == "重点隐患台账.csv"
+
+
+def test_the_citizen_report_page_works_on_a_phone_without_login(browser):
+    page = browser.page(PHONE)
+    page.goto(f"{browser.base}/public/hazard-report")
+    assert critical_violations(page) == []
+    page.get_by_label("所在乡镇(园区)").select_option(label="泉江镇人民政府")
+    page.get_by_label("隐患类别").select_option(label="森林火灾")
+    page.get_by_label("地点").fill("五指峰林场入口")
+    page.get_by_label("情况说明").fill("有人在林区焚烧秸秆")
+    page.get_by_label("您的姓名").fill("郭大伟")
+    page.get_by_label("联系电话").fill("13907962222")
+    page.get_by_role("button", name="提交举报").click()
+    code = page.locator("[data-receipt]").inner_text()
+    page.get_by_label("凭查询码查询办理状态").fill(code)
+    page.get_by_role("button", name="查询").click()
+    assert page.locator("[data-status]").inner_text() == "待研判"
+    assert "郭大伟" not in page.content()

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api import error_responses, web
 from api.body_guard import BodyGuard
 from api.casefile_review import review_routes
+from api.hazards import views as hazard_views
 from api.identity.security import secret_key
 from api.routes import (
     agency_admin,
@@ -54,6 +55,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,
                    review, review_routes, stats):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(hazard_views.router, prefix=API_PREFIX)
+    app.include_router(hazard_views.public_router, prefix=API_PREFIX)
     app.include_router(docs.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

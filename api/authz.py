@@ -289,14 +289,14 @@ def start_role(session: Session, user: User, agency_id: int, parent_case_id: int
     return role
 
 
-def _require_county_role(session: Session, user: User, roles: set[Role], what: str) -> None:
+def require_county_role(session: Session, user: User, roles: set[Role], what: str) -> None:
     if not _is_county_user(session, user) or not any(user.has_role(r) for r in roles):
         raise Forbidden(f"只有县局{what}可以执行此操作")
 
 
 def require_can_add_officer(session: Session, user: User, case: Case, member: User) -> None:
     """The county bureau adds officers of its own agencies to a case it can see."""
-    _require_county_role(session, user, {Role.county_officer, Role.agency_head}, "执法人员或负责人")
+    require_county_role(session, user, {Role.county_officer, Role.agency_head}, "执法人员或负责人")
     visible_case(session, user, case.id)
     if member.agency_id not in jurisdiction_ids(session, agency_of(session, user)):
         raise Forbidden("只能指派本县局及所辖乡镇(园区)的执法人员", details={"user_id": member.id})
@@ -306,7 +306,7 @@ def require_can_add_officer(session: Session, user: User, case: Case, member: Us
 
 
 def require_can_assign_review(session: Session, user: User, case: Case, reviewer: User) -> None:
-    _require_county_role(session, user, {Role.agency_head}, "负责人")
+    require_county_role(session, user, {Role.agency_head}, "负责人")
     visible_case(session, user, case.id)
     if not reviewer.has_role(Role.supervisor) or reviewer.agency_id != user.agency_id:
         raise ValidationFailed(f"{reviewer.display_name}不是本局执法监督人员", code="not_a_supervisor",
@@ -371,7 +371,7 @@ def require_precheck_reader(session: Session, user: User, case: Case) -> None:
     legal reviewers and head. `visible_case` has already checked the case is in the user's scope."""
     if _in_scope(session, case.id, _review_scope(session, user)):
         return
-    _require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")
+    require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")
 
 
 def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -> list[int]:
@@ -386,39 +386,3 @@ def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -
     return [agency_id]
 
 
-# ---- review plans (案卷评查方案) ----------------------------------------------
-def review_organiser_agency(session: Session, user: User) -> Agency:
-    """A review plan is drafted, drawn and reported by the county bureau's supervisors."""
-    _require_county_role(session, user, {Role.supervisor}, "执法监督人员")
-    return agency_of(session, user)
-
-
-def require_plan_approver(session: Session, user: User, plan_agency_id: int) -> None:
-    _require_county_role(session, user, {Role.agency_head}, "负责人")
-    if user.agency_id != plan_agency_id:
-        raise Forbidden("只能审批本局的评查方案", details={"agency_id": plan_agency_id})
-
-
-def plan_reader_units(session: Session, user: User, plan_agency_id: int) -> list[int] | None:
-    """None: the bureau's supervisors, head and legal staff read the whole plan; anyone else of the bureau or its
-    townships reads their own unit's part (its files, findings and report)."""
-    require_case_user(user)
-    if user.agency_id == plan_agency_id and any(user.has_role(r) for r in (Role.supervisor, Role.agency_head,
-                                                                           Role.legal_reviewer)):
-        return None
-    if user.agency_id != plan_agency_id and agency_of(session, user).parent_id != plan_agency_id:
-        raise Hidden("无权查看该评查方案", details={"agency_id": plan_agency_id},
-                     not_found=NotFound("评查方案不存在或无权查看", code="review_plan_not_found"))
-    return [user.agency_id]
-
-
-def require_sample_reviewer(user: User, reviewer_id: int) -> None:
-    if user.id != reviewer_id:
-        raise Forbidden("只有被指派的评查人员可以为该案卷评分", code="not_the_reviewer", details={"reviewer_id": reviewer_id})
-
-
-def require_rectifier(user: User, unit_id: int) -> None:
-    """The reviewed unit's officers report its rectification."""
-    require_enforcement_actor(user)
-    if user.agency_id != unit_id or not any(user.has_role(r) for r in OFFICER_ROLES | {Role.agency_head}):
-        raise Forbidden("只有被评查单位的执法人员可以报告整改情况", code="not_the_reviewed_unit", details={"unit_id": unit_id})

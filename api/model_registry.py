@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "documents.evidence.models",
     "documents.publication.models",
     "api.casefile_review.models",
+    "api.hazards.models",
 ]
 
 

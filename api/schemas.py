@@ -65,6 +65,7 @@ class UserOut(BaseModel):
     certificate_expires: date | None
     certificate_valid: bool
     active: bool
+    grid: str | None = None
 
 
 class AccountEventOut(BaseModel):
@@ -92,6 +93,7 @@ class UserCreateIn(Strict):
     staff_category: StaffCategory
     certificate_number: Annotated[Text, Field(max_length=64)] | None = None
     certificate_expires: date | None = None
+    grid: Annotated[Text, Field(min_length=1, max_length=100, description="网格员所在网格(村、社区)")] | None = None
 
 
 class UserUpdateIn(Strict):
@@ -103,6 +105,7 @@ class UserUpdateIn(Strict):
     certificate_number: Annotated[Text, Field(max_length=64)] | None = None
     certificate_expires: date | None = None
     active: bool | None = None
+    grid: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
 
 
 # ---- cases -----------------------------------------------------------------

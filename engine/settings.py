@@ -72,6 +72,7 @@ class Settings(BaseSettings):
         "case": "（{short}）应急立〔{year}〕{seq}号",
         "measures": "（{short}）应急措〔{year}〕{seq}号",  # compulsory measures (I3b/I3c)
         "simple": "（{short}）应急简〔{year}〕{seq}号",  # simple procedure (当场处罚)
+        "hazard": "（{short}）隐患〔{year}〕{seq}号",  # hazard report from the grid or a citizen (bpmn/hazard_report.bpmn)
     }
     # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
     holidays_dir: Path | None = None

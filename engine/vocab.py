@@ -31,6 +31,14 @@ class CaseStatus(StrEnum):
     awaiting_accident_report = "awaiting_accident_report"
     suspended = "suspended"
     cancelled = "cancelled"
+    # hazard reports from the grid (bpmn/hazard_report.bpmn)
+    hazard_triage = "hazard_triage"
+    hazard_whistled = "hazard_whistled"
+    hazard_escalated = "hazard_escalated"
+    hazard_rechecking = "hazard_rechecking"
+    hazard_dismissed = "hazard_dismissed"
+    hazard_inspection = "hazard_inspection"
+    hazard_closed = "hazard_closed"
 
     @property
     def label(self) -> str:
@@ -58,6 +66,13 @@ STATUS_LABELS: dict[CaseStatus, str] = {
     CaseStatus.awaiting_accident_report: "等待事故调查报告",
     CaseStatus.suspended: "中止",
     CaseStatus.cancelled: "已撤销立案",
+    CaseStatus.hazard_triage: "待研判",
+    CaseStatus.hazard_whistled: "吹哨处置中",
+    CaseStatus.hazard_escalated: "已报县局督办",
+    CaseStatus.hazard_rechecking: "待复核",
+    CaseStatus.hazard_dismissed: "不予处理",
+    CaseStatus.hazard_inspection: "已转入现场检查",
+    CaseStatus.hazard_closed: "隐患已销号",
 }
 
 
@@ -112,6 +127,7 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "objects_retained": "归档文件锁定保存",
     "record_issued": "制作笔录、凭证",
     "case_event": "登记案件事件（复议、诉讼）",
+    "reporter_identity_read": "查看举报人信息",
 }
 
 
@@ -124,8 +140,10 @@ class Role(StrEnum):
     legal_reviewer = "legal_reviewer"
     hearing_host = "hearing_host"
     supervisor = "supervisor"
+    grid_member = "grid_member"  # 网格员: reports hazards in the grid (village/community) bound to the account
     admin = "admin"
     system = "system"
+    citizen = "citizen"  # a member of the public reporting a hazard (举报); never an account
 
 
 class AgencyKind(StrEnum):

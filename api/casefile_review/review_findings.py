@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
-from api import authz
+from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
 from api.casefile_review.models import ReviewFinding, ReviewPlan, ReviewSample
 from api.identity.models import User
@@ -52,7 +52,7 @@ def plan_findings(engine: sa.Engine, user: User, plan_id: int) -> list[dict]:
         plan = session.get(ReviewPlan, plan_id)
         if plan is None:
             raise NotFound("评查方案不存在或无权查看", code="review_plan_not_found", details={"plan_id": plan_id})
-        return finding_rows(session, plan, authz.plan_reader_units(session, user, plan.agency_id), today())
+        return finding_rows(session, plan, review_permissions.plan_reader_units(session, user, plan.agency_id), today())
 
 
 def report_rectification(engine: sa.Engine, user: User, finding_id: int, body: RectificationIn) -> dict:
@@ -60,7 +60,7 @@ def report_rectification(engine: sa.Engine, user: User, finding_id: int, body: R
         finding = session.get(ReviewFinding, finding_id)
         if finding is None:
             raise NotFound("评查问题不存在", code="review_finding_not_found", details={"finding_id": finding_id})
-        authz.require_rectifier(user, finding.unit_id)
+        review_permissions.require_rectifier(user, finding.unit_id)
         if finding.rectified_at is not None:
             raise InvalidState("该问题已报告整改", code="already_rectified", details={"finding_id": finding_id})
         finding.rectification, finding.rectified_by, finding.rectified_at = body.rectification.strip(), user.id, clock.now()

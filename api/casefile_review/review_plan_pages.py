@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api import authz
+from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_findings, review_plans, review_report
 from api.casefile_review.review_draw import ALWAYS_INCLUDE
 from api.web import case_views
@@ -32,7 +33,7 @@ def _plan_page(plan_id: int) -> RedirectResponse:
 def _new_page(request: Request, user, *, values: dict | None = None, message: str | None = None, status_code: int = 200):
     engine = request.app.state.runtime.engine
     with read_session(engine) as session:
-        county = authz.review_organiser_agency(session, user)
+        county = review_permissions.review_organiser_agency(session, user)
         names = case_views.agency_names(session)
         units = [(i, names.get(i, "")) for i in authz.jurisdiction_ids(session, county)]
     return render(request, "review_new.html", status_code=status_code, units=units, always=ALWAYS_INCLUDE,
@@ -113,7 +114,7 @@ async def rectify(request: Request, finding_id: DbId, user: WebUser):
     plan_id, unit_id = await run_in_threadpool(review_findings.plan_of_finding, engine, finding_id)
 
     def report_it():
-        authz.require_rectifier(user, unit_id)
+        review_permissions.require_rectifier(user, unit_id)
         if not text:
             raise ValidationFailed("请填写整改情况", code="rectification_required")
         review_findings.report_rectification(engine, user, finding_id, review_findings.RectificationIn(rectification=text))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api import authz
+from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
 from api.casefile_review import review_draw as drawing
 from api.casefile_review import review_procedure as procedure
@@ -75,7 +76,7 @@ def check_draft(draft: PlanDraft) -> None:
 
 
 def _checked_units(session: Session, user: User, draft: PlanDraft):
-    county = authz.review_organiser_agency(session, user)
+    county = review_permissions.review_organiser_agency(session, user)
     outside = sorted(set(draft.unit_ids) - set(authz.jurisdiction_ids(session, county)))
     if outside:
         raise ValidationFailed("被评查单位须为本局及所辖乡镇(园区)", code="unit_outside_jurisdiction",
@@ -102,7 +103,7 @@ def revise_plan(runtime: Runtime, user: User, plan_id: int, draft: PlanDraft) ->
     with transaction(runtime.engine) as session:
         _checked_units(session, user, draft)
         plan = get_plan(session, plan_id)
-        authz.plan_reader_units(session, user, plan.agency_id)
+        review_permissions.plan_reader_units(session, user, plan.agency_id)
         _require_status(plan, PlanStatus.returned)
         for name, value in (draft.model_dump() | {"unit_ids": sorted(set(draft.unit_ids))}).items():
             setattr(plan, name, value)
@@ -121,7 +122,7 @@ def approve_plan(runtime: Runtime, user: User, plan_id: int, approval: Approval 
     approval = approval or Approval()
     with transaction(runtime.engine) as session:
         plan = get_plan(session, plan_id)
-        authz.require_plan_approver(session, user, plan.agency_id)
+        review_permissions.require_plan_approver(session, user, plan.agency_id)
         _require_status(plan, PlanStatus.draft)
         procedure.advance(runtime, plan, "approve_plan", user, approval.model_dump())
         if approval.plan_approved:
@@ -144,9 +145,9 @@ def draw_plan(runtime: Runtime, user: User, plan_id: int, seed: str | None = Non
     plan is still waiting for its draw. Each reviewer is added to their file as a review member, so they see the
     archived case and its pre-check."""
     with read_session(runtime.engine) as session:
-        authz.review_organiser_agency(session, user)
+        review_permissions.review_organiser_agency(session, user)
         plan = get_plan(session, plan_id)
-        authz.plan_reader_units(session, user, plan.agency_id)
+        review_permissions.plan_reader_units(session, user, plan.agency_id)
         _require_status(plan, PlanStatus.approved)
         inputs = _inputs(runtime, session, plan)
     seed = seed or secrets.token_hex(16)
@@ -195,7 +196,7 @@ def redraw(runtime: Runtime, plan_id: int) -> dict:
 
 
 def plan_view(session: Session, user: User, plan: ReviewPlan) -> dict:
-    units = authz.plan_reader_units(session, user, plan.agency_id)
+    units = review_permissions.plan_reader_units(session, user, plan.agency_id)
     samples = session.exec(select(ReviewSample).where(ReviewSample.plan_id == plan.id).order_by(ReviewSample.id)).all()
     if units is not None:
         samples = [s for s in samples if s.unit_id in units or s.reviewer_id == user.id]

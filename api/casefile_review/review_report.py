@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from cn2an import an2cn
 from sqlmodel import Session, select
 
-from api import authz
+from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
 from api.casefile_review import review_procedure as procedure
 from api.casefile_review.models import PlanStatus, ReviewPlan, ReviewSample, ReviewScore
@@ -52,7 +52,7 @@ def _summary(files: list[dict], findings: list[dict], grade_names: list[str]) ->
 
 
 def report_data(session: Session, user: User, plan: ReviewPlan) -> dict:
-    units = authz.plan_reader_units(session, user, plan.agency_id)
+    units = review_permissions.plan_reader_units(session, user, plan.agency_id)
     grade_names = [g.name for g in load_rubric(plan.rubric).versions[-1].grades]
     query = (select(ReviewSample, Case.number, ReviewScore).join(Case, Case.id == ReviewSample.case_id)
              .join(ReviewScore, ReviewScore.sample_id == ReviewSample.id, isouter=True)
@@ -119,9 +119,9 @@ def report_docx(report: dict) -> bytes:
 def mark_reported(runtime: Runtime, user: User, plan_id: int) -> None:
     """通报: the model's review step closes once every drawn file is scored (its rule), then the report step."""
     with transaction(runtime.engine) as session:
-        authz.review_organiser_agency(session, user)
+        review_permissions.review_organiser_agency(session, user)
         plan = get_plan(session, plan_id)
-        authz.plan_reader_units(session, user, plan.agency_id)
+        review_permissions.plan_reader_units(session, user, plan.agency_id)
         if plan.status != PlanStatus.reviewing:
             raise InvalidState(f"评查方案当前为「{PlanStatus(plan.status).label}」, 不能通报", code="review_plan_state",
                                details={"plan_id": plan_id})

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api import authz
+from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
 from api.casefile_review.models import PlanStatus, ReviewFinding, ReviewPlan, ReviewSample, ReviewScore
 from api.identity.models import User
@@ -49,7 +50,7 @@ def get_sample(session: Session, sample_id: int) -> tuple[ReviewSample, ReviewPl
 def _readable(session: Session, user: User, sample: ReviewSample, plan: ReviewPlan) -> None:
     if user.id == sample.reviewer_id:
         return
-    units = authz.plan_reader_units(session, user, plan.agency_id)
+    units = review_permissions.plan_reader_units(session, user, plan.agency_id)
     if units is not None and sample.unit_id not in units:
         raise authz.Hidden("无权查看该评查案卷", details={"sample_id": sample.id},
                            not_found=NotFound("评查案卷不存在或无权查看", code="review_sample_not_found",
@@ -121,7 +122,7 @@ def submit_score(runtime: Runtime, user: User, sample_id: int, body: ScoreIn) ->
     with read_session(runtime.engine) as session:
         sample, plan = get_sample(session, sample_id)
         _readable(session, user, sample, plan)
-        authz.require_sample_reviewer(user, sample.reviewer_id)
+        review_permissions.require_sample_reviewer(user, sample.reviewer_id)
         officers = set(found.participants(session, [sample.case_id]).get(sample.case_id, ()))
     if plan.status != PlanStatus.reviewing:
         raise InvalidState(f"评查方案当前为「{PlanStatus(plan.status).label}」, 不能评分", code="review_plan_state",

@@ -46,6 +46,7 @@ class User(SQLModel, table=True):
     certificate_number: str | None = Field(default=None, max_length=64, description="行政执法证号")
     certificate_expires: date | None = None
     active: bool = True
+    grid: str | None = Field(default=None, max_length=100, description="网格员: the village/community grid of the township")
     # bumped by a password reset, deactivation or a change of roles or agency: older tokens stop working
     token_version: int = Field(default=0, sa_column=Column(sa.Integer, nullable=False, server_default="0"))
 

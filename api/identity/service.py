@@ -16,9 +16,9 @@ from engine import clock
 from engine.calendar import SHANGHAI
 from engine.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from engine.models import Actor, Agency
-from engine.vocab import Role
+from engine.vocab import AgencyKind, Role
 
-ASSIGNABLE_ROLES = {role.value for role in Role if role != Role.system}
+ASSIGNABLE_ROLES = {role.value for role in Role if role not in (Role.system, Role.citizen)}
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -79,7 +79,7 @@ def check_password(password: str) -> str:
 def create_user(session: Session, *, username: str, display_name: str, password: str, agency_id: int,
                 roles: Iterable[str], staff_category: StaffCategory, certificate_number: str | None = None,
                 certificate_expires: date | None = None, password_hash: str | None = None,
-                actor: User | None = None) -> User:
+                actor: User | None = None, grid: str | None = None) -> User:
     """A new account; `password_hash` (already hashed) is for seeding, else `password` is hashed.
     `actor` is the administrator (none when the system seeds accounts)."""
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
@@ -89,7 +89,8 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     user = User(username=username, display_name=display_name,
                 password_hash=password_hash or hash_password(check_password(password)),
                 agency_id=agency_id, roles=check_roles(roles), staff_category=staff_category,
-                certificate_number=certificate_number, certificate_expires=certificate_expires)
+                certificate_number=certificate_number, certificate_expires=certificate_expires, grid=grid)
+    _check_grid(session, user)
     session.add(user)
     session.flush()
     _audit(session, "account_created", user, actor, {"agency_id": agency_id, "roles": user.roles,
@@ -112,6 +113,7 @@ def update_user(session: Session, user: User, changes: dict, actor: User | None 
             raise NotFound("执法机构不存在", details={"agency_id": value})
         else:
             setattr(user, name, value)
+    _check_grid(session, user)
     if REVOKING_CHANGES & changes.keys():
         user.token_version += 1
     session.add(user)
@@ -119,6 +121,16 @@ def update_user(session: Session, user: User, changes: dict, actor: User | None 
     recorded = {name: ("(已重置)" if name == "password" else _plain(value)) for name, value in changes.items()}
     _audit(session, "account_updated", user, actor, recorded)
     return user
+
+
+def _check_grid(session: Session, user: User) -> None:
+    """A grid member (网格员) is bound to one grid (village or community) of a township or park."""
+    if not user.has_role(Role.grid_member):
+        return
+    agency = session.get(Agency, user.agency_id)
+    if not user.grid or agency is None or agency.kind == AgencyKind.county_bureau:
+        raise ValidationFailed("网格员账号应属于乡镇(园区)并填写所在网格", code="grid_required",
+                               details={"field": "grid"})
 
 
 def _plain(value):

@@ -11,6 +11,7 @@ from api.web import (
     case_pages,
     dossier_pages,
     file_pages,
+    hazard_pages,
     home_page,
     login_pages,
     public_pages,
@@ -21,5 +22,5 @@ from api.web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
-               account_pages, dossier_pages, public_pages, review_plan_pages, review_pages):
+               account_pages, dossier_pages, public_pages, review_plan_pages, review_pages, hazard_pages):
     router.include_router(module.router)

@@ -31,8 +31,8 @@ from engine.vocab import Role
 router = page_router()
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FIELD_LABELS = {"username": "用户名", "display_name": "姓名", "password": "密码", "agency_id": "单位", "roles": "角色",
-                "staff_category": "人员类别", "certificate_number": "执法证号", "certificate_expires": "执法证有效期至"}
-ROLES = [role for role in Role if role != Role.system]
+                "staff_category": "人员类别", "certificate_number": "执法证号", "certificate_expires": "执法证有效期至", "grid": "所在网格"}
+ROLES = [role for role in Role if role not in (Role.system, Role.citizen)]
 
 
 def _choices(request: Request, admin) -> dict:
@@ -100,6 +100,7 @@ def _changes(account: schemas.UserOut, values: dict, active: bool) -> dict:
     submitted = {k: v for k, v in values.items() if k not in ("username", "password")}
     submitted["certificate_number"] = submitted["certificate_number"] or None
     submitted["certificate_expires"] = submitted["certificate_expires"] or None
+    submitted["grid"] = submitted.get("grid") or None
     submitted["active"] = active
     changes = {k: v for k, v in submitted.items() if str(v) != str(current.get(k))}
     if "certificate_expires" in changes and changes["certificate_expires"]:

@@ -43,7 +43,7 @@ def role_label(role: str) -> str:
     try:
         return LANE_LABELS[Lane(role)]
     except ValueError:
-        return "系统" if role == "system" else role
+        return {"system": "系统", "grid_member": "网格员", "citizen": "举报人"}.get(role, role)
 
 
 def agency_names(session: Session) -> dict[int, str]:

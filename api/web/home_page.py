@@ -22,6 +22,8 @@ router = page_router()
 def inbox(request: Request, user: WebUser):
     if user.has_role(Role.admin) and len(user.roles) == 1:
         return RedirectResponse("/admin/users", status_code=303)
+    if user.has_role(Role.grid_member) and len(user.roles) == 1:
+        return RedirectResponse("/grid", status_code=303)
     runtime = request.app.state.runtime
     day = today()
     items = [(task, badge(task.due_on, day, task.due_at)) for task in tasks.inbox(runtime, user)]

@@ -39,7 +39,8 @@ async def start(request: Request, user: WebUser):
     values = {name: str(form.get(name, "")).strip() for name in [*PARTY_FIELDS, "title"]}
     party = {name: values[name] for name in PARTY_FIELDS if values[name]}
     try:
-        body = schemas.CaseStartIn(process="inspection", party={"kind": "unit", **party}, title=values["title"])
+        body = schemas.CaseStartIn(process="inspection", party={"kind": "unit", **party}, title=values["title"],
+                                   data={"random_inspection": True} if form.get("random_inspection") == "1" else {})
     except ValidationError as exc:
         errors = {str(e["loc"][-1]): "「{}」{}".format(PARTY_FIELDS.get(str(e["loc"][-1]), "事由"),
                                                        "不能为空" if e["type"] in ("missing", "string_too_short") else "不符合要求")

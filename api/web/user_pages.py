@@ -18,7 +18,7 @@ from engine.vocab import LANE_LABELS
 
 router = page_router()
 EXPIRY_WARNING_DAYS = 30
-ROLE_LABELS = {**{lane.value: label for lane, label in LANE_LABELS.items()}, "admin": "系统管理员"}
+ROLE_LABELS = {**{lane.value: label for lane, label in LANE_LABELS.items()}, "grid_member": "网格员", "admin": "系统管理员"}
 
 
 @router.get("/admin/users")

@@ -71,7 +71,65 @@ def penalty_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-TEXT_BUILDERS = {"penalty_decision": penalty_decision_text}
+def inspected_unit(data: dict) -> dict:
+    """The party of an inspection or of the measures it led to: a unit (the inspection's start form admits no other)."""
+    party = dict(data.get("party") or {})
+    party.setdefault("kind", "unit")
+    return party
+
+
+def inspection_result_text(data: dict, redaction: Redaction) -> tuple[str, str]:
+    """The title and text published for a random inspection's result (国办发〔2015〕58号): the unit, the date, what
+    was checked and found, and how it was handled; redacted, and fields marked as trade secrets left out."""
+    party = inspected_unit(data)
+    secret = set(data.get("trade_secret_fields") or ())
+    shown = redaction.party(party)
+    lines = [f"检查编号：{data.get('case_number') or ''}", f"被检查单位：{shown.get('name', '')}"]
+    if shown.get("credit_code"):
+        lines.append(f"统一社会信用代码：{shown['credit_code']}")
+    lines.append("检查方式：双随机抽查")
+    if data.get("ended_at"):
+        lines.append(f"检查日期：{str(data['ended_at'])[:10]}")
+    problems = "；".join(str(p.get("description") or "") for p in data.get("problems") or [] if p.get("description"))
+    for key, label, value in (("checked_items", "检查内容", data.get("checked_items")),
+                              ("findings", "检查情况", data.get("findings")),
+                              ("problems", "发现的问题", problems or "未发现问题"),
+                              ("handling", "处理情况", data.get("handling"))):
+        value = str(value or "").strip()
+        if value:
+            lines.append(f"{label}：{TRADE_SECRET if key in secret else redaction.text(value, party)}")
+    lines.append(f"检查机关：{data.get('agency_name', '')}")
+    return f"{shown.get('name', '')}双随机抽查结果", "\n".join(lines)
+
+
+def measures_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
+    """The title and text published for a coercive measure (查封、扣押) decision, another enforcement decision
+    (国办发〔2018〕118号): number, party, measure, reason, items, place, term, body, date; redacted, trade secrets left out."""
+    party = inspected_unit(data)
+    secret = set(data.get("trade_secret_fields") or ())
+    shown = redaction.party(party)
+    number = (data.get("documents") or {}).get("coercive_measures_decision") or ""
+    lines = [f"强制措施决定书文号：{number}"] if number else []
+    lines.append(f"当事人：{shown.get('name', '')}")
+    if shown.get("credit_code"):
+        lines.append(f"统一社会信用代码：{shown['credit_code']}")
+    lines.append(f"强制措施：{data.get('measure_kind') or '查封、扣押'}")
+    items = "；".join(" ".join(str(item.get(key) or "") for key in ("name", "specification", "quantity")).strip()
+                     for item in data.get("seized_items") or [])
+    for key, label, value in (("reason", "理由", data.get("reason")), ("seized_items", "查封扣押物品", items),
+                              ("place", "查封扣押场所", data.get("place"))):
+        value = str(value or "").strip()
+        if value:
+            lines.append(f"{label}：{TRADE_SECRET if key in secret else redaction.text(value, party)}")
+    if data.get("seized_on") and data.get("term_ends_on"):
+        lines.append(f"期限：{data['seized_on']}至{data['term_ends_on']}")
+    lines.append(f"决定机关：{data.get('agency_name', '')}")
+    title = f"{shown.get('name', '')}查封扣押决定信息" + (f"（{number}）" if number else "")
+    return title, "\n".join(lines)
+
+
+TEXT_BUILDERS = {"penalty_decision": penalty_decision_text, "inspection_result": inspection_result_text,
+                 "other_decision": measures_decision_text}
 
 
 def sha256(text: str) -> str:

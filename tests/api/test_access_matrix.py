@@ -7,18 +7,21 @@ requests must answer 403, or 401 when anonymous; the API answers a case the call
 tasks, evidence and documents) with the same 404 as a missing one (「…不存在或无权查看」).
 """
 
+import hashlib
 import re
 from datetime import date
 
 from fastapi.routing import iter_route_contexts
 
 from api.casefile_review.models import PlanStatus, ReviewFinding, ReviewPlan, ReviewSample
+from api.hazards.models import HazardReport
 from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
 from tests.api.conftest import PASSWORD, start_inspection
 
+RECEIPT = "receipt-code-1"
 CALLERS = {
     "anonymous": None,
     "township_officer/own": "t1a",
@@ -97,6 +100,19 @@ EXPECTED = {
     "GET /api/v1/review-samples/{sample_id}": {"legal_reviewer/county", "agency_head/county"},
     "PUT /api/v1/review-samples/{sample_id}/score": {"legal_reviewer/county"},
     "POST /api/v1/review-findings/{finding_id}/rectification": {"township_officer/own"},
+    # hazard reports (api/hazards): grid members file and follow their own; the ledger is the case workers'
+    "GET /api/v1/hazards/categories": EVERYONE,  # the citizen report form needs them too
+    "POST /api/v1/hazards": set(),
+    "POST /api/v1/hazards/{report_id}/photos": set(),
+    "GET /api/v1/hazards/mine": set(),
+    "GET /api/v1/hazards/mine/{report_id}": set(),
+    "GET /api/v1/hazards": CASE_WORKERS,
+    "GET /api/v1/hazards/export": CASE_WORKERS,
+    "GET /api/v1/hazards/{report_id}": SEES_THE_CASE,
+    "GET /api/v1/hazards/{report_id}/reporter": {"township_officer/own"},
+    "POST /api/v1/public/hazard-reports": EVERYONE,
+    "POST /api/v1/public/hazard-reports/{receipt}/photos": EVERYONE,
+    "GET /api/v1/public/hazard-reports/{receipt}": EVERYONE,
 }
 
 
@@ -174,6 +190,15 @@ def review_ids(engine, world, case_id: int) -> dict:
         session.add(finding)
         session.flush()
         return {"plan_id": plan.id, "sample_id": sample.id, "finding_id": finding.id}
+def hazard_report_of(engine, case_id: int, agency_id: int) -> int:
+    """A citizen's hazard report beside the case (receipt code RECEIPT), so its routes have a target."""
+    with transaction(engine) as session:
+        report = HazardReport(case_id=case_id, agency_id=agency_id, source="citizen", category="other", place="某地",
+                              description="隐患", receipt_sha256=hashlib.sha256(RECEIPT.encode()).hexdigest(),
+                              reported_at=clock.now())
+        session.add(report)
+        session.flush()
+        return report.id
 
 
 def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth, world):
@@ -187,7 +212,9 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
-           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"])}
+           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"]),
+           "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id),
+           "receipt": RECEIPT}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from tests.api.conftest import start_inspection
-from tests.api.test_access_matrix import document_of, evidence_of, review_ids
+from tests.api.test_access_matrix import RECEIPT, document_of, evidence_of, hazard_report_of, review_ids
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 40
@@ -27,7 +27,8 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
     real_ids = {"case_id": case_id, "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
                 "table": "hearing_eligible", "code": "SPL-099-1-01", "evidence_id": evidence_of(client, auth("t1a"), case_id),
                 "document_id": document_of(runtime.engine, case_id), "agency_id": world.agencies.township.id,
-                "doc_id": "onsite_record", **review_ids(runtime.engine, world, case_id)}
+                "doc_id": "onsite_record", **review_ids(runtime.engine, world, case_id),
+                "report_id": hazard_report_of(runtime.engine, case_id, world.agencies.township.id), "receipt": RECEIPT}
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     tested = []
     for result in schema.get_all_operations():

@@ -14,7 +14,16 @@ from fastapi.testclient import TestClient
 from api.identity.security import issue_token
 from api.web.session import SESSION_COOKIE
 from tests.api.conftest import PASSWORD, start_inspection
-from tests.api.test_access_matrix import CALLERS, EVERYONE, SEES_THE_CASE, app_routes, document_of, evidence_of, review_ids
+from tests.api.test_access_matrix import (
+    CALLERS,
+    EVERYONE,
+    SEES_THE_CASE,
+    app_routes,
+    document_of,
+    evidence_of,
+    hazard_report_of,
+    review_ids,
+)
 
 SIGNED_IN = EVERYONE - {"anonymous"}
 CASE_WORKERS = SIGNED_IN - {"admin/county"}
@@ -62,8 +71,17 @@ EXPECTED = {
     "POST /reviews/{plan_id}/draw": {"supervisor/county"},
     "POST /reviews/{plan_id}/report": {"supervisor/county"},
     "POST /review-findings/{finding_id}/rectification": {"township_officer/own"},
+    "GET /grid": set(),  # grid members only (none among the callers)
+    "POST /grid/reports": set(),
+    "GET /grid/reports/{report_id}": set(),
+    "GET /hazards": CASE_WORKERS,
+    "GET /hazards/export": CASE_WORKERS,
+    "GET /public/hazard-report": EVERYONE,
+    "POST /public/hazard-report": EVERYONE,
+    "GET /public/hazard-report/status": EVERYONE,
 }
-PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
+PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers", "GET /public/hazard-report",
+          "POST /public/hazard-report", "GET /public/hazard-report/status"}
 
 
 def web_client(app, world, username: str | None) -> tuple[TestClient, str]:
@@ -91,7 +109,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
            "user_id": world.id("t1b"), "doc_id": "onsite_record",
-           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"])}
+           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"]),
+           "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id)}
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

@@ -10,11 +10,13 @@ import io
 from datetime import date, datetime
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.bootstrap import object_store
 from documents.evidence.custody import upload_evidence
 from documents.evidence.models import EvidenceMeta, EvidenceType
+from documents.publication.models import Publication
+from engine.db import read_session
 from engine.errors import ValidationFailed
 from engine.vocab import CaseStatus, Role
 from tests.conftest import SHANGHAI
@@ -74,7 +76,24 @@ def seize(runtime, frozen_clock, agencies):
     assert (measures.data["term_ends_on"], measures.data["items_decision_due"]) == ("2026-07-02", "2026-06-17")
     decide = measures.task("对查封扣押物品作出处理决定")
     assert (decide.role, decide.agency_id, decide.due_on) == ("agency_head", agencies.county.id, date(2026, 6, 17))
+    publish_seizure(runtime, measures)
     return measures
+
+
+def publish_seizure(runtime, measures) -> None:
+    """公示: the seizure decision, another enforcement decision, within 20 working days (端午 on 19 June not counted)."""
+    publish = measures.task("公示查封扣押决定")
+    assert (publish.role, publish.due_on) == ("county_officer", date(2026, 7, 1))
+    with pytest.raises(ValidationFailed) as late:
+        measures.complete("公示查封扣押决定", {"published_on": "2026-07-02", "publication_channel": "遂川县人民政府网站"})
+    assert late.value.message == "查封扣押决定应当在作出之日起20个工作日内公示"
+    measures.complete("公示查封扣押决定", {"published_on": "2026-06-02", "publication_channel": "遂川县人民政府网站",
+                                      "trade_secret_fields": ["place"]})
+    with read_session(runtime.engine) as session:
+        row = session.exec(select(Publication).where(Publication.case_id == measures.case.id)).one()
+    assert row.kind == "other_decision" and row.title == "遂川县林峰家具厂查封扣押决定信息（（遂）应急强措〔2026〕1号）"
+    assert "强制措施：查封" in row.text and "液氨储罐 30立方米 2台" in row.text and "期限：2026-06-02至2026-07-02" in row.text
+    assert "查封扣押场所：（涉及商业秘密，不予公开）" in row.text and "储罐区" not in row.text.split("查封扣押物品")[0]
 
 
 def test_township_hazard_is_sealed_by_the_county_extended_once_and_released_when_the_term_ends(
@@ -82,7 +101,8 @@ def test_township_hazard_is_sealed_by_the_county_extended_once_and_released_when
     measures = seize(runtime, frozen_clock, agencies)
     lanes = {step.name: (step.role, step.documents) for step in measures.steps}
     assert lanes == {"审查隐患报告并提出措施意见": ("county_officer", ()), "审批强制措施": ("agency_head", ()),
-                     "实施查封扣押并送达强制措施决定书": ("county_officer", ("coercive_measures_decision",))}
+                     "实施查封扣押并送达强制措施决定书": ("county_officer", ("coercive_measures_decision",)),
+                     "公示查封扣押决定": ("county_officer", ())}
 
     # complex case: on 10 June the head extends the term once by 30 days, from 2 July to Saturday 1 August → Monday 3 August
     measures.complete("对查封扣押物品作出处理决定", {"disposition": "extend", "reasons": "需委托检验机构检测", "decided_on": "2026-06-10"},

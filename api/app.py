@@ -30,6 +30,7 @@ from api.routes import (
     tasks,
     users,
 )
+from api.targets import views as target_views
 from engine.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -51,7 +52,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = runtime
     error_responses.install(app)
     for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,
-                   review, stats):
+                   review, stats, target_views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)
     app.include_router(web.router)

@@ -352,3 +352,26 @@ def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -
     if agency_id not in scope:
         raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
     return [agency_id]
+
+
+# ---- target register, power lists, plans ------------------------------------
+def register_agency_ids(session: Session, user: User) -> list[int]:
+    """Whose register entries, power lists and plans the user reads: the county bureau its whole jurisdiction,
+    a township or park its own."""
+    require_case_user(user)
+    return jurisdiction_ids(session, agency_of(session, user))
+
+
+def require_register_editor(session: Session, user: User, agency_id: int) -> None:
+    """Register entries are kept by officers and heads, each over their own jurisdiction."""
+    require_enforcement_actor(user)
+    if not any(user.has_role(role) for role in OFFICER_ROLES | {Role.agency_head}):
+        raise Forbidden("只有执法人员或负责人可以维护执法对象名录", code="register_editor_required")
+    if agency_id not in register_agency_ids(session, user):
+        raise Forbidden("不能维护其他乡镇(园区)的执法对象", code="register_out_of_scope", details={"agency_id": agency_id})
+
+
+def require_county_head_or_officer(session: Session, user: User, what: str) -> None:
+    """Power lists and the county's plans are kept by the county bureau's officers and head."""
+    require_enforcement_actor(user)
+    _require_county_role(session, user, {Role.county_officer, Role.agency_head}, what)

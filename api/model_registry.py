@@ -9,6 +9,7 @@ MODEL_MODULES = [
     "documents.models",
     "documents.evidence.models",
     "documents.publication.models",
+    "api.targets.models",
 ]
 
 

@@ -16,6 +16,7 @@ from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
 from tests.api.conftest import PASSWORD, start_inspection
+from tests.api.register_entries import entry
 
 CALLERS = {
     "anonymous": None,
@@ -31,6 +32,7 @@ CALLERS = {
 EVERYONE = set(CALLERS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 CASE_WORKERS = SIGNED_IN - {"admin/county"}
+REGISTER_EDITORS = {"township_officer/own", "county_officer/county", "agency_head/county"}
 SEES_THE_CASE = {"township_officer/own", "county_officer/county", "legal_reviewer/county", "hearing_host/county",
                  "agency_head/county"}
 
@@ -76,6 +78,13 @@ EXPECTED = {
     "GET /api/v1/cases/{case_id}/precheck": {"legal_reviewer/county", "agency_head/county"},
     "GET /api/v1/statistics": CASE_WORKERS,
     "GET /api/v1/cases/{case_id}/dossier": SEES_THE_CASE,
+    "GET /api/v1/targets": CASE_WORKERS,
+    "POST /api/v1/targets": REGISTER_EDITORS,
+    "GET /api/v1/targets/export": CASE_WORKERS,
+    "POST /api/v1/targets/import": REGISTER_EDITORS | {"township_officer/sibling"},  # each into its own register
+    "GET /api/v1/targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "PATCH /api/v1/targets/{target_id}": REGISTER_EDITORS,
+    "POST /api/v1/targets/{target_id}/inspections": {"township_officer/own", "county_officer/county"},
 }
 
 
@@ -103,8 +112,17 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/cases/{case_id}/reviewers": {"user_id": ids["supervisor"]},
         "POST /api/v1/tasks/{task_id}/complete": {"data": {}},
         "POST /api/v1/decisions/{table}": {"inputs": {}},
+        "POST /api/v1/targets": entry(ids["township"], 99),
+        "PATCH /api/v1/targets/{target_id}": {"risk_level": "较大"},
+        "POST /api/v1/targets/{target_id}/inspections": {},
     }
     return method, path, bodies.get(route)
+
+
+def register_entry(client, headers, township_id: int) -> int:
+    response = client.post("/api/v1/targets", json=entry(township_id, 98), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
 
 
 def evidence_of(client, headers, case_id: int) -> int:
@@ -135,7 +153,8 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "table": "hearing_eligible", "code": "SPL-099-1-01", "township": world.agencies.township.id,
            "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
-           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"])}
+           "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id)}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

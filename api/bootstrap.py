@@ -24,6 +24,7 @@ from engine.errors import InvalidState
 from engine.models import Actor, Case
 from engine.objects import ObjectStore, get_object_store
 from engine.outbox import apply_outbox
+from engine.powers.power_list import step_facts
 from engine.runtime import Runtime, StepContext
 from engine.settings import Settings, get_settings
 from engine.specs import SpecLibrary
@@ -40,7 +41,7 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     engine = engine or get_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
-    runtime = Runtime(engine, specs, step_hooks=[video_gate, issue_step_documents, publication_step], link_hooks=[carry_evidence],
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, power_list_step, issue_step_documents, publication_step], link_hooks=[carry_evidence],
                       end_hooks=[partial(retain_archived_objects, settings)])
     runtime.register_versions()
     return runtime
@@ -50,6 +51,11 @@ def video_gate(context: StepContext) -> None:
     """A step the model marks `videoRequired` needs a 视听资料 evidence item attached to it (DOMAIN.md §8)."""
     if context.task.video_required:
         require_video_evidence(context.session, context.case.id, context.task_id)
+
+
+def power_list_step(context: StepContext) -> None:
+    """A step naming the violation gets the `entrusted_item` fact from the power list the case was filed under."""
+    context.data_updates.update(step_facts(context.workflow_data, context.data))
 
 
 def carry_evidence(session: Session, parent: Case, child: Case, actor: Actor) -> None:

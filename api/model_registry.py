@@ -10,6 +10,7 @@ MODEL_MODULES = [
     "documents.evidence.models",
     "documents.publication.models",
     "api.targets.models",
+    "engine.powers.models",
 ]
 
 

@@ -38,7 +38,7 @@ def _rows_from(content: bytes, file_format: str) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
             return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
         return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError, IndexError) as exc:
+    except Exception as exc:  # an uploaded file in any state: whatever the parser trips on is a bad file
         raise ValidationFailed("文件无法读取: 请上传 UTF-8 编码的 CSV 或 Excel(.xlsx)文件", code="import_unreadable",
                                details={"reason": type(exc).__name__}) from exc
 

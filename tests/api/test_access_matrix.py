@@ -85,6 +85,10 @@ EXPECTED = {
     "GET /api/v1/targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
     "PATCH /api/v1/targets/{target_id}": REGISTER_EDITORS,
     "POST /api/v1/targets/{target_id}/inspections": {"township_officer/own", "county_officer/county"},
+    "GET /api/v1/powers/{agency_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /api/v1/powers/{agency_id}/items": {"county_officer/county", "agency_head/county"},
+    "POST /api/v1/powers/items/{item_id}/end": {"county_officer/county", "agency_head/county"},
+    "PUT /api/v1/powers/items/{item_id}/letter": {"county_officer/county", "agency_head/county"},
 }
 
 
@@ -115,12 +119,24 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/targets": entry(ids["township"], 99),
         "PATCH /api/v1/targets/{target_id}": {"risk_level": "较大"},
         "POST /api/v1/targets/{target_id}/inspections": {},
+        "POST /api/v1/powers/{agency_id}/items": POWER_ITEM,
+        "POST /api/v1/powers/items/{item_id}/end": {"effective_on": "2026-06-01"},
     }
     return method, path, bodies.get(route)
 
 
 def register_entry(client, headers, township_id: int) -> int:
     response = client.post("/api/v1/targets", json=entry(township_id, 98), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+POWER_ITEM = {"item_code": "QJ-01", "name": "安全生产管理人员未履职", "mode": "delegated",
+              "violation_codes": ["SPL-096-1-SAF"], "penalty_kinds": ["fine"], "valid_from": "2026-01-01"}
+
+
+def power_item(client, headers, agency_id: int) -> int:
+    response = client.post(f"/api/v1/powers/{agency_id}/items", json=POWER_ITEM, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -154,7 +170,8 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "agency_id": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
-           "target_id": register_entry(client, auth("c1"), world.agencies.township.id)}
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id)}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

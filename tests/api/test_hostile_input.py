@@ -21,7 +21,7 @@ from engine.objects.local import LocalObjectStore
 from engine.settings import get_settings
 from engine.vocab import CaseStatus
 from tests.api.conftest import PARTY, start_inspection
-from tests.api.test_access_matrix import register_entry, request_for
+from tests.api.test_access_matrix import power_item, register_entry, request_for
 from tests.api.test_cases_and_tasks import _county_case_under_review
 
 # who sends each JSON route's ordinary body (someone the route lets through)
@@ -30,6 +30,8 @@ SENDERS = {
     "PATCH /api/v1/users/{user_id}": "admin",
     "POST /api/v1/cases/{case_id}/members": "head",
     "POST /api/v1/cases/{case_id}/reviewers": "head",
+    "POST /api/v1/powers/{agency_id}/items": "c1",
+    "POST /api/v1/powers/items/{item_id}/end": "c1",
 }
 ROUTE_BODIES = {
     "POST /api/v1/tasks/{task_id}/complete": "onsite",
@@ -92,7 +94,8 @@ def test_hostile_values_in_every_json_route_are_refused_with_422_naming_the_fiel
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
            "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "agency_id": world.agencies.township.id,
-           "target_id": register_entry(client, auth("c1"), world.agencies.township.id)}
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id)}
     onsite = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "findings": "消防通道堵塞"}}
     routes = _json_routes(client)
     assert "POST /api/v1/cases" in routes and "POST /api/v1/tasks/{task_id}/complete" in routes

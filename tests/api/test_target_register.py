@@ -57,7 +57,7 @@ def test_one_unit_one_entry_and_every_change_recorded(client, auth, world):
 def test_a_township_sees_and_keeps_only_its_own_entries(client, auth, world):
     own = create(client, auth("t1a"), entry(world.agencies.township.id, 1))
     refused = client.post("/api/v1/targets", headers=auth("t1a"), json=entry(world.agencies.other_township.id, 2))
-    assert refused.status_code == 422 and "不是本县的乡镇或园区" in refused.json()["message"]
+    assert refused.status_code == 403 and refused.json()["code"] == "register_out_of_scope"
     assert client.get(f"/api/v1/targets/{own['id']}", headers=auth("t2a")).status_code == 404
     assert client.get("/api/v1/targets", headers=auth("t2a")).json() == []
     assert [t["id"] for t in client.get("/api/v1/targets", headers=auth("c1")).json()] == [own["id"]]

@@ -1,4 +1,4 @@
-"""targets, powers, plans: the target register (执法对象名录库) and its history
+"""targets, powers, plans: the target register (执法对象名录库) and its history; power lists (权力清单/委托事项)
 
 Revision ID: 0025
 Revises: 0014
@@ -59,9 +59,46 @@ def upgrade() -> None:
     sa.UniqueConstraint('case_id', name='uq_target_case_case')
     )
     op.create_index(op.f('ix_target_case_target_id'), 'target_case', ['target_id'], unique=False)
+    op.create_table('power_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('item_code', _str(length=40), nullable=False),
+    sa.Column('name', _str(length=200), nullable=False),
+    sa.Column('mode', _str(length=20), nullable=False),
+    sa.Column('violation_codes', sa.JSON(), nullable=False),
+    sa.Column('penalty_kinds', sa.JSON(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('letter_object_key', _str(length=512), nullable=True),
+    sa.Column('letter_sha256', _str(length=64), nullable=True),
+    sa.Column('letter_name', _str(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_power_item_agency_id'), 'power_item', ['agency_id'], unique=False)
+    op.create_table('power_list_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('action', _str(length=20), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('effective_on', sa.Date(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('user_name', _str(length=100), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['item_id'], ['power_item.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_power_list_change_agency_id'), 'power_list_change', ['agency_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_power_list_change_agency_id'), table_name='power_list_change')
+    op.drop_table('power_list_change')
+    op.drop_index(op.f('ix_power_item_agency_id'), table_name='power_item')
+    op.drop_table('power_item')
     op.drop_index(op.f('ix_target_case_target_id'), table_name='target_case')
     op.drop_table('target_case')
     op.drop_index(op.f('ix_target_change_target_id'), table_name='target_change')

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api import error_responses, web
 from api.body_guard import BodyGuard
 from api.identity.security import secret_key
+from api.plans import views as plan_views
 from api.powers import views as power_views
 from api.routes import (
     agency_admin,
@@ -53,7 +54,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = runtime
     error_responses.install(app)
     for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,
-                   review, stats, target_views, power_views):
+                   review, stats, target_views, power_views, plan_views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(docs.router)
     app.include_router(web.router)

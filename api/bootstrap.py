@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.identity.security import secret_key
+from api.plans.service import plan_published, schedule_due
 from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
 from documents.publication.publishing import publication_step
 from documents.rendition import convert_pending, render_pending
@@ -42,7 +43,7 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
     runtime = Runtime(engine, specs, step_hooks=[video_gate, power_list_step, issue_step_documents, publication_step], link_hooks=[carry_evidence],
-                      end_hooks=[partial(retain_archived_objects, settings)])
+                      end_hooks=[partial(retain_archived_objects, settings), plan_published])
     runtime.register_versions()
     return runtime
 
@@ -120,7 +121,7 @@ def worker_passes(runtime: Runtime, settings: Settings | None = None):
     recompute_provisional_deadlines(runtime)
     store = object_store(settings)
     until = partial(retention_until, settings)
-    passes = [runtime.fire_due, partial(render_pending, runtime.engine, store, retain_until=until)]
+    passes = [runtime.fire_due, partial(schedule_due, runtime), partial(render_pending, runtime.engine, store, retain_until=until)]
     server = None
     if settings.pdf_rendition:
         status = pdf_status(settings.uno_dir)

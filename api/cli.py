@@ -179,6 +179,7 @@ def _register_tools() -> None:
     from api.commands.deadlines import register as register_calendar
     from api.commands.dossier_export import register as register_dossier
     from api.commands.holidays import register as register_holidays
+    from api.commands.plan_redraw import register as register_plan
     from api.commands.record_verify import register as register_record
     from api.commands.rules import register as register_rules
     from api.commands.storage import register as register_storage
@@ -186,6 +187,7 @@ def _register_tools() -> None:
     register_admin(app)
     register_calendar(app)
     register_holidays(app)
+    register_plan(app)
     register_dossier(app)
     register_record(app)
     register_rules(app)

@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "documents.publication.models",
     "api.targets.models",
     "engine.powers.models",
+    "api.plans.models",
 ]
 
 

@@ -31,6 +31,10 @@ class CaseStatus(StrEnum):
     awaiting_accident_report = "awaiting_accident_report"
     suspended = "suspended"
     cancelled = "cancelled"
+    # annual plan (年度监督检查计划)
+    plan_drafting = "plan_drafting"
+    plan_approving = "plan_approving"
+    plan_published = "plan_published"
 
     @property
     def label(self) -> str:
@@ -58,6 +62,9 @@ STATUS_LABELS: dict[CaseStatus, str] = {
     CaseStatus.awaiting_accident_report: "等待事故调查报告",
     CaseStatus.suspended: "中止",
     CaseStatus.cancelled: "已撤销立案",
+    CaseStatus.plan_drafting: "计划编制中",
+    CaseStatus.plan_approving: "计划审批中",
+    CaseStatus.plan_published: "计划已公布",
 }
 
 

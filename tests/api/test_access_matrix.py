@@ -11,6 +11,7 @@ import re
 
 from fastapi.routing import iter_route_contexts
 
+from api.plans.models import InspectionPlan
 from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
@@ -89,6 +90,10 @@ EXPECTED = {
     "POST /api/v1/powers/{agency_id}/items": {"county_officer/county", "agency_head/county"},
     "POST /api/v1/powers/items/{item_id}/end": {"county_officer/county", "agency_head/county"},
     "PUT /api/v1/powers/items/{item_id}/letter": {"county_officer/county", "agency_head/county"},
+    "GET /api/v1/plans": CASE_WORKERS,
+    "POST /api/v1/plans": {"township_officer/own", "township_officer/sibling", "county_officer/county"},
+    "GET /api/v1/plans/{plan_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /api/v1/plans/conflicts": CASE_WORKERS - {"township_officer/sibling"},
 }
 
 
@@ -121,6 +126,8 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/targets/{target_id}/inspections": {},
         "POST /api/v1/powers/{agency_id}/items": POWER_ITEM,
         "POST /api/v1/powers/items/{item_id}/end": {"effective_on": "2026-06-01"},
+        "POST /api/v1/plans": {"year": 2027},
+        "POST /api/v1/plans/conflicts": {"target_id": ids.get("target_id", 1), "reason": "亲属在该单位任职"},
     }
     return method, path, bodies.get(route)
 
@@ -139,6 +146,16 @@ def power_item(client, headers, agency_id: int) -> int:
     response = client.post(f"/api/v1/powers/{agency_id}/items", json=POWER_ITEM, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["id"]
+
+
+def plan_of(engine, agency_id: int) -> int:
+    """A stored plan (the test models have no annual_plan process to approve it)."""
+    with transaction(engine) as session:
+        plan = InspectionPlan(agency_id=agency_id, year=2027, seed="1", inputs={}, result={"entries": [], "problems": []},
+                              created_at=clock.now())
+        session.add(plan)
+        session.flush()
+        return plan.id
 
 
 def evidence_of(client, headers, case_id: int) -> int:
@@ -171,7 +188,8 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
            "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
-           "item_id": power_item(client, auth("c1"), world.agencies.township.id)}
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id),
+           "plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id)}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

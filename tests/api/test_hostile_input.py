@@ -95,7 +95,8 @@ def test_hostile_values_in_every_json_route_are_refused_with_422_naming_the_fiel
            "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "agency_id": world.agencies.township.id,
            "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
-           "item_id": power_item(client, auth("c1"), world.agencies.township.id)}
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id),
+           "plan_id": 1}
     onsite = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "findings": "消防通道堵塞"}}
     routes = _json_routes(client)
     assert "POST /api/v1/cases" in routes and "POST /api/v1/tasks/{task_id}/complete" in routes

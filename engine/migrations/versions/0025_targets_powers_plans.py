@@ -1,4 +1,4 @@
-"""targets, powers, plans: the target register (执法对象名录库) and its history; power lists (权力清单/委托事项)
+"""targets, powers, plans: the target register (执法对象名录库) and its history; power lists (权力清单/委托事项); annual plans, their visits, officers' conflicts (回避)
 
 Revision ID: 0025
 Revises: 0014
@@ -92,9 +92,57 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_power_list_change_agency_id'), 'power_list_change', ['agency_id'], unique=False)
+    op.create_table('inspection_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('seed', _str(length=40), nullable=False),
+    sa.Column('inputs', sa.JSON(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_inspection_plan_agency_id'), 'inspection_plan', ['agency_id'], unique=False)
+    op.create_table('plan_visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('officer_ids', sa.JSON(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['plan_id'], ['inspection_plan.id'], ),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('plan_id', 'target_id', 'month', name='uq_plan_visit')
+    )
+    op.create_index(op.f('ix_plan_visit_plan_id'), 'plan_visit', ['plan_id'], unique=False)
+    op.create_table('officer_conflict',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('reason', _str(length=500), nullable=False),
+    sa.Column('declared_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'target_id', name='uq_officer_conflict')
+    )
+    op.create_index(op.f('ix_officer_conflict_user_id'), 'officer_conflict', ['user_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_officer_conflict_user_id'), table_name='officer_conflict')
+    op.drop_table('officer_conflict')
+    op.drop_index(op.f('ix_plan_visit_plan_id'), table_name='plan_visit')
+    op.drop_table('plan_visit')
+    op.drop_index(op.f('ix_inspection_plan_agency_id'), table_name='inspection_plan')
+    op.drop_table('inspection_plan')
     op.drop_index(op.f('ix_power_list_change_agency_id'), table_name='power_list_change')
     op.drop_table('power_list_change')
     op.drop_index(op.f('ix_power_item_agency_id'), table_name='power_item')

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from api.deps import RuntimeDep, StoreDep, UserDep
+from api.downloads import BINARY
 from api.error_responses import ERROR_RESPONSES
 from api.powers import service
 from engine.errors import TooLarge
@@ -34,7 +35,7 @@ def end_item(item_id: ItemId, body: service.PowerEndIn, user: UserDep, runtime: 
 
 
 @router.put("/items/{item_id}/letter", summary="上传委托书(县局; 存入对象存储并记录 SHA-256)",
-            openapi_extra={"requestBody": {"content": {"application/pdf": {}}, "required": True}})
+            openapi_extra={"requestBody": {"content": {"application/octet-stream": BINARY}, "required": True}})
 async def attach_letter(item_id: ItemId, request: Request, user: UserDep, runtime: RuntimeDep, store: StoreDep,
                         name: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^/\\\x00]+$")]
                         = "委托书.pdf") -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from api import schemas
 from api.deps import RuntimeDep, UserDep
+from api.downloads import BINARY
 from api.error_responses import ERROR_RESPONSES
 from api.services.presenters import step_out
 from api.targets import service, table_io
@@ -81,7 +82,7 @@ def export_targets(user: UserDep, runtime: RuntimeDep, format: Format = "csv"):
 
 
 @router.post("/import", summary="导入执法对象名录(CSV 或 Excel; 有错误的行逐行列出, 全部不导入)",
-             openapi_extra={"requestBody": {"content": {"text/csv": {}, table_io.XLSX: {}}, "required": True}})
+             openapi_extra={"requestBody": {"content": {"application/octet-stream": BINARY}, "required": True}})
 async def import_targets(request: Request, user: UserDep, runtime: RuntimeDep, format: Format = "csv") -> dict[str, int]:
     content = bytearray()
     async for chunk in request.stream():

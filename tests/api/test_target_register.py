@@ -135,6 +135,8 @@ def test_an_inspection_from_the_register_takes_party_and_level_and_shows_in_the_
     assert detail["prefill"]["party"] == {"kind": "unit", "name": "遂川县测试7号企业有限公司", "credit_code": credit_code(7),
                                           "address": "遂川县泉江镇工业大道8号", "legal_representative": "王林峰",
                                           "phone": "0796-6300000"}
+    data = client.app.state.runtime.get_case(case_id).data
+    assert (data["target_id"], data["target_assigned_level"]) == (target["id"], "city")  # the assessment's prefill
     file = client.get(f"/api/v1/targets/{target['id']}", headers=auth("t1a")).json()
     assert [c["id"] for c in file["inspections"]] == [case_id]
     assert file["cases"] == [] and file["penalties"] == []

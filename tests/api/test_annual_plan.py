@@ -104,3 +104,20 @@ def test_an_officer_who_declared_a_conflict_is_never_drawn(client, auth, world):
     assert refused.status_code == 422 and refused.json()["code"] == "plan_draw_impossible"
     assert {p["target_id"] for p in refused.json()["details"]} == {key}
     assert client.get("/api/v1/plans", headers=auth("t1a")).json() == []  # nothing stored
+
+
+def test_the_county_plan_covers_county_level_units_and_is_approved_by_the_head(client, auth, world):
+    county_unit = register(client, auth, world, 11, assigned_level="county", key_target=True)
+    register(client, auth, world, 12)  # the township's level: not in the county's plan
+    plan = client.post("/api/v1/plans", headers=auth("c1"), json={"year": 2027, "seed": SEED}).json()
+    assert {v["target_id"] for v in plan["visits"]} == {county_unit}
+    county_officers = {world.id(name) for name in ("c1", "c2", "c_reviewer")}
+    assert all({o["user_id"] for o in v["officers"]} <= county_officers for v in plan["visits"])
+    complete(client, auth("c1"), task_of(client, auth("c1"), plan["case_id"]),
+             {"submitted_on": "2026-03-02", "plan_note": "县级重点检查对象全覆盖"})
+    approval = task_of(client, auth("head"), plan["case_id"])
+    assert (approval["name"], approval["role"]) == ("审批年度计划", "agency_head")
+    complete(client, auth("head"), approval, {"plan_approved": False, "approval_opinion": "补充执法力量安排",
+                                              "approved_on": "2026-03-02"})
+    assert task_of(client, auth("c1"), plan["case_id"])["name"] == "提交年度计划草案"  # returned for redrafting
+    assert client.get(f"/api/v1/plans/{plan['id']}", headers=auth("c1")).json()["published"] is False

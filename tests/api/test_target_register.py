@@ -142,3 +142,10 @@ def test_an_inspection_from_the_register_takes_party_and_level_and_shows_in_the_
     assert file["cases"] == [] and file["penalties"] == []
     other = client.post(f"/api/v1/targets/{target['id']}/inspections", headers=auth("t2a"), json={})
     assert other.status_code == 404
+
+
+def test_a_file_that_is_not_a_sheet_is_refused_and_too_large_a_file_is_refused_while_it_arrives(client, auth, world):
+    unreadable = client.post("/api/v1/targets/import?format=xlsx", headers=auth("c1"), content=b"not a workbook")
+    assert unreadable.status_code == 422 and unreadable.json()["code"] == "import_unreadable"
+    too_large = client.post("/api/v1/targets/import?format=csv", headers=auth("c1"), content=b"x" * (5 * 1024 * 1024 + 1))
+    assert too_large.status_code == 413 and too_large.json()["code"] == "too_large"

@@ -73,6 +73,9 @@ def create_plan(runtime: Runtime, user: User, year: int, seed: int | None = None
         if "annual_plan" not in runtime.specs.current:
             raise NotFound("未载入年度计划流程(annual_plan)", code="process_not_found")
         agency = session.get(Agency, user.agency_id)
+        if session.exec(select(InspectionPlan.id).where(InspectionPlan.agency_id == agency.id, InspectionPlan.year == year,
+                                                        InspectionPlan.published_at.is_not(None))).first():
+            raise Conflict(f"本机构{year}年度计划已公布", code="plan_published", details={"year": year})
         inputs = plan_inputs(session, agency, year)
         seed = secrets.randbits(63) if seed is None else seed
         result = draw(inputs, seed)
@@ -143,6 +146,13 @@ def declare_conflict(engine: sa.Engine, user: User, target_id: int, reason: str)
         return {"user_id": user.id, "target_id": target_id, "reason": reason}
 
 
+def _started_before(engine: sa.Engine, agency_id: int, title: str, party_name: str) -> int | None:
+    """The inspection a pass started for this visit before it could link it (the pass stopped in between)."""
+    with read_session(engine) as session:
+        return session.exec(select(Case.id).where(Case.agency_id == agency_id, Case.process_id == "inspection",
+                                                  Case.title == title, Case.party_name == party_name)).first()
+
+
 def plan_published(session: Session, case: Case, actor: Actor) -> None:
     """End hook: the approval process reached 计划公布."""
     if case.process_id == "annual_plan" and case.outcome == "published":
@@ -167,11 +177,15 @@ def schedule_due(runtime: Runtime, on: date | None = None) -> int:
             jobs.append((visit.id, visit.month, plan, target.id, target.name, party_of(target), target.assigned_level, [
                 {"user_id": u.id, "name": u.display_name, "certificate_no": u.certificate_number} for u in officers]))
     for visit_id, month, plan, target_id, name, party, level, officers in jobs:
-        view = runtime.start_case("inspection", agency_id=plan.agency_id, actor=Actor.system(), kind="inspection",
-                                  title=f"{plan.year}年{month}月计划检查", party_name=name,
-                                  data={"party": party, "target_id": target_id, "target_assigned_level": level,
-                                        "officers": officers, "plan": {"plan_id": plan.id, "visit_id": visit_id}})
+        title = f"{plan.year}年{month}月计划检查"
+        case_id = _started_before(runtime.engine, plan.agency_id, title, name)
+        if case_id is None:
+            case_id = runtime.start_case("inspection", agency_id=plan.agency_id, actor=Actor.system(), kind="inspection",
+                                         title=title, party_name=name,
+                                         data={"party": party, "target_id": target_id, "target_assigned_level": level,
+                                               "officers": officers, "plan": {"plan_id": plan.id, "visit_id": visit_id}}
+                                         ).case.id
         with transaction(runtime.engine) as session:
-            session.get(PlanVisit, visit_id).case_id = view.case.id
-            session.add(TargetCase(target_id=target_id, case_id=view.case.id))
+            session.get(PlanVisit, visit_id).case_id = case_id
+            session.add(TargetCase(target_id=target_id, case_id=case_id))
     return len(jobs)

@@ -77,6 +77,8 @@ def test_a_plan_is_drawn_approved_redrawn_and_scheduled_into_the_officers_inbox(
                                              "approved_on": "2026-03-02", "approval_ref": "泉党政纪〔2026〕3号"})
     published = client.get(f"/api/v1/plans/{plan['id']}", headers=auth("t1a")).json()
     assert published["published"] is True and published["status"] == "plan_published"
+    again = client.post("/api/v1/plans", headers=auth("t1b"), json={"year": 2027})
+    assert again.status_code == 409 and again.json()["code"] == "plan_published"
 
     first_month = min(v["month"] for v in plan["visits"])
     assert schedule_due(client.app.state.runtime, on=date(2026, 12, 31)) == 0  # nothing before the plan's year

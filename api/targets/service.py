@@ -51,8 +51,12 @@ def target_out(target: Target, township_name: str = "") -> dict[str, Any]:
 
 def _visible(session: Session, user: User, target_id: int) -> Target:
     target = session.get(Target, target_id)
-    if target is None or target.township_id not in authz.register_agency_ids(session, user):
-        raise NotFound("执法对象不存在或无权查看", code="target_not_found", details={"target_id": target_id})
+    not_found = NotFound("执法对象不存在或无权查看", code="target_not_found", details={"target_id": target_id})
+    scope = authz.register_agency_ids(session, user)
+    if target is None:
+        raise not_found
+    if target.township_id not in scope:  # the API answers as for a missing one; the pages say why
+        raise authz.Hidden("无权查看其他乡镇(园区)的执法对象", details={"target_id": target_id}, not_found=not_found)
     return target
 
 

@@ -5,6 +5,7 @@ Pages call the same services (api/services) and the same authorization (api/auth
 
 from fastapi import APIRouter
 
+from api.targets import pages as target_pages
 from api.web import (
     account_pages,
     case_pages,
@@ -20,5 +21,5 @@ from api.web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
-               account_pages, dossier_pages, public_pages):
+               account_pages, dossier_pages, public_pages, target_pages):
     router.include_router(module.router)

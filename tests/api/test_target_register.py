@@ -149,3 +149,21 @@ def test_a_file_that_is_not_a_sheet_is_refused_and_too_large_a_file_is_refused_w
     assert unreadable.status_code == 422 and unreadable.json()["code"] == "import_unreadable"
     too_large = client.post("/api/v1/targets/import?format=csv", headers=auth("c1"), content=b"x" * (5 * 1024 * 1024 + 1))
     assert too_large.status_code == 413 and too_large.json()["code"] == "too_large"
+
+
+def test_the_units_file_page_shows_its_entry_inspections_and_history(client, auth, world):
+    from tests.api.test_web_access_matrix import web_client
+
+    target = create(client, auth("t1a"), entry(world.agencies.township.id, 8, key_target=True))
+    started = client.post(f"/api/v1/targets/{target['id']}/inspections", headers=auth("t1a"), json={})
+    number = started.json()["case"]["number"]
+    browser, _ = web_client(client.app, world, "t1a")
+    page = browser.get(f"/targets/{target['id']}")
+    assert page.status_code == 200
+    assert "遂川县测试8号企业有限公司" in page.text and target["credit_code"] in page.text and number in page.text
+    assert "工贸" in page.text and "登记" in page.text
+    listing = browser.get("/targets?q=测试8号")
+    assert f'href="/targets/{target["id"]}"' in listing.text
+    other, _ = web_client(client.app, world, "t2a")
+    refused = other.get(f"/targets/{target['id']}")
+    assert refused.status_code == 403 and "无权查看其他乡镇(园区)的执法对象" in refused.text

@@ -14,7 +14,15 @@ from fastapi.testclient import TestClient
 from api.identity.security import issue_token
 from api.web.session import SESSION_COOKIE
 from tests.api.conftest import PASSWORD, start_inspection
-from tests.api.test_access_matrix import CALLERS, EVERYONE, SEES_THE_CASE, app_routes, document_of, evidence_of
+from tests.api.test_access_matrix import (
+    CALLERS,
+    EVERYONE,
+    SEES_THE_CASE,
+    app_routes,
+    document_of,
+    evidence_of,
+    register_entry,
+)
 
 SIGNED_IN = EVERYONE - {"anonymous"}
 CASE_WORKERS = SIGNED_IN - {"admin/county"}
@@ -48,6 +56,8 @@ EXPECTED = {
     "POST /inspections/new": OFFICERS,
     "GET /public/publications": EVERYONE,
     "GET /public/powers": EVERYONE,
+    "GET /targets": CASE_WORKERS,
+    "GET /targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
 }
 PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers"}
 
@@ -76,7 +86,7 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"],
            "evidence_id": evidence_of(client, auth("t1a"), case["case"]["id"]),
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
-           "user_id": world.id("t1b")}
+           "user_id": world.id("t1b"), "target_id": register_entry(client, auth("c1"), world.agencies.township.id)}
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

@@ -15,6 +15,8 @@ from api.body_guard import BodyGuard
 from api.casefile_review import review_routes
 from api.hazards import views as hazard_views
 from api.identity.security import secret_key
+from api.plans import views as plan_views
+from api.powers import views as power_views
 from api.routes import (
     agency_admin,
     auth,
@@ -32,6 +34,7 @@ from api.routes import (
     tasks,
     users,
 )
+from api.targets import views as target_views
 from engine.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -53,7 +56,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = runtime
     error_responses.install(app)
     for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,
-                   review, review_routes, stats):
+                   review, review_routes, stats, target_views, power_views, plan_views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(hazard_views.router, prefix=API_PREFIX)
     app.include_router(hazard_views.public_router, prefix=API_PREFIX)

@@ -5,7 +5,8 @@
   township's. A township officer added to a county case by the bureau sees it too.
   Supervisors see archived cases assigned to them for review; each read is recorded.
   An administrator manages user accounts and sees no case.
-- Tasks: a task is acted on by a user holding its lane's role in the task's agency.
+- Tasks: a task is acted on by a user holding its lane's role in the task's agency, or, in an officer lane, by
+  an officer the bureau added to the case (a township officer drawn into a county inspection).
   Where the model marks a task `twoOfficers`, the form names (field `officers`,
   objects with `user_id`, `name`, `certificate_no`) at least two certified officers with valid certificates, the acting
   user among them, each from the case's agency or added to the case by the bureau.
@@ -228,8 +229,23 @@ def task_query_scope(user: User) -> ColumnElement[bool]:
     if not roles or user.staff_category == StaffCategory.auxiliary:
         return sa.false()
     impartial = [lane.value for lane in IMPARTIAL_LANES]
-    return sa.and_(Task.role.in_(roles), Task.agency_id == user.agency_id,
-                   sa.or_(Task.role.not_in(impartial), ~_investigated_case(user, Task.case_id)))
+    own = sa.and_(Task.role.in_(roles), Task.agency_id == user.agency_id,
+                  sa.or_(Task.role.not_in(impartial), ~_investigated_case(user, Task.case_id)))
+    if not OFFICER_ROLES & set(roles):
+        return own
+    joined = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.purpose == MemberPurpose.officer)
+    return sa.or_(own, sa.and_(Task.role.in_([r.value for r in OFFICER_ROLES]), Task.case_id.in_(joined)))
+
+
+def acting_role(session: Session, user: User, task: Task) -> Role:
+    """The role the user acts in: the task's lane, or, for an officer the bureau drew into the case (joint
+    inspection), their own officer role in the case's officer lane."""
+    if user.has_role(task.role) and user.agency_id == task.agency_id:
+        return Role(task.role)
+    own = _officer_role(session, user)
+    joined = task.role in OFFICER_ROLES and user.has_role(own) and \
+        task.case_id in _member_cases(session, user, MemberPurpose.officer)
+    return own if joined else Role(task.role)
 
 
 def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool]:
@@ -322,7 +338,8 @@ def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
         if user is None or not user.active:
             raise Unauthenticated("账号不存在或已停用, 请重新登录")
         require_enforcement_actor(user)
-        if not user.has_role(task.role) or user.agency_id != task.agency_id:
+        role = acting_role(session, user, task)
+        if role == task.role and (not user.has_role(task.role) or user.agency_id != task.agency_id):
             agency = session.get(Agency, task.agency_id)
             raise Forbidden(f"该任务须由{agency.name}的{LANE_LABELS[Lane(task.role)]}办理",
                             details={"task_id": task.id, "lane": task.role, "agency_id": task.agency_id})

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.identity.security import secret_key
+from api.plans.service import plan_published, schedule_due
 from documents.adhoc_records import collect_step_records
 from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
 from documents.publication.publishing import publication_step
@@ -26,6 +27,7 @@ from engine.errors import InvalidState
 from engine.models import Actor, Case
 from engine.objects import ObjectStore, get_object_store
 from engine.outbox import apply_outbox
+from engine.powers.power_list import step_facts
 from engine.runtime import Runtime, StepContext
 from engine.settings import Settings, get_settings
 from engine.specs import SpecLibrary
@@ -42,9 +44,9 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     engine = engine or get_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
-    runtime = Runtime(engine, specs, step_hooks=[video_gate, collect_step_records, update_register,
+    runtime = Runtime(engine, specs, step_hooks=[video_gate, power_list_step, collect_step_records, update_register,
                                                     issue_step_documents, publication_step], link_hooks=[carry_evidence],
-                      end_hooks=[partial(retain_archived_objects, settings)])
+                      end_hooks=[partial(retain_archived_objects, settings), plan_published])
     runtime.register_versions()
     return runtime
 
@@ -53,6 +55,11 @@ def video_gate(context: StepContext) -> None:
     """A step the model marks `videoRequired` needs a 视听资料 evidence item attached to it (DOMAIN.md §8)."""
     if context.task.video_required:
         require_video_evidence(context.session, context.case.id, context.task_id)
+
+
+def power_list_step(context: StepContext) -> None:
+    """A step naming the violation gets the `entrusted_item` fact from the power list the case was filed under."""
+    context.data_updates.update(step_facts(context.workflow_data, context.data))
 
 
 def carry_evidence(session: Session, parent: Case, child: Case, actor: Actor) -> None:
@@ -117,7 +124,7 @@ def worker_passes(runtime: Runtime, settings: Settings | None = None):
     recompute_provisional_deadlines(runtime)
     store = object_store(settings)
     until = partial(retention_until, settings)
-    passes = [runtime.fire_due, partial(render_pending, runtime.engine, store, retain_until=until)]
+    passes = [runtime.fire_due, partial(schedule_due, runtime), partial(render_pending, runtime.engine, store, retain_until=until)]
     server = None
     if settings.pdf_rendition:
         status = pdf_status(settings.uno_dir)

@@ -179,6 +179,7 @@ def _register_tools() -> None:
     from api.commands.deadlines import register as register_calendar
     from api.commands.dossier_export import register as register_dossier
     from api.commands.holidays import register as register_holidays
+    from api.commands.plan_redraw import register as register_plan
     from api.commands.record_verify import register as register_record
     from api.commands.review_redraw import register as register_review
     from api.commands.rules import register as register_rules
@@ -187,6 +188,7 @@ def _register_tools() -> None:
     register_admin(app)
     register_calendar(app)
     register_holidays(app)
+    register_plan(app)
     register_dossier(app)
     register_record(app)
     register_review(app)

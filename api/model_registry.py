@@ -12,6 +12,9 @@ MODEL_MODULES = [
     "documents.publication.models",
     "api.casefile_review.models",
     "api.hazards.models",
+    "api.targets.models",
+    "engine.powers.models",
+    "api.plans.models",
 ]
 
 

@@ -28,6 +28,7 @@ from engine.case_numbers import assign_case_number, number_on_filing
 from engine.db import transaction
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed, ZhifaError
 from engine.models import Actor, Agency, Case, ProcessVersion, Task, WorkflowState
+from engine.powers import power_list
 from engine.rules import environment
 from engine.rules.profiles import profile_inputs
 from engine.settings import get_settings
@@ -140,7 +141,7 @@ class Runtime:
         _check_keys(start_data)
         started_on = now.astimezone(calendar.SHANGHAI).date()
         profile = rules_profile or get_settings().rules_profile
-        start_data.update(profile_inputs(profile, on=started_on))
+        start_data.update(profile_inputs(profile, on=started_on), **power_list.case_facts(session, agency, started_on))
         start_data.update(case_id=case.id, case_number=case.number, agency_code=agency.code,
                           agency_name=agency.name, detected_by=_DETECTED_BY[AgencyKind(agency.kind)],
                           rules_profile=profile, started_on=started_on.isoformat())

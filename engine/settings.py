@@ -73,6 +73,7 @@ class Settings(BaseSettings):
         "measures": "（{short}）应急措〔{year}〕{seq}号",  # compulsory measures (I3b/I3c)
         "simple": "（{short}）应急简〔{year}〕{seq}号",  # simple procedure (当场处罚)
         "hazard": "（{short}）隐患〔{year}〕{seq}号",  # hazard report from the grid or a citizen (bpmn/hazard_report.bpmn)
+        "plan": "（{short}）应急检计〔{year}〕{seq}号",  # annual inspection plan (年度监督检查计划)
     }
     # extra directory of <year>.yaml holiday files (years chinesecalendar lacks, or corrections)
     holidays_dir: Path | None = None

@@ -39,6 +39,10 @@ class CaseStatus(StrEnum):
     hazard_dismissed = "hazard_dismissed"
     hazard_inspection = "hazard_inspection"
     hazard_closed = "hazard_closed"
+    # annual plan (年度监督检查计划)
+    plan_drafting = "plan_drafting"
+    plan_approving = "plan_approving"
+    plan_published = "plan_published"
 
     @property
     def label(self) -> str:
@@ -73,6 +77,9 @@ STATUS_LABELS: dict[CaseStatus, str] = {
     CaseStatus.hazard_dismissed: "不予处理",
     CaseStatus.hazard_inspection: "已转入现场检查",
     CaseStatus.hazard_closed: "隐患已销号",
+    CaseStatus.plan_drafting: "计划编制中",
+    CaseStatus.plan_approving: "计划审批中",
+    CaseStatus.plan_published: "计划已公布",
 }
 
 

@@ -23,6 +23,7 @@ from documents.issuing import check_values
 from engine import clock, forms, scripting
 from engine.calendar import SHANGHAI
 from engine.errors import ModelError, ValidationFailed
+from engine.powers.power_list import default_items, step_facts
 from engine.rules.violations import catalogue
 from engine.specs import SpecLibrary
 from engine.timers import use_engine_clock
@@ -73,6 +74,8 @@ class Inspection:
         self.workflow = BpmnWorkflow(spec, script_engine=scripting.script_engine())
         for task in self.workflow.get_tasks(state=TaskState.READY):
             task.data.update(detected_by=detected_by)  # set by the runtime from the case's agency
+            if detected_by != "county":  # the runtime adds the township's power list (here: the default list)
+                task.data.update(power_list={"version": 0, "items": default_items()})
         self.workflow.do_engine_steps()
 
     def ready(self) -> list[str]:
@@ -93,7 +96,7 @@ class Inspection:
             assert scripting.evaluate(expression, merged), message
         for doc_id in filter(None, props["documents"].split(",")):
             check_values(get_catalogue().get(doc_id), merged)
-        task.set_data(**data)
+        task.set_data(**data, **step_facts(merged, data))  # as the runtime's power-list step hook does
         task.run()
         self.workflow.do_engine_steps()
 

@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 
 import bpmn
 from engine import scripting
+from engine.powers.power_list import default_items, entrusted_item
 from engine.rules import dmn
 from engine.rules.violations import catalogue
 
@@ -61,9 +62,15 @@ def route_only_spec():
     return parser.get_spec("route_only")
 
 
+def with_list_fact(facts: dict, items: list[dict] | None = None) -> dict:
+    """The facts with `entrusted_item` computed from a power list (default: the default list), as a case step does."""
+    items = default_items() if items is None else items
+    return {**facts, "entrusted_item": entrusted_item(items, facts["violation_code"], facts["penalty_kinds"])}
+
+
 def route(spec, **changes) -> str:
     """The route the table gives for the township baseline with `changes` applied."""
-    facts = {**TOWNSHIP, **changes}
+    facts = with_list_fact({**TOWNSHIP, **changes})
     workflow = BpmnWorkflow(spec, script_engine=scripting.script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(facts)
@@ -122,7 +129,7 @@ def test_route(route_only_spec, changes, expected):
 @pytest.mark.parametrize("changes, expected", CASES.values(), ids=CASES.keys())
 def test_rules_evaluator_agrees_with_the_process(changes, expected):
     """`zhifa decide jurisdiction` (engine.rules.dmn) gives the route the process gets."""
-    assert dmn.evaluate("jurisdiction", {**TOWNSHIP, **changes}) == {"route": expected}
+    assert dmn.evaluate("jurisdiction", with_list_fact({**TOWNSHIP, **changes})) == {"route": expected}
 
 
 def test_rows_are_in_the_documented_order():
@@ -132,14 +139,25 @@ def test_rows_are_in_the_documented_order():
     assert [rule.get("id") for rule in table.iter("{*}rule")] == ["R1", "R2", "R3", "R4", "R7", "R5", "R6", "R8", "R11"]
 
 
-def test_entrusted_codes_are_the_catalogue_entries_flagged_township_entrusted():
-    """R5/R6 list the codes themselves; they must match the catalogue's `township_entrusted` flag."""
+def test_the_table_lists_no_codes_and_the_default_list_is_the_catalogues_township_entrusted_entries():
+    """Which violations a township handles is data (its power list), not table rows."""
     root = etree.parse(str(TABLE)).getroot()
-    code_column = [i.get("id") for i in root.iter("{*}input")].index("input_violation_code")
-    listed = set()
-    for rule in root.iter("{*}rule"):
-        if rule.find("{*}outputEntry/{*}text").text == '"entrusted"':
-            entry = rule.findall("{*}inputEntry")[code_column].find("{*}text").text
-            listed |= {part.strip(' "') for part in entry.split("(", 1)[1].rstrip(")").split(",")} - {"None"}
+    entries = [text.text for text in root.iter("{*}text")]
+    assert not any("SPL-" in (text or "") for text in entries)
     flagged = {code for code, violation in catalogue().items() if violation.township_entrusted}
-    assert listed == flagged == {"SPL-094-1", "SPL-096-1-OTH", "SPL-096-1-SAF"}
+    assert {code for item in default_items() for code in item["violation_codes"]} == flagged == {
+        "SPL-094-1", "SPL-096-1-OTH", "SPL-096-1-SAF"}
+
+
+def test_a_code_outside_the_agencys_list_routes_up_and_one_inside_stays(route_only_spec):
+    only_safety = [{"item_code": "QJ-01", "name": "安全生产管理人员未履职", "mode": "delegated",
+                    "violation_codes": ["SPL-096-1-SAF"], "penalty_kinds": ["warning", "fine"]}]
+    principal = with_list_fact({**TOWNSHIP, **PRINCIPAL_DUTY}, only_safety)
+    assert principal["entrusted_item"] is False
+    assert dmn.evaluate("jurisdiction", principal) == {"route": "county"}
+    safety = with_list_fact({**TOWNSHIP, "penalised_party": "safety_manager", "violation_code": "SPL-096-1-SAF"},
+                            only_safety)
+    assert dmn.evaluate("jurisdiction", safety) == {"route": "entrusted"}
+    # a penalty kind the item does not cover routes up as well
+    confiscation = with_list_fact({**safety, "penalty_kinds": ["fine", "confiscation"]}, only_safety)
+    assert dmn.evaluate("jurisdiction", confiscation) == {"route": "county"}

@@ -14,7 +14,7 @@ from engine.db import read_session
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
 from engine.step_preview import computed_today
-from engine.vocab import Role, TaskStatus
+from engine.vocab import TaskStatus
 
 
 def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
@@ -56,6 +56,7 @@ def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:
 def complete(runtime: Runtime, user: User, task_id: str, data: dict, *, alongside=None) -> CaseView:
     with read_session(runtime.engine) as session:
         task, _case = authz.visible_task(session, user, task_id)
-    # the actor acts in the task's lane; the authorizer refuses a user who does not hold it
-    return runtime.complete_task(task_id, data, actor_for(user, Role(task.role)), authorize=authz.task_authorizer(user.id),
+        role = authz.acting_role(session, user, task)
+    # the actor acts in the task's lane (or as an officer added to the case); the authorizer refuses anyone else
+    return runtime.complete_task(task_id, data, actor_for(user, role), authorize=authz.task_authorizer(user.id),
                                  check=authz.task_data_check(runtime, user.id, data), alongside=alongside)

@@ -62,10 +62,11 @@ CONTRACTS: dict[str, dict] = {
             "in_em_scope": _FLAG,
             "target_assigned_level": {"enum": ["province", "city", "county", "township"]},
             "violation_code": _CODE,
+            "entrusted_item": {"type": ["boolean", "null"]},
         },
         ["detected_by", "penalised_party", "penalty_kinds", "accident", "crime_suspected",
          "in_em_scope", "target_assigned_level"],
-        defaults={"violation_code": None},
+        defaults={"violation_code": None, "entrusted_item": None},
     ),
     "hearing_eligible": _contract(
         {

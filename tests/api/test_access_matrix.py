@@ -15,11 +15,13 @@ from fastapi.routing import iter_route_contexts
 
 from api.casefile_review.models import PlanStatus, ReviewFinding, ReviewPlan, ReviewSample
 from api.hazards.models import HazardReport
+from api.plans.models import InspectionPlan
 from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
 from tests.api.conftest import PASSWORD, start_inspection
+from tests.api.register_entries import entry
 
 RECEIPT = "receipt-code-1"
 CALLERS = {
@@ -36,6 +38,7 @@ CALLERS = {
 EVERYONE = set(CALLERS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 CASE_WORKERS = SIGNED_IN - {"admin/county"}
+REGISTER_EDITORS = {"township_officer/own", "county_officer/county", "agency_head/county"}
 SEES_THE_CASE = {"township_officer/own", "county_officer/county", "legal_reviewer/county", "hearing_host/county",
                  "agency_head/county"}
 
@@ -113,6 +116,21 @@ EXPECTED = {
     "POST /api/v1/public/hazard-reports": EVERYONE,
     "POST /api/v1/public/hazard-reports/{receipt}/photos": EVERYONE,
     "GET /api/v1/public/hazard-reports/{receipt}": EVERYONE,
+    "GET /api/v1/targets": CASE_WORKERS,
+    "POST /api/v1/targets": REGISTER_EDITORS,
+    "GET /api/v1/targets/export": CASE_WORKERS,
+    "POST /api/v1/targets/import": REGISTER_EDITORS | {"township_officer/sibling"},  # each into its own register
+    "GET /api/v1/targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "PATCH /api/v1/targets/{target_id}": REGISTER_EDITORS,
+    "POST /api/v1/targets/{target_id}/inspections": {"township_officer/own", "county_officer/county"},
+    "GET /api/v1/powers/{agency_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /api/v1/powers/{agency_id}/items": {"county_officer/county", "agency_head/county"},
+    "POST /api/v1/powers/items/{item_id}/end": {"county_officer/county", "agency_head/county"},
+    "PUT /api/v1/powers/items/{item_id}/letter": {"county_officer/county", "agency_head/county"},
+    "GET /api/v1/plans": CASE_WORKERS,
+    "POST /api/v1/plans": {"township_officer/own", "township_officer/sibling", "county_officer/county"},
+    "GET /api/v1/plans/{annual_plan_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /api/v1/plans/conflicts": CASE_WORKERS - {"township_officer/sibling"},
 }
 
 
@@ -150,8 +168,41 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "PUT /api/v1/review-samples/{sample_id}/score": {"items": [{"code": "archive_order", "score": 5, "comment": "规范",
                                                                      "officer_ids": [ids["user_id"]]}]},
         "POST /api/v1/review-findings/{finding_id}/rectification": {"rectification": "已整改"},
+        "POST /api/v1/targets": entry(ids["township"], 99),
+        "PATCH /api/v1/targets/{target_id}": {"risk_level": "较大"},
+        "POST /api/v1/targets/{target_id}/inspections": {},
+        "POST /api/v1/powers/{agency_id}/items": POWER_ITEM,
+        "POST /api/v1/powers/items/{item_id}/end": {"effective_on": "2026-06-01"},
+        "POST /api/v1/plans": {"year": 2027},
+        "POST /api/v1/plans/conflicts": {"target_id": ids.get("target_id", 1), "reason": "亲属在该单位任职"},
     }
     return method, path, bodies.get(route)
+
+
+def register_entry(client, headers, township_id: int) -> int:
+    response = client.post("/api/v1/targets", json=entry(township_id, 98), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+POWER_ITEM = {"item_code": "QJ-01", "name": "安全生产管理人员未履职", "mode": "delegated",
+              "violation_codes": ["SPL-096-1-SAF"], "penalty_kinds": ["fine"], "valid_from": "2026-01-01"}
+
+
+def power_item(client, headers, agency_id: int) -> int:
+    response = client.post(f"/api/v1/powers/{agency_id}/items", json=POWER_ITEM, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def plan_of(engine, agency_id: int) -> int:
+    """A stored plan (the test models have no annual_plan process to approve it)."""
+    with transaction(engine) as session:
+        plan = InspectionPlan(agency_id=agency_id, year=2027, seed="1", inputs={}, result={"entries": [], "problems": []},
+                              created_at=clock.now())
+        session.add(plan)
+        session.flush()
+        return plan.id
 
 
 def evidence_of(client, headers, case_id: int) -> int:
@@ -214,7 +265,10 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
            **review_ids(client.app.state.runtime.engine, world, case["case"]["id"]),
            "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id),
-           "receipt": RECEIPT}
+           "receipt": RECEIPT,
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id),
+           "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id)}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

@@ -21,7 +21,7 @@ from engine.objects.local import LocalObjectStore
 from engine.settings import get_settings
 from engine.vocab import CaseStatus
 from tests.api.conftest import PARTY, start_inspection
-from tests.api.test_access_matrix import request_for, review_ids
+from tests.api.test_access_matrix import power_item, register_entry, request_for, review_ids
 from tests.api.test_cases_and_tasks import _county_case_under_review
 
 # who sends each JSON route's ordinary body (someone the route lets through)
@@ -34,6 +34,8 @@ SENDERS = {
     "PUT /api/v1/review-plans/{plan_id}": "supervisor",
     "POST /api/v1/review-plans/{plan_id}/approve": "head",
     "PUT /api/v1/review-samples/{sample_id}/score": "reviewer",
+    "POST /api/v1/powers/{agency_id}/items": "c1",
+    "POST /api/v1/powers/items/{item_id}/end": "c1",
 }
 ROUTE_BODIES = {
     "POST /api/v1/tasks/{task_id}/complete": "onsite",
@@ -97,7 +99,10 @@ def test_hostile_values_in_every_json_route_are_refused_with_422_naming_the_fiel
     ids = {"case_id": case["case"]["id"], "task_id": case["tasks"][0]["id"], "user_id": world.id("t1b"),
            "table": "hearing_eligible", "township": world.agencies.township.id, "supervisor": world.id("supervisor"),
            "agency_id": world.agencies.township.id, "doc_id": "onsite_record",
-           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"])}
+           **review_ids(client.app.state.runtime.engine, world, case["case"]["id"]),
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id),
+           "annual_plan_id": 1}
     onsite = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "findings": "消防通道堵塞"}}
     onsite_record = {"data": {"officers": [world.officer("t1a"), world.officer("t1b")], "place": "仓库",
                               "started_at": "2026-03-02T08:00:00+08:00", "ended_at": "2026-03-02T08:30:00+08:00",

@@ -13,7 +13,16 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from tests.api.conftest import start_inspection
-from tests.api.test_access_matrix import RECEIPT, document_of, evidence_of, hazard_report_of, review_ids
+from tests.api.test_access_matrix import (
+    RECEIPT,
+    document_of,
+    evidence_of,
+    hazard_report_of,
+    plan_of,
+    power_item,
+    register_entry,
+    review_ids,
+)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 40
@@ -28,7 +37,10 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
                 "table": "hearing_eligible", "code": "SPL-099-1-01", "evidence_id": evidence_of(client, auth("t1a"), case_id),
                 "document_id": document_of(runtime.engine, case_id), "agency_id": world.agencies.township.id,
                 "doc_id": "onsite_record", **review_ids(runtime.engine, world, case_id),
-                "report_id": hazard_report_of(runtime.engine, case_id, world.agencies.township.id), "receipt": RECEIPT}
+                "report_id": hazard_report_of(runtime.engine, case_id, world.agencies.township.id), "receipt": RECEIPT,
+                "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
+                "item_id": power_item(client, auth("c1"), world.agencies.township.id),
+                "annual_plan_id": plan_of(runtime.engine, world.agencies.township.id)}
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     tested = []
     for result in schema.get_all_operations():

@@ -22,6 +22,7 @@ from tests.api.test_access_matrix import (
     document_of,
     evidence_of,
     hazard_report_of,
+    register_entry,
     review_ids,
 )
 
@@ -79,6 +80,8 @@ EXPECTED = {
     "GET /public/hazard-report": EVERYONE,
     "POST /public/hazard-report": EVERYONE,
     "GET /public/hazard-report/status": EVERYONE,
+    "GET /targets": CASE_WORKERS,
+    "GET /targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
 }
 PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers", "GET /public/hazard-report",
           "POST /public/hazard-report", "GET /public/hazard-report/status"}
@@ -110,7 +113,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
            "document_id": document_of(client.app.state.runtime.engine, case["case"]["id"]),
            "user_id": world.id("t1b"), "doc_id": "onsite_record",
            **review_ids(client.app.state.runtime.engine, world, case["case"]["id"]),
-           "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id)}
+           "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id),
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id)}
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

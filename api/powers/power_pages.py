@@ -45,12 +45,17 @@ def _store(request: Request):
     return state.object_store
 
 
-def _may_keep(engine, user) -> bool:
+def _require_keeper(engine, user) -> None:
+    """Checked before the form is read, so a caller without the right learns that first."""
     with Session(engine) as session:
-        try:
-            target_permissions.require_county_head_or_officer(session, user, "执法人员或负责人维护执法事项清单")
-        except Forbidden:
-            return False
+        target_permissions.require_county_head_or_officer(session, user, "执法人员或负责人维护执法事项清单")
+
+
+def _may_keep(engine, user) -> bool:
+    try:
+        _require_keeper(engine, user)
+    except Forbidden:
+        return False
     return True
 
 
@@ -90,6 +95,7 @@ async def add_item(request: Request, agency_id: AgencyId, user: WebUser):
 
 
 def _add_item(request: Request, user, agency_id: int, values: dict):
+    _require_keeper(request.app.state.runtime.engine, user)
     body = {**{k: v for k, v in values.items() if v}, "penalty_kinds": values["penalty_kinds"],
             "violation_codes": [c for c in CODE_SEPARATORS.split(values["violation_codes"]) if c]}
     try:
@@ -124,6 +130,7 @@ async def end_item(request: Request, item_id: ItemId, user: WebUser):
 
 def _end_item(request: Request, user, item_id: int, raw: str):
     engine = request.app.state.runtime.engine
+    _require_keeper(engine, user)
     agency_id = _agency_of_item(engine, user, item_id)
     try:
         body = service.PowerEndIn(effective_on=raw)
@@ -136,6 +143,9 @@ def _end_item(request: Request, user, item_id: int, raw: str):
 
 @router.post("/powers/items/{item_id}/letter")
 async def attach_letter(request: Request, item_id: ItemId, user: WebUser):
+    engine = request.app.state.runtime.engine
+    await run_in_threadpool(_require_keeper, engine, user)
+    await run_in_threadpool(_agency_of_item, engine, user, item_id)
     form = await request.form(max_files=1, max_fields=5)
     upload = form.get("letter")
     if not isinstance(upload, UploadFile) or not upload.filename:

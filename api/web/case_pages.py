@@ -20,6 +20,7 @@ from api.web.session import WebUser
 from api.web.templating import render
 from documents.evidence.models import EvidenceType
 from engine.case_events import message_start
+from engine.errors import ZhifaError
 from engine.models import Case, Task
 from engine.vocab import CaseStatus
 
@@ -67,6 +68,15 @@ def case_list(request: Request, user: WebUser,
     return render(request, "case_list.html", **context)
 
 
+def _case_officer(session: Session, user, case_id: int) -> bool:
+    """Whether the user may record the case's events (a party's reconsideration or lawsuit)."""
+    try:
+        authz.case_officer_authorizer(user.id)(session, session.get(Case, case_id))
+    except ZhifaError:
+        return False
+    return True
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[str | None, Query(max_length=36)] = None):
     runtime = request.app.state.runtime
@@ -76,7 +86,7 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
         steps = case_views.diagram_steps(session, case_id)
         files = case_views.document_files(session, case_id)
         process = runtime.process_of(session, session.get(Case, case_id))
-        remedies = message_start(process, case_remedies.REMEDY_FILED) is not None
+        remedies = message_start(process, case_remedies.REMEDY_FILED) is not None and _case_officer(session, user, case_id)
         just_done = session.get(Task, done) if done else None
     previews = evidence_previews.case_preview_kinds(runtime.engine, user, case_id)
     day = today()

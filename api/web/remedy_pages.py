@@ -31,6 +31,7 @@ def _schema(request: Request, user, case_id: int):
     runtime = request.app.state.runtime
     with Session(runtime.engine) as session:
         case = authz.visible_case(session, user, case_id)
+        authz.case_officer_authorizer(user.id)(session, case)  # before the form: who may record it
         process = runtime.process_of(session, case)
         start = message_start(process, case_remedies.REMEDY_FILED)
         if start is None or not start.form:

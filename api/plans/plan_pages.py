@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 
 from api.plans import service
+from api.targets.models import Target
 from api.web.case_views import agency_names
 from api.web.routing import page_router
 from api.web.session import WebUser
@@ -62,9 +63,17 @@ def _draw(request: Request, user, values: dict):
     try:
         plan = service.create_plan(request.app.state.runtime, user, int(year), int(seed) if seed else None)
     except (ValidationFailed, Conflict) as exc:
-        problems = exc.details if isinstance(exc.details, list) else []
+        problems = _named(request, exc.details) if isinstance(exc.details, list) else []
         return _list(request, user, values=values, message=exc.message, problems=problems, status_code=_status(exc))
     return RedirectResponse(f"/plans/{plan['id']}", status_code=303)
+
+
+def _named(request: Request, problems: list) -> list[dict]:
+    """The draw's problems with the units' names (they name units by id)."""
+    ids = {p.get("target_id") for p in problems if isinstance(p, dict)}
+    with Session(request.app.state.runtime.engine) as session:
+        names = dict(session.exec(select(Target.id, Target.name).where(Target.id.in_(ids))).all()) if ids else {}
+    return [{**p, "target_name": names.get(p.get("target_id"), "")} for p in problems if isinstance(p, dict)]
 
 
 def _status(exc) -> int:

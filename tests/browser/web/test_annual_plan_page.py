@@ -56,3 +56,14 @@ def test_a_township_officer_draws_the_annual_plan_and_submits_it(browser):
     page.goto(plan_url)
     assert "计划审批中" in page.locator(".case-head").inner_text()
     assert "登记党委政府审定结果" in page.locator("#steps-h + ul").inner_text()
+
+
+def test_a_county_officer_reads_a_township_power_list_on_a_phone(browser):
+    page = browser.page(PHONE, "county1")
+    page.goto(f"{browser.base}/powers")
+    page.get_by_role("link", name=re.compile("泉江")).first.click()
+    page.wait_for_url(re.compile(r"/powers/\d+$"))
+    assert "执法事项清单" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("heading", name="增加委托或赋权事项").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert critical_violations(page) == []

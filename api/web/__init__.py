@@ -6,6 +6,8 @@ Pages call the same services (api/services) and the same authorization (api/auth
 from fastapi import APIRouter
 
 from api.casefile_review import review_pages, review_plan_pages
+from api.plans import plan_pages
+from api.powers import power_pages
 from api.targets import pages as target_pages
 from api.web import (
     account_pages,
@@ -16,6 +18,7 @@ from api.web import (
     home_page,
     login_pages,
     public_pages,
+    remedy_pages,
     start_page,
     task_pages,
     user_pages,
@@ -24,5 +27,5 @@ from api.web import (
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
                account_pages, dossier_pages, public_pages, review_plan_pages, review_pages, hazard_pages,
-               target_pages):
+               target_pages, plan_pages, power_pages, remedy_pages):
     router.include_router(module.router)

@@ -12,13 +12,15 @@ from sqlmodel import Session
 from api import authz
 from api.identity.service import today
 from api.services import case_handling as cases
-from api.services import evidence_previews
+from api.services import case_remedies, evidence_previews
 from api.web import case_views
 from api.web.deadline_badges import badge
 from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render
 from documents.evidence.models import EvidenceType
+from engine.case_events import message_start
+from engine.errors import ZhifaError
 from engine.models import Case, Task
 from engine.vocab import CaseStatus
 
@@ -66,6 +68,15 @@ def case_list(request: Request, user: WebUser,
     return render(request, "case_list.html", **context)
 
 
+def _case_officer(session: Session, user, case_id: int) -> bool:
+    """Whether the user may record the case's events (a party's reconsideration or lawsuit)."""
+    try:
+        authz.case_officer_authorizer(user.id)(session, session.get(Case, case_id))
+    except ZhifaError:
+        return False
+    return True
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[str | None, Query(max_length=36)] = None):
     runtime = request.app.state.runtime
@@ -74,13 +85,14 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
         names = case_views.agency_names(session)
         steps = case_views.diagram_steps(session, case_id)
         files = case_views.document_files(session, case_id)
-        process_name = runtime.process_of(session, session.get(Case, case_id)).name
+        process = runtime.process_of(session, session.get(Case, case_id))
+        remedies = message_start(process, case_remedies.REMEDY_FILED) is not None and _case_officer(session, user, case_id)
         just_done = session.get(Task, done) if done else None
     previews = evidence_previews.case_preview_kinds(runtime.engine, user, case_id)
     day = today()
     my_tasks = {t.id for t in detail.tasks if user.has_role(t.role) and t.agency_id == user.agency_id}
     return render(request, "case.html", detail=detail, case=detail.case, agency_names=names, steps=steps,
-                  documents=files, process_name=process_name, my_tasks=my_tasks,
+                  documents=files, process_name=process.name, remedies=remedies, my_tasks=my_tasks,
                   just_done=just_done if just_done and just_done.case_id == case_id else None,
                   tasks=[(t, badge(t.due_on, day, t.due_at)) for t in detail.tasks], event_label=case_views.event_label,
                   role_label=case_views.role_label, evidence_types=list(EvidenceType), previews=previews,

@@ -2,8 +2,8 @@
 
 Like test_access_matrix.py for /api/v1: the page routes are read from the app, so a page added
 without an entry here fails. Signed-in callers use the browser session (cookie and CSRF token);
-`allowed` means the request got past authorization (any status but 403, and not sent to the login
-page). Every page but the login page sends an anonymous caller to the login page.
+`allowed` means the request got past authorization (any status but 403 and the API's 404 for what the
+caller may not see, and not sent to the login page). Every page but the login page sends an anonymous caller to the login page.
 """
 
 import re
@@ -22,6 +22,8 @@ from tests.api.test_access_matrix import (
     document_of,
     evidence_of,
     hazard_report_of,
+    plan_of,
+    power_item,
     register_entry,
     review_ids,
 )
@@ -82,6 +84,16 @@ EXPECTED = {
     "GET /public/hazard-report/status": EVERYONE,
     "GET /targets": CASE_WORKERS,
     "GET /targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "GET /cases/{case_id}/remedies/new": {"township_officer/own"},  # officers of the case record remedies
+    "POST /cases/{case_id}/remedies/new": {"township_officer/own"},
+    "GET /plans": CASE_WORKERS,
+    "POST /plans": {"township_officer/own", "township_officer/sibling", "county_officer/county"},
+    "GET /plans/{annual_plan_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "GET /powers": CASE_WORKERS,
+    "GET /powers/{agency_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /powers/{agency_id}/items": {"county_officer/county", "agency_head/county"},
+    "POST /powers/items/{item_id}/end": {"county_officer/county", "agency_head/county"},
+    "POST /powers/items/{item_id}/letter": {"county_officer/county", "agency_head/county"},
 }
 PUBLIC = {"GET /login", "POST /login", "GET /public/publications", "GET /public/powers", "GET /public/hazard-report",
           "POST /public/hazard-report", "GET /public/hazard-report/status"}
@@ -114,15 +126,20 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
            "user_id": world.id("t1b"), "doc_id": "onsite_record",
            **review_ids(client.app.state.runtime.engine, world, case["case"]["id"]),
            "report_id": hazard_report_of(client.app.state.runtime.engine, case["case"]["id"], world.agencies.township.id),
-           "target_id": register_entry(client, auth("c1"), world.agencies.township.id)}
+           "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
+           "agency_id": world.agencies.township.id,
+           "item_id": power_item(client, auth("c1"), world.agencies.township.id),
+           "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id)}
+    multipart = {"POST /cases/{case_id}/evidence", "POST /powers/items/{item_id}/letter"}  # the CSRF token in the header
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)
         for route in sorted(routes):
             method, template = route.split(" ", 1)
             path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
-            form = {"csrf_token": token, **({"username": "t1b", "password": PASSWORD} if route == "POST /login" else {})}
-            headers = {"X-CSRF-Token": token} if route == "POST /cases/{case_id}/evidence" else {}
+            form = {"csrf_token": token, **({"username": "t1b", "password": PASSWORD} if route == "POST /login" else {}),
+                    **({"year": "2027"} if route == "POST /plans" else {})}
+            headers = {"X-CSRF-Token": token} if route in multipart else {}
             response = browser.request(method, path, data=form if method == "POST" and not headers else None,
                                        headers=headers)
             assert response.status_code < 500, f"{route} as {caller}: {response.status_code} {response.text[:300]}"
@@ -130,7 +147,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
                 browser, token = web_client(client.app, world, username)
             if route == "POST /logout":
                 browser, token = web_client(client.app, world, username)
-            denied = response.status_code == 403 or to_login(response)
+            hidden = response.status_code == 404 and "不存在或无权查看" in response.text  # as the API hides it
+            denied = response.status_code == 403 or to_login(response) or hidden
             if denied == (caller in EXPECTED[route]):
                 mismatches.append(f"{route} as {caller}: {response.status_code} {response.headers.get('location')}")
             if caller == "anonymous" and route not in PUBLIC and not to_login(response):

@@ -92,7 +92,29 @@
     });
   }
 
+  // ---- small file forms (the entrustment letter): multipart posts carry the CSRF token in the header ----
+  function setupFileForm(form) {
+    const status = form.querySelector('[role=status]');
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      status.textContent = '正在上传…';
+      try {
+        const response = await fetch(form.action, {
+          method: 'POST', body: new FormData(form), credentials: 'same-origin',
+          headers: { 'X-CSRF-Token': csrf(), Accept: 'application/json' },
+        });
+        if (response.ok) { window.location.reload(); return; }
+        let message = '上传失败';
+        try { message = (await response.json()).message; } catch (e) { /* not JSON */ }
+        status.textContent = message;
+      } catch (e) {
+        status.textContent = '网络中断, 上传未完成, 请再次提交';
+      }
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
+    document.querySelectorAll('form[data-file-form]').forEach(setupFileForm);
     document.querySelectorAll('#diagram[data-src]').forEach((el) => {
       showDiagram(el).catch(() => { el.textContent = '流程图无法显示'; });
     });

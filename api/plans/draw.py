@@ -35,14 +35,19 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def eligible_pool(inputs: dict, agency_id: int, target_id: int, valid_through: str) -> list[int]:
+    """Certified officers of `agency_id` with certificates valid through `valid_through` (ISO date) and without a
+    declared conflict with the unit (回避), by id."""
+    conflicted = {user_id for user_id, conflict_target in inputs["conflicts"] if conflict_target == target_id}
+    return sorted(officer["id"] for officer in inputs["officers"]
+                  if officer["agency_id"] == agency_id and officer["certificate_no"]
+                  and (officer["certificate_expires"] or "") >= valid_through and officer["id"] not in conflicted)
+
+
 def eligible_officers(inputs: dict, target_id: int, month: int) -> list[int]:
     """Officers who may inspect `target_id` in `month`: certified, valid to the month's end, of the plan's
     agency, and without a declared conflict with the unit."""
-    last_day = month_end(inputs["year"], month).isoformat()
-    conflicted = {user_id for user_id, conflict_target in inputs["conflicts"] if conflict_target == target_id}
-    return sorted(officer["id"] for officer in inputs["officers"]
-                  if officer["agency_id"] == inputs["agency_id"] and officer["certificate_no"]
-                  and (officer["certificate_expires"] or "") >= last_day and officer["id"] not in conflicted)
+    return eligible_pool(inputs, inputs["agency_id"], target_id, month_end(inputs["year"], month).isoformat())
 
 
 def visits_for(target: dict, config: dict) -> int:

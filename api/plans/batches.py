@@ -21,6 +21,7 @@ from api.identity.service import today
 from api.plans.batch_draw import KINDS, draw_batch
 from api.plans.models import InspectionBatch, OfficerConflict
 from api.services import case_handling
+from api.targets import permissions as target_permissions
 from api.targets.models import Target, TargetCase
 from api.targets.service import party_of
 from engine import clock
@@ -70,6 +71,8 @@ def start_batch(runtime: Runtime, user: User, kind: str, title: str, filters: di
                 seed: int | None = None) -> dict:
     with transaction(runtime.engine) as session:
         county = _county(session, user)
+        if "inspection" not in runtime.specs.current:
+            raise NotFound("未载入现场检查流程(inspection)", code="process_not_found")
         inputs = batch_inputs(session, county, kind, filters, valid_through or today())
         if not inputs["targets"]:
             raise ValidationFailed("筛选条件下没有执法对象", code="batch_no_targets", details=filters)
@@ -112,7 +115,7 @@ def start_batch(runtime: Runtime, user: User, kind: str, title: str, filters: di
 def batch_detail(engine: sa.Engine, user: User, batch_id: int) -> dict:
     with read_session(engine) as session:
         batch = session.get(InspectionBatch, batch_id)
-        if batch is None or batch.agency_id not in authz.jurisdiction_ids(session, authz.agency_of(session, user)):
+        if batch is None or batch.agency_id not in target_permissions.register_agency_ids(session, user):
             raise NotFound("检查批次不存在或无权查看", code="batch_not_found", details={"batch_id": batch_id})
         cases = batch.result.get("cases", {})
         entries = batch.result["entries"]

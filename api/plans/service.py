@@ -122,7 +122,7 @@ def plan_detail(engine: sa.Engine, user: User, plan_id: int) -> dict:
                               .order_by(PlanVisit.month, PlanVisit.target_id)).all()
         names = dict(session.exec(select(Target.id, Target.name).where(Target.id.in_({v.target_id for v in visits}))).all())
         people = dict(session.exec(select(User.id, User.display_name)).all())
-        scored = {t["id"]: t for t in plan.inputs["targets"] if "risk_score" in t}
+        scored = {t["id"]: t for t in plan.inputs.get("targets", []) if "risk_score" in t}
         case = session.get(Case, plan.case_id) if plan.case_id else None
         return {"id": plan.id, "agency_id": plan.agency_id, "year": plan.year, "seed": plan.seed,
                 "case_id": plan.case_id, "case_number": case.number if case else None,
@@ -130,7 +130,7 @@ def plan_detail(engine: sa.Engine, user: User, plan_id: int) -> dict:
                 "visits": [{"target_id": v.target_id, "target_name": names.get(v.target_id, ""), "month": v.month,
                             "officers": [{"user_id": i, "name": people.get(i, "")} for i in v.officer_ids],
                             "case_id": v.case_id, **_risk_of(scored.get(v.target_id))} for v in visits],
-                "weight_by_risk": risk_weighted(plan.inputs["targets"], plan.inputs["config"])}
+                "weight_by_risk": risk_weighted(plan.inputs.get("targets", []), plan.inputs.get("config", {}))}
 
 
 def _risk_of(target: dict | None) -> dict:

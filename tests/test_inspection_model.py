@@ -70,10 +70,10 @@ def properties(task_spec) -> dict:
 class Inspection:
     """One run of the process, completed task by task as an officer would."""
 
-    def __init__(self, spec, detected_by: str):
+    def __init__(self, spec, detected_by: str, **start):
         self.workflow = BpmnWorkflow(spec, script_engine=scripting.script_engine())
         for task in self.workflow.get_tasks(state=TaskState.READY):
-            task.data.update(detected_by=detected_by)  # set by the runtime from the case's agency
+            task.data.update(detected_by=detected_by, **start)  # set by the runtime from the case's agency
             if detected_by != "county":  # the runtime adds the township's power list (here: the default list)
                 task.data.update(power_list={"version": 0, "items": default_items()})
         self.workflow.do_engine_steps()
@@ -210,6 +210,10 @@ USER_TASKS = {
     "violation_assessment": ("违法行为处理意见", "", "inspecting", "inspection_assessment.schema.json", None),
     "case_transfer": ("制作案件移送书", "case_transfer_letter", "inspecting", "inspection_case_transfer.schema.json", None),
     "report_major_hazard": ("记录重大事故隐患并立即报告县局", "", "inspecting", "inspection_hazard_report.schema.json", None),
+    # 三位一体 mode only (start-form flag trinity_mode): the meetings before and after the on-site inspection
+    "kickoff_meeting": ("召开启动会", "kickoff_meeting_record", "inspecting", "inspection_kickoff_meeting.schema.json", None),
+    "summary_meeting": ("召开总结会", "summary_meeting_record", "inspecting", "inspection_summary_meeting.schema.json",
+                        None),
     # beside the handling of a random inspection: no status of its own, the case shows what the handling does
     "publish_inspection_result": ("公示抽查结果", "", None, "inspection_result_publication.schema.json", None),
 }
@@ -263,6 +267,33 @@ def test_engine_loader_accepts_the_model_and_versions_it_by_its_own_files(tmp_pa
 
 def test_no_problems_found_ends_without_violation(spec, frozen_clock):
     run = Inspection(spec, "township")
+    run.complete("onsite_inspection", record([]))
+    assert run.end() == ("无违法行为", "no_violation", "closed_no_case")
+
+
+ATTENDEES = [{"role": "principal", "name": "王林峰", "post": "总经理"},
+             {"role": "safety_manager", "name": "李安", "post": "安全部长"}, {"role": "operator", "name": "赵工"}]
+
+
+def test_the_trinity_mode_holds_meetings_before_and_after_the_onsite_inspection(spec, frozen_clock):
+    run = Inspection(spec, "township", trinity_mode=True, party={"kind": "unit", "name": "遂川县某化工有限公司"})
+    assert run.ready() == ["kickoff_meeting"]
+    run.complete("kickoff_meeting", {"kickoff_at": "2026-03-02T09:00:00+08:00", "kickoff_place": "公司会议室",
+                                     "kickoff_attendees": ATTENDEES, "kickoff_briefing": "说明检查依据和内容",
+                                     "kickoff_experts": [{"name": "陈工", "qualification": "注册安全工程师"}]})
+    assert run.ready() == ["onsite_inspection"]
+    run.complete("onsite_inspection", record([TRAINING_PLAN]))
+    assert run.ready() == ["summary_meeting"]
+    run.complete("summary_meeting", {"summary_at": "2026-03-02T16:00:00+08:00", "summary_place": "公司会议室",
+                                     "summary_attendees": ATTENDEES, "summary_conclusion": "逐项反馈问题, 限期整改",
+                                     "summary_experts": [{"name": "陈工", "qualification": "注册安全工程师",
+                                                          "opinion": "培训计划缺失"}]})
+    assert run.ready() == ["rectification_order"]  # the findings are handled as on the ordinary path
+
+
+def test_the_ordinary_path_has_no_meetings(spec, frozen_clock):
+    run = Inspection(spec, "township", trinity_mode=False)
+    assert run.ready() == ["onsite_inspection"]
     run.complete("onsite_inspection", record([]))
     assert run.end() == ("无违法行为", "no_violation", "closed_no_case")
 

@@ -40,6 +40,7 @@ class LedgerFilters(BaseModel):
     reported_from: date | None = None
     reported_to: date | None = None
     q: Annotated[str | None, Field(max_length=100, description="地点、涉及单位或网格中的文字")] = None
+    target_id: Annotated[int | None, Field(ge=1, le=2**31 - 1, description="名录中的某一单位(一企一档)")] = None
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
 
@@ -62,6 +63,8 @@ def _query(session, user: User, filters: LedgerFilters):
         query = query.where(Case.status.in_([str(s) for s in OPEN_STATUSES]))
     elif filters.status:
         query = query.where(Case.status == filters.status)
+    if filters.target_id is not None:
+        query = query.where(HazardReport.target_id == filters.target_id)
     if filters.source:
         query = query.where(HazardReport.source == filters.source.value)
     if filters.reported_from:

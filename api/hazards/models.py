@@ -37,6 +37,8 @@ class HazardReport(SQLModel, table=True):
     gps_lon: float | None = None
     description: str = Field(sa_column=Column(sa.Text, nullable=False))
     unit_name: str = Field(default="", max_length=200)
+    target_id: int | None = Field(default=None, foreign_key="target.id", index=True,
+                                  description="the register entry of the unit involved (一企一档), when known")
     grid: str | None = Field(default=None, max_length=100)
     reporter_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     receipt_sha256: str | None = Field(default=None, max_length=64, unique=True,

@@ -24,6 +24,7 @@ from api.hazards.config import hazard_config
 from api.hazards.models import HazardReport, HazardReporterIdentity, HazardSource
 from api.identity.models import User
 from api.identity.service import actor_for
+from api.targets.models import Target
 from documents.evidence.custody import evidence_target, record_evidence
 from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
 from engine import clock, record
@@ -78,6 +79,7 @@ class HazardOut(BaseModel):
     gps_lon: float | None
     description: str
     unit_name: str
+    target_id: int | None = Field(default=None, description="涉及单位在执法对象名录中的条目(一企一档)")
     grid: str | None
     status: str
     status_label: str
@@ -141,6 +143,7 @@ def _start(runtime: Runtime, agency: Agency, actor: Actor, body: HazardIn, sourc
         report = HazardReport(case_id=view.case.id, agency_id=agency.id, source=source, category=body.category,
                               place=body.place, gps_lat=body.gps_lat, gps_lon=body.gps_lon,
                               description=body.description, unit_name=body.unit_name, grid=grid,
+                              target_id=register_entry_of(session, agency.id, body.unit_name),
                               reporter_user_id=reporter_user_id, receipt_sha256=receipt_sha256,
                               reported_at=clock.now())
         session.add(report)
@@ -149,6 +152,15 @@ def _start(runtime: Runtime, agency: Agency, actor: Actor, body: HazardIn, sourc
             session.add(HazardReporterIdentity(report_id=report.id, name=identity[0], phone=identity[1]))
         session.expunge(report)
     return report
+
+
+def register_entry_of(session: Session, agency_id: int, unit_name: str) -> int | None:
+    """The register entry of the unit a report names (by its name or credit code, in the report's township)."""
+    text = unit_name.strip()
+    if not text:
+        return None
+    return session.exec(select(Target.id).where(Target.township_id == agency_id, sa.or_(
+        Target.name == text, Target.credit_code == text.upper())).order_by(Target.id)).first()
 
 
 # ---- photos ----------------------------------------------------------------------
@@ -259,7 +271,7 @@ def report_out(report: HazardReport, case: Case) -> HazardOut:
                      source_label=HazardSource(report.source).label, category=report.category,
                      category_label=hazard_config().labels.get(report.category, report.category), place=report.place,
                      gps_lat=report.gps_lat, gps_lon=report.gps_lon, description=report.description,
-                     unit_name=report.unit_name, grid=report.grid, status=case.status,
+                     unit_name=report.unit_name, target_id=report.target_id, grid=report.grid, status=case.status,
                      status_label=CaseStatus(case.status).label, reported_at=report.reported_at)
 
 

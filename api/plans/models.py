@@ -52,3 +52,20 @@ class OfficerConflict(SQLModel, table=True):
     target_id: int = Field(foreign_key="target.id")
     reason: str = Field(max_length=500)
     declared_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class InspectionBatch(SQLModel, table=True):
+    """A batch of inspections the county organises (交叉检查 / 专项检查): its filter, officer draw (seed and
+    inputs) and the cases it started (in `result`)."""
+
+    __tablename__ = "inspection_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    kind: str = Field(max_length=20, description="cross | special")
+    title: str = Field(max_length=300)
+    seed: str = Field(max_length=40, description="the draw's seed, as decimal text")
+    inputs: dict = Field(sa_column=Column(JSON, nullable=False))
+    result: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by: int | None = None

@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 from api import authz
 from api.identity.models import StaffCategory, User
 from api.identity.service import actor_for, today
-from api.plans.draw import draw, load_config
+from api.plans.draw import draw, load_config, risk_weighted
 from api.plans.models import InspectionPlan, OfficerConflict, PlanVisit
-from api.targets import target_permissions
+from api.targets import risk, target_permissions
 from api.targets.models import Target, TargetCase
 from api.targets.service import party_of
 from engine import clock
@@ -53,17 +53,22 @@ def plan_inputs(session: Session, agency: Agency, year: int) -> dict:
     officers = session.exec(select(User).where(User.agency_id == agency.id, User.active.is_(True),
                                                User.staff_category == StaffCategory.officer).order_by(User.id)).all()
     officers = [u for u in officers if any(u.has_role(role) for role in OFFICER_ROLES)]
+    weights = risk.load_weights()
+    histories = risk.histories(session, [t.id for t in targets])
+    scores = {t.id: risk.score({"risk_level": t.risk_level, "credit_level": t.credit_level}, histories[t.id], weights)
+              for t in targets}
     conflicts = session.exec(select(OfficerConflict).where(OfficerConflict.user_id.in_([u.id for u in officers]))
                              .order_by(OfficerConflict.id)).all() if officers else []
     return {
         "year": year, "agency_id": agency.id,
         "targets": [{"id": t.id, "key_target": t.key_target, "standardisation": t.standardisation,
-                     "risk_level": t.risk_level, "industry": t.industry} for t in targets],
+                     "risk_level": t.risk_level, "industry": t.industry, "risk_score": scores[t.id]["score"],
+                     "risk_parts": scores[t.id]["parts"], "history": histories[t.id]} for t in targets],
         "officers": [{"id": u.id, "agency_id": u.agency_id, "certificate_no": u.certificate_number,
                       "certificate_expires": u.certificate_expires.isoformat() if u.certificate_expires else None}
                      for u in officers],
         "conflicts": [[c.user_id, c.target_id] for c in conflicts],
-        "config": load_config(),
+        "config": load_config() | {"risk_weights": weights},
     }
 
 
@@ -116,13 +121,23 @@ def plan_detail(engine: sa.Engine, user: User, plan_id: int) -> dict:
                               .order_by(PlanVisit.month, PlanVisit.target_id)).all()
         names = dict(session.exec(select(Target.id, Target.name).where(Target.id.in_({v.target_id for v in visits}))).all())
         people = dict(session.exec(select(User.id, User.display_name)).all())
+        scored = {t["id"]: t for t in plan.inputs.get("targets", []) if "risk_score" in t}
         case = session.get(Case, plan.case_id) if plan.case_id else None
         return {"id": plan.id, "agency_id": plan.agency_id, "year": plan.year, "seed": plan.seed,
                 "case_id": plan.case_id, "case_number": case.number if case else None,
                 "status": case.status if case else None, "published": plan.published_at is not None,
                 "visits": [{"target_id": v.target_id, "target_name": names.get(v.target_id, ""), "month": v.month,
                             "officers": [{"user_id": i, "name": people.get(i, "")} for i in v.officer_ids],
-                            "case_id": v.case_id} for v in visits]}
+                            "case_id": v.case_id, **_risk_of(scored.get(v.target_id))} for v in visits],
+                "weight_by_risk": risk_weighted(plan.inputs.get("targets", []), plan.inputs.get("config", {}))}
+
+
+def _risk_of(target: dict | None) -> dict:
+    """The drawn target's risk score and its parts as recorded in the draw's inputs (shown beside it)."""
+    if target is None:
+        return {}
+    return {"risk_score": target["risk_score"], "risk_parts": [
+        {"part": k, "label": risk.PART_LABELS[k], "points": v} for k, v in target["risk_parts"].items()]}
 
 
 def list_plans(engine: sa.Engine, user: User) -> list[dict]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
 from pydantic import Field
@@ -10,7 +11,7 @@ from pydantic import Field
 from api import schemas
 from api.deps import RuntimeDep, UserDep
 from api.error_responses import ERROR_RESPONSES
-from api.plans import service
+from api.plans import batches, service
 
 router = APIRouter(prefix="/plans", tags=["年度监督检查计划"], responses=ERROR_RESPONSES)
 PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -25,6 +26,33 @@ class PlanIn(schemas.Strict):
 class ConflictIn(schemas.Strict):
     target_id: schemas.DbInt = Field(title="执法对象")
     reason: Annotated[schemas.Text, Field(min_length=1, max_length=500, title="回避理由")]
+
+
+class BatchFilters(schemas.Strict):
+    industries: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20, title="行业")] = []
+    risk_levels: Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10, title="风险等级")] = []
+    township_ids: Annotated[list[schemas.DbInt], Field(max_length=50, title="乡镇(园区)")] = []
+
+
+class BatchIn(schemas.Strict):
+    kind: Literal["cross", "special"] = Field(title="检查方式", description="cross 交叉检查; special 专项检查")
+    title: Annotated[schemas.Text, Field(min_length=1, max_length=200, title="检查名称")]
+    filters: BatchFilters = BatchFilters()
+    valid_through: date | None = Field(default=None, title="检查截止日期",
+                                       description="抽取的执法人员执法证须有效至此日; 默认今天")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1, title="随机种子")
+
+
+@router.post("/batches", status_code=201,
+             summary="县局组织交叉检查或专项检查: 按条件筛选执法对象, 抽取执法人员, 逐家发起检查(种子和输入全部保存)")
+def start_batch(body: BatchIn, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
+    return batches.start_batch(runtime, user, body.kind, body.title, body.filters.model_dump(), body.valid_through,
+                               body.seed)
+
+
+@router.get("/batches/{batch_id}", summary="交叉检查、专项检查批次: 检查对象、承办机构、抽取的执法人员、随机种子")
+def batch_detail(batch_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
+    return batches.batch_detail(runtime.engine, user, batch_id)
 
 
 @router.get("", summary="年度监督检查计划(本辖区)")

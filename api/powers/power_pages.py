@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
 
 from api.powers import service
-from api.targets import permissions as target_permissions
+from api.targets import target_permissions
 from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render

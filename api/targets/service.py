@@ -13,22 +13,25 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import authz, schemas
+from api.hazards import hazard_permissions
+from api.hazards.models import HazardReport
+from api.hazards.reports import report_out
 from api.identity.models import User
 from api.services import case_handling
-from api.targets import target_permissions
+from api.targets import risk, target_permissions
 from api.targets.fields import FIELDS, normalise
 from api.targets.models import Target, TargetCase, TargetChange
 from api.targets.vocabulary import VOCABULARIES, label_of
 from documents.models import IssuedDocument
 from engine import clock
 from engine.db import read_session, transaction
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Agency, Case
 from engine.runtime import CaseView, Runtime
 from engine.vocab import AgencyKind, CaseStatus
 
-PENALTY_DOCUMENTS = ("penalty_decision", "simple_penalty_decision")
-HAZARD_DOCUMENTS = ("rectification_order",)
+PENALTY_DOCUMENTS = risk.PENALTY_DOCUMENTS
+HAZARD_DOCUMENTS = risk.HAZARD_DOCUMENTS
 
 
 def township_keys(session: Session, user: User) -> dict[str, int]:
@@ -175,11 +178,7 @@ def unit_file(engine: sa.Engine, user: User, target_id: int) -> dict:
     caller may see (cases started from the entry and the cases they led to)."""
     with read_session(engine) as session:
         target = _visible(session, user, target_id)
-        ids = set(session.exec(select(TargetCase.case_id).where(TargetCase.target_id == target_id)).all())
-        frontier = set(ids)
-        while frontier:  # follow-up cases (reported to the county, linked cases)
-            frontier = set(session.exec(select(Case.id).where(Case.parent_case_id.in_(frontier)))) - ids
-            ids |= frontier
+        ids = risk.unit_case_ids(session, target_id)
         cases = session.exec(select(Case).where(Case.id.in_(ids), authz.case_scope(session, user))
                              .order_by(Case.started_at)).all() if ids else []
         documents = session.exec(select(IssuedDocument).where(
@@ -196,4 +195,26 @@ def unit_file(engine: sa.Engine, user: User, target_id: int) -> dict:
             "cases": [r for r in rows if r["kind"] != "inspection"],
             "hazards": [d for d in docs if d["doc_id"] in HAZARD_DOCUMENTS],
             "penalties": [d for d in docs if d["doc_id"] in PENALTY_DOCUMENTS],
+            "hazard_reports": _hazard_reports(session, user, target_id),
+            "risk": _risk(session, target),
         }
+
+
+def _hazard_reports(session: Session, user: User, target_id: int) -> list[dict]:
+    """The hazard reports linked to the unit that the caller's hazard ledger shows (none for other roles)."""
+    try:
+        scope = hazard_permissions.hazard_ledger_agency_ids(session, user)
+    except Forbidden:
+        return []
+    rows = session.exec(select(HazardReport, Case).join(Case, Case.id == HazardReport.case_id).where(
+        HazardReport.target_id == target_id, HazardReport.agency_id.in_(scope))
+        .order_by(HazardReport.reported_at.desc(), HazardReport.id.desc())).all()
+    return [report_out(report, case).model_dump(mode="json") for report, case in rows]
+
+
+def _risk(session: Session, target: Target) -> dict:
+    """The unit's risk score with its parts (the weights are configuration, api/data/risk_score.yaml)."""
+    history = risk.histories(session, [target.id])[target.id]
+    result = risk.score(target_out(target), history, risk.load_weights())
+    return {**result, "history": history,
+            "parts_labelled": [{"part": k, "label": risk.PART_LABELS[k], "points": v} for k, v in result["parts"].items()]}

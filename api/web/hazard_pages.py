@@ -87,8 +87,9 @@ def _filters(category, status, q, page) -> ledger.LedgerFilters:
 @router.get("/hazards")
 def hazard_ledger(request: Request, user: WebUser, category: Annotated[str | None, Query(max_length=40)] = None,
                   status: Annotated[str | None, Query(max_length=40)] = None,
-                  q: Annotated[str | None, Query(max_length=100)] = None, page: Annotated[int, Query(ge=1, le=100000)] = 1):
-    filters = _filters(category, status, q, page)
+                  q: Annotated[str | None, Query(max_length=100)] = None, page: Annotated[int, Query(ge=1, le=100000)] = 1,
+                  target_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None):
+    filters = _filters(category, status, q, page).model_copy(update={"target_id": target_id})
     result = ledger.ledger_page(request.app.state.runtime.engine, user, filters)
     pages = max((result.total + filters.page_size - 1) // filters.page_size, 1)
     statuses = [("open", "未办结"), *((s.value, s.label) for s in CaseStatus if s.value.startswith("hazard_"))]

@@ -15,7 +15,7 @@ from fastapi.routing import iter_route_contexts
 
 from api.casefile_review.models import PlanStatus, ReviewFinding, ReviewPlan, ReviewSample
 from api.hazards.models import HazardReport
-from api.plans.models import InspectionPlan
+from api.plans.models import InspectionBatch, InspectionPlan
 from api.web.routing import WebRoute
 from documents.models import IssuedDocument
 from engine import clock
@@ -131,6 +131,9 @@ EXPECTED = {
     "POST /api/v1/plans": {"township_officer/own", "township_officer/sibling", "county_officer/county"},
     "GET /api/v1/plans/{annual_plan_id}": CASE_WORKERS - {"township_officer/sibling"},
     "POST /api/v1/plans/conflicts": CASE_WORKERS - {"township_officer/sibling"},
+    # cross and special inspections: organised by the county bureau's officers, read in the county
+    "POST /api/v1/plans/batches": {"county_officer/county"},
+    "GET /api/v1/plans/batches/{batch_id}": CASE_WORKERS - {"township_officer/own", "township_officer/sibling"},
 }
 
 
@@ -175,6 +178,7 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/powers/items/{item_id}/end": {"effective_on": "2026-06-01"},
         "POST /api/v1/plans": {"year": 2027},
         "POST /api/v1/plans/conflicts": {"target_id": ids.get("target_id", 1), "reason": "亲属在该单位任职"},
+        "POST /api/v1/plans/batches": {"kind": "special", "title": "专项检查", "seed": 1},
     }
     return method, path, bodies.get(route)
 
@@ -203,6 +207,16 @@ def plan_of(engine, agency_id: int) -> int:
         session.add(plan)
         session.flush()
         return plan.id
+
+
+def batch_of(engine, county_id: int) -> int:
+    """A stored batch of the county bureau (no cases)."""
+    with transaction(engine) as session:
+        batch = InspectionBatch(agency_id=county_id, kind="special", title="专项检查", seed="1", inputs={"filters": {}},
+                                result={"pairing": {}, "entries": [], "problems": []}, created_at=clock.now())
+        session.add(batch)
+        session.flush()
+        return batch.id
 
 
 def evidence_of(client, headers, case_id: int) -> int:
@@ -268,7 +282,8 @@ def test_every_route_answers_each_role_and_agency_as_the_table_says(client, auth
            "receipt": RECEIPT,
            "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
            "item_id": power_item(client, auth("c1"), world.agencies.township.id),
-           "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id)}
+           "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id),
+           "batch_id": batch_of(client.app.state.runtime.engine, world.agencies.county.id)}
     mismatches = []
     for route in sorted(routes):
         for caller, username in CALLERS.items():

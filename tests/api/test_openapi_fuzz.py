@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from tests.api.conftest import start_inspection
 from tests.api.test_access_matrix import (
     RECEIPT,
+    batch_of,
     document_of,
     evidence_of,
     hazard_report_of,
@@ -40,7 +41,8 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(client, auth,
                 "report_id": hazard_report_of(runtime.engine, case_id, world.agencies.township.id), "receipt": RECEIPT,
                 "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
                 "item_id": power_item(client, auth("c1"), world.agencies.township.id),
-                "annual_plan_id": plan_of(runtime.engine, world.agencies.township.id)}
+                "annual_plan_id": plan_of(runtime.engine, world.agencies.township.id),
+                "batch_id": batch_of(runtime.engine, world.agencies.county.id)}
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     tested = []
     for result in schema.get_all_operations():

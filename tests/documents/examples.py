@@ -58,6 +58,18 @@ _VALUES = {
     "experts": [{"name": "钟华", "employer": "吉安市安全生产协会", "specialty": "机械安全"}],
     "problems": [{"description": "未制定安全生产教育和培训计划", "provision": "《中华人民共和国安全生产法》第二十一条第三项"}],
     "unit_signature": "signed",
+    # 三位一体 meetings (kickoff_meeting_record, summary_meeting_record)
+    "kickoff_at": "2026-02-20T09:00:00+08:00",
+    "kickoff_place": "遂川县宏达家具厂会议室",
+    "kickoff_attendees": [{"role": "principal", "name": "刘建国", "post": "厂长"}, {"role": "operator", "name": "罗平"}],
+    "kickoff_experts": [{"name": "钟华", "employer": "吉安市安全生产协会", "qualification": "注册安全工程师"}],
+    "kickoff_briefing": "说明检查依据、内容和要求，厂长汇报本厂安全生产情况",
+    "summary_at": "2026-02-20T11:30:00+08:00",
+    "summary_place": "遂川县宏达家具厂会议室",
+    "summary_attendees": [{"role": "principal", "name": "刘建国", "post": "厂长"}, {"role": "safety_manager", "name": "钟敏", "post": "安全员"}],
+    "summary_experts": [{"name": "钟华", "qualification": "注册安全工程师", "opinion": "培训计划缺失，建议限期制定"}],
+    "summary_conclusion": "向该厂逐项反馈检查发现的问题，提出整改要求",
+    "unit_response": "立即组织整改",
     "inspection_date": "2026-02-20",
     "rectification_items": [
         {

@@ -37,10 +37,10 @@ def run_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None], 
             if _run_pass(work):
                 busy = True
                 _run_pass(urgent)
+        if busy:
+            continue  # with `once`, until nothing is left: renditions go in small batches, not one per round
         if once:
             return
-        if busy:
-            continue
         stop.wait(_wait_seconds(next_due, poll_seconds))
 
 

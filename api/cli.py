@@ -133,7 +133,7 @@ def serve(
 
 
 @app.command()
-def worker(once: bool = typer.Option(False, "--once", help="只处理一轮到期定时器后退出"),
+def worker(once: bool = typer.Option(False, "--once", help="处理完当前到期的定时器、待生成的文书和存储操作后退出"),
            status: bool = typer.Option(False, "--status", help="列出处理失败的项目(定时器、文书、存储操作)后退出")) -> None:
     """处理到期的定时器（法定期限）、文书生成和存储操作；使用 PostgreSQL 时可并行运行多个 worker。"""
     if status:

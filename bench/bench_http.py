@@ -232,18 +232,25 @@ def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_m
                 profilers = []
                 profile = flame and index == len(users) - 1
 
-                def measuring(profile=profile, profilers=profilers) -> None:
+                cpu: list[float] = []
+
+                def measuring(profile=profile, profilers=profilers, cpu=cpu) -> None:
                     sampler.mark()  # the logins before this allocate 64 MB each (argon2's memory cost) and free it
+                    cpu.append(sum(s.cpu_seconds() for s in servers))
                     if profile:
                         profilers.append(flame_graph(servers[0], seconds, name))
 
                 run = asyncio.run(drive([s.url for s in servers], count, seconds, photo, measuring))
                 sampler.mark(False)  # the next run logs in again
+                # the servers' CPU per completion (every request of the cases, and the embedded worker's renditions)
+                run["server_cpu_ms_per_completion"] = round(
+                    1000 * (sum(s.cpu_seconds() for s in servers) - cpu[0]) / max(1, run["completions"]), 1)
                 if profilers and profilers[0] is not None:
                     profilers[0].wait()
                     result["flame_graph"] = f"bench/out/flame-{name}.svg"
                 print(f"{name}: {count} users, {run['completions_per_s']} completions/s, complete p50 "
-                      f"{run['latency_ms']['POST /tasks/{id}/complete'].get('p50')} ms", flush=True)
+                      f"{run['latency_ms']['POST /tasks/{id}/complete'].get('p50')} ms, server CPU "
+                      f"{run['server_cpu_ms_per_completion']} ms per completion", flush=True)
                 result["runs"].append(run)
         mb = 2**20
         result["rss_mb"] = {"start": round(rss_start / mb, 1), "peak": round(max(sampler.work + [rss_start]) / mb, 1),

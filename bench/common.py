@@ -117,6 +117,13 @@ class Server:
     def rss(self) -> int:
         return rss_bytes(self.process.pid)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the process has used so far: robust to the machine's load, unlike its latencies."""
+        import psutil
+
+        times = psutil.Process(self.process.pid).cpu_times()
+        return times.user + times.system
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

@@ -6,6 +6,11 @@ so work armed by another process is seen within that interval. Every pass
 claims its rows with `FOR UPDATE SKIP LOCKED`, so several workers share them,
 and handles them one at a time: an item that fails is kept aside with its error
 and retried later (engine.work_items) while the pass goes on with the others.
+
+The first pass (the timers) is urgent: it runs again after every other pass that did
+work, so a statutory timer that falls due while a batch of documents renders waits
+for that batch only, not for the whole round (a backlog of renditions once held
+timers up by seconds).
 """
 
 from __future__ import annotations
@@ -25,18 +30,26 @@ Pass = Callable[[], int]  # does some work, returns how many items it handled
 def run_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None], *, poll_seconds: float = 1.0,
                stop: threading.Event | None = None, once: bool = False) -> None:
     stop = stop or threading.Event()
+    urgent, *others = passes
     while not stop.is_set():
-        busy = False
-        for work in passes:
-            try:
-                busy = bool(work()) or busy
-            except Exception:  # the worker must survive a database or storage outage; it retries next pass
-                logger.exception("worker pass %s failed", getattr(work, "__name__", work))
+        busy = _run_pass(urgent)
+        for work in others:
+            if _run_pass(work):
+                busy = True
+                _run_pass(urgent)
+        if busy:
+            continue  # with `once`, until nothing is left: renditions go in small batches, not one per round
         if once:
             return
-        if busy:
-            continue
         stop.wait(_wait_seconds(next_due, poll_seconds))
+
+
+def _run_pass(work: Pass) -> bool:
+    try:
+        return bool(work())
+    except Exception:  # the worker must survive a database or storage outage; it retries next pass
+        logger.exception("worker pass %s failed", getattr(work, "__name__", work))
+        return False
 
 
 def _wait_seconds(next_due: Callable[[], datetime | None], poll_seconds: float) -> float:

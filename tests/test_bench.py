@@ -22,3 +22,4 @@ def test_http_benchmark_drives_whole_inspections_and_reports_every_endpoint(tmp_
     assert run["cases"] >= 1 and run["completions"] == 4 * run["cases"]  # four steps to the end of each inspection
     assert set(run["latency_ms"]) == {"POST /cases", "POST /cases/{id}/evidence", "GET /tasks", "GET /cases/{id}",
                                       "POST /tasks/{id}/complete"}
+    assert run["server_cpu_ms_per_completion"] > 0  # the servers' CPU, the figure a loaded machine does not blur

@@ -129,3 +129,27 @@ def test_two_workers_render_each_document_once(inspection_runtime, frozen_clock,
     assert sorted(e.inputs["document_id"] for e in rendered) == sorted(d.id for d in documents)
     stored = object_store().iter_keys(older_than=datetime(2100, 1, 1, tzinfo=timezone.utc))
     assert sorted(stored) == sorted(d.docx_object_key for d in documents)  # no document was rendered twice
+
+
+def test_a_timer_falling_due_during_a_rendition_batch_fires_before_the_worker_goes_on(runtime, agencies, frozen_clock):
+    """The timer pass runs again after every pass that did work: a backlog of documents does not hold a timer up."""
+    from engine.scheduler import run_worker
+
+    case_id = case_waiting_for_timer(runtime, agencies, "2026-03-04")
+    due = datetime(2026, 3, 5, 0, 0, tzinfo=SHANGHAI)
+    frozen_clock.at = due - timedelta(seconds=1)
+    seen_by_next_pass = []
+
+    batches = [5]  # one batch of documents pending
+
+    def rendition_batch() -> int:  # a batch of documents takes time: the timer falls due meanwhile
+        frozen_clock.at = due + timedelta(milliseconds=200)
+        return batches.pop() if batches else 0
+
+    def next_pass() -> int:
+        seen_by_next_pass.append(len(timer_events(runtime, case_id)))
+        return 0
+
+    run_worker([runtime.fire_due, rendition_batch, next_pass], runtime.next_due, once=True)
+    assert seen_by_next_pass[0] == 1
+    assert runtime.get_case(case_id).case.outcome == "timed_out"

@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.app import create_app
+from api.casefile_review.models import ReviewPlan, ReviewSample, ReviewScore
 from api.demo import PARTY, SCRIPT, RuntimeDriver, demo_users
 from api.demo_cases import seed_demo_cases
 from api.identity.models import User
@@ -31,7 +32,32 @@ def generated(app_runtime):
     with clock.using(clock.FrozenClock(TODAY)):
         RuntimeDriver(app_runtime, lambda line: None, demo_users(app_runtime)).play({"kind": "unit", **PARTY}, SCRIPT)
         assert seed_demo_cases(app_runtime) == 5
+        score_some_files(app_runtime)
         yield app_runtime
+
+
+GRADES = ("优秀", "合格", "不合格", "合格", "优秀", "良好")
+
+
+def score_some_files(runtime) -> None:
+    """Review scores of varied grades on every generated case file, some scored before May (outside the period)."""
+    with Session(runtime.engine) as session:
+        county = session.exec(select(Agency).where(Agency.code == "suichuan-em")).one()
+        supervisor = session.exec(select(User).where(User.username == "supervisor")).one()
+        plan = ReviewPlan(agency_id=county.id, title="2026年案卷评查", period_from=date(2026, 1, 1),
+                          period_to=date(2026, 12, 31), share_percent=100, minimum_per_unit=1, status="reviewing",
+                          created_by=supervisor.id, created_at=TODAY)
+        session.add(plan)
+        session.flush()
+        cases = session.exec(select(Case).where(Case.kind == "case").order_by(Case.id)).all()
+        for index, case in enumerate(cases):
+            sample = ReviewSample(plan_id=plan.id, case_id=case.id, unit_id=case.agency_id, reviewer_id=supervisor.id)
+            session.add(sample)
+            session.flush()
+            session.add(ReviewScore(sample_id=sample.id, total=90 - 7 * index, grade=GRADES[index % len(GRADES)],
+                                    rubric_effective_from=date(2026, 1, 1), scored_by=supervisor.id,
+                                    scored_at=datetime(2026, 4 + index % 3, 10, 23, 30, tzinfo=SHANGHAI)))
+        session.commit()
 
 
 def fetch(runtime, username: str, **params) -> tuple[int, dict]:
@@ -57,6 +83,8 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
         tasks = list(session.exec(select(Task)))
         events = list(session.exec(select(RecordEvent)))
         names = {user.id: user.display_name for user in session.exec(select(User))}
+        samples = {sample.id: sample for sample in session.exec(select(ReviewSample))}
+        scores = list(session.exec(select(ReviewScore)))
     mine = {cid for cid, case in all_cases.items() if case.agency_id in agencies}
     cases = [all_cases[cid] for cid in mine if all_cases[cid].kind == "case" and within(all_cases[cid].started_at)]
     bpmn = {task.id: task.bpmn_id for task in tasks}
@@ -64,7 +92,24 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
     overdue = [t for t in tasks if t.case_id in mine and t.status == "ready" and t.due_on and t.due_on < today]
     done = Counter(t.completed_by for t in tasks if t.case_id in mine and t.status == "completed" and t.completed_by
                    and within(t.completed_at))
+    def total(key: str) -> float:
+        return float(sum(e.inputs[key] for e in steps if e.inputs.get(key) is not None))
+
+    timely: dict = {}
+    for t in tasks:
+        if t.case_id in mine and t.status == "completed" and t.completed_by and t.due_on and within(t.completed_at):
+            counts = timely.setdefault((t.completed_by, names[t.completed_by]), [0, 0])
+            counts[0] += 1
+            counts[1] += local(t.completed_at) <= t.due_on
+    police = Counter(e.inputs.get("police_decision") for e in steps if bpmn.get(e.task_id) == "record_police_decision")
     return {
+        "fines_outstanding": round(total("decided_fine") - total("paid_amount"), 2),
+        "surcharges_collected": total("surcharge_paid"),
+        "referrals": sum(1 for e in steps if bpmn.get(e.task_id) == "transfer_to_police"),
+        "referral_outcomes": dict(police),
+        "review_grades": dict(Counter(score.grade for score in scores
+                                      if samples[score.sample_id].unit_id in agencies and within(score.scored_at))),
+        "officer_timeliness": {key: tuple(counts) for key, counts in timely.items()},
         "cases": len(cases),
         "inspections": sum(1 for cid in mine if all_cases[cid].kind == "inspection" and within(all_cases[cid].started_at)),
         "by_status": dict(Counter(case.status for case in cases)),
@@ -82,7 +127,12 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
 def reported(body: dict) -> dict:
     return {
         **{key: body[key] for key in ("cases", "inspections", "overdue_tasks", "overdue_cases", "fines_decided",
-                                      "fines_collected", "hearings_held", "legal_reviews")},
+                                      "fines_collected", "hearings_held", "legal_reviews", "fines_outstanding",
+                                      "surcharges_collected", "referrals")},
+        "referral_outcomes": {row["outcome"]: row["cases"] for row in body["referral_outcomes"]},
+        "review_grades": {row["grade"]: row["files"] for row in body["review_grades"]},
+        "officer_timeliness": {(row["user_id"], row["name"]): (row["with_deadline"], row["on_time"])
+                               for row in body["officer_timeliness"]},
         "by_status": {row["status"]: row["cases"] for row in body["by_status"]},
         "by_procedure": {row["process_id"]: row["cases"] for row in body["by_procedure"]},
         "by_agency": {row["agency_id"]: row["cases"] for row in body["by_agency"]},
@@ -102,6 +152,8 @@ def test_every_figure_equals_its_independent_count(generated):
     assert figures["cases"] >= 4 and len(figures["by_status"]) >= 3 and figures["fines_decided"] > 0
     assert figures["fines_collected"] > 0 and figures["legal_reviews"] >= 2
     assert len(figures["officer_workload"]) >= 4 and len(figures["by_status"]) >= 4
+    assert len(figures["review_grades"]) >= 3 and figures["officer_timeliness"]
+    assert figures["fines_outstanding"] == round(figures["fines_decided"] - figures["fines_collected"], 2)
 
     with clock.using(clock.FrozenClock(LATER)):  # the open cases' tasks are overdue by then
         status, body = fetch(generated, "head")
@@ -111,6 +163,7 @@ def test_every_figure_equals_its_independent_count(generated):
     status, body = fetch(generated, "head", **{"from": "2026-05-01", "to": "2026-06-15"})
     assert reported(body) == expected(generated, county, date(2026, 5, 1), date(2026, 6, 15))
     assert reported(body)["cases"] < figures["cases"]  # the demo's March case falls outside
+    assert sum(reported(body)["review_grades"].values()) < sum(figures["review_grades"].values())
 
     township = agencies["quanjiang"]
     status, body = fetch(generated, "supervisor", agency_id=township)

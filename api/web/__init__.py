@@ -17,6 +17,7 @@ from api.web import (
     login_pages,
     public_pages,
     start_page,
+    statistics_pages,
     task_pages,
     user_pages,
 )
@@ -24,5 +25,5 @@ from api.web import (
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
                account_pages, dossier_pages, public_pages, review_plan_pages, review_pages, hazard_pages,
-               target_pages):
+               target_pages, statistics_pages):
     router.include_router(module.router)

@@ -5,6 +5,9 @@ different stages in the weeks before 15 June — for the county, one unit and a 
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from collections import Counter
 from datetime import date, datetime
 
@@ -17,6 +20,8 @@ from api.casefile_review.models import ReviewPlan, ReviewSample, ReviewScore
 from api.demo import PARTY, SCRIPT, RuntimeDriver, demo_users
 from api.demo_cases import seed_demo_cases
 from api.identity.models import User
+from api.identity.security import issue_token
+from api.web.session import SESSION_COOKIE
 from engine import clock
 from engine.calendar import SHANGHAI
 from engine.db import read_session
@@ -180,3 +185,23 @@ def test_a_township_sees_only_its_own_figures(generated):
     status, body = fetch(generated, "quanjiang1", agency_id=agencies["suichuan-em"])
     assert (status, body["code"]) == (403, "forbidden")
     assert fetch(generated, "admin")[0] == 403
+
+
+def test_the_page_shows_the_api_figures_and_refuses_a_bad_period(generated):
+    status, body = fetch(generated, "supervisor", **{"from": "2026-05-01"})
+    with read_session(generated.engine) as session:
+        supervisor_id = session.exec(select(User.id).where(User.username == "supervisor")).one()
+    with TestClient(create_app(generated), follow_redirects=False) as browser:
+        browser.cookies.set(SESSION_COOKIE, issue_token(supervisor_id).token)
+        page = browser.get("/statistics", params={"from": "2026-05-01", "to": "", "agency_id": ""})
+        refused = browser.get("/statistics", params={"from": "2026-13-01"})
+    assert page.status_code == 200
+    shown = dict(re.findall(r'data-figure="(\w+)">([^<；]*)', page.text))
+    for key in ("cases", "inspections", "overdue_tasks", "overdue_cases", "referrals", "hearings_held", "legal_reviews"):
+        assert shown[key] == str(body[key]), key
+    for key in ("fines_decided", "fines_collected", "fines_outstanding", "surcharges_collected"):
+        assert shown[key] == f"{body[key]:.2f}", key
+    charts = [json.loads(html.unescape(raw)) for raw in re.findall(r'data-chart="([^"]*)"', page.text)]
+    assert [c["values"] for c in charts][:2] == [[r["cases"] for r in body["by_status"]],
+                                                 [r["cases"] for r in body["by_agency"]]]
+    assert refused.status_code == 422 and "invalid_period" in refused.text and "统计期间的日期格式不正确" in refused.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.web.conftest import api_client
+from tests.browser.web.test_accessibility import critical_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -23,6 +24,7 @@ def test_the_supervisor_sees_the_statistics_charts(browser):
     assert charts_with_data.count() >= 2 and drawn.count() == charts_with_data.count()
     # the bars and slices are there, not only an empty canvas
     assert page.locator(".chart svg path").count() > 5
+    assert critical_violations(page) == []
     page.select_option('select[name="agency_id"]', index=1)
     page.get_by_role("button", name="统计").click()
     page.wait_for_url("**/statistics?**")

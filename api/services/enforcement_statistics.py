@@ -101,6 +101,7 @@ def statistics(engine: sa.Engine, user: User, start: date | None, end: date | No
             "fines_outstanding": round(fines_decided - fines_collected, 2),
             "surcharges_collected": _sum(session, "surcharge_paid", steps),
             **outcomes.referrals(session, steps),
+            **outcomes.remedies(session, agencies, period, steps),
             "hearings_held": _step_count(session, HEARING_STEP, steps),
             "legal_reviews": _step_count(session, LEGAL_REVIEW_STEP, steps),
             "officer_workload": [{"user_id": uid, "name": name, "tasks_completed": count} for uid, name, count in workload],

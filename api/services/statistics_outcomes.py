@@ -58,3 +58,24 @@ def timeliness(session: Session, agencies: list[int], period) -> list[dict]:
     for entry in officers.values():
         entry["on_time_rate"] = round(entry["on_time"] / entry["with_deadline"], 4)
     return sorted(officers.values(), key=lambda entry: (-entry["with_deadline"], entry["user_id"]))
+
+
+REMEDY_RESULT_STEP = "record_remedy_result"
+REMEDY_KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
+REMEDY_OUTCOMES = {"upheld": "维持", "changed": "变更", "revoked": "撤销", "settled": "调解、和解或者撤回"}
+
+
+def remedies(session: Session, agencies: list[int], period, steps: list) -> dict:
+    """Reconsiderations and lawsuits recorded in the period (the `remedy_filed` case event), and their results."""
+    kind = RecordEvent.inputs[("data", "kind")].as_string()
+    filed = session.exec(select(kind, sa.func.count()).select_from(RecordEvent).join(Case, Case.id == RecordEvent.case_id)
+                         .where(RecordEvent.kind == "case_event", RecordEvent.inputs["message"].as_string() == "remedy_filed",
+                                Case.agency_id.in_(agencies), *period.where(RecordEvent.at)).group_by(kind)).all()
+    outcome = RecordEvent.inputs["outcome"].as_string()
+    results = session.exec(select(outcome, sa.func.count()).select_from(RecordEvent).join(Task, Task.id == RecordEvent.task_id)
+                           .join(Case, Case.id == RecordEvent.case_id)
+                           .where(*steps, Task.bpmn_id == REMEDY_RESULT_STEP).group_by(outcome)).all()
+    return {"remedies_filed": [{"kind": key, "label": REMEDY_KINDS.get(key, "未记录"), "cases": count}
+                               for key, count in sorted(filed, key=lambda row: row[0] or "")],
+            "remedy_results": [{"outcome": key, "label": REMEDY_OUTCOMES.get(key, "未记录"), "cases": count}
+                               for key, count in sorted(results, key=lambda row: row[0] or "")]}

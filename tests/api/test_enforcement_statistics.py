@@ -112,6 +112,9 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
         "surcharges_collected": total("surcharge_paid"),
         "referrals": sum(1 for e in steps if bpmn.get(e.task_id) == "transfer_to_police"),
         "referral_outcomes": dict(police),
+        "remedies_filed": dict(Counter(e.inputs["data"].get("kind") for e in events if e.kind == "case_event"
+                                       and e.inputs.get("message") == "remedy_filed" and e.case_id in mine and within(e.at))),
+        "remedy_results": dict(Counter(e.inputs.get("outcome") for e in steps if bpmn.get(e.task_id) == "record_remedy_result")),
         "review_grades": dict(Counter(score.grade for score in scores
                                       if samples[score.sample_id].unit_id in agencies and within(score.scored_at))),
         "officer_timeliness": {key: tuple(counts) for key, counts in timely.items()},
@@ -135,6 +138,8 @@ def reported(body: dict) -> dict:
                                       "fines_collected", "hearings_held", "legal_reviews", "fines_outstanding",
                                       "surcharges_collected", "referrals")},
         "referral_outcomes": {row["outcome"]: row["cases"] for row in body["referral_outcomes"]},
+        "remedies_filed": {row["kind"]: row["cases"] for row in body["remedies_filed"]},
+        "remedy_results": {row["outcome"]: row["cases"] for row in body["remedy_results"]},
         "review_grades": {row["grade"]: row["files"] for row in body["review_grades"]},
         "officer_timeliness": {(row["user_id"], row["name"]): (row["with_deadline"], row["on_time"])
                                for row in body["officer_timeliness"]},

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Refresh what the web interface (api/web/) vendors: htmx in api/static/vendor/htmx/, pdf.js in
-# api/static/vendor/pdfjs/, and axe-core for the accessibility test in tests/browser/web/vendor/.
+# api/static/vendor/pdfjs/, ECharts in api/static/vendor/echarts/ (the statistics page's charts), and axe-core for the accessibility test in tests/browser/web/vendor/.
 #
 # Like scripts/vendor-bpmn-js.sh: run by hand when upgrading, CI does not run it. The pages load
 # everything from the application itself (no CDN is reachable from enforcement networks; the CSP
@@ -14,6 +14,7 @@ set -euo pipefail
 HTMX_VERSION=2.0.11
 PDFJS_VERSION=6.5.438
 AXE_VERSION=4.14.1
+ECHARTS_VERSION=5.6.0
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 work_dir=$(mktemp -d)
@@ -43,6 +44,16 @@ cp -r pdfjs-dist/package/cmaps "$target/cmaps"
 cp pdfjs-dist/package/LICENSE "$target/LICENSE"
 printf 'pdfjs-dist %s (Apache-2.0) from the npm registry, legacy build\n' "$PDFJS_VERSION" >"$target/VERSION"
 echo "vendored pdf.js $PDFJS_VERSION into $target"
+
+# ---- ECharts: the common build (bar, line, pie) is all the statistics page draws ----
+target="$repo_root/api/static/vendor/echarts"
+fetch echarts "$ECHARTS_VERSION"
+rm -rf "$target" && mkdir -p "$target"
+cp echarts/package/dist/echarts.common.min.js "$target/"
+cp echarts/package/LICENSE "$target/LICENSE"
+cp echarts/package/NOTICE "$target/NOTICE"
+printf 'echarts %s (Apache-2.0) from the npm registry, dist/echarts.common.min.js (bar, line, pie)\n' "$ECHARTS_VERSION" >"$target/VERSION"
+echo "vendored echarts $ECHARTS_VERSION into $target"
 
 # ---- axe-core (tests only) ----
 target="$repo_root/tests/browser/web/vendor"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 from sqlmodel import select
 
 from api import authz
-from api.casefile_review import review_findings, review_plans, review_procedure, review_report, review_scoring
+from api.casefile_review import review_findings, review_inbox, review_plans, review_procedure, review_report, review_scoring
 from api.casefile_review.models import ReviewPlan
 from api.casefile_review.review_workbook import report_xlsx as report_workbook
 from api.deps import RuntimeDep, UserDep
@@ -32,6 +32,12 @@ def _view(runtime, user, plan_id: int) -> dict:
 def create_plan(body: review_plans.PlanDraft, user: UserDep, runtime: RuntimeDep) -> dict:
     plan = review_plans.create_plan(runtime, user, body)
     return _view(runtime, user, plan.id)
+
+
+@router.get("/review-inbox", summary="本人的评查待办: 待审批的评查方案、退回修改的方案、本单位待整改的问题(逾期标记)")
+def review_todo(user: UserDep, runtime: RuntimeDep) -> list[dict]:
+    authz.require_case_user(user)
+    return review_inbox.review_items(runtime.engine, user)
 
 
 @router.get("/review-plans", summary="评查方案列表")

@@ -1,6 +1,7 @@
 """Enforcement statistics (执法统计) for the county and per unit, over a period: every figure a database aggregate.
 
-The period selects cases by the day they started, steps and tasks by the day they were completed (Asia/Shanghai);
+Case counts are of enforcement cases only (kind "case"): hazard reports and annual plans run as cases of their own
+kinds and are not counted. The period selects cases by the day they started, steps and tasks by the day they were completed (Asia/Shanghai);
 overdue tasks and cases are those open now. Fines are read from the decision data as each step recorded it.
 """
 
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 from api import authz
 from api.identity.models import User
 from api.identity.service import today
+from api.services import statistics_outcomes as outcomes
 from engine.calendar import SHANGHAI
 from engine.db import read_session
 from engine.models import Agency, Case, RecordEvent, Task
@@ -79,6 +81,8 @@ def statistics(engine: sa.Engine, user: User, start: date | None, end: date | No
             .join(User, User.id == Task.completed_by)
             .where(Task.status == TaskStatus.completed, Case.agency_id.in_(agencies), *period.where(Task.completed_at))
             .group_by(Task.completed_by, User.display_name).order_by(sa.func.count(Task.id).desc(), Task.completed_by)).all()
+        fines_decided = _sum(session, "decided_fine", steps)
+        fines_collected = _sum(session, "paid_amount", steps)
         return {
             "from": start.isoformat() if start else None, "to": end.isoformat() if end else None,
             "agency_ids": agencies,
@@ -92,9 +96,15 @@ def statistics(engine: sa.Engine, user: User, start: date | None, end: date | No
             "by_agency": [{"agency_id": agency, "name": names.get(agency, ""), "cases": count}
                           for agency, count in sorted(_counts(session, Case.agency_id, cases).items())],
             "overdue_tasks": overdue_tasks, "overdue_cases": overdue_cases,
-            "fines_decided": _sum(session, "decided_fine", steps),
-            "fines_collected": _sum(session, "paid_amount", steps),
+            "fines_decided": fines_decided,
+            "fines_collected": fines_collected,
+            "fines_outstanding": round(fines_decided - fines_collected, 2),
+            "surcharges_collected": _sum(session, "surcharge_paid", steps),
+            **outcomes.referrals(session, steps),
+            **outcomes.remedies(session, agencies, period, steps),
             "hearings_held": _step_count(session, HEARING_STEP, steps),
             "legal_reviews": _step_count(session, LEGAL_REVIEW_STEP, steps),
             "officer_workload": [{"user_id": uid, "name": name, "tasks_completed": count} for uid, name, count in workload],
+            "officer_timeliness": outcomes.timeliness(session, agencies, period),
+            "review_grades": outcomes.review_grades(session, agencies, period),
         }

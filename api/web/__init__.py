@@ -20,6 +20,7 @@ from api.web import (
     public_pages,
     remedy_pages,
     start_page,
+    statistics_pages,
     task_pages,
     user_pages,
 )
@@ -27,5 +28,5 @@ from api.web import (
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
                account_pages, dossier_pages, public_pages, review_plan_pages, review_pages, hazard_pages,
-               target_pages, plan_pages, power_pages, remedy_pages):
+               target_pages, plan_pages, power_pages, remedy_pages, statistics_pages):
     router.include_router(module.router)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
+from api.casefile_review.review_inbox import review_items
 from api.identity.service import today
 from api.services import case_handling as cases
 from api.services import task_inbox as tasks
@@ -31,4 +32,5 @@ def inbox(request: Request, user: WebUser):
     if user.has_role(Role.supervisor):
         filters = cases.CaseFilters(status=CaseStatus.archived, page_size=100)
         reviews = cases.list_cases(runtime.engine, user, filters).items
-    return render(request, "inbox.html", items=items, reviews=reviews, nav="inbox")
+    review_todo = review_items(runtime.engine, user)
+    return render(request, "inbox.html", items=items, reviews=reviews, review_todo=review_todo, nav="inbox")

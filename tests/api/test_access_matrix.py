@@ -89,6 +89,7 @@ EXPECTED = {
     # case-file review: the bureau's supervisors run plans, its head approves; every unit reads its own part
     "POST /api/v1/review-plans": {"supervisor/county"},
     "GET /api/v1/review-plans": CASE_WORKERS,
+    "GET /api/v1/review-inbox": CASE_WORKERS,
     "GET /api/v1/review-plans/{plan_id}": CASE_WORKERS,
     "PUT /api/v1/review-plans/{plan_id}": {"supervisor/county"},
     "POST /api/v1/review-plans/{plan_id}/approve": {"agency_head/county"},

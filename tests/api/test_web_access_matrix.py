@@ -78,6 +78,7 @@ EXPECTED = {
     "POST /grid/reports": set(),
     "GET /grid/reports/{report_id}": set(),
     "GET /hazards": CASE_WORKERS,
+    "GET /statistics": CASE_WORKERS,
     "GET /hazards/export": CASE_WORKERS,
     "GET /public/hazard-report": EVERYONE,
     "POST /public/hazard-report": EVERYONE,

@@ -48,5 +48,5 @@ def test_a_case_not_yet_archived_has_no_dossier(browser):
     browser.expected_statuses.add(409)
     page = browser.page(username="quanjiang1")
     response = page.goto(f"{browser.base}/cases/{case_id}/dossier")
-    assert response.status == 409 and page.get_by_role("alert").inner_text() == "案件尚未归档, 没有卷宗"
+    assert response.status == 409 and page.get_by_role("alert").inner_text() == "案件尚未归档，没有卷宗"
     assert page.get_by_role("link", name="查看卷宗").count() == 0

@@ -21,8 +21,13 @@ def snapshot_sha256(snapshot: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _record(context: StepContext, document) -> None:
+    context.outputs.append({"document_id": document.id, "doc_id": document.doc_id, "name": document.title,
+                            "number": document.number, "sha256": snapshot_sha256(document.snapshot)})
+
+
 def issue_step_documents(context: StepContext) -> None:
-    if not context.task.documents:
+    if not context.task.documents and not context.task.documents_each:
         return
     agency = context.session.get(Agency, context.case.agency_id)
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
@@ -31,6 +36,21 @@ def issue_step_documents(context: StepContext) -> None:
     numbers = dict(context.workflow_data.get("documents") or {})
     for document in issued:
         numbers[document.doc_id] = document.number
-        context.outputs.append({"document_id": document.id, "doc_id": document.doc_id, "name": document.title,
-                                "number": document.number, "sha256": snapshot_sha256(document.snapshot)})
-    context.data_updates["documents"] = numbers
+        _record(context, document)
+    if issued:
+        context.data_updates["documents"] = numbers
+    for doc_id, list_name in context.task.documents_each:
+        _issue_each(context, agency.code, doc_id, list_name, values | {"documents": numbers})
+
+
+def _issue_each(context: StepContext, agency_code: str, doc_id: str, list_name: str, values: dict) -> None:
+    """One document per entry of the form's list `list_name` (e.g. a 行政处罚决定书 for each penalised responsible
+    person): the entry's values over the step's; each entry keeps its document's number (`document_number`)."""
+    entries = [dict(entry) for entry in context.workflow_data.get(list_name) or [] if isinstance(entry, dict)]
+    for entry in entries:
+        [document] = issue_documents(context.session, case_id=context.case.id, agency_code=agency_code,
+                                     doc_ids=[doc_id], values=values | entry, issued_at=clock.now())
+        entry["document_number"] = document.number
+        _record(context, document)
+    if entries:
+        context.data_updates[list_name] = entries

@@ -140,7 +140,9 @@ SCRIPT: list[Step] = [
         "confiscation_value": 0, "public_interest": False,
         "complex_case": False, "daily_fine": False, "catalogue_item": None}),
     Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),
-    Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达"}),
+    Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达",
+                                                             "person_notices": [{"party": RESPONSIBLE_PERSON, "fine_amount": 12000,
+                                                                                 "proposed_penalty": "对直接负责的主管人员王林峰处罚款人民币12000元"}]}),
     Step("2026-03-31", None, "陈述申辩期限届满，当事人未提出陈述申辩"),
     Step("2026-04-03", None, "听证申请期限届满，视为放弃听证"),
     Step("2026-04-07", "reviewer", "法制审核", {

@@ -41,6 +41,10 @@ from engine.vocab import CaseStatus, Lane, Role
 
 PARTY = {"name": "遂川县林峰木业有限公司", "credit_code": "91360827MA35R8QX1K", "address": "遂川县泉江镇工业大道18号",
          "legal_representative": "王林峰", "phone": "0796-6312345"}
+# SPL Art. 99 after failing to correct: the unit and its directly responsible person are each fined, each by a
+# 行政处罚决定书 of its own (bpmn/general_procedure.bpmn, documentsForEach)
+RESPONSIBLE_PERSON = {"kind": "person", "name": "王林峰", "id_number": "360827197501010011", "sex": "男",
+                      "address": "遂川县泉江镇工业大道18号", "employer": PARTY["name"], "post": "法定代表人、总经理"}
 START = "2026-03-02"
 FOLLOW_LINKED = "转入县局案件"  # the step that moves on to the case the previous one opened
 
@@ -57,6 +61,13 @@ class Step:
     task: str
     data: dict | Callable[[dict, Callable[..., list[dict]]], dict] = field(default_factory=dict)
     optional: bool = False  # e.g. collective discussion, only where the decision table asks for it
+
+
+def _person_decision_number(case_data: dict) -> str:
+    """The number of the decision on the responsible person: from the case data, or (an HTTP driver) the documents."""
+    for person in case_data.get("responsible_persons") or []:
+        return person["document_number"]
+    return case_data["documents"]["responsible_person_penalty_decision"]
 
 
 def _officers(usernames: tuple[str, ...]):
@@ -129,7 +140,9 @@ SCRIPT: list[Step] = [
         "confiscation_value": 0, "public_interest": False,
         "complex_case": False, "daily_fine": False, "catalogue_item": None}),
     Step("2026-03-25", "head", "审批处理意见", {"disposition": "penalty", "head_opinion": "同意给予行政处罚", "approved_on": "2026-03-25"}),
-    Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达"}),
+    Step("2026-03-26", "county1", "送达行政处罚告知书和听证告知书", {"notice_served_on": "2026-03-26", "service_method": "直接送达",
+                                                             "person_notices": [{"party": RESPONSIBLE_PERSON, "fine_amount": 12000,
+                                                                                 "proposed_penalty": "对直接负责的主管人员王林峰处罚款人民币12000元"}]}),
     Step("2026-03-31", None, "陈述申辩期限届满，当事人未提出陈述申辩"),
     Step("2026-04-03", None, "听证申请期限届满，视为放弃听证"),
     Step("2026-04-07", "reviewer", "法制审核", {
@@ -144,12 +157,18 @@ SCRIPT: list[Step] = [
                     {"name": "罗文静", "member_role": "legal_reviewer", "opinion": "法制审核通过"}]}, optional=True),
     Step("2026-04-10", "head", "作出行政处罚决定", {
         "decided_penalty_kinds": ["fine"], "decided_fine": 60000, "decided_responsible_persons_fine": 12000,
-        "penalty": "对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元",
+        "penalty": "对当事人处罚款人民币60000元",
+        "responsible_persons": [{"party": RESPONSIBLE_PERSON, "fine_amount": 12000,
+                                 "penalty": "对直接负责的主管人员王林峰处罚款人民币12000元"}],
         "payment_place": "遂川县财政局非税收入账户"}),
     Step("2026-04-13", "county1", "送达行政处罚决定书", lambda d, officers: {
         "served_documents": [{"title": "行政处罚决定书", "number": d["documents"]["penalty_decision"]}],
         "recipient": _party(d)["legal_representative"], "service_place": _party(d)["address"], "served_at": "2026-04-13T10:00:00+08:00", "service_method": "直接送达",
-        "server": "王振宇、钟海燕"}),
+        "server": "王振宇、钟海燕",
+        "person_services": [{"party": RESPONSIBLE_PERSON, "recipient": RESPONSIBLE_PERSON["name"],
+                             "served_documents": [{"title": "行政处罚决定书", "number": _person_decision_number(d)}],
+                             "service_place": RESPONSIBLE_PERSON["address"], "served_at": "2026-04-13T10:30:00+08:00",
+                             "service_method": "直接送达", "server": "王振宇、钟海燕"}]}),
     Step("2026-04-14", "county1", "公示行政处罚决定", {"published_on": "2026-04-14", "publication_channel": "遂川县人民政府网站"}),
     Step("2026-04-24", "county1", "登记罚款缴纳", {
         "paid_on": "2026-04-24", "paid_amount": 60000, "surcharge_paid": 0, "payment_voucher": "江西省非税收入缴款书0420001"}),

@@ -21,8 +21,13 @@ def snapshot_sha256(snapshot: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _record(context: StepContext, document) -> None:
+    context.outputs.append({"document_id": document.id, "doc_id": document.doc_id, "name": document.title,
+                            "number": document.number, "sha256": snapshot_sha256(document.snapshot)})
+
+
 def issue_step_documents(context: StepContext) -> None:
-    if not context.task.documents:
+    if not context.task.documents and not context.task.documents_each:
         return
     agency = context.session.get(Agency, context.case.agency_id)
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
@@ -31,6 +36,44 @@ def issue_step_documents(context: StepContext) -> None:
     numbers = dict(context.workflow_data.get("documents") or {})
     for document in issued:
         numbers[document.doc_id] = document.number
-        context.outputs.append({"document_id": document.id, "doc_id": document.doc_id, "name": document.title,
-                                "number": document.number, "sha256": snapshot_sha256(document.snapshot)})
-    context.data_updates["documents"] = numbers
+        _record(context, document)
+    if issued:
+        context.data_updates["documents"] = numbers
+    lists = dict.fromkeys(list_name for _, list_name in context.task.documents_each)
+    for list_name in lists:
+        doc_ids = [doc_id for doc_id, name in context.task.documents_each if name == list_name]
+        _issue_each(context, agency.code, doc_ids, list_name, values | {"documents": numbers})
+
+
+def _person_key(entry: dict) -> str | None:
+    party = entry.get("party")
+    return party.get("id_number") or party.get("name") if isinstance(party, dict) else None
+
+
+def _earlier_numbers(data: dict, key: str | None) -> dict:
+    """The numbers of documents an earlier step issued to the same party (e.g. the person's own 告知书, which
+    the decision on him cites)."""
+    found: dict = {}
+    for value in data.values():
+        for entry in value if isinstance(value, list) and key else ():
+            if isinstance(entry, dict) and _person_key(entry) == key and isinstance(entry.get("documents"), dict):
+                found |= entry["documents"]
+    return found
+
+
+def _issue_each(context: StepContext, agency_code: str, doc_ids: list[str], list_name: str, values: dict) -> None:
+    """The documents once per entry of the form's list `list_name` (e.g. a 行政处罚决定书 for each penalised
+    responsible person): the entry's values over the step's; each entry keeps its documents' numbers
+    (`documents`, and the first one's as `document_number`)."""
+    entries = [dict(entry) for entry in context.workflow_data.get(list_name) or [] if isinstance(entry, dict)]
+    for entry in entries:
+        earlier = _earlier_numbers(context.workflow_data, _person_key(entry))
+        entry_values = values | entry | {"documents": values["documents"] | earlier}
+        issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency_code,
+                                 doc_ids=doc_ids, values=entry_values, issued_at=clock.now())
+        entry["documents"] = {document.doc_id: document.number for document in issued}
+        entry["document_number"] = issued[0].number
+        for document in issued:
+            _record(context, document)
+    if entries:
+        context.data_updates[list_name] = entries

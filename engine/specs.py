@@ -61,6 +61,9 @@ class TaskInfo:
     case_facts: tuple[str, ...] = ()  # event subprocess starts, user tasks: case data they read (engine.case_events)
     register: str | None = None  # message start events: the case-wide list each event adds an entry to
     register_update: str | None = None  # user tasks in an event subprocess: the register whose entry they update
+    # user tasks: (document, list) pairs; one such document is issued per entry of the list the form holds
+    # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's
+    documents_each: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -146,7 +149,18 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         case_facts=_names(props.get("caseFacts", "")),
         register=props.get("register"),
         register_update=props.get("registerUpdate"),
+        documents_each=_documents_each(file, element, props.get("documentsForEach", "")),
     )
+
+
+def _documents_each(file: str, element: str, value: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for entry in _names(value):
+        doc_id, sep, list_name = (part.strip() for part in entry.partition(" in "))
+        if not sep or not RULE_CODE.fullmatch(doc_id) or not RULE_CODE.fullmatch(list_name):
+            raise _error(file, element, "documentsForEach 属性应写作 `文书编号 in 表单列表字段`")
+        pairs.append((doc_id, list_name))
+    return tuple(pairs)
 
 
 def _names(value: str) -> tuple[str, ...]:

@@ -76,6 +76,10 @@ class HttpDriver:
         self.lanes.append((step.task, task["role"]))
 
 
+def listed_documents(http: HttpDriver) -> list[dict]:
+    return http.get(f"/cases/{http.case_id}/documents", "county1")
+
+
 @pytest.fixture
 def app_client(db_url, frozen_clock):
     engine = get_engine(db_url)
@@ -129,6 +133,25 @@ def test_township_reports_up_county_investigates_reviewer_reviews_head_decides_d
     assert decision["number"] == "（遂）应急罚〔2026〕1号" and decision["number"] in text
     assert "遂川县林峰木业有限公司" in text and "陆万元整" in text and "遂川县人民政府" in text
     # the demo's decision is lawful for its facts: SPL Art. 99(5) after failing to correct, inside 50,000-200,000
-    assert "第九十九条第五项" in text and "对直接负责的主管人员王林峰处罚款人民币12000元" in text
+    assert "第九十九条第五项" in text and "王林峰处罚款" not in text
+    # SPL Art. 99 double penalty: the responsible person gets a decision of his own, numbered next in the 罚 series
+    person_decision = documents["responsible_person_penalty_decision"]
+    assert person_decision["number"] == "（遂）应急罚〔2026〕2号" != decision["number"]
+    response = client.get(f"/api/v1/documents/{person_decision['id']}/download?format=docx", headers=http.headers("county1"))
+    person_text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert person_decision["number"] in person_text and "王林峰" in person_text and "壹万贰仟元整" in person_text
+    assert "360827197501010011" in person_text and "1975年1月1日" in person_text and "法定代表人、总经理" in person_text
+    assert "遂川县林峰木业有限公司" in person_text and "陆万元整" not in person_text
+    # APL Arts. 44/45/63: the person is the party of his own decision, so he was told by a 告知书 of his own (and,
+    # on the hearing path, a 听证告知书), which his decision cites
+    notices = [d for d in listed_documents(http) if d["doc_id"] == "penalty_notice"]
+    hearing_notices = [d for d in listed_documents(http) if d["doc_id"] == "hearing_notice"]
+    assert len({n["number"] for n in notices}) == len(notices) == 2 and len(hearing_notices) == 2
+    person_notice = max(notices, key=lambda n: n["id"])
+    assert person_notice["number"] in person_text and min(notices, key=lambda n: n["id"])["number"] not in person_text
+    # each decision served with its own receipt
+    listed = http.get(f"/cases/{http.case_id}/documents", "county1")
+    receipts = [d for d in listed if d["doc_id"] == "service_receipt"]
+    assert len({r["number"] for r in receipts}) == len(receipts) >= 2
     verify = client.post(f"/api/v1/cases/{http.case_id}/record/verify", headers=http.headers("head"))
     assert verify.status_code == 200 and verify.json()["intact"] is True

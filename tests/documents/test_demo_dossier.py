@@ -23,9 +23,11 @@ from tests.documents.test_dossier import page_count, page_text
 
 pytestmark = pytest.mark.libreoffice
 
-PROCEDURE_ORDER = ["行政处罚决定书", "立案审批表", "现场检查记录", "责令限期整改指令书", "整改复查意见书", "案件调查报告",
-                   "案件处理呈批表", "行政处罚告知书", "听证告知书", "法制审核意见书", "行政处罚集体讨论记录", "文书送达回执",
-                   "结案审批表"]
+# the demo fines the unit and its principal (SPL Art. 99): two decisions filed first, each party's 告知书 and
+# 听证告知书, and each decision's 送达回执
+PROCEDURE_ORDER = ["行政处罚决定书", "行政处罚决定书", "立案审批表", "现场检查记录", "责令限期整改指令书", "整改复查意见书",
+                   "案件调查报告", "案件处理呈批表", "行政处罚告知书", "听证告知书", "行政处罚告知书", "听证告知书",
+                   "法制审核意见书", "行政处罚集体讨论记录", "文书送达回执", "文书送达回执", "结案审批表"]
 FROM_INSPECTION = ["现场检查记录", "责令限期整改指令书", "整改复查意见书"]
 
 
@@ -93,7 +95,7 @@ def test_the_file_holds_the_evidence_the_decision_cites_and_the_notes_count_it(d
 
 def test_documents_follow_the_decision_in_procedure_order(demo_file):
     assert [d["title"] for d in demo_file.manifest["documents"]] == PROCEDURE_ORDER
-    starts = [demo_file.page_titled(title) for title in PROCEDURE_ORDER]
+    starts = [demo_file.page_titled(title) for title in dict.fromkeys(PROCEDURE_ORDER)]
     assert starts == sorted(starts)
     assert demo_file.page_titled("案件调查报告") < demo_file.page_titled("行政处罚告知书")
 
@@ -106,7 +108,7 @@ def test_the_cover_states_the_decision_number_file_number_count_and_the_approval
     assert "审批日期2026年4月28日" in closing and "结案日期2026年4月28日" in cover
     assert "决定文号（遂）应急罚〔2026〕1号" in cover
     assert "档号遂川县应急管理局-2026-长期-0001" in cover
-    assert "本卷件数14" in cover  # 13 documents and the evidence list
+    assert "本卷件数18" in cover  # 17 documents and the evidence list
     first_document = demo_file.page_titled("行政处罚决定书")
     numbered = len(demo_file.pages) - first_document - 1  # from the decision to the evidence list
     assert demo_file.manifest["archive_pdf"]["numbered_pages"] == numbered and f"本卷页数{numbered}" in cover
@@ -119,8 +121,10 @@ def test_the_contents_name_the_responsible_body_the_page_ranges_and_the_linked_c
     assert len(dates) == len(PROCEDURE_ORDER) + 1  # every row's date on one line
     entries = demo_file.manifest["documents"]
     decision = entries[0]
-    pages = decision["page_count"]
-    assert pages >= 2 and re.search(rf"^\s*1\s.*日\s+1—{pages}(\s|$)", contents, re.M)
+    pages = decision["page_count"]  # the unit's decision; the person's follows it (SPL Art. 99 double penalty)
+    assert decision["number"] == "（遂）应急罚〔2026〕1号" and entries[1]["number"] == "（遂）应急罚〔2026〕2号"
+    assert re.search(rf"^\s*1\s.*日\s+1—{pages}(\s|$)", contents, re.M)
+    assert re.search(rf"^\s*2\s.*日\s+{pages + 1}—{pages + entries[1]['page_count']}(\s|$)", contents, re.M)
     assert re.sub(r"\s+", "", contents).count("遂川县应") == len(PROCEDURE_ORDER) + 2  # the heading, and the 责任者 of each row
     assert [e["title"] for e in entries if e["from_case"]] == FROM_INSPECTION
     assert re.sub(r"\s+", "", contents).count("来自泉江镇") == len(FROM_INSPECTION)  # in the 备注 column (it wraps)

@@ -10,6 +10,10 @@ from engine.errors import ValidationFailed
 from tests.procedure import steps
 
 UNIT = {"kind": "unit", "name": "遂川县某木业有限公司"}
+PERSON = {"kind": "person", "name": "王某", "id_number": "360827197501010011", "address": "遂川县泉江镇",
+          "employer": UNIT["name"], "post": "总经理"}  # the directly responsible person fined beside the unit
+NOTICE_TO_PERSON = {"person_notices": [{"party": PERSON, "fine_amount": 15000, "proposed_penalty": "拟处罚款15000元"}]}
+PERSON_DECISION = [{"party": PERSON, "fine_amount": 15000, "penalty": "罚款15000元"}]
 PPE = "SPL-099-1-05"  # 未为从业人员提供符合国家标准或者行业标准的劳动防护用品, SPL Art. 99(5)
 
 
@@ -71,7 +75,7 @@ def test_lawful_overdue_penalty_goes_on_and_the_decision_is_held_to_the_tier(cou
     case.complete("制作案件调查报告和处理呈批表", _report(60000, 15000, overdue_uncorrected=True), on="2026-03-16")
     case.complete("审批处理意见", steps.handling("2026-03-17", "penalty"), on="2026-03-17")
     assert case.ready() == ["送达行政处罚告知书和听证告知书"]
-    case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-03-18"), on="2026-03-18")
+    case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-03-18") | NOTICE_TO_PERSON, on="2026-03-18")
     case.wait_until("2026-03-30")
     case.refresh()
     if "法制审核" in case.ready():
@@ -85,7 +89,8 @@ def test_lawful_overdue_penalty_goes_on_and_the_decision_is_held_to_the_tier(cou
     error = _refused(case, "作出行政处罚决定", {**decision, "decided_fine": 40000, "decided_responsible_persons_fine": 15000},
                      "2026-04-01")
     assert error.code == "mitigation_path_required"
-    case.complete("作出行政处罚决定", {**decision, "decided_responsible_persons_fine": 15000}, on="2026-04-01")
+    case.complete("作出行政处罚决定", {**decision, "decided_responsible_persons_fine": 15000,
+                                       "responsible_persons": PERSON_DECISION}, on="2026-04-01")
     assert case.data["decided_fine"] == 60000
 
 
@@ -96,14 +101,14 @@ def test_mitigation_below_the_minimum_only_through_the_major_decision_path(count
     assert error.code == "mitigation_path_required"  # reasons alone are not enough
     case.complete("制作案件调查报告和处理呈批表", {**mitigated, "catalogue_item": "mitigated_penalty"}, on="2026-03-16")
     case.complete("审批处理意见", steps.handling("2026-03-17", "penalty"), on="2026-03-17")
-    case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-03-18"), on="2026-03-18")
+    case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-03-18") | NOTICE_TO_PERSON, on="2026-03-18")
     case.wait_until("2026-03-30")
     case.refresh()
     assert case.data["legal_review"] is True and case.data["collective_discussion"] is True  # the major-decision path
     case.complete("法制审核", steps.legal_review("2026-03-30", True), on="2026-03-30")
     case.complete("集体讨论", steps.discussion("2026-03-31"), on="2026-03-31")
-    case.complete("作出行政处罚决定", {**steps.decision(["fine"], 40000), "decided_responsible_persons_fine": 15000},
-                  on="2026-04-01")
+    case.complete("作出行政处罚决定", {**steps.decision(["fine"], 40000), "decided_responsible_persons_fine": 15000,
+                                       "responsible_persons": PERSON_DECISION}, on="2026-04-01")
     assert case.data["decided_fine"] == 40000
 
 

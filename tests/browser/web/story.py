@@ -64,14 +64,13 @@ class Story:
         """A county case reported by a township, taken through the demo's steps up to `stop_before` (then open)."""
         inspection_id, case_id = self.reported_inspection(party_name)
         inspection = self.client("quanjiang1").get(f"/cases/{inspection_id}").json()
-        number = inspection["case"]["number"]
-        documents = {d["doc_id"]: d["number"] for d in inspection["documents"]}
+        source = {"case_number": inspection["case"]["number"],
+                  "documents": {d["doc_id"]: d["number"] for d in inspection["documents"]}}
         for step in SCRIPT[SCRIPT.index(next(s for s in SCRIPT if s.user == "county1")):]:
             if step.task == stop_before:
                 self.task(step.user, case_id, step.task)
                 return case_id
             if step.user is None:  # a statutory period: long past on the server's clock, its worker fires it
                 continue
-            self.complete(step.user, case_id, step.task, step_data(step, {"source": {"case_number": number, "documents": documents}},
-                                                                self.officers))
+            self.complete(step.user, case_id, step.task, step_data(step, {"source": source}, self.officers))
         raise AssertionError(f"no step {stop_before}")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from api.demo import SCRIPT, step_data
+from api.demo import RESPONSIBLE_PERSON, SCRIPT, step_data
 from tests.browser.web.conftest import LAPTOP, screenshot
 from tests.browser.web.story import Story
 
@@ -76,7 +76,19 @@ def test_the_legal_reviewer_and_the_head_take_the_case_to_a_decision_and_its_doc
     head.locator("[data-field=decided_penalty_kinds]").get_by_label("罚款").check()
     head.get_by_label("决定的罚款金额").fill("60000")  # SPL Art. 99 after failing to correct: 50,000-200,000 on the unit
     head.get_by_label("决定对直接负责的主管人员和其他直接责任人员罚款金额", exact=False).fill("12000")  # mandatory
-    head.get_by_label("行政处罚的内容").fill("对当事人处罚款人民币60000元；对直接负责的主管人员王林峰处罚款人民币12000元")
+    head.locator("[data-field=penalty]").get_by_label("行政处罚的内容").fill("对当事人处罚款人民币60000元")
+    # SPL Art. 99: the responsible person is the party of a decision of his own, named in the form
+    persons = head.locator("[data-field=responsible_persons]")
+    persons.get_by_role("button", name=re.compile("添加")).click()
+    row = persons.locator(".row").first
+    row.get_by_label("当事人类别").select_option(label="个人")
+    row.get_by_label("名称或姓名").fill(RESPONSIBLE_PERSON["name"])
+    row.get_by_label("身份证号码").fill(RESPONSIBLE_PERSON["id_number"])
+    row.get_by_label("工作单位").fill(RESPONSIBLE_PERSON["employer"])
+    row.get_by_label("职务").fill(RESPONSIBLE_PERSON["post"])
+    row.get_by_label("地址").fill(RESPONSIBLE_PERSON["address"])
+    row.get_by_label("罚款金额（元）").fill("12000")
+    row.get_by_label("行政处罚的内容").fill("对直接负责的主管人员王林峰处罚款人民币12000元")
     head.get_by_label("缴款地点或账户").fill("遂川县财政局非税收入账户")
     head.get_by_role("button", name="提交").click()
     head.wait_for_url(re.compile(rf"/cases/{case_id}\?"))

@@ -1,5 +1,5 @@
 """A report (通报) as .docx in the enforcement documents' style: the same base package (A4, margins, 仿宋 三号 body,
-page numbers), the issuing body and title centred in 宋体 二号 bold, headings, indented paragraphs and grid tables.
+page numbers), the issuing body and title centred in 小标宋 (base_package.TITLE_FONT) 二号 bold, headings, indented paragraphs and grid tables.
 
 The caller passes plain data (title, issuer, blocks); nothing here knows what is reported."""
 

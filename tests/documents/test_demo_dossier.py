@@ -129,6 +129,7 @@ def test_the_notes_name_who_filed_and_checked_and_the_archiving_date(demo_file):
     notes = demo_file.compact(-1)
     assert "立卷人王振宇" in notes and "检查人陈志刚" in notes
     assert "立卷日期2026年4月29日" in notes  # the archiving step's day, not the day the dossier was built
+    assert "罚款于2026年4月24日缴纳，缴款凭证号：江西省非税收入缴款书0420001。" in notes  # the payment step's voucher
 
 
 def test_the_case_source_cites_a_number_a_document_carries(demo_file):

@@ -6,6 +6,8 @@ makes rendering fast enough (≥100 documents per second on one core).
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from functools import lru_cache
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -14,8 +16,8 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 BODY_FONT = "仿宋"  # FangSong; mapped to FandolFang by the project's fontconfig
-# GB/T 9704 7.3.1: the title in 小标宋. Where that face is missing the package's font table names the closest installed
-# face (Word reads w:altName; the project's fontconfig maps the name for LibreOffice), set bold as 小标宋 looks.
+# GB/T 9704 7.3.1: the title in 小标宋, set bold. The package's font table names the closest face for a reader
+# without it (Word reads w:altName); on this machine `title_font()` names it only where fontconfig resolves it.
 TITLE_FONT = "方正小标宋简体"
 TITLE_FALLBACK = "Noto Serif CJK SC"
 BODY_FALLBACK = "FandolFang"
@@ -145,3 +147,18 @@ def write_zip(members: list[tuple[str, bytes]]) -> bytes:
 @lru_cache
 def base_package() -> bytes:
     return write_zip([(name, xml.encode("utf-8")) for name, xml in _MEMBERS.items()])
+
+
+@lru_cache
+def title_font() -> str:
+    """方正小标宋简体 where this machine renders it (installed, or mapped by scripts/fontconfig onto Noto Serif CJK SC),
+    else Noto Serif CJK SC itself, so LibreOffice never sets the title in a sans fallback."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:  # no fontconfig: the font table's altName is the fallback
+        return TITLE_FONT
+    try:
+        found = subprocess.run([fc_match, "-f", "%{family}", TITLE_FONT], capture_output=True, text=True, timeout=10,
+                               check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return TITLE_FALLBACK
+    return TITLE_FONT if "小标宋" in found or TITLE_FALLBACK in found else TITLE_FALLBACK

@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from documents.alternatives import choices, recipient_signer, resolved_title
 from documents.amounts import chinese_date, parse_moment
-from documents.base_package import TITLE_FONT, base_package, write_zip
+from documents.base_package import base_package, title_font, write_zip
 from documents.catalogue import Catalogue, DocumentSpec, Signer, get_catalogue
 from documents.formatting import clean, format_value, party_lines
 from documents.labels import label
@@ -132,8 +132,8 @@ class _Renderer:
 
     # -- blocks ----------------------------------------------------------------------------
     def header(self) -> None:
-        self.paragraph(self.builtins["issuer"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
-        self.paragraph(self.title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
+        self.paragraph(self.builtins["issuer"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=title_font(), size=22, bold=True)
+        self.paragraph(self.title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=title_font(), size=22, bold=True)
         if self.builtins["number"]:
             self.paragraph(clean(self.builtins["number"]), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         self.paragraph(indent=False)

@@ -155,7 +155,8 @@ def test_the_title_is_set_in_xiaobiaosong_and_the_body_in_fangsong(sqlite_sessio
     document = Document(BytesIO(blob))
     title = next(p for p in document.paragraphs if p.text == document_record.title)
     (run,) = title.runs
-    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    face = run._element.rPr.rFonts.get(qn("w:eastAsia"))
+    assert face in ("方正小标宋简体", "Noto Serif CJK SC") and run.font.name == face
     assert run.font.size == Pt(22) and run.font.bold
     body = next(p for p in document.paragraphs if p.text.startswith("经查"))
     assert all(r._element.rPr is None or r._element.rPr.rFonts is None for r in body.runs)  # the style's 仿宋
@@ -166,3 +167,5 @@ def test_the_title_is_set_in_xiaobiaosong_and_the_body_in_fangsong(sqlite_sessio
     if shutil.which("fc-list"):  # the fallback faces are the machine's, by their names
         installed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
         assert "Noto Serif CJK SC" in installed and "FandolFang" in installed
+        resolved = subprocess.run(["fc-match", "-f", "%{family}", face], capture_output=True, text=True).stdout
+        assert "小标宋" in resolved or "Noto Serif CJK SC" in resolved  # a serif CJK face, never a sans fallback

@@ -13,6 +13,7 @@
   A legal reviewer or hearing host never acts on a case they investigated, and such a task is not in their inbox.
 - Auxiliary staff (辅助人员) assist officers: they read their agency's cases, but never start a case, never
   act in a step and never appear as the actor of an enforcement act; their inbox is empty.
+- Accounts and agencies are administered under api.identity.admin_permissions (built on the agency helpers here).
 - A case the user may not see is refused with `Hidden`. The pages show it as the Chinese 403 page (a user
   following a link of another township learns why); the API (api.error_responses) answers with the exact 404
   a missing object gets, so ids reveal nothing about how many cases exist. Both come from the one check here.
@@ -77,39 +78,6 @@ def require_enforcement_actor(user: User) -> None:
     if user.staff_category == StaffCategory.auxiliary:
         raise Forbidden("辅助人员不能发起案件或办理执法环节, 请由执法人员办理", code="auxiliary_staff",
                         details={"user_id": user.id})
-
-
-def require_admin(user: User) -> None:
-    if not user.has_role(Role.admin):
-        raise Forbidden("只有系统管理员可以管理用户")
-
-
-def managed_agency_ids(session: Session, admin: User) -> list[int]:
-    require_admin(admin)
-    return jurisdiction_ids(session, agency_of(session, admin))
-
-
-def require_manages(session: Session, admin: User, agency_id: int) -> None:
-    if agency_id not in managed_agency_ids(session, admin):
-        raise Forbidden("不能管理其他单位的用户", details={"agency_id": agency_id})
-
-
-def managed_user(session: Session, admin: User, user_id: int) -> User:
-    """An account the administrator manages; another jurisdiction's account is answered like a missing one."""
-    missing = NotFound("用户不存在", details={"user_id": user_id})
-    user = session.get(User, user_id)
-    if user is None:
-        raise missing
-    if user.agency_id not in managed_agency_ids(session, admin):
-        raise Hidden("不能管理其他单位的用户", not_found=missing, details={"user_id": user_id})
-    return user
-
-
-def audited_agency_ids(session: Session, user: User) -> list[int]:
-    """Whose account events the user may read: a supervisor or an administrator, over their jurisdiction."""
-    if not (user.has_role(Role.supervisor) or user.has_role(Role.admin)):
-        raise Forbidden("只有执法监督人员和系统管理员可以查看账号变更记录")
-    return jurisdiction_ids(session, agency_of(session, user))
 
 
 # ---- case visibility -----------------------------------------------------

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
-from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
+from api.casefile_review import review_permissions
 from api.casefile_review.models import ReviewFinding, ReviewPlan, ReviewSample
 from api.identity.models import User
 from engine import clock

@@ -12,8 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api import authz
-from api.casefile_review import permissions as review_permissions
-from api.casefile_review import review_findings, review_plans, review_report
+from api.casefile_review import review_findings, review_permissions, review_plans, review_report
 from api.casefile_review.review_draw import ALWAYS_INCLUDE
 from api.web import case_views
 from api.web.routing import page_router

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api import authz
-from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
 from api.casefile_review import review_draw as drawing
+from api.casefile_review import review_permissions
 from api.casefile_review import review_procedure as procedure
 from api.casefile_review.models import PlanStatus, ReviewPlan, ReviewSample
 from api.identity.models import CaseMember, MemberPurpose, User

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from cn2an import an2cn
 from sqlmodel import Session, select
 
-from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
+from api.casefile_review import review_permissions
 from api.casefile_review import review_procedure as procedure
 from api.casefile_review.models import PlanStatus, ReviewPlan, ReviewSample, ReviewScore
 from api.casefile_review.review_draw import REASON_LABELS

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api import authz
-from api.casefile_review import permissions as review_permissions
 from api.casefile_review import review_candidates as found
+from api.casefile_review import review_permissions
 from api.casefile_review.models import PlanStatus, ReviewFinding, ReviewPlan, ReviewSample, ReviewScore
 from api.identity.models import User
 from api.services.review_precheck import case_precheck

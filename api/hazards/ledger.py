@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from api.hazards import permissions as hazard_permissions
+from api.hazards import hazard_permissions
 from api.hazards.config import hazard_config
 from api.hazards.models import HazardReport, HazardSource
 from api.hazards.reports import HazardOut, report_out

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from api import authz, schemas
-from api.hazards import permissions as hazard_permissions
+from api.hazards import hazard_permissions
 from api.hazards.config import hazard_config
 from api.hazards.models import HazardReport, HazardReporterIdentity, HazardSource
 from api.identity.models import User

@@ -9,8 +9,7 @@ from fastapi.responses import Response
 
 from api.deps import RuntimeDep, StoreDep, UserDep
 from api.error_responses import ERROR_RESPONSES
-from api.hazards import ledger, reports
-from api.hazards import permissions as hazard_permissions
+from api.hazards import hazard_permissions, ledger, reports
 from api.hazards.config import hazard_config
 from api.identity.models import User
 from engine.db import read_session

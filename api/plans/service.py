@@ -20,7 +20,7 @@ from api.identity.models import StaffCategory, User
 from api.identity.service import actor_for, today
 from api.plans.draw import draw, load_config
 from api.plans.models import InspectionPlan, OfficerConflict, PlanVisit
-from api.targets import permissions as target_permissions
+from api.targets import target_permissions
 from api.targets.models import Target, TargetCase
 from api.targets.service import party_of
 from engine import clock

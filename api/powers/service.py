@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from api import schemas
 from api.identity.models import User
 from api.identity.service import actor_for
-from api.targets import permissions as target_permissions
+from api.targets import target_permissions
 from engine import clock
 from engine.calendar import SHANGHAI
 from engine.db import read_session, transaction

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from api import authz, schemas
+from api.identity import admin_permissions, service
 from api.identity import login as identity_login
-from api.identity import service
 from api.identity.models import AccountEvent, User
 from api.identity.security import issue_token
 from api.services.presenters import agency_out, user_out
@@ -32,23 +32,23 @@ def agencies(engine: sa.Engine, user: User) -> list[schemas.AgencyOut]:
 
 def list_users(engine: sa.Engine, admin: User) -> list[schemas.UserOut]:
     with read_session(engine) as session:
-        ids = authz.managed_agency_ids(session, admin)
+        ids = admin_permissions.managed_agency_ids(session, admin)
         return [user_out(u) for u in session.exec(select(User).where(User.agency_id.in_(ids)).order_by(User.id))]
 
 
 def create_user(engine: sa.Engine, admin: User, body: schemas.UserCreateIn) -> schemas.UserOut:
     with transaction(engine) as session:
-        authz.require_manages(session, admin, body.agency_id)
+        admin_permissions.require_manages(session, admin, body.agency_id)
         return user_out(service.create_user(session, **body.model_dump(), actor=admin))
 
 
 def update_user(engine: sa.Engine, admin: User, user_id: int, body: schemas.UserUpdateIn) -> schemas.UserOut:
     with transaction(engine) as session:
-        authz.require_admin(admin)
-        user = authz.managed_user(session, admin, user_id)
+        admin_permissions.require_admin(admin)
+        user = admin_permissions.managed_user(session, admin, user_id)
         changes = body.model_dump(exclude_unset=True)
         if "agency_id" in changes:
-            authz.require_manages(session, admin, changes["agency_id"])
+            admin_permissions.require_manages(session, admin, changes["agency_id"])
         return user_out(service.update_user(session, user, changes, actor=admin))
 
 
@@ -59,7 +59,7 @@ def account_events(engine: sa.Engine, user: User, limit: int, offset: int) -> li
     """The accounts' audit trail in the reader's jurisdiction, newest first; lockouts of names that match no
     account are shown too (someone tried them)."""
     with read_session(engine) as session:
-        ids = authz.audited_agency_ids(session, user)
+        ids = admin_permissions.audited_agency_ids(session, user)
         accounts = select(User.id).where(User.agency_id.in_(ids))
         query = (select(AccountEvent).where(sa.or_(AccountEvent.user_id.in_(accounts), AccountEvent.user_id.is_(None)))
                  .order_by(AccountEvent.id.desc()).offset(offset).limit(limit))

@@ -16,6 +16,7 @@ from pydantic import Field
 from sqlmodel import Session, select
 
 from api import authz, schemas
+from api.identity import admin_permissions
 from api.identity.models import User
 from api.services.presenters import agency_out
 from engine.db import read_session, transaction
@@ -87,27 +88,27 @@ def by_code(session: Session, code: str) -> Agency:
 
 def list_agencies(engine: sa.Engine, admin: User) -> list[schemas.AgencyOut]:
     with read_session(engine) as session:
-        ids = authz.managed_agency_ids(session, admin)
+        ids = admin_permissions.managed_agency_ids(session, admin)
         return [agency_out(a) for a in session.exec(select(Agency).where(Agency.id.in_(ids)).order_by(Agency.id))]
 
 
 def create_agency(engine: sa.Engine, admin: User, body: AgencyCreateIn) -> schemas.AgencyOut:
     with transaction(engine) as session:
-        authz.require_admin(admin)
+        admin_permissions.require_admin(admin)
         own = authz.agency_of(session, admin)
         if own.kind != AgencyKind.county_bureau:
             raise Forbidden("只有县应急管理局的系统管理员可以新建乡镇或园区")
         parent_id = body.parent_id or own.id
-        authz.require_manages(session, admin, parent_id)
+        admin_permissions.require_manages(session, admin, parent_id)
         fields = body.model_dump(exclude={"parent_id"})
         return agency_out(create(session, **fields, parent=session.get(Agency, parent_id)))
 
 
 def update_agency(engine: sa.Engine, admin: User, agency_id: int, body: AgencyUpdateIn) -> schemas.AgencyOut:
     with transaction(engine) as session:
-        authz.require_admin(admin)
+        admin_permissions.require_admin(admin)
         agency = session.get(Agency, agency_id)
         if agency is None:
             raise NotFound("执法机构不存在", details={"agency_id": agency_id})
-        authz.require_manages(session, admin, agency.id)
+        admin_permissions.require_manages(session, admin, agency.id)
         return agency_out(edit(session, agency, body.model_dump(exclude_unset=True)))

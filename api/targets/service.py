@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from api import authz, schemas
 from api.identity.models import User
 from api.services import case_handling
-from api.targets import permissions as target_permissions
+from api.targets import target_permissions
 from api.targets.fields import FIELDS, normalise
 from api.targets.models import Target, TargetCase, TargetChange
 from api.targets.vocabulary import VOCABULARIES, label_of

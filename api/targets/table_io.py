@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
 from api.identity.models import User
-from api.targets import permissions as target_permissions
+from api.targets import target_permissions
 from api.targets.fields import contacts_text, normalise, parse_contacts
 from api.targets.models import Target
 from api.targets.service import list_targets, save_entry, township_keys

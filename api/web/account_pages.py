@@ -16,7 +16,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from api import authz, schemas
+from api import schemas
+from api.identity import admin_permissions
 from api.identity.models import StaffCategory
 from api.services import accounts
 from api.web import case_views
@@ -38,7 +39,7 @@ ROLES = [role for role in Role if role not in (Role.system, Role.citizen)]
 def _choices(request: Request, admin) -> dict:
     with read_session(request.app.state.runtime.engine) as session:
         names = case_views.agency_names(session)
-        managed = authz.managed_agency_ids(session, admin)  # refuses anyone but an administrator
+        managed = admin_permissions.managed_agency_ids(session, admin)  # refuses anyone but an administrator
     return {"agencies": {i: names[i] for i in managed}, "roles": [(r.value, ROLE_LABELS[r.value]) for r in ROLES],
             "categories": list(StaffCategory), "nav": "users"}
 
@@ -71,7 +72,7 @@ def new_user_page(request: Request, user: WebUser):
 
 @router.post("/admin/users/new")
 async def create(request: Request, user: WebUser):
-    authz.require_admin(user)
+    admin_permissions.require_admin(user)
     values = _fields(await request.form())
     body = {k: v for k, v in values.items() if v not in ("", [])}
     try:

@@ -15,8 +15,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 from starlette.datastructures import UploadFile
 
-from api.hazards import ledger, reports
-from api.hazards import permissions as hazard_permissions
+from api.hazards import hazard_permissions, ledger, reports
 from api.hazards.config import hazard_config
 from api.web.routing import page_router
 from api.web.session import WebUser

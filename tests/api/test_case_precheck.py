@@ -126,7 +126,7 @@ def test_a_fine_above_the_tier_cannot_be_decided(app_runtime):
 def test_a_tampered_record_event_is_flagged(app_runtime):
     case_id = play(app_runtime)
     with transaction(app_runtime.engine) as session:
-        event = session.exec(select(RecordEvent).where(RecordEvent.case_id == case_id,
+        event = session.exec(select(RecordEvent).where(RecordEvent.case_id == case_id, RecordEvent.kind == "task_completed",
                                                        RecordEvent.task_name == "调查取证")).one()
         session.exec(sa.update(RecordEvent).where(RecordEvent.id == event.id)
                      .values(inputs=event.inputs | {"evidence": "询问笔录1份"}))

@@ -53,6 +53,7 @@ def test_a_decision_revoked_on_reconsideration_is_withdrawn_within_3_working_day
     assert filed.status_code == 201, filed.text
     assert {"登记复议、诉讼结果", "登记罚款缴纳"} <= set(open_tasks(http))
 
+    at(rest[0].day)
     http.complete(rest[0])  # the case goes on: the fine is paid on 24 April
     assert rest[0].task == "登记罚款缴纳"
     at("2026-04-27")
@@ -82,13 +83,13 @@ def test_a_decision_revoked_on_reconsideration_is_withdrawn_within_3_working_day
     short = complete(http, "county1", "退还罚款", {"refunded_on": "2026-05-13", "refunded_amount": 20000,
                                                 "refund_voucher": "退库凭证0001"})
     assert (short.status_code, short.json()["code"]) == (422, "rule_violated")
-    refunded = complete(http, "county1", "退还罚款", {"refunded_on": "2026-05-13", "refunded_amount": 30000,
+    refunded = complete(http, "county1", "退还罚款", {"refunded_on": "2026-05-13", "refunded_amount": 60000,
                                                    "refund_voucher": "退库凭证0001"})
     assert refunded.status_code == 200, refunded.text
     assert set(open_tasks(http)) == {"填写结案审批表"}
     [entry] = runtime.get_case(http.case_id).data["remedy_register"]
     assert (entry["kind"], entry["outcome"], entry["withdrawn_on"], entry["refunded_amount"]) == (
-        "reconsideration", "revoked", "2026-05-13", 30000)
+        "reconsideration", "revoked", "2026-05-13", 60000)
 
     # closing lists the remedy; its publication is not withdrawn a second time
     listed = {"kind": "reconsideration", "body": "遂川县人民政府", "filed_on": "2026-04-16", "outcome": "revoked",
@@ -117,14 +118,13 @@ def test_the_court_enforcement_application_is_refused_while_a_lawsuit_is_pending
         at(day)
         runtime.fire_due()  # the payment was due on 28 April
     at("2026-05-08")
-    reminder = complete(http, "county1", "送达催告书", {"reminder_served_on": "2026-05-08", "surcharge_amount": 9000,
-                                                     "pay_by": "2026-05-15"})
+    reminder = complete(http, "county1", "送达催告书", {"reminder_served_on": "2026-05-08", "pay_by": "2026-05-15"})
     assert reminder.status_code == 200, reminder.text
     at("2026-10-20")  # 10 working days after the warning, and six months after service, have passed
     runtime.fire_due()
     reminder_number = runtime.get_case(http.case_id).data["documents"]["payment_reminder"]
     application = {"remedy_windows_closed": True, "court": "遂川县人民法院", "reminder_number": reminder_number,
-                   "request": "强制执行罚款30000元及加处罚款", "head_name": "陈志刚", "applied_on": "2026-10-20"}
+                   "request": "强制执行罚款60000元及加处罚款", "head_name": "陈志刚", "applied_on": "2026-10-20"}
     refused = complete(http, "head", "申请人民法院强制执行", application)
     assert (refused.status_code, refused.json()["code"]) == (422, "rule_violated")
     assert refused.json()["message"] == "行政诉讼尚未审结，不得申请人民法院强制执行"

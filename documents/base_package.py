@@ -6,6 +6,8 @@ makes rendering fast enough (≥100 documents per second on one core).
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from functools import lru_cache
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -14,7 +16,11 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 BODY_FONT = "仿宋"  # FangSong; mapped to FandolFang by the project's fontconfig
-TITLE_FONT = "宋体"  # SimSun; Noto Serif CJK SC
+# GB/T 9704 7.3.1: the title in 小标宋, set bold. The package's font table names the closest face for a reader
+# without it (Word reads w:altName); on this machine `title_font()` names it only where fontconfig resolves it.
+TITLE_FONT = "方正小标宋简体"
+TITLE_FALLBACK = "Noto Serif CJK SC"
+BODY_FALLBACK = "FandolFang"
 LATIN_FONT = "Times New Roman"
 BODY_SIZE_HALF_POINTS = 32  # 三号, 16 pt
 
@@ -28,6 +34,7 @@ _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
 <Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
 <Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
 <Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 </Types>"""
@@ -43,6 +50,7 @@ _DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
+<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
 </Relationships>"""
 
 # A4 (11906 x 16838 twips); margins per GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
@@ -81,6 +89,14 @@ _SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </w:settings>"""
 
 
+_FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts {_W}>
+<w:font w:name="{BODY_FONT}"><w:altName w:val="{BODY_FALLBACK}"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+<w:font w:name="{TITLE_FONT}"><w:altName w:val="{TITLE_FALLBACK}"/><w:charset w:val="86"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="{LATIN_FONT}"><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
+</w:fonts>"""
+
+
 def _field(instruction: str) -> str:
     return (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -112,6 +128,7 @@ _MEMBERS = {
     "word/styles.xml": _STYLES,
     "word/settings.xml": _SETTINGS,
     "word/footer1.xml": _FOOTER,
+    "word/fontTable.xml": _FONT_TABLE,
     "docProps/core.xml": _CORE,
 }
 
@@ -130,3 +147,18 @@ def write_zip(members: list[tuple[str, bytes]]) -> bytes:
 @lru_cache
 def base_package() -> bytes:
     return write_zip([(name, xml.encode("utf-8")) for name, xml in _MEMBERS.items()])
+
+
+@lru_cache
+def title_font() -> str:
+    """方正小标宋简体 where this machine renders it (installed, or mapped by scripts/fontconfig onto Noto Serif CJK SC),
+    else Noto Serif CJK SC itself, so LibreOffice never sets the title in a sans fallback."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:  # no fontconfig: the font table's altName is the fallback
+        return TITLE_FONT
+    try:
+        found = subprocess.run([fc_match, "-f", "%{family}", TITLE_FONT], capture_output=True, text=True, timeout=10,
+                               check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return TITLE_FALLBACK
+    return TITLE_FONT if "小标宋" in found or TITLE_FALLBACK in found else TITLE_FALLBACK

@@ -30,6 +30,7 @@ from documents.dossier_facts import archive_number, case_facts, case_name, cause
 from documents.dossier_order import archive_documents, dossier_case_ids, linked_label, linked_remark
 from documents.dossier_pdf import Part, assemble, page_count
 from documents.dossier_verify import MANIFEST, archive_pdf_beside, read_manifest, sha256_hex, verify_dossier
+from documents.payment_voucher import payment_note
 from documents.render import render_docx
 from engine import clock
 from engine.errors import InvalidState, NotFound
@@ -191,7 +192,7 @@ def build_dossier(session: Session, store: ObjectStore, case_id: int, out_dir: P
         "notes": f"本卷共有文件材料{item_count}件（文书{len(entries)}件"
                  + ("、证据清单1件" if rows else "") + f"），共{numbered_pages}页（封面、卷内目录和备考表不编页号）；"
                  f"{evidence_count_text(rows)}"
-                 + ("，逐项列于证据清单" if rows else "") + "。"
+                 + ("，逐项列于证据清单" if rows else "") + "。" + payment_note(facts) +
                  "各文书原件和证据的电子文件校验值（SHA-256）随电子卷宗保存，本卷内容与执法全过程记录一致。",
         "recorder": marks.recorder, "checker": marks.checker, "filed_on": dated,
     })

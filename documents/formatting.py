@@ -8,6 +8,7 @@ from typing import Any
 from documents.amounts import amount_phrase, chinese_date, chinese_datetime
 from documents.catalogue import ColumnSpec, FieldSpec, FieldType
 from documents.labels import label
+from documents.punctuation import full_width
 
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -32,8 +33,9 @@ PARTY_PERSON_LINES = (
 
 
 def clean(text: object) -> str:
-    """User text as plain, XML-safe text (control characters dropped, CR normalised)."""
-    return _XML_ILLEGAL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    """User text as plain, XML-safe text (control characters dropped, CR normalised), with Chinese punctuation
+    where it stands in Chinese text (documents.punctuation)."""
+    return full_width(_XML_ILLEGAL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 _ID_BIRTH = re.compile(r"^\d{6}((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")

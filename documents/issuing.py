@@ -21,6 +21,7 @@ from documents.document_numbers import allocate_number, resolve_issuer
 from documents.labels import LABELS
 from documents.models import IssuedDocument
 from documents.procedure_account import composed_values
+from documents.service_receipts import RECEIPT, receipt_values
 from engine.errors import ModelError, ValidationFailed
 
 # Case-level values every snapshot keeps, whether or not a document lists them as fields.
@@ -133,15 +134,18 @@ def issue_documents(
     """
     catalogue = catalogue or get_catalogue()
     docs = [catalogue.get(doc_id) for doc_id in doc_ids]
-    for doc in docs:
+    for index, doc in enumerate(docs):
         if doc.part_of_dossier:
             raise ModelError(f"「{doc.title}」由卷宗生成，不能在办案环节中制作", details={"document": doc.id})
-        check_values(doc, values)
+        pending = [{"title": d.title, "number": "—"} for d in docs[:index] if d.code] if doc.id == RECEIPT else []
+        check_values(doc, values | receipt_values(values, pending))
     issuer = resolve_issuer(catalogue.numbering, agency_code)
     issued: list[IssuedDocument] = []
     values = dict(values)
     for doc in docs:
         values |= composed_values(values)  # after each document: the next may cite its number
+        if doc.id == RECEIPT:  # the receipt of the documents issued before it in this step
+            values |= receipt_values(values, [{"title": d.title, "number": d.number} for d in issued if d.number])
         number = None
         if doc.code is not None:
             number = allocate_number(

@@ -6,6 +6,7 @@ properties taken from the issue time).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from io import BytesIO
 from typing import Any
@@ -23,10 +24,11 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from documents.alternatives import choices, recipient_signer, resolved_title
 from documents.amounts import chinese_date, parse_moment
-from documents.base_package import TITLE_FONT, base_package, write_zip
+from documents.base_package import base_package, title_font, write_zip
 from documents.catalogue import Catalogue, DocumentSpec, Signer, get_catalogue
 from documents.formatting import clean, format_value, party_lines
 from documents.labels import label
+from documents.punctuation import end_sentence, tidy
 from documents.templates import PLACEHOLDER, Fields, Grid, Paragraph, Table, Template, get_template
 
 TEXT_WIDTH_TWIPS = 8844  # A4 width minus the margins set in base_package
@@ -39,6 +41,7 @@ _DATE_EMS = 9.5  # 「2026年12月31日」 on one line, with the cell's margins
 _COLUMN_EMS = {"pages": 4.5, "responsible": 5.5, "remark": 7.0, "kind": 5.5, "collector": 5.5, "collected": 6.5,
                "sha256": 10.0}
 _ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+_ENDS_WITH_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}$")
 _BLANK_DATE = "　　年　　月　　日"
 
 
@@ -75,6 +78,13 @@ class _Renderer:
 
     def substitute(self, text: str) -> str:
         return PLACEHOLDER.sub(lambda m: self.value_text(m.group(1), m.group(2)), text)
+
+    def sentence(self, block: Paragraph) -> str:
+        """A template paragraph's text: no doubled 「。」, and a closing 「。」 when it ends with free text."""
+        text = tidy(self.substitute(block.p))
+        last = _ENDS_WITH_PLACEHOLDER.search(block.p)
+        spec = self.doc.field(last.group(1)) if last else None
+        return end_sentence(text) if spec is not None and spec.type.value == "longtext" else text
 
     def paragraph(self, text: str = "", *, indent: bool = True, align=None, font=None, size=None, bold=False) -> DocxParagraph:
         para = self.document.add_paragraph()
@@ -122,8 +132,8 @@ class _Renderer:
 
     # -- blocks ----------------------------------------------------------------------------
     def header(self) -> None:
-        self.paragraph(self.builtins["issuer"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
-        self.paragraph(self.title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22, bold=True)
+        self.paragraph(self.builtins["issuer"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=title_font(), size=22, bold=True)
+        self.paragraph(self.title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=title_font(), size=22, bold=True)
         if self.builtins["number"]:
             self.paragraph(clean(self.builtins["number"]), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         self.paragraph(indent=False)
@@ -229,7 +239,7 @@ class _Renderer:
         for block in template.body:
             if isinstance(block, Paragraph):
                 if (block.when is None or self.value_text(block.when)) and not (block.unless and self.value_text(block.unless)):
-                    self.paragraph(self.substitute(block.p), align=_ALIGN.get(block.align or ""))
+                    self.paragraph(self.sentence(block), align=_ALIGN.get(block.align or ""))
             elif isinstance(block, Fields):
                 self.fields_block(block.fields)
             elif isinstance(block, Grid):

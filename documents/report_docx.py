@@ -1,5 +1,5 @@
 """A report (通报) as .docx in the enforcement documents' style: the same base package (A4, margins, 仿宋 三号 body,
-page numbers), the issuing body and title centred in 宋体 二号 bold, headings, indented paragraphs and grid tables.
+page numbers), the issuing body and title centred in 小标宋 (base_package.title_font) 二号 bold, headings, indented paragraphs and grid tables.
 
 The caller passes plain data (title, issuer, blocks); nothing here knows what is reported."""
 
@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
-from documents.base_package import TITLE_FONT, base_package
+from documents.base_package import base_package, title_font
 from documents.formatting import clean
 
 TEXT_WIDTH_TWIPS = 8844  # A4 width minus the base package's margins
@@ -78,7 +78,7 @@ def render_report(issuer: str, title: str, blocks: list[Block], dated: str) -> b
     for text in (issuer, title):
         para = document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(para, text, font=TITLE_FONT, size=22, bold=True)
+        _run(para, text, font=title_font(), size=22, bold=True)
     for block in blocks:
         if isinstance(block, Grid):
             _grid(document, block)

@@ -67,7 +67,9 @@ class Officers:
 def docx_text(client, headers, document_id: int) -> str:
     response = client.get(f"/api/v1/documents/{document_id}/download", params={"format": "docx"}, headers=headers)
     assert response.status_code == 200, response.text
-    return "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    document = Document(io.BytesIO(response.content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)  # tables after the body, cell by cell
 
 
 def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client, auth, world, frozen_clock):
@@ -143,6 +145,15 @@ def test_the_decision_on_the_safety_manager_names_the_person_not_the_unit(client
     assert notice.startswith("遂川县应急管理局") and "钟敏：" in notice and "遂川县宏达竹木制品厂：" not in notice
     receipt = docx_text(client, auth("t1a"), documents["service_receipt"]["id"])
     assert "受送达人（签名）" in receipt and "受送达单位" not in receipt
+    # the notices served together have their own receipt, listing both by title and number
+    listed = client.get(f"/api/v1/cases/{case.case_id}/documents", headers=auth("t1a")).json()
+    first_receipt = next(d for d in listed if d["doc_id"] == "service_receipt")
+    assert first_receipt["id"] != documents["service_receipt"]["id"]
+    notices_receipt = docx_text(client, auth("t1a"), first_receipt["id"])
+    assert "受送达人\n钟敏" in notices_receipt and "签收人\n钟敏" in notices_receipt
+    assert f"1\n行政处罚告知书\n{notice_number}\n2\n听证告知书\n{hearing_number}" in notices_receipt
+    assert "送达时间\n2026年3月5日" in notices_receipt and "行政处罚决定书" not in notices_receipt
+    assert "行政处罚决定书\n" + number in receipt
     # the publication redacts a person's name, ID number and home (not a unit's name)
     [published] = client.get("/api/v1/public/publications", params={"q": "钟某"}).json()["items"]
     assert "钟某" in published["text"]

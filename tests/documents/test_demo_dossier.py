@@ -24,9 +24,9 @@ from tests.documents.test_dossier import page_count, page_text
 pytestmark = pytest.mark.libreoffice
 
 # the demo fines the unit and its principal (SPL Art. 99): two decisions filed first, each party's 告知书 and
-# 听证告知书, and each decision's 送达回执
+# 听证告知书 with the notices' 送达回执, and each decision's 送达回执
 PROCEDURE_ORDER = ["行政处罚决定书", "行政处罚决定书", "立案审批表", "现场检查记录", "责令限期整改指令书", "整改复查意见书",
-                   "案件调查报告", "案件处理呈批表", "行政处罚告知书", "听证告知书", "行政处罚告知书", "听证告知书",
+                   "案件调查报告", "案件处理呈批表", "行政处罚告知书", "听证告知书", "文书送达回执", "行政处罚告知书", "听证告知书",
                    "法制审核意见书", "行政处罚集体讨论记录", "文书送达回执", "文书送达回执", "结案审批表"]
 FROM_INSPECTION = ["现场检查记录", "责令限期整改指令书", "整改复查意见书"]
 
@@ -95,7 +95,7 @@ def test_the_file_holds_the_evidence_the_decision_cites_and_the_notes_count_it(d
 
 def test_documents_follow_the_decision_in_procedure_order(demo_file):
     assert [d["title"] for d in demo_file.manifest["documents"]] == PROCEDURE_ORDER
-    starts = [demo_file.page_titled(title) for title in dict.fromkeys(PROCEDURE_ORDER)]
+    starts = [demo_file.page_titled(title) for title in dict.fromkeys(PROCEDURE_ORDER)]  # a title's first page
     assert starts == sorted(starts)
     assert demo_file.page_titled("案件调查报告") < demo_file.page_titled("行政处罚告知书")
 
@@ -108,7 +108,7 @@ def test_the_cover_states_the_decision_number_file_number_count_and_the_approval
     assert "审批日期2026年4月28日" in closing and "结案日期2026年4月28日" in cover
     assert "决定文号（遂）应急罚〔2026〕1号" in cover
     assert "档号遂川县应急管理局-2026-长期-0001" in cover
-    assert "本卷件数18" in cover  # 17 documents and the evidence list
+    assert "本卷件数19" in cover  # 18 documents and the evidence list
     first_document = demo_file.page_titled("行政处罚决定书")
     numbered = len(demo_file.pages) - first_document - 1  # from the decision to the evidence list
     assert demo_file.manifest["archive_pdf"]["numbered_pages"] == numbered and f"本卷页数{numbered}" in cover
@@ -134,6 +134,7 @@ def test_the_notes_name_who_filed_and_checked_and_the_archiving_date(demo_file):
     notes = demo_file.compact(-1)
     assert "立卷人王振宇" in notes and "检查人陈志刚" in notes
     assert "立卷日期2026年4月29日" in notes  # the archiving step's day, not the day the dossier was built
+    assert "罚款于2026年4月24日缴纳，缴款凭证号：江西省非税收入缴款书0420001。" in notes  # the payment step's voucher
 
 
 def test_the_case_source_cites_a_number_a_document_carries(demo_file):

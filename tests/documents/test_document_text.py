@@ -5,8 +5,8 @@ No choice of the ministry's formats is printed as written (「你（单位）」
 
 The text a reader sees must carry no machine identifier (an enum value such as `signed`, a
 field name such as `unit_signature`), no doubled bracket where a composed text wraps a number
-that already starts with one (「检查发现（（遂泉）应急检〔2026〕2号）」), and no half-width comma
-between Chinese characters.
+that already starts with one (「检查发现（（遂泉）应急检〔2026〕2号）」), no half-width 「,」「;」「:」「(」「)」
+next to Chinese characters, and no doubled 「。。」.
 
 What counts as an identifier: a run of ASCII letters, digits and underscores that contains an
 underscore, or that is three or more lower-case letters. Nothing else is reported, so these
@@ -32,6 +32,8 @@ IDENTIFIER = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Za-z0-9]*_[A-Za-z0-9_]*|[a-z]{3
 DOUBLED_BRACKET = re.compile(r"[（(][（(]|[）)][）)]")
 ALTERNATIVE = re.compile(r"（(?:单位|个人|听证|分期|延期|已向我宣读|负责人|法定代表人)）|[\u4e00-\u9fff]{2}/[\u4e00-\u9fff]{2}")
 HALF_WIDTH_COMMA = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]\s*,\s*[\u3400-\u9fff]|[\u3400-\u9fff]\s*,\s*[\u3000-\u303f\uff00-\uffef]")
+HALF_WIDTH_MARK = re.compile(r"[\u3400-\u9fff][;:()]|[;:()][\u3400-\u9fff]")
+DOUBLED_STOP = re.compile(r"[。，；、][。]")
 
 CATALOGUE = get_catalogue()
 PARTIES = {"unit": PARTY, "person": PERSON_PARTY}
@@ -60,6 +62,8 @@ def problems(text: str) -> list[str]:
     found = [f"标识符 {m.group(0)}" for m in IDENTIFIER.finditer(text) if m.group(0) not in ALLOWED]
     found += [f"双重括号 {text[max(m.start() - 8, 0):m.end() + 8]}" for m in DOUBLED_BRACKET.finditer(text)]
     found += [f"半角逗号 {m.group(0)}" for m in HALF_WIDTH_COMMA.finditer(text)]
+    found += [f"半角标点 {m.group(0)}" for m in HALF_WIDTH_MARK.finditer(text)]
+    found += [f"重复句号 {text[max(m.start() - 4, 0):m.end()]}" for m in DOUBLED_STOP.finditer(text)]
     found += [f"未选定的选项 {text[max(m.start() - 6, 0):m.end() + 2]}" for m in ALTERNATIVE.finditer(text)]
     return found
 
@@ -73,8 +77,10 @@ def test_the_checks_catch_what_they_name():
     assert problems("被检查单位负责人签字情况：signed；身份 principal；unit_signature") == [
         "标识符 signed", "标识符 principal", "标识符 unit_signature"]
     assert len(problems("检查发现（（遂泉）应急检〔2026〕2号））")) == 2
-    assert len(problems("决定(（遂）应急罚〔2026〕1号）)")) == 2
+    assert len(problems("决定(（遂）应急罚〔2026〕1号）)")) == 3  # two doubled brackets, one half-width bracket
     assert problems("事实清楚, 证据确凿") == ["半角逗号 楚, 证"]
+    assert problems("当事人(某公司)拒不整改;依据:第九十七条。。") == [
+        "半角标点 人(", "半角标点 司)", "半角标点 改;", "半角标点 据:", "重复句号 九十七条。。"]
     assert problems("你（单位）应当陈述、申辩（听证）") == ["未选定的选项 你（单位）应当", "未选定的选项 当陈述、申辩（听证）"]
     assert problems("延期（分期）缴纳罚款，强制措施种类（查封/扣押），法定代表人（负责人）") == [
         "未选定的选项 延期（分期）缴纳", "未选定的选项 制措施种类（查封/扣押），", "未选定的选项 ，法定代表人（负责人）"]
@@ -160,3 +166,20 @@ def test_deferral_or_instalments_and_the_reading_of_the_record_follow_the_facts(
     aloud = docx_text(render_docx(issue_one(sqlite_session, "inquiry_record", complete_values() | {"read_aloud": "被询问人不识字"}).snapshot))
     assert "以上笔录我已看过，与我所说的一致。" in read and "宣读" not in read
     assert "以上笔录已向我宣读，与我所说的一致。" in aloud and "我已看过" not in aloud
+
+
+def test_what_officers_type_reads_with_chinese_punctuation(sqlite_session):
+    """Half-width marks typed between Chinese characters print full-width; free text that ends a paragraph is closed
+    with 「。」 and an officer's own 「。」 is not doubled by the template's; times and amounts keep their marks."""
+    typed = complete_values() | {
+        "facts": "2026年2月20日 10:30,执法人员检查发现你厂(喷漆车间)未设置安全警示标志; 违法事实: 确凿",
+        "proposed_penalty": "罚款人民币1,000元。",
+        "education": "已对当事人进行安全生产法律法规教育。",
+    }
+    text = docx_text(render_docx(issue_one(sqlite_session, "penalty_decision", typed).snapshot))
+    assert "经查，2026年2月20日 10:30，执法人员检查发现你厂（喷漆车间）未设置安全警示标志；违法事实：确凿。" in text.splitlines()
+    assert problems(text) == []
+    notice = docx_text(render_docx(issue_one(sqlite_session, "penalty_notice", typed).snapshot))
+    assert "如下行政处罚：罚款人民币1,000元。" in notice and "。。" not in notice
+    no_penalty = docx_text(render_docx(issue_one(sqlite_session, "no_penalty_decision", typed).snapshot))
+    assert "已对当事人进行安全生产法律法规教育。" in no_penalty.splitlines() and "。。" not in no_penalty

@@ -3,7 +3,7 @@ from io import BytesIO
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from documents.amounts import amount_in_capitals, chinese_date, chinese_datetime
 from documents.catalogue import FieldType, get_catalogue
@@ -142,3 +142,30 @@ def test_same_snapshot_same_bytes(sqlite_session):
 @pytest.mark.parametrize("doc_id", [d.id for d in get_catalogue().documents])
 def test_every_catalogue_document_has_a_valid_template(doc_id):
     load_template(get_catalogue().get(doc_id))
+
+
+def test_the_title_is_set_in_xiaobiaosong_and_the_body_in_fangsong(sqlite_session):
+    """GB/T 9704: issuing body and title in 小标宋 二号, the text in 仿宋 三号; where 小标宋 is missing the package's font
+    table names the installed Noto Serif CJK SC (bold) and 仿宋 falls back to FandolFang."""
+    import shutil
+    import subprocess
+    from zipfile import ZipFile
+
+    document_record, blob = render_one(sqlite_session, "penalty_decision")
+    document = Document(BytesIO(blob))
+    title = next(p for p in document.paragraphs if p.text == document_record.title)
+    (run,) = title.runs
+    face = run._element.rPr.rFonts.get(qn("w:eastAsia"))
+    assert face in ("方正小标宋简体", "Noto Serif CJK SC") and run.font.name == face
+    assert run.font.size == Pt(22) and run.font.bold
+    body = next(p for p in document.paragraphs if p.text.startswith("经查"))
+    assert all(r._element.rPr is None or r._element.rPr.rFonts is None for r in body.runs)  # the style's 仿宋
+    assert document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    fonts = ZipFile(BytesIO(blob)).read("word/fontTable.xml").decode()
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="Noto Serif CJK SC"/>' in fonts
+    assert '<w:font w:name="仿宋"><w:altName w:val="FandolFang"/>' in fonts
+    if shutil.which("fc-list"):  # the fallback faces are the machine's, by their names
+        installed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+        assert "Noto Serif CJK SC" in installed and "FandolFang" in installed
+        resolved = subprocess.run(["fc-match", "-f", "%{family}", face], capture_output=True, text=True).stdout
+        assert "小标宋" in resolved or "Noto Serif CJK SC" in resolved  # a serif CJK face, never a sans fallback

@@ -109,5 +109,5 @@ def test_e1_township_case_runs_to_archive_with_the_major_decision_in_county_lane
     assert county_steps == {"审批立案", "审批处理意见", "法制审核", "集体讨论", "作出行政处罚决定", "审批结案"}
     assert [name for name in case.path if name in ("送达行政处罚告知书", "登记听证申请", "举行听证")] == []
     assert case.documents() == ["filing_approval", "investigation_report", "case_handling_approval", "penalty_notice",
-                                "hearing_notice", "legal_review_opinion", "collective_discussion_record", "penalty_decision",
-                                "service_receipt", "closing_approval"]
+                                "hearing_notice", "service_receipt", "legal_review_opinion", "collective_discussion_record",
+                                "penalty_decision", "closing_approval"]  # the notices' receipt, then the decision's

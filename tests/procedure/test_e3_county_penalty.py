@@ -62,8 +62,8 @@ def test_e3_county_general_procedure_without_hearing_or_review(county_case):
         ("审批结案", "agency_head"),
     ]
     assert case.documents() == [
-        "filing_approval", "investigation_report", "case_handling_approval", "penalty_notice", "penalty_decision",
-        "service_receipt", "closing_approval",
+        "filing_approval", "investigation_report", "case_handling_approval", "penalty_notice", "service_receipt",
+        "penalty_decision", "closing_approval",
     ]
     assert set(case.data["documents"]) == set(case.documents())  # every declared document was issued with a number
 

@@ -31,7 +31,7 @@ SUITES = {
     "hostile input (5xx answers)": ["tests/api/test_hostile_input.py", "tests/api/test_openapi_fuzz.py"],
     "access matrix (leaks)": ["tests/api/test_access_matrix.py", "tests/api/test_web_access_matrix.py"],
     "tampering (record, anchors, objects)": ["tests/engine/test_record.py", "tests/engine/test_anchor.py",
-                                             "tests/test_evidence.py::test_storage_verify_names_altered_and_missing_objects"],
+                                             "tests/test_evidence.py::test_verify_names_an_object_altered_behind_the_applications_back"],
 }
 START, END = "<!-- campaign:start -->", "<!-- campaign:end -->"
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 
 import httpx
@@ -30,16 +31,31 @@ def zhifa(env, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+class Served:
+    """The server's output, kept in files (a debug log outgrows a pipe nobody reads while the server runs)."""
+
+    def __init__(self, process: subprocess.Popen, out, err):
+        self.process, self.out, self.err = process, out, err
+
+    def communicate(self) -> tuple[str, str]:
+        self.process.wait(timeout=20)
+        self.out.seek(0)
+        self.err.seek(0)
+        return self.out.read(), self.err.read()
+
+
 @contextmanager
 def serving(env, *options):
-    """`zhifa serve` on a free port until its health check answers; yields (base URL, the process)."""
+    """`zhifa serve` on a free port until its health check answers; yields (base URL, its output)."""
     port = free_port()
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")  # read after the block, closed when dropped
     process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--no-worker", "--port", str(port), *options],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               env=env, stdout=out, stderr=err, text=True)
+    served = Served(process, out, err)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        wait_until_healthy(f"{base}/health", process, describe_exit=lambda: str(process.communicate()))
-        yield base, process
+        wait_until_healthy(f"{base}/health", process, describe_exit=lambda: str(served.communicate()))
+        yield base, served
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -79,9 +79,9 @@ def test_a_trinity_inspection_holds_both_meetings_with_their_records(client, aut
     kickoff, summary_text = texts["三位一体检查启动会记录"], texts["三位一体检查总结会记录"]
     for text in (kickoff, summary_text):
         assert all(word in text for word in ("主要负责人", "王林峰", "安全生产管理人员", "李安", "从业人员", "赵平"))
-    assert "注册安全工程师(化工)" in kickoff and "厂部会议室" in kickoff
+    assert "注册安全工程师（化工）" in kickoff and "厂部会议室" in kickoff
     assert PROBLEM["description"] in summary_text and PROBLEM["provision"] in summary_text  # read back to the unit
-    assert "培训计划缺失, 建议一周内补齐" in summary_text and "立即整改" in summary_text
+    assert "培训计划缺失，建议一周内补齐" in summary_text and "立即整改" in summary_text
     evidence = client.get(f"/api/v1/cases/{case_id}", headers=auth("t1a")).json()["evidence"]
     assert [(e["type"], e["task_id"]) for e in evidence] == [("expert_opinion", summary["id"])]
 

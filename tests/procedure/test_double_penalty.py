@@ -70,6 +70,6 @@ def test_unit_and_person_each_get_a_numbered_decision_and_a_receipt(county_case)
     to_person = {**service, "party": PERSON, "recipient": "王某",
                  "served_documents": [{"title": "行政处罚决定书", "number": person["document_number"]}]}
     case.complete("送达行政处罚决定书", {**service, "person_services": [to_person]}, on="2026-04-02")
-    receipts = [d for d in _issued(case) if d.doc_id == "service_receipt"]
-    assert len({d.number for d in receipts}) == len(receipts) == 2
-    assert {d.snapshot["fields"]["party"]["name"] for d in receipts} == {"王某", "遂川县某木业有限公司"}
+    receipts = [d for d in _issued(case) if d.doc_id == "service_receipt"]  # the notices' receipt, then each decision's
+    assert len({d.number for d in receipts}) == len(receipts) == 3
+    assert {d.snapshot["fields"]["party"]["name"] for d in receipts[1:]} == {"王某", "遂川县某木业有限公司"}

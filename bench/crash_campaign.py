@@ -171,16 +171,17 @@ class Outages:
     def __init__(self, cluster, s3_server, rng: random.Random, tally: Tally, writes: int) -> None:
         self.rng, self.tally = rng, tally
         first, second = sorted(rng.sample(range(1, max(3, writes - 1)), 2))
-        self.plan = {first: ("S3 停止", s3_server.stop, s3_server.start),
-                     second: ("PostgreSQL 停止后重启", cluster.pause, cluster.resume)}
+        self.plan = [(first, "S3 停止", s3_server.stop, s3_server.start),
+                     (second, "PostgreSQL 停止后重启", cluster.pause, cluster.resume)]
         self.writes = 0
         self.ongoing: tuple[float, Callable[[], None]] | None = None
 
     def before_write(self) -> None:
+        """Start the next planned outage at its write, or at the first write after the one before it has ended."""
         self.tick()
         self.writes += 1
-        if (planned := self.plan.get(self.writes)) is not None and self.ongoing is None:
-            name, stop, start = planned
+        if self.plan and self.writes >= self.plan[0][0] and self.ongoing is None:
+            _, name, stop, start = self.plan.pop(0)
             stop()
             self.tally.outages.append(name)
             self.ongoing = (time.monotonic() + self.rng.uniform(2.0, 4.0), start)
@@ -194,9 +195,16 @@ class Outages:
         return self
 
     def __exit__(self, *_exc) -> None:
+        """End the ongoing outage; one the run was too short to reach still happens (after the last write)."""
         if self.ongoing is not None:
             self.ongoing[1]()
             self.ongoing = None
+        for _, name, stop, start in self.plan:
+            stop()
+            self.tally.outages.append(name)
+            time.sleep(self.rng.uniform(2.0, 4.0))
+            start()
+        self.plan = []
 
 
 class NoOutages:

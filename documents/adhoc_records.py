@@ -24,12 +24,11 @@ from documents.models import IssuedDocument
 from documents.step import snapshot_sha256
 from engine import casestore, clock, forms, record, serialization
 from engine.db import transaction
-from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from engine.errors import ValidationFailed
 from engine.models import Actor, Case, Task
 from engine.rules import environment
-from engine.runtime import FROZEN_STATUSES, Runtime, StepContext
+from engine.runtime import Runtime, StepContext
 from engine.specs import record_form_name
-from engine.vocab import TaskStatus
 
 REFERENCES_KEY = "issued_records"
 Check = Callable[[Session, Case, Task], list[dict]]
@@ -47,14 +46,7 @@ def issue_record(runtime: Runtime, task_id: str, doc_id: str, data: dict, actor:
                  authorize: Callable[[Session, Case, Task], None] | None = None, check: Check | None = None) -> IssuedRecord:
     """Issue one record of kind `doc_id` on the ready task `task_id`; the task stays open."""
     with transaction(runtime.engine) as session:
-        claimed = casestore.claim(session, task_id)
-        if claimed is None:
-            raise NotFound("任务不存在", details={"task_id": task_id})
-        case, agency, row, state = claimed
-        if case.status in FROZEN_STATUSES:
-            raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case.id})
-        if row.status != TaskStatus.ready:
-            raise Conflict("该环节已办结, 不能再制作笔录", code="task_conflict", details={"task_id": task_id})
+        case, agency, row, state = casestore.claim_ready(session, task_id, done_message="该环节已办结, 不能再制作笔录")
         if authorize is not None:
             authorize(session, case, row)
         process = runtime.process_of(session, case)

@@ -19,8 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlmodel import Session
 
+from engine.errors import Conflict, InvalidState, NotFound
 from engine.models import Agency, Case, RecordEvent, Task, WorkflowState
-from engine.vocab import TaskStatus
+from engine.vocab import CaseStatus, TaskStatus
+
+FROZEN_STATUSES = {CaseStatus.archived}
 
 CASES, TASKS, STATES, AGENCIES, EVENTS = (model.__table__ for model in (Case, Task, WorkflowState, Agency, RecordEvent))
 
@@ -62,6 +65,19 @@ def claim(session: Session, task_id: str) -> tuple[Case, Agency, Task, str] | No
     task = Task(**{c.name: found[f"task_{c.name}"] for c in TASKS.c})
     agency = Agency(**{c.name: found[f"agency_{c.name}"] for c in AGENCIES.c})
     return case, agency, task, found["workflow_state_state"]
+
+
+def claim_ready(session: Session, task_id: str, *, done_message: str) -> tuple[Case, Agency, Task, str]:
+    """`claim`, refused when the task does not exist, its case is archived, or it is no longer ready."""
+    claimed = claim(session, task_id)
+    if claimed is None:
+        raise NotFound("任务不存在", details={"task_id": task_id})
+    case, _agency, row, _state = claimed
+    if case.status in FROZEN_STATUSES:
+        raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case.id})
+    if row.status != TaskStatus.ready:
+        raise Conflict(done_message, code="task_conflict", details={"task_id": task_id, "status": row.status})
+    return claimed
 
 
 def lock_case(session: Session, case_id: int) -> Case | None:

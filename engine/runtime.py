@@ -36,7 +36,7 @@ from engine.specs import LoadedProcess, SpecLibrary, TaskInfo
 from engine.step_rules import derive_and_check
 from engine.vocab import AgencyKind, CaseStatus, TaskStatus
 
-FROZEN_STATUSES = {CaseStatus.archived}
+FROZEN_STATUSES = casestore.FROZEN_STATUSES
 _DETECTED_BY = {AgencyKind.county_bureau: "county", AgencyKind.township: "township", AgencyKind.park: "park"}
 
 
@@ -205,15 +205,8 @@ class Runtime:
         bookkeeping.
         """
         with transaction(self.engine) as session:
-            claimed = casestore.claim(session, task_id)
-            if claimed is None:
-                raise NotFound("任务不存在", details={"task_id": task_id})
-            case, agency, row, state = claimed
-            if case.status in FROZEN_STATUSES:
-                raise InvalidState("案卷已归档, 不能再修改", code="case_archived", details={"case_id": case.id})
-            if row.status != TaskStatus.ready:
-                raise Conflict("该任务已被他人办理或已取消, 请刷新后重试", code="task_conflict",
-                               details={"task_id": task_id, "status": row.status})
+            case, agency, row, state = casestore.claim_ready(session, task_id,
+                                                             done_message="该任务已被他人办理或已取消, 请刷新后重试")
             if authorize is not None:
                 authorize(session, case, row)
             process = self.process_of(session, case)

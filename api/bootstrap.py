@@ -19,6 +19,7 @@ from documents.adhoc_records import collect_step_records
 from documents.evidence.custody import archive_retention, list_evidence, require_video_evidence, transfer_evidence
 from documents.publication.publishing import publication_step
 from documents.rendition import convert_pending, render_pending
+from documents.revocation import revoke_step_documents
 from documents.step import issue_step_documents
 from engine import anchor, clock
 from engine.case_events import update_register
@@ -45,7 +46,8 @@ def build_runtime(settings: Settings | None = None, *, bpmn_dir: Path | None = N
     if migrate:
         upgrade(engine.url.render_as_string(hide_password=False))
     runtime = Runtime(engine, specs, step_hooks=[video_gate, power_list_step, collect_step_records, update_register,
-                                                    issue_step_documents, publication_step], link_hooks=[carry_evidence],
+                                                    issue_step_documents, revoke_step_documents, publication_step],
+                      link_hooks=[carry_evidence],
                       end_hooks=[partial(retain_archived_objects, settings), plan_published])
     runtime.register_versions()
     return runtime

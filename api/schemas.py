@@ -225,6 +225,8 @@ class DocumentOut(BaseModel):
     number: str | None
     issued_at: Timestamp
     voided: bool
+    revoked: bool = False  # a decision revoked on reconsideration or litigation (已撤销): still in the file
+    revoked_by: str | None = None  # the number of the 复议决定书 or 判决书 that revoked it
 
 
 class EvidenceOut(BaseModel):

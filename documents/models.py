@@ -41,3 +41,6 @@ class IssuedDocument(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True),
                                            description="a worker is rendering it until then (engine.work_items)")
     void_reason: str | None = None
+    # a decision revoked on reconsideration or litigation (已撤销): kept in the file, with the revoking instrument's number
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    revoked_by: str | None = Field(default=None, max_length=100)

@@ -64,6 +64,10 @@ class TaskInfo:
     # user tasks: (document, list) pairs; one such document is issued per entry of the list the form holds
     # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's
     documents_each: tuple[tuple[str, str], ...] = ()
+    # user tasks: an expression giving the numbers of the case's documents the step revokes (a remedy's outcome), and
+    # the form field holding the number of the instrument that revoked them
+    revokes: str | None = None
+    revoked_by: str | None = None
 
 
 @dataclass
@@ -150,6 +154,8 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         register=props.get("register"),
         register_update=props.get("registerUpdate"),
         documents_each=_documents_each(file, element, props.get("documentsForEach", "")),
+        revokes=_expression(file, element, "revokesDocuments", props.get("revokesDocuments")),
+        revoked_by=props.get("revokedBy"),
     )
 
 
@@ -186,6 +192,17 @@ def _validation(file: str, element: str, value: str) -> tuple[str, str, str | No
     except SyntaxError as exc:
         raise _error(file, element, f"validation 表达式语法错误: {exc.msg}") from exc
     return expression.strip(), message, code or None
+
+
+def _expression(file: str, element: str, name: str, value: str | None) -> str | None:
+    """An expression property, checked for syntax at load; None when the element has none."""
+    if not value or not value.strip():
+        return None
+    try:
+        compile(value.strip(), f"<{name}>", "eval")
+    except SyntaxError as exc:
+        raise _error(file, element, f"{name} 表达式语法错误: {exc.msg}") from exc
+    return value.strip()
 
 
 def _computed(file: str, element: str, value: str) -> tuple[str, str]:

@@ -143,7 +143,8 @@ def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetai
 def _documents(session: Session, case_id: int) -> list[schemas.DocumentOut]:
     rows = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id))
     return [schemas.DocumentOut(id=d.id, doc_id=d.doc_id, title=d.title, number=d.number, issued_at=d.issued_at,
-                                voided=d.voided_at is not None) for d in rows]
+                                voided=d.voided_at is not None, revoked=d.revoked_at is not None,
+                                revoked_by=d.revoked_by) for d in rows]
 
 
 def _evidence(session: Session, case_id: int) -> list[schemas.EvidenceOut]:

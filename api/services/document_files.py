@@ -48,6 +48,7 @@ def document_out(document: IssuedDocument) -> DocumentFileOut:
     return DocumentFileOut(
         id=document.id, doc_id=document.doc_id, title=document.title, number=document.number,
         issued_at=document.issued_at, voided=document.voided_at is not None,
+        revoked=document.revoked_at is not None, revoked_by=document.revoked_by,
         formats=[fmt for fmt in CONTENT_TYPES if _file(document, fmt)[0]],
         docx_sha256=document.docx_sha256, pdf_sha256=document.pdf_sha256)
 

@@ -63,7 +63,8 @@ def test_a_decision_revoked_on_reconsideration_is_withdrawn_within_3_working_day
 
     at("2026-05-12")  # Tuesday: the reconsideration body revokes the decision
     done = complete(http, "county1", "登记复议、诉讼结果", {"outcome": "revoked", "outcome_on": "2026-05-12",
-                                                         "document_number": "遂府复决字〔2026〕8号"})
+                                                         "document_number": "遂府复决字〔2026〕8号",
+                                                         "redecision_ordered": False})
     assert done.status_code == 200, done.text
     tasks = open_tasks(http)
     assert tasks["撤回公示（复议、诉讼）"]["due_on"] == "2026-05-15"  # 13, 14, 15 May

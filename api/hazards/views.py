@@ -12,10 +12,11 @@ from api.error_responses import ERROR_RESPONSES
 from api.hazards import hazard_permissions, ledger, reports
 from api.hazards.config import hazard_config
 from api.identity.models import User
+from api.rate_limit import public_rate_limit
 from engine.db import read_session
 
 router = APIRouter(tags=["隐患报告"], responses=ERROR_RESPONSES)
-public_router = APIRouter(tags=["隐患举报(公众)"], responses=ERROR_RESPONSES)
+public_router = APIRouter(tags=["隐患举报(公众)"], responses=ERROR_RESPONSES, dependencies=[Depends(public_rate_limit)])
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

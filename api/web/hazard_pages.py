@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from api.hazards import hazard_permissions, ledger, reports
 from api.hazards.config import hazard_config
+from api.rate_limit import public_rate_limit
 from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render
@@ -123,12 +124,12 @@ def _citizen_form(request: Request, *, status_code: int = 200, values: dict | No
                   categories=hazard_config().labels, values=values or {}, problem=problem, receipt=None)
 
 
-@router.get("/public/hazard-report")
+@router.get("/public/hazard-report", dependencies=[Depends(public_rate_limit)])
 def citizen_form(request: Request):
     return _citizen_form(request)
 
 
-@router.post("/public/hazard-report")
+@router.post("/public/hazard-report", dependencies=[Depends(public_rate_limit)])
 async def citizen_file(request: Request):
     form = await request.form(max_files=0, max_fields=20)
     values = {name: str(form.get(name) or "").strip() for name in CITIZEN_FIELDS}
@@ -143,7 +144,7 @@ async def citizen_file(request: Request):
     return render(request, "hazard_citizen.html", receipt=receipt, townships={}, categories={}, values={}, problem=None)
 
 
-@router.get("/public/hazard-report/status")
+@router.get("/public/hazard-report/status", dependencies=[Depends(public_rate_limit)])
 def citizen_status(request: Request, code: Annotated[str, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]):
     found = reports.citizen_status(request.app.state.runtime, code)
     return render(request, "hazard_citizen_status.html", found=found)

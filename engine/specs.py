@@ -64,6 +64,8 @@ class TaskInfo:
     # user tasks: (document, list) pairs; one such document is issued per entry of the list the form holds
     # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's
     documents_each: tuple[tuple[str, str], ...] = ()
+    assignees: str | None = None  # user tasks: an expression giving the groups (departments) whose accounts act on it
+    escalation: bool = False  # user tasks: a superior's task because a limit was missed (待办 shows a badge)
 
 
 @dataclass
@@ -150,6 +152,8 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         register=props.get("register"),
         register_update=props.get("registerUpdate"),
         documents_each=_documents_each(file, element, props.get("documentsForEach", "")),
+        assignees=props.get("assignees"),
+        escalation=props.get("escalation", "false").lower() == "true",
     )
 
 

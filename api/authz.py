@@ -11,6 +11,8 @@
   objects with `user_id`, `name`, `certificate_no`) at least two certified officers with valid certificates, the acting
   user among them, each from the case's agency or added to the case by the bureau.
   A legal reviewer or hearing host never acts on a case they investigated, and such a task is not in their inbox.
+- Departments summoned by 吹哨 (role `department`, one department each): a department-lane task is acted on only by
+  the accounts of the departments it names (`Task.assignees`), for their own; they read those cases and no other.
 - Auxiliary staff (辅助人员) assist officers: they read their agency's cases, but never start a case, never
   act in a step and never appear as the actor of an enforcement act; their inbox is empty.
 - Accounts and agencies are administered under api.identity.admin_permissions (built on the agency helpers here).
@@ -33,7 +35,7 @@ from api import officer_eligibility
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.service import actor_for, is_case_member
 from api.processes import task_info
-from engine import record
+from engine import forms, record
 from engine.db import read_session, transaction
 from engine.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from engine.models import Agency, Case, RecordEvent, Task
@@ -102,9 +104,20 @@ def _review_scope(session: Session, user: User) -> ColumnElement[bool] | None:
     return sa.and_(Case.status == CaseStatus.archived, Case.id.in_(_member_cases(session, user, MemberPurpose.review)))
 
 
+def _department_tasks(session: Session, user: User) -> ColumnElement[bool] | None:
+    """The department-lane tasks naming the user's department, in the user's jurisdiction."""
+    if not user.has_role(Role.department) or not user.department:
+        return None
+    pattern = "%|" + user.department.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%"
+    return sa.and_(Task.role == Lane.department, Task.agency_id.in_(jurisdiction_ids(session, agency_of(session, user))),
+                   Task.assignees.like(pattern, escape="\\"))
+
+
 def case_scope(session: Session, user: User) -> ColumnElement[bool]:
     """A filter on `Case` selecting exactly the cases the user may see."""
-    scopes = [s for s in (_work_scope(session, user), _review_scope(session, user)) if s is not None]
+    summoned = _department_tasks(session, user)
+    scopes = [s for s in (_work_scope(session, user), _review_scope(session, user),
+                          None if summoned is None else Case.id.in_(select(Task.case_id).where(summoned))) if s is not None]
     return sa.or_(*scopes) if scopes else sa.false()
 
 
@@ -141,7 +154,8 @@ def hidden_as(not_found: NotFound) -> Iterator[None]:
 
 
 def visible_case(session: Session, user: User, case_id: int) -> Case:
-    require_case_user(user)
+    if not user.has_role(Role.department):
+        require_case_user(user)
     case = session.get(Case, case_id)
     if case is None:
         raise case_not_found(case_id)
@@ -189,10 +203,13 @@ def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case
         return task, visible_case(session, user, task.case_id)
 
 
-def task_query_scope(user: User) -> ColumnElement[bool]:
+def task_query_scope(session: Session, user: User) -> ColumnElement[bool]:
     """A filter on `Task` selecting the tasks in the user's inbox: their lanes, in their agency, without the
     reviewing and hearing tasks of cases they investigated (they could not act on those) and nothing at all
     for auxiliary staff."""
+    if (summoned := _department_tasks(session, user)) is not None:
+        return summoned  # a department account holds no other role (api.identity.service)
+    require_case_user(user)
     roles = [lane.value for lane in Lane if user.has_role(lane)]
     if not roles or user.staff_category == StaffCategory.auxiliary:
         return sa.false()
@@ -208,7 +225,7 @@ def task_query_scope(user: User) -> ColumnElement[bool]:
 def acting_role(session: Session, user: User, task: Task) -> Role:
     """The role the user acts in: the task's lane, or, for an officer the bureau drew into the case (joint
     inspection), their own officer role in the case's officer lane."""
-    if user.has_role(task.role) and user.agency_id == task.agency_id:
+    if task.role == Lane.department or (user.has_role(task.role) and user.agency_id == task.agency_id):
         return Role(task.role)
     own = _officer_role(session, user)
     joined = task.role in OFFICER_ROLES and user.has_role(own) and \
@@ -305,6 +322,12 @@ def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
         user = session.get(User, user_id)
         if user is None or not user.active:
             raise Unauthenticated("账号不存在或已停用, 请重新登录")
+        if task.role == Lane.department:  # an account of a department the task names
+            tasks = _department_tasks(session, user)
+            if tasks is None or session.exec(select(Task.id).where(Task.id == task.id, tasks)).first() is None:
+                raise Forbidden("该任务须由被召集部门的部门账号办理", code="not_summoned_department",
+                                details={"task_id": task.id, "departments": task.assignees})
+            return
         require_enforcement_actor(user)
         role = acting_role(session, user, task)
         if role == task.role and (not user.has_role(task.role) or user.agency_id != task.agency_id):
@@ -338,6 +361,9 @@ def task_data_check(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
     """The officers named on a `twoOfficers` step, checked with the form so every problem comes back at once."""
 
     def check(session: Session, case: Case, task: Task) -> list[dict]:
+        if task.role == Lane.department:  # a department reports for itself only
+            own = session.get(User, user_id).department
+            return [] if data.get("department") == own else [forms.problem(["department"], "部门", f"只能登记本部门({own})的情况")]
         if not task_info(runtime, session, case, task).two_officers:
             return []
         return officer_eligibility.officer_problems(session, case, session.get(User, user_id), data)

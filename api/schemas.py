@@ -66,6 +66,7 @@ class UserOut(BaseModel):
     certificate_valid: bool
     active: bool
     grid: str | None = None
+    department: str | None = None
 
 
 class AccountEventOut(BaseModel):
@@ -94,6 +95,8 @@ class UserCreateIn(Strict):
     certificate_number: Annotated[Text, Field(max_length=64)] | None = None
     certificate_expires: date | None = None
     grid: Annotated[Text, Field(min_length=1, max_length=100, description="网格员所在网格(村、社区)")] | None = None
+    department: Annotated[Text, Field(min_length=1, max_length=100,
+                                      description="部门账号所属的部门(隐患配置中的吹哨召集部门)")] | None = None
 
 
 class UserUpdateIn(Strict):
@@ -106,6 +109,7 @@ class UserUpdateIn(Strict):
     certificate_expires: date | None = None
     active: bool | None = None
     grid: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
+    department: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
 
 
 # ---- cases -----------------------------------------------------------------
@@ -183,6 +187,7 @@ class TaskOut(BaseModel):
     due_provisional: bool = False  # due_on needed holiday data no official notice covers yet (调休 unknown)
     due_at: Timestamp | None = None  # a limit in hours (24 小时内移送): the due instant; due_on is its date
     overdue: bool
+    escalation: bool = Field(default=False, description="因下级逾期报本级督办的任务(待办中标注「逾期督办」)")
     created_at: Timestamp
     case_number: str | None = None
     case_title: str | None = None

@@ -50,6 +50,7 @@ def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWor
             role, agency_id = lane_owners[info.lane]
             created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
                                 agency_id=agency_id, status=TaskStatus.ready, created_at=now,
+                                assignees=_assignees(info, ready[task_id].data),
                                 **_due(info, ready[task_id].data, workflow)))
         casestore.insert_tasks(session, created)
         tasks += created
@@ -116,8 +117,20 @@ def _lane_owners(agency: Agency) -> dict[Lane, tuple[Lane, int]]:
     county_id = agency.id if at_county else agency.parent_id
     owners = {lane: (lane, county_id) for lane in Lane}
     owners[Lane.township_officer] = (Lane.township_officer, agency.id)
+    owners[Lane.department] = (Lane.department, agency.id)
     owners[Lane.case_officer] = (Lane.county_officer, agency.id) if at_county else (Lane.township_officer, agency.id)
     return owners
+
+
+def _assignees(info: TaskInfo, data: dict) -> str | None:
+    """The groups of a group-assigned task, stored as |a|b| (matched with LIKE '%|a|%')."""
+    if not info.assignees:
+        return None
+    try:
+        groups = [str(g).replace("|", "") for g in environment.evaluate(info.assignees, data) or []]
+    except Exception as exc:  # a model defect, as a broken due expression
+        raise InvalidState(f"任务「{info.name}」的办理部门表达式无法计算: {exc}", code="workflow_error") from exc
+    return "|" + "|".join(groups) + "|" if groups else None
 
 
 def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:

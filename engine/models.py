@@ -115,6 +115,8 @@ class Task(SQLModel, table=True):
     created_at: datetime | None = _aware("created_at", nullable=False)
     completed_at: datetime | None = _aware("completed_at")
     completed_by: int | None = None
+    assignees: str | None = Field(default=None, max_length=2000,
+                                  description="a group-assigned task (the model's `assignees`): the groups, as |a|b|")
 
 
 class RecordEvent(SQLModel, table=True):

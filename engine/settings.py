@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_max_failures_per_address: int = 30
     login_failure_window_minutes: int = 15
+    # the public (no-login) endpoints: a token bucket per client address holding public_rate_burst
+    # requests, refilled at public_rate_per_minute; an emptied bucket answers 429 (api.rate_limit)
+    public_rate_per_minute: float = 30.0
+    public_rate_burst: int = 20
     # the largest JSON request body the API reads (bytes); larger ones are refused with 413
     max_json_bytes: int = 1024**2
     rules_profile: str = "jiangxi"

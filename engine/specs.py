@@ -68,6 +68,8 @@ class TaskInfo:
     # the form field holding the number of the instrument that revoked them
     revokes: str | None = None
     revoked_by: str | None = None
+    assignees: str | None = None  # user tasks: an expression giving the groups (departments) whose accounts act on it
+    escalation: bool = False  # user tasks: a superior's task because a limit was missed (待办 shows a badge)
 
 
 @dataclass
@@ -156,6 +158,8 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         documents_each=_documents_each(file, element, props.get("documentsForEach", "")),
         revokes=_expression(file, element, "revokesDocuments", props.get("revokesDocuments")),
         revoked_by=props.get("revokedBy"),
+        assignees=props.get("assignees"),
+        escalation=props.get("escalation", "false").lower() == "true",
     )
 
 

@@ -98,6 +98,7 @@ class Lane(StrEnum):
     legal_reviewer = "legal_reviewer"
     hearing_host = "hearing_host"
     supervisor = "supervisor"
+    department = "department"  # the accounts of the task's `assignees` departments (吹哨报到)
 
     @property
     def label(self) -> str:
@@ -112,6 +113,7 @@ LANE_LABELS: dict[Lane, str] = {
     Lane.legal_reviewer: "法制审核人员",
     Lane.hearing_host: "听证主持人",
     Lane.supervisor: "执法监督人员",
+    Lane.department: "被召集部门",
 }
 
 
@@ -148,6 +150,7 @@ class Role(StrEnum):
     hearing_host = "hearing_host"
     supervisor = "supervisor"
     grid_member = "grid_member"  # 网格员: reports hazards in the grid (village/community) bound to the account
+    department = "department"  # a department summoned by 吹哨 (报到, action report), bound to one by the account
     admin = "admin"
     system = "system"
     citizen = "citizen"  # a member of the public reporting a hazard (举报); never an account

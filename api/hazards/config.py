@@ -19,6 +19,10 @@ class HazardConfig:
     labels: dict[str, str]
     departments: dict[str, list[str]]
 
+    def all_departments(self) -> list[str]:
+        """Every department some category summons, in the file's order."""
+        return list(dict.fromkeys(name for names in self.departments.values() for name in names))
+
     def process_inputs(self, category: str) -> dict:
         """What the process starts with: the category, its default departments and the periods."""
         return {"category": category, "category_label": self.labels[category],

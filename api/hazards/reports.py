@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
@@ -25,21 +25,15 @@ from api.hazards.models import HazardReport, HazardReporterIdentity, HazardSourc
 from api.identity.models import User
 from api.identity.service import actor_for
 from api.targets.models import Target
-from documents.evidence.custody import evidence_target, record_evidence
-from documents.evidence.models import Evidence, EvidenceMeta, EvidenceType
 from engine import clock, record
 from engine.db import read_session, transaction
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Actor, Agency, Case
-from engine.objects import ObjectStore
 from engine.runtime import Runtime
 from engine.vocab import AgencyKind, CaseStatus, Role
 
 PROCESS_ID = "hazard_report"
 CITIZEN = Actor(user_id=None, name="举报人（身份保密）", role=Role.citizen, agency_id=None)
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
-MAX_PHOTO_BYTES = 10 * 1024**2
-MAX_PHOTOS = 9
 
 Place = Annotated[schemas.Text, Field(min_length=1, max_length=300, description="地点")]
 
@@ -163,41 +157,6 @@ def register_entry_of(session: Session, agency_id: int, unit_name: str) -> int |
         Target.name == text, Target.credit_code == text.upper())).order_by(Target.id)).first()
 
 
-# ---- photos ----------------------------------------------------------------------
-def add_grid_photo(runtime: Runtime, store: ObjectStore, user: User, report_id: int, filename: str,
-                   content_type: str, stream: BinaryIO) -> None:
-    with read_session(runtime.engine) as session:
-        report = _report(session, report_id)
-        if report.reporter_user_id != user.id:
-            raise NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})
-    _add_photo(runtime, store, report, actor_for(user, Role.grid_member), filename, content_type, stream)
-
-
-def add_citizen_photo(runtime: Runtime, store: ObjectStore, receipt_code: str, filename: str, content_type: str,
-                      stream: BinaryIO) -> None:
-    with read_session(runtime.engine) as session:
-        report = _by_receipt(session, receipt_code)
-    _add_photo(runtime, store, report, CITIZEN, filename, content_type, stream)
-
-
-def _add_photo(runtime: Runtime, store: ObjectStore, report: HazardReport, actor: Actor, filename: str,
-               content_type: str, stream: BinaryIO) -> None:
-    if content_type not in PHOTO_TYPES:
-        raise ValidationFailed("只能上传照片(JPEG、PNG、WebP 或 HEIC)", code="hazard_photo_type",
-                               details={"content_type": content_type[:80]})
-    with read_session(runtime.engine) as session:
-        count = session.exec(select(sa.func.count(Evidence.id)).where(Evidence.case_id == report.case_id)).one()
-        if count >= MAX_PHOTOS:
-            raise ValidationFailed(f"每个隐患报告最多上传 {MAX_PHOTOS} 张照片", code="hazard_photo_count")
-        evidence_target(session, report.case_id, None)
-    meta = EvidenceMeta(type=EvidenceType.electronic_data, collected_by=[actor.name], collected_at=clock.now(),
-                        place=report.place, gps_lat=report.gps_lat, gps_lon=report.gps_lon,
-                        description="隐患现场照片", filename=filename, content_type=content_type)
-    stored = store.put_stream(stream, max_bytes=MAX_PHOTO_BYTES, content_type=content_type)
-    with transaction(runtime.engine) as session:
-        record_evidence(session, evidence_target(session, report.case_id, None), meta, stored, actor)
-
-
 # ---- reading ---------------------------------------------------------------------
 def my_reports(runtime: Runtime, user: User) -> list[HazardOut]:
     """A grid member's own reports, newest first, with their status."""
@@ -212,7 +171,7 @@ def my_reports(runtime: Runtime, user: User) -> list[HazardOut]:
 def my_report(runtime: Runtime, user: User, report_id: int) -> HazardOut:
     with read_session(runtime.engine) as session:
         hazard_permissions.require_grid_member(session, user)
-        report = _report(session, report_id)
+        report = find_report(session, report_id)
     if report.reporter_user_id != user.id:
         raise NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})
     return detail(runtime, report_id)
@@ -221,7 +180,7 @@ def my_report(runtime: Runtime, user: User, report_id: int) -> HazardOut:
 def officer_report(runtime: Runtime, user: User, report_id: int) -> HazardOut:
     """The report as the township's office (or the county) reads it: case visibility decides."""
     with read_session(runtime.engine) as session:
-        report = _report(session, report_id)
+        report = find_report(session, report_id)
     with authz.hidden_as(NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})):
         authz.read_case(runtime.engine, user, report.case_id)
     return detail(runtime, report_id)
@@ -231,7 +190,7 @@ def reporter_identity(runtime: Runtime, user: User, report_id: int) -> ReporterO
     """A citizen's name and phone, for the township's officers to call back; each read is on the case's record
     (without the identity)."""
     with read_session(runtime.engine) as session:
-        report = _report(session, report_id)
+        report = find_report(session, report_id)
     hazard_permissions.require_reporter_identity_reader(user, report.agency_id)
     with transaction(runtime.engine) as session:
         identity = session.get(HazardReporterIdentity, report_id)
@@ -244,7 +203,7 @@ def reporter_identity(runtime: Runtime, user: User, report_id: int) -> ReporterO
 
 def citizen_status(runtime: Runtime, receipt_code: str) -> CitizenStatusOut:
     with read_session(runtime.engine) as session:
-        report = _by_receipt(session, receipt_code)
+        report = by_receipt(session, receipt_code)
         case = session.get(Case, report.case_id)
         return CitizenStatusOut(category_label=hazard_config().labels[report.category],
                                 status_label=CaseStatus(case.status).label, reported_at=report.reported_at)
@@ -252,7 +211,7 @@ def citizen_status(runtime: Runtime, receipt_code: str) -> CitizenStatusOut:
 
 def detail(runtime: Runtime, report_id: int) -> HazardOut:
     with read_session(runtime.engine) as session:
-        report = _report(session, report_id)
+        report = find_report(session, report_id)
     view = runtime.get_case(report.case_id)
     out = report_out(report, view.case)
     data = view.data
@@ -275,14 +234,14 @@ def report_out(report: HazardReport, case: Case) -> HazardOut:
                      status_label=CaseStatus(case.status).label, reported_at=report.reported_at)
 
 
-def _report(session: Session, report_id: int) -> HazardReport:
+def find_report(session: Session, report_id: int) -> HazardReport:
     report = session.get(HazardReport, report_id)
     if report is None:
         raise NotFound("隐患报告不存在或无权查看", details={"report_id": report_id})
     return report
 
 
-def _by_receipt(session: Session, receipt_code: str) -> HazardReport:
+def by_receipt(session: Session, receipt_code: str) -> HazardReport:
     report = session.exec(select(HazardReport).where(HazardReport.receipt_sha256 == _sha(receipt_code))).first()
     if report is None:
         raise NotFound("查询码不正确: 举报记录不存在或无权查看", code="hazard_receipt_invalid")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from api.deps import RuntimeDep, StoreDep, UserDep
+from api.downloads import BINARY, STORAGE_DOWN, download_response
 from api.error_responses import ERROR_RESPONSES
-from api.hazards import hazard_permissions, ledger, reports
+from api.hazards import hazard_permissions, ledger, photos, reports
 from api.hazards.config import hazard_config
 from api.identity.models import User
+from api.rate_limit import public_rate_limit
 from engine.db import read_session
 
 router = APIRouter(tags=["隐患报告"], responses=ERROR_RESPONSES)
-public_router = APIRouter(tags=["隐患举报(公众)"], responses=ERROR_RESPONSES)
+public_router = APIRouter(tags=["隐患举报(公众)"], responses=ERROR_RESPONSES, dependencies=[Depends(public_rate_limit)])
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -27,6 +29,7 @@ def grid_member(user: UserDep, runtime: RuntimeDep) -> User:
 
 
 GridMemberDep = Annotated[User, Depends(grid_member)]
+Sha256 = Annotated[str | None, Form(pattern="^[0-9a-fA-F]{64}$", description="照片的 SHA-256(可选, 用于核对)")]
 Receipt = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -42,9 +45,22 @@ def file_report(body: reports.HazardIn, user: GridMemberDep, runtime: RuntimeDep
 
 
 @router.post("/hazards/{report_id}/photos", status_code=204, summary="网格员上传隐患照片")
-def add_photo(report_id: DbId, photo: UploadFile, user: GridMemberDep, runtime: RuntimeDep, store: StoreDep):
-    reports.add_grid_photo(runtime, store, user, report_id, photo.filename or "", photo.content_type or "", photo.file)
+def add_photo(report_id: DbId, photo: UploadFile, user: GridMemberDep, runtime: RuntimeDep, store: StoreDep,
+              sha256: Sha256 = None):
+    photos.add_grid_photo(runtime, store, user, report_id, photo.filename or "", photo.content_type or "", photo.file,
+                          sha256)
     return Response(status_code=204)
+
+
+@router.get("/hazards/{report_id}/photos", response_model=list[photos.PhotoOut], summary="隐患报告的照片")
+def list_photos(report_id: DbId, user: UserDep, runtime: RuntimeDep):
+    return photos.list_photos(runtime, user, report_id)
+
+
+@router.get("/hazards/{report_id}/photos/{photo_id}", response_class=Response, summary="下载隐患照片(从对象存储流式读取)",
+            responses={200: {"content": {"image/*": BINARY}, "description": "照片"}, **STORAGE_DOWN})
+def photo(report_id: DbId, photo_id: DbId, user: UserDep, runtime: RuntimeDep, store: StoreDep):
+    return download_response(photos.open_photo(runtime, store, user, report_id, photo_id))
 
 
 @router.get("/hazards/mine", response_model=list[reports.HazardOut], summary="我报告的隐患及办理状态(网格员)")
@@ -89,8 +105,8 @@ def citizen_report(body: reports.CitizenHazardIn, runtime: RuntimeDep):
 
 
 @public_router.post("/public/hazard-reports/{receipt}/photos", status_code=204, summary="举报人上传隐患照片")
-def citizen_photo(receipt: Receipt, photo: UploadFile, runtime: RuntimeDep, store: StoreDep):
-    reports.add_citizen_photo(runtime, store, receipt, photo.filename or "", photo.content_type or "", photo.file)
+def citizen_photo(receipt: Receipt, photo: UploadFile, runtime: RuntimeDep, store: StoreDep, sha256: Sha256 = None):
+    photos.add_citizen_photo(runtime, store, receipt, photo.filename or "", photo.content_type or "", photo.file, sha256)
     return Response(status_code=204)
 
 

@@ -47,6 +47,8 @@ class User(SQLModel, table=True):
     certificate_expires: date | None = None
     active: bool = True
     grid: str | None = Field(default=None, max_length=100, description="网格员: the village/community grid of the township")
+    department: str | None = Field(default=None, max_length=100,
+                                   description="部门账号: the department of api/data/hazards.yaml it acts for (吹哨报到)")
     # bumped by a password reset, deactivation or a change of roles or agency: older tokens stop working
     token_version: int = Field(default=0, sa_column=Column(sa.Integer, nullable=False, server_default="0"))
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from api.hazards.config import hazard_config
 from api.identity.models import AccountEvent, CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.security import hash_password
 from engine import clock
@@ -50,7 +51,7 @@ def actor_for(user: User, role: Role | str) -> Actor:
 
 # the role an act outside a task (an upload, a download) is recorded in, for users holding several
 ACTING_ROLES = [Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer,
-                Role.hearing_host, Role.supervisor]
+                Role.hearing_host, Role.supervisor, Role.department]
 
 
 def acting_role(user: User) -> Role:
@@ -79,7 +80,7 @@ def check_password(password: str) -> str:
 def create_user(session: Session, *, username: str, display_name: str, password: str, agency_id: int,
                 roles: Iterable[str], staff_category: StaffCategory, certificate_number: str | None = None,
                 certificate_expires: date | None = None, password_hash: str | None = None,
-                actor: User | None = None, grid: str | None = None) -> User:
+                actor: User | None = None, grid: str | None = None, department: str | None = None) -> User:
     """A new account; `password_hash` (already hashed) is for seeding, else `password` is hashed.
     `actor` is the administrator (none when the system seeds accounts)."""
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
@@ -89,7 +90,8 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     user = User(username=username, display_name=display_name,
                 password_hash=password_hash or hash_password(check_password(password)),
                 agency_id=agency_id, roles=check_roles(roles), staff_category=staff_category,
-                certificate_number=certificate_number, certificate_expires=certificate_expires, grid=grid)
+                certificate_number=certificate_number, certificate_expires=certificate_expires, grid=grid,
+                department=department)
     _check_grid(session, user)
     session.add(user)
     session.flush()
@@ -98,7 +100,7 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     return user
 
 
-REVOKING_CHANGES = {"password", "active", "roles", "agency_id"}
+REVOKING_CHANGES = {"password", "active", "roles", "agency_id", "department"}
 
 
 def update_user(session: Session, user: User, changes: dict, actor: User | None = None) -> User:
@@ -124,7 +126,13 @@ def update_user(session: Session, user: User, changes: dict, actor: User | None 
 
 
 def _check_grid(session: Session, user: User) -> None:
-    """A grid member (网格员) is bound to one grid (village or community) of a township or park."""
+    """A grid member (网格员) is bound to one grid (village or community) of a township or park; a department account
+    to one department summoned by 吹哨 (api/data/hazards.yaml), and holds no other role."""
+    if user.has_role(Role.department):
+        known = hazard_config().all_departments()
+        if user.department not in known or len(user.roles) > 1:
+            raise ValidationFailed(f"部门账号应只担任「被召集部门」角色并选择所属部门: {'、'.join(known)}",
+                                   code="department_required", details={"field": "department", "allowed": known})
     if not user.has_role(Role.grid_member):
         return
     agency = session.get(Agency, user.agency_id)

@@ -68,4 +68,5 @@ def user_out(user: User) -> schemas.UserOut:
         roles=list(user.roles), staff_category=user.staff_category, staff_category_label=StaffCategory(user.staff_category).label,
         certificate_number=user.certificate_number, certificate_expires=user.certificate_expires,
         certificate_valid=user.certificate_valid_on(today()), active=user.active, grid=user.grid,
+        department=user.department,
     )

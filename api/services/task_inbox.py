@@ -19,12 +19,13 @@ from engine.vocab import TaskStatus
 
 def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
     """Ready tasks of the user's lanes in their agency, earliest deadline first."""
-    authz.require_case_user(user)
-    query = (select(Task, Case).join(Case, Case.id == Task.case_id)
-             .where(Task.status == TaskStatus.ready, authz.task_query_scope(user))
-             .order_by(Task.due_on.is_(None), Task.due_on, Task.created_at))
     with read_session(runtime.engine) as session:
-        return [task_out(task, case) for task, case in session.exec(query)]
+        query = (select(Task, Case).join(Case, Case.id == Task.case_id)
+                 .where(Task.status == TaskStatus.ready, authz.task_query_scope(session, user))
+                 .order_by(Task.due_on.is_(None), Task.due_on, Task.created_at))
+        rows = session.exec(query).all()
+        return [task_out(task, case).model_copy(update={
+            "escalation": runtime.process_of(session, case).tasks[task.bpmn_id].escalation}) for task, case in rows]
 
 
 def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetail:

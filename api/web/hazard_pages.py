@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlmodel import select
 from starlette.datastructures import UploadFile
 
-from api.hazards import hazard_permissions, ledger, reports
+from api.hazards import hazard_permissions, ledger, photos, reports
 from api.hazards.config import hazard_config
+from api.rate_limit import public_rate_limit
 from api.web.routing import page_router
 from api.web.session import WebUser
 from api.web.templating import render
@@ -55,7 +56,7 @@ def grid_home(request: Request, user: WebUser):
 async def grid_file(request: Request, user: WebUser):
     runtime = request.app.state.runtime
     await run_in_threadpool(_require_grid_member, runtime, user)
-    form = await request.form(max_files=reports.MAX_PHOTOS, max_fields=20)
+    form = await request.form(max_files=photos.MAX_PHOTOS, max_fields=20)
     values = {name: form.get(name) for name in FIELDS if isinstance(form.get(name), str) and form.get(name).strip()}
     try:
         body = reports.HazardIn(**values)
@@ -63,13 +64,13 @@ async def grid_file(request: Request, user: WebUser):
         fields = [str(error["loc"][0]) for error in exc.errors() if error.get("loc")]
         raise ValidationFailed("请填写隐患类别、地点和情况说明(定位应为有效的经纬度)", code="invalid_hazard_report",
                                details={"fields": fields}) from None
-    photos = [item for item in form.getlist("photos") if isinstance(item, UploadFile) and item.filename]
-    for photo in photos:
-        if (photo.content_type or "") not in reports.PHOTO_TYPES:
+    uploads = [item for item in form.getlist("photos") if isinstance(item, UploadFile) and item.filename]
+    for photo in uploads:
+        if (photo.content_type or "") not in photos.PHOTO_TYPES:
             raise ValidationFailed("只能上传照片(JPEG、PNG、WebP 或 HEIC)", code="hazard_photo_type")
     filed = await run_in_threadpool(reports.file_grid_report, runtime, user, body)
-    for photo in photos:  # the database and the object store are called off the event loop
-        await run_in_threadpool(reports.add_grid_photo, runtime, _store(request), user, filed.id, photo.filename,
+    for photo in uploads:  # the database and the object store are called off the event loop
+        await run_in_threadpool(photos.add_grid_photo, runtime, _store(request), user, filed.id, photo.filename,
                                 photo.content_type, photo.file)
     return JSONResponse({"url": f"/grid/reports/{filed.id}"}, status_code=201)
 
@@ -123,12 +124,12 @@ def _citizen_form(request: Request, *, status_code: int = 200, values: dict | No
                   categories=hazard_config().labels, values=values or {}, problem=problem, receipt=None)
 
 
-@router.get("/public/hazard-report")
+@router.get("/public/hazard-report", dependencies=[Depends(public_rate_limit)])
 def citizen_form(request: Request):
     return _citizen_form(request)
 
 
-@router.post("/public/hazard-report")
+@router.post("/public/hazard-report", dependencies=[Depends(public_rate_limit)])
 async def citizen_file(request: Request):
     form = await request.form(max_files=0, max_fields=20)
     values = {name: str(form.get(name) or "").strip() for name in CITIZEN_FIELDS}
@@ -143,7 +144,7 @@ async def citizen_file(request: Request):
     return render(request, "hazard_citizen.html", receipt=receipt, townships={}, categories={}, values={}, problem=None)
 
 
-@router.get("/public/hazard-report/status")
+@router.get("/public/hazard-report/status", dependencies=[Depends(public_rate_limit)])
 def citizen_status(request: Request, code: Annotated[str, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]):
     found = reports.citizen_status(request.app.state.runtime, code)
     return render(request, "hazard_citizen_status.html", found=found)

@@ -3,13 +3,14 @@ the same data as the JSON feeds."""
 
 from __future__ import annotations
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
+from api.rate_limit import public_rate_limit
 from api.services import publications
 from api.web.routing import page_router
 from api.web.templating import render
 
-router = page_router()
+router = page_router(dependencies=[Depends(public_rate_limit)])
 PAGE_SIZE = 20
 
 

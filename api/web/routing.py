@@ -51,7 +51,10 @@ def error_page(request: Request, exc: ZhifaError) -> Response:
     status = status_for(exc)
     if "application/json" in request.headers.get("accept", ""):
         return error_response(status, exc.code, exc.message, exc.details)
-    return render(request, "error.html", status_code=status, status=status, code=exc.code, message=exc.message)
+    response = render(request, "error.html", status_code=status, status=status, code=exc.code, message=exc.message)
+    if status == 429 and isinstance(exc.details, dict) and "retry_after_seconds" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after_seconds"])
+    return response
 
 
 class WebRoute(APIRoute):
@@ -76,6 +79,6 @@ class WebRoute(APIRoute):
         return route
 
 
-def page_router() -> APIRouter:
+def page_router(**options) -> APIRouter:
     """A router whose routes are pages (not part of the API's OpenAPI description)."""
-    return APIRouter(route_class=WebRoute, include_in_schema=False)
+    return APIRouter(route_class=WebRoute, include_in_schema=False, **options)

@@ -37,15 +37,19 @@ def world(runtime, agencies, frozen_clock, monkeypatch):
     get_settings.cache_clear()
     people = {"grid": ("township", ["grid_member"], "城南社区网格"), "t1": ("township", ["township_officer"], None),
               "t2": ("other_township", ["township_officer"], None), "c1": ("county", ["county_officer"], None),
-              "admin": ("county", ["admin"], None)}
+              "admin": ("county", ["admin"], None), "water_station": ("township", ["department"], None),
+              "water_bureau": ("county", ["department"], None), "forestry": ("township", ["department"], None),
+              "other_station": ("other_township", ["department"], None)}
+    departments = {"water_station": "乡镇水利站", "water_bureau": "县水利局", "forestry": "乡镇林业站",
+                   "other_station": "乡镇水利站"}
     ids = {}
     with transaction(runtime.engine) as session:
         for name, (agency, roles, grid) in people.items():
             user = create_user(session, username=name, display_name=f"用户{name}", password=PASSWORD,
                                agency_id=getattr(agencies, agency).id, roles=roles, grid=grid,
-                               staff_category=StaffCategory.auxiliary if grid or name == "admin" else StaffCategory.officer,
-                               certificate_number=None if grid else f"赣3608{len(ids):04d}",
-                               certificate_expires=None if grid else date(2028, 12, 31))
+                               department=departments.get(name), staff_category=StaffCategory.officer if name[0] in "tc"
+                               else StaffCategory.auxiliary, certificate_number=f"赣3608{len(ids):04d}" if name[0] in "tc" else None,
+                               certificate_expires=date(2028, 12, 31) if name[0] in "tc" else None)
             ids[name] = user.id
     with TestClient(create_app(runtime)) as client:
         client.headers_for = lambda name: {"Authorization": f"Bearer {issue_token(ids[name]).token}"}
@@ -110,10 +114,12 @@ def test_whistle_with_one_department_overdue_escalates_to_the_county_on_the_work
     complete(world, "t1", "研判隐患报告", {"triage_decision": "whistle", "departments": ["乡镇水利站", "县水利局"]})
     assert status(world, filed["id"])["status_label"] == "吹哨处置中"
     on(frozen_clock, "2026-03-02", 15)
-    complete(world, "t1", "登记部门报到和处置情况", {"department": "乡镇水利站", "report_kind": "ack", "contact": "李站长"})
-    unknown = world.post(f"/api/v1/tasks/{task(world, 't1', '登记部门报到和处置情况')['id']}/complete",
-                         json={"data": {"department": "县林业局", "report_kind": "ack"}}, headers=world.headers_for("t1"))
-    assert unknown.status_code == 422 and "不在本次吹哨召集的部门之中" in unknown.text
+    complete(world, "water_station", "部门报到和报告处置情况", {"department": "乡镇水利站", "report_kind": "ack",
+                                                        "contact": "李站长"})
+    not_own = world.post(f"/api/v1/tasks/{task(world, 'water_station', '部门报到和报告处置情况')['id']}/complete",
+                         json={"data": {"department": "县水利局", "report_kind": "ack"}},
+                         headers=world.headers_for("water_station"))
+    assert not_own.status_code == 422 and "只能登记本部门(乡镇水利站)的情况" in not_own.text
 
     on(frozen_clock, "2026-03-03", 23)  # the 报到 period ends at 24:00 on 3 March
     assert runtime.fire_due() == []
@@ -128,8 +134,9 @@ def test_whistle_with_one_department_overdue_escalates_to_the_county_on_the_work
 
     on(frozen_clock, "2026-03-05")
     for department, action in (("县水利局", "派员封堵管涌"), ("乡镇水利站", "设置警示并巡查")):
-        complete(world, "t1", "登记部门报到和处置情况", {"department": department, "report_kind": "action",
-                                                     "action_taken": action})
+        account = {"县水利局": "water_bureau", "乡镇水利站": "water_station"}[department]
+        complete(world, account, "部门报到和报告处置情况", {"department": department, "report_kind": "action",
+                                                    "action_taken": action})
     complete(world, "t1", "复核隐患整改情况", {"recheck_on": "2026-03-05", "recheck_passed": True, "recheck_notes": "管涌已封堵"})
     assert status(world, filed["id"])["status_label"] == "隐患已销号"
     with read_session(runtime.engine) as session:
@@ -139,7 +146,7 @@ def test_whistle_with_one_department_overdue_escalates_to_the_county_on_the_work
 def test_a_department_reporting_in_time_does_not_go_to_the_county(world, runtime, frozen_clock):
     filed = report(world, category="forest_fire")
     complete(world, "t1", "研判隐患报告", {"triage_decision": "whistle", "departments": ["乡镇林业站"]})
-    complete(world, "t1", "登记部门报到和处置情况", {"department": "乡镇林业站", "report_kind": "ack"})
+    complete(world, "forestry", "部门报到和报告处置情况", {"department": "乡镇林业站", "report_kind": "ack"})
     on(frozen_clock, "2026-03-04", 1)
     assert runtime.fire_due() == [filed["case_id"]]  # the 报到 deadline passes: nobody overdue
     inbox = world.get("/api/v1/tasks", headers=world.headers_for("c1")).json()

@@ -6,7 +6,9 @@
   Supervisors see archived cases assigned to them for review; each read is recorded.
   An administrator manages user accounts and sees no case.
 - Tasks: a task is acted on by a user holding its lane's role in the task's agency, or, in an officer lane, by
-  an officer the bureau added to the case (a township officer drawn into a county inspection).
+  an officer the bureau added to the case (a township officer drawn into a county inspection). The officer steps
+  of an inspection with a drawn pair (双随机: a plan's visit, a batch's target) are the drawn officers' alone:
+  only they have them in the inbox and may complete them; the rest of the agency still reads the case.
   Where the model marks a task `twoOfficers`, the form names (field `officers`,
   objects with `user_id`, `name`, `certificate_no`) at least two certified officers with valid certificates, the acting
   user among them, each from the case's agency or added to the case by the bureau.
@@ -205,8 +207,8 @@ def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case
 
 def task_query_scope(session: Session, user: User) -> ColumnElement[bool]:
     """A filter on `Task` selecting the tasks in the user's inbox: their lanes, in their agency, without the
-    reviewing and hearing tasks of cases they investigated (they could not act on those) and nothing at all
-    for auxiliary staff."""
+    reviewing and hearing tasks of cases they investigated (they could not act on those), without the officer
+    steps of inspections drawn for other officers (`takes_officer_steps`) and nothing at all for auxiliary staff."""
     if (summoned := _department_tasks(session, user)) is not None:
         return summoned  # a department account holds no other role (api.identity.service)
     require_case_user(user)
@@ -219,7 +221,10 @@ def task_query_scope(session: Session, user: User) -> ColumnElement[bool]:
     if not OFFICER_ROLES & set(roles):
         return own
     joined = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.purpose == MemberPurpose.officer)
-    return sa.or_(own, sa.and_(Task.role.in_([r.value for r in OFFICER_ROLES]), Task.case_id.in_(joined)))
+    officer_lanes = [r.value for r in OFFICER_ROLES]
+    drawn = select(CaseMember.id).where(CaseMember.case_id == Task.case_id, CaseMember.purpose == MemberPurpose.drawn)
+    return sa.and_(sa.or_(own, sa.and_(Task.role.in_(officer_lanes), Task.case_id.in_(joined))),
+                   sa.or_(Task.role.not_in(officer_lanes), ~drawn.exists(), drawn.where(CaseMember.user_id == user.id).exists()))
 
 
 def acting_role(session: Session, user: User, task: Task) -> Role:
@@ -334,11 +339,21 @@ def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
             agency = session.get(Agency, task.agency_id)
             raise Forbidden(f"该任务须由{agency.name}的{LANE_LABELS[Lane(task.role)]}办理",
                             details={"task_id": task.id, "lane": task.role, "agency_id": task.agency_id})
+        if task.role in OFFICER_ROLES and not takes_officer_steps(session, user, case.id):
+            raise Forbidden("该检查由双随机抽取的执法人员办理, 不在本人待办中",
+                            details={"task_id": task.id, "lane": task.role, "agency_id": task.agency_id})
         if task.role in IMPARTIAL_LANES and investigated(session, case, user):
             raise Forbidden(f"{user.display_name}参与了本案调查, 不能担任{LANE_LABELS[Lane(task.role)]}",
                             code="investigator_excluded", details={"case_id": case.id, "user_id": user.id})
 
     return authorize
+
+
+def takes_officer_steps(session: Session, user: User, case_id: int) -> bool:
+    """Whether the case's officer steps are the user's to take: no pair was drawn for it, or the user is drawn."""
+    drawn = set(session.exec(select(CaseMember.user_id).where(CaseMember.case_id == case_id,
+                                                              CaseMember.purpose == MemberPurpose.drawn)))
+    return not drawn or user.id in drawn
 
 
 def case_officer_authorizer(user_id: int) -> Callable[[Session, Case], None]:
@@ -376,24 +391,6 @@ def investigated(session: Session, case: Case, user: User) -> bool:
     return session.scalar(select(_investigated_case(user, sa.literal(case.id)))) is True
 
 
-# ---- case-file review ------------------------------------------------------
-def require_precheck_reader(session: Session, user: User, case: Case) -> None:
-    """The pre-check of a case file: its assigned supervisor (reviewing an archived case), or the county's
-    legal reviewers and head. `visible_case` has already checked the case is in the user's scope."""
-    if _in_scope(session, case.id, _review_scope(session, user)):
-        return
-    require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")
-
-
-def statistics_agency_ids(session: Session, user: User, agency_id: int | None) -> list[int]:
-    """Whose figures the user may read: their jurisdiction (the county bureau: itself, its townships and the
-    park), or one unit of it."""
-    require_case_user(user)
-    scope = jurisdiction_ids(session, agency_of(session, user))
-    if agency_id is None:
-        return scope
-    if agency_id not in scope:
-        raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
-    return [agency_id]
-
-
+def reviews_case(session: Session, user: User, case_id: int) -> bool:
+    """Whether the user is a supervisor assigned to review this (archived) case."""
+    return _in_scope(session, case_id, _review_scope(session, user))

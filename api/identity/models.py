@@ -27,10 +27,11 @@ class StaffCategory(StrEnum):
 
 
 class MemberPurpose(StrEnum):
-    """Why a user was attached to a case from outside its agency."""
+    """Why a user was attached to a case: from outside its agency, to review it, or drawn to inspect it."""
 
     officer = "officer"  # a township officer added to a county case by the county bureau
     review = "review"  # a supervisor assigned to review the archived case file
+    drawn = "drawn"  # an officer drawn (双随机) for a scheduled inspection: its officer steps are theirs alone
 
 
 class User(SQLModel, table=True):

@@ -55,13 +55,14 @@ class OfficerConflict(SQLModel, table=True):
 
 
 class InspectionBatch(SQLModel, table=True):
-    """A batch of inspections the county organises (交叉检查 / 专项检查): its filter, officer draw (seed and
-    inputs) and the cases it started (in `result`)."""
+    """A batch of inspections the county organises (交叉检查 / 专项检查): its filter and officer draw (seed and
+    inputs); the annual plan it carries out, if organised from one; its cases are `BatchInspection` rows."""
 
     __tablename__ = "inspection_batch"
 
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="inspection_plan.id", index=True)
     kind: str = Field(max_length=20, description="cross | special")
     title: str = Field(max_length=300)
     seed: str = Field(max_length=40, description="the draw's seed, as decimal text")
@@ -69,3 +70,16 @@ class InspectionBatch(SQLModel, table=True):
     result: dict = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     created_by: int | None = None
+
+
+class BatchInspection(SQLModel, table=True):
+    """The inspection a batch started for one of its drawn targets: at most one per target, written in the
+    transaction that starts the case, so re-running an interrupted batch starts only the missing ones."""
+
+    __tablename__ = "batch_inspection"
+    __table_args__ = (sa.UniqueConstraint("batch_id", "target_id", name="uq_batch_inspection"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="inspection_batch.id", index=True)
+    target_id: int = Field(foreign_key="target.id")
+    case_id: int = Field(foreign_key="case.id")

@@ -1,7 +1,8 @@
 """Web pages of the annual plans (年度监督检查计划): the list with the draw form (/plans) and a plan (/plans/{id}).
 
 The draw, the detail and the list are the API's (api.plans.service). Approval and publication are the steps
-of the plan's `annual_plan` process: the plan page lists its open steps, each a link to its task page.
+of the plan's `annual_plan` process: the plan page lists its open steps, each a link to its task page, and the
+cross and special inspections organised under the plan (api.plans.batch_pages).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 
-from api.plans import service
+from api.plans import batches, service
 from api.targets.models import Target
 from api.web.case_views import agency_names
 from api.web.routing import page_router
@@ -63,12 +64,12 @@ def _draw(request: Request, user, values: dict):
     try:
         plan = service.create_plan(request.app.state.runtime, user, int(year), int(seed) if seed else None)
     except (ValidationFailed, Conflict) as exc:
-        problems = _named(request, exc.details) if isinstance(exc.details, list) else []
+        problems = named_problems(request, exc.details) if isinstance(exc.details, list) else []
         return _list(request, user, values=values, message=exc.message, problems=problems, status_code=_status(exc))
     return RedirectResponse(f"/plans/{plan['id']}", status_code=303)
 
 
-def _named(request: Request, problems: list) -> list[dict]:
+def named_problems(request: Request, problems: list) -> list[dict]:
     """The draw's problems with the units' names (they name units by id)."""
     ids = {p.get("target_id") for p in problems if isinstance(p, dict)}
     with Session(request.app.state.runtime.engine) as session:
@@ -94,5 +95,8 @@ def plan_page(request: Request, annual_plan_id: PlanId, user: WebUser):
         months.setdefault(visit["month"], []).append(visit)
     status = CaseStatus(plan["status"]).label if plan["status"] in set(CaseStatus) else (plan["status"] or "")
     mine = {t.id for t in steps if user.has_role(t.role) and t.agency_id == user.agency_id}
+    with Session(engine) as session:
+        may_organise = batches.may_organise(session, user, plan["agency_id"])
     return render(request, "plan.html", plan=plan, months=sorted(months.items()), status_label=status, steps=steps,
-                  mine=mine, nav="plans")
+                  mine=mine, batches=batches.list_batches(engine, user, plan["id"]), may_organise=may_organise,
+                  nav="plans")

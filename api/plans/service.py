@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -19,10 +20,10 @@ from api import authz
 from api.identity.models import StaffCategory, User
 from api.identity.service import actor_for, today
 from api.plans.draw import draw, load_config, risk_weighted
+from api.plans.drawn_start import officer_refs, start_drawn, target_facts
 from api.plans.models import InspectionPlan, OfficerConflict, PlanVisit
 from api.targets import risk, target_permissions
-from api.targets.models import Target, TargetCase
-from api.targets.service import party_of
+from api.targets.models import Target
 from engine import clock
 from engine.db import read_session, transaction
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -162,13 +163,6 @@ def declare_conflict(engine: sa.Engine, user: User, target_id: int, reason: str)
         return {"user_id": user.id, "target_id": target_id, "reason": reason}
 
 
-def _started_before(engine: sa.Engine, agency_id: int, title: str, party_name: str) -> int | None:
-    """The inspection a pass started for this visit before it could link it (the pass stopped in between)."""
-    with read_session(engine) as session:
-        return session.exec(select(Case.id).where(Case.agency_id == agency_id, Case.process_id == "inspection",
-                                                  Case.title == title, Case.party_name == party_name)).first()
-
-
 def plan_published(session: Session, case: Case, actor: Actor) -> None:
     """End hook: the approval process reached 计划公布."""
     if case.process_id == "annual_plan" and case.outcome == "published":
@@ -179,29 +173,31 @@ def plan_published(session: Session, case: Case, actor: Actor) -> None:
 
 
 def schedule_due(runtime: Runtime, on: date | None = None) -> int:
-    """Start the inspection of every visit of a published plan whose month has begun (a worker pass)."""
+    """Start the inspection of every visit of a published plan whose month has begun (a worker pass); each visit's
+    case is linked in the transaction that starts it, so a pass that stopped half-way is finished by the next."""
     on = on or today()
     with read_session(runtime.engine) as session:
         due = session.exec(select(PlanVisit, InspectionPlan).join(InspectionPlan, PlanVisit.plan_id == InspectionPlan.id)
                            .where(InspectionPlan.published_at.is_not(None), PlanVisit.case_id.is_(None),
                                   InspectionPlan.year * 100 + PlanVisit.month <= on.year * 100 + on.month)
                            .order_by(PlanVisit.id)).all()
-        jobs = []
-        for visit, plan in due:
-            target = session.get(Target, visit.target_id)
-            officers = [session.get(User, i) for i in visit.officer_ids]
-            jobs.append((visit.id, visit.month, plan, target.id, target.name, party_of(target), target.assigned_level, [
-                {"user_id": u.id, "name": u.display_name, "certificate_no": u.certificate_number} for u in officers]))
-    for visit_id, month, plan, target_id, name, party, level, officers in jobs:
-        title = f"{plan.year}年{month}月计划检查"
-        case_id = _started_before(runtime.engine, plan.agency_id, title, name)
-        if case_id is None:
-            case_id = runtime.start_case("inspection", agency_id=plan.agency_id, actor=Actor.system(), kind="inspection",
-                                         title=title, party_name=name,
-                                         data={"party": party, "target_id": target_id, "target_assigned_level": level,
-                                               "officers": officers, "plan": {"plan_id": plan.id, "visit_id": visit_id}}
-                                         ).case.id
-        with transaction(runtime.engine) as session:
-            session.get(PlanVisit, visit_id).case_id = case_id
-            session.add(TargetCase(target_id=target_id, case_id=case_id))
-    return len(jobs)
+        jobs = [(visit.id, f"{plan.year}年{visit.month}月计划检查", plan.id, plan.agency_id,
+                 target_facts(session.get(Target, visit.target_id)), officer_refs(session, visit.officer_ids))
+                for visit, plan in due]
+    started = 0
+    for visit_id, title, plan_id, agency_id, target, officers in jobs:
+        try:
+            start_drawn(runtime, agency_id=agency_id, title=title, target=target, officers=officers,
+                        extra={"plan": {"plan_id": plan_id, "visit_id": visit_id}}, link=partial(_link_visit, visit_id))
+        except Conflict:
+            continue  # another pass started it
+        started += 1
+    return started
+
+
+def _link_visit(visit_id: int, session: Session, case_id: int) -> None:
+    """Refused (and the case not started) when another pass linked the visit first."""
+    linked = session.execute(sa.update(PlanVisit).where(PlanVisit.id == visit_id, PlanVisit.case_id.is_(None))
+                             .values(case_id=case_id))
+    if linked.rowcount != 1:
+        raise Conflict("该月计划检查已发起", code="visit_started", details={"visit_id": visit_id})

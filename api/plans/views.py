@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from api import schemas
@@ -41,13 +41,26 @@ class BatchIn(schemas.Strict):
     valid_through: date | None = Field(default=None, title="检查截止日期",
                                        description="抽取的执法人员执法证须有效至此日; 默认今天")
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1, title="随机种子")
+    plan_id: schemas.DbInt | None = Field(default=None, title="年度计划", description="落实的本局年度监督检查计划")
 
 
 @router.post("/batches", status_code=201,
              summary="县局组织交叉检查或专项检查: 按条件筛选执法对象, 抽取执法人员, 逐家发起检查(种子和输入全部保存)")
 def start_batch(body: BatchIn, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
     return batches.start_batch(runtime, user, body.kind, body.title, body.filters.model_dump(), body.valid_through,
-                               body.seed)
+                               body.seed, body.plan_id)
+
+
+@router.get("/batches", summary="交叉检查、专项检查批次(本辖区; 可按年度计划筛选)")
+def list_batches(user: UserDep, runtime: RuntimeDep,
+                 plan_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> list[dict[str, Any]]:
+    return batches.list_batches(runtime.engine, user, plan_id)
+
+
+@router.post("/batches/{batch_id}/start",
+             summary="继续发起批次中尚未发起的检查(中断后重新执行; 已发起的不会重复发起)")
+def resume_batch(batch_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
+    return batches.start_inspections(runtime, user, batch_id)
 
 
 @router.get("/batches/{batch_id}", summary="交叉检查、专项检查批次: 检查对象、承办机构、抽取的执法人员、随机种子")

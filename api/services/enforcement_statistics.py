@@ -19,6 +19,7 @@ from api.identity.service import today
 from api.services import statistics_outcomes as outcomes
 from engine.calendar import SHANGHAI
 from engine.db import read_session
+from engine.errors import Forbidden
 from engine.models import Agency, Case, RecordEvent, Task
 from engine.vocab import CaseStatus, TaskStatus
 
@@ -63,10 +64,22 @@ def _step_count(session: Session, bpmn_id: str, where: list) -> int:
                         .join(Case, Case.id == RecordEvent.case_id).where(*where, Task.bpmn_id == bpmn_id)).one()
 
 
+def agency_scope(session: Session, user: User, agency_id: int | None) -> list[int]:
+    """Whose figures the user may read: their jurisdiction (the county bureau: itself, its townships and the
+    park), or one unit of it."""
+    authz.require_case_user(user)
+    scope = authz.jurisdiction_ids(session, authz.agency_of(session, user))
+    if agency_id is None:
+        return scope
+    if agency_id not in scope:
+        raise Forbidden("无权查看其他单位的执法统计", details={"agency_id": agency_id})
+    return [agency_id]
+
+
 def statistics(engine: sa.Engine, user: User, start: date | None, end: date | None, agency_id: int | None) -> dict:
     period = Period(start, end)
     with read_session(engine) as session:
-        agencies = authz.statistics_agency_ids(session, user, agency_id)
+        agencies = agency_scope(session, user, agency_id)
         cases = [Case.kind == "case", Case.agency_id.in_(agencies), *period.where(Case.started_at)]
         by_status = _counts(session, Case.status, cases)
         names = dict(session.exec(select(Agency.id, Agency.name).where(Agency.id.in_(agencies))).all())

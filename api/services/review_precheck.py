@@ -8,12 +8,13 @@ from documents.case_review.case_file import load_case_file
 from documents.case_review.precheck import precheck
 from engine.db import read_session
 from engine.runtime import Runtime
+from engine.vocab import Role
 
 
 def case_precheck(runtime: Runtime, user: User, case_id: int, rubric: str | None = None) -> dict:
     with read_session(runtime.engine) as session:
         case = authz.visible_case(session, user, case_id)
-        authz.require_precheck_reader(session, user, case)
+        _require_precheck_reader(session, user, case)
     authz.read_case(runtime.engine, user, case_id)  # a supervisor's review read goes into the case record
     data = runtime.get_case(case_id).data
     with read_session(runtime.engine) as session:
@@ -27,3 +28,10 @@ def case_precheck(runtime: Runtime, user: User, case_id: int, rubric: str | None
         file = load_case_file(session, case, data, tasks, certificate_expiry)
         result = precheck(file, rubric)
     return {"case_id": case.id, "case_number": case.number, **result.as_dict()}
+
+
+def _require_precheck_reader(session, user: User, case) -> None:
+    """The pre-check of a case file: its assigned supervisor (reviewing an archived case), or the county's
+    legal reviewers and head. `visible_case` has already checked the case is in the user's scope."""
+    if not authz.reviews_case(session, user, case.id):
+        authz.require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")

@@ -88,9 +88,11 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
         process = runtime.process_of(session, session.get(Case, case_id))
         remedies = message_start(process, case_remedies.REMEDY_FILED) is not None and _case_officer(session, user, case_id)
         just_done = session.get(Task, done) if done else None
+        drawn_elsewhere = not authz.takes_officer_steps(session, user, case_id)  # a pair drawn for others
     previews = evidence_previews.case_preview_kinds(runtime.engine, user, case_id)
     day = today()
-    my_tasks = {t.id for t in detail.tasks if user.has_role(t.role) and t.agency_id == user.agency_id}
+    my_tasks = {t.id for t in detail.tasks if user.has_role(t.role) and t.agency_id == user.agency_id
+                and not (drawn_elsewhere and t.role in authz.OFFICER_ROLES)}
     return render(request, "case.html", detail=detail, case=detail.case, agency_names=names, steps=steps,
                   documents=files, process_name=process.name, remedies=remedies, my_tasks=my_tasks,
                   just_done=just_done if just_done and just_done.case_id == case_id else None,

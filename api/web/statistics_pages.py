@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import Query, Request
 from sqlmodel import select
 
-from api import authz
 from api.services import enforcement_statistics
 from api.web.routing import page_router
 from api.web.session import WebUser
@@ -70,7 +69,7 @@ def statistics_page(
     engine = request.app.state.runtime.engine
     figures = enforcement_statistics.statistics(engine, user, start, end, agency_id)
     with read_session(engine) as session:
-        scope = authz.statistics_agency_ids(session, user, None)
+        scope = enforcement_statistics.agency_scope(session, user, None)
         units = session.exec(select(Agency.id, Agency.name).where(Agency.id.in_(scope)).order_by(Agency.id)).all()
     return render(request, "statistics.html", figures=figures, charts=_charts(figures), units=units,
                   filters={"from": start, "to": end, "agency_id": agency_id}, procedures=PROCEDURES, nav="statistics")

@@ -136,7 +136,9 @@ EXPECTED = {
     "POST /api/v1/plans/conflicts": CASE_WORKERS - {"township_officer/sibling"},
     # cross and special inspections: organised by the county bureau's officers, read in the county
     "POST /api/v1/plans/batches": {"county_officer/county"},
+    "GET /api/v1/plans/batches": CASE_WORKERS,
     "GET /api/v1/plans/batches/{batch_id}": CASE_WORKERS - {"township_officer/own", "township_officer/sibling"},
+    "POST /api/v1/plans/batches/{batch_id}/start": {"county_officer/county"},
 }
 
 

@@ -2,13 +2,21 @@
 industry and risk starts one inspection per unit in the agency of its level with a drawn pair of that agency's
 officers; a cross inspection has each township's units inspected by another township's officers in a county case
 they can act in; the seed reproduces the batch; a township cannot organise one; a draw short of officers starts
-nothing."""
+nothing; a batch interrupted half-way is finished by starting it again, never doubling an inspection; a drawn
+inspection's steps are in the drawn pair's inbox only."""
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from api.identity.models import StaffCategory
+from api.identity.service import create_user
 from api.plans.batch_draw import draw_batch
-from engine.db import read_session
+from engine.db import read_session, transaction
 from engine.models import Case
+from tests.api.conftest import PASSWORD, VALID
 from tests.api.register_entries import entry
 from tests.api.test_annual_plan import runtime  # noqa: F401  (the real-models runtime fixture)
 from tests.procedure.inspection_steps import record
@@ -107,3 +115,79 @@ def test_a_batch_short_of_officers_starts_nothing(client, auth, world, runtime):
     empty = client.post("/api/v1/plans/batches", headers=auth("c1"),
                         json={"kind": "special", "title": "烟花爆竹专项检查", "filters": {"industries": ["fireworks"]}})
     assert empty.status_code == 422 and empty.json()["code"] == "batch_no_targets"
+
+
+def refuse_case_links_of(engine, target_id: int) -> None:
+    """A real failure in the database: linking an inspection to `target_id` fails, so its start rolls back."""
+    statements = {
+        "sqlite": [f"CREATE TRIGGER refuse_link BEFORE INSERT ON target_case WHEN NEW.target_id = {target_id} "
+                   "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
+        "postgresql": [f"CREATE FUNCTION refuse_link() RETURNS trigger AS $$ BEGIN IF NEW.target_id = {target_id} "
+                       "THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                       "CREATE TRIGGER refuse_link BEFORE INSERT ON target_case FOR EACH ROW EXECUTE FUNCTION refuse_link()"],
+    }[engine.dialect.name]
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+
+def allow_case_links(engine) -> None:
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER refuse_link" + (" ON target_case" if engine.dialect.name == "postgresql" else ""))
+
+
+def test_an_interrupted_batch_resumes_with_only_the_missing_inspections(client, auth, world, runtime):  # noqa: F811
+    units = [register(client, auth, world.agencies.township.id, 30 + i, assigned_level="township") for i in range(5)]
+    refuse_case_links_of(runtime.engine, units[2])
+    body = {"kind": "special", "title": "春季专项检查", "seed": SEED}
+    with pytest.raises(sa.exc.DBAPIError, match="injected failure"):
+        client.post("/api/v1/plans/batches", headers=auth("c1"), json=body)
+    [batch] = client.get("/api/v1/plans/batches", headers=auth("c1")).json()
+    assert (batch["targets"], batch["started"]) == (5, 2)
+    detail = client.get(f"/api/v1/plans/batches/{batch['id']}", headers=auth("c1")).json()
+    assert [bool(i["case_id"]) for i in detail["inspections"]] == [True, True, False, False, False]
+
+    allow_case_links(runtime.engine)
+    resumed = client.post(f"/api/v1/plans/batches/{batch['id']}/start", headers=auth("c1"))
+    assert resumed.status_code == 200, resumed.text
+    cases = [i["case_id"] for i in resumed.json()["inspections"]]
+    assert all(cases) and cases[:2] == [i["case_id"] for i in detail["inspections"][:2]]
+    again = client.post(f"/api/v1/plans/batches/{batch['id']}/start", headers=auth("c1")).json()
+    assert [i["case_id"] for i in again["inspections"]] == cases
+    with read_session(runtime.engine) as session:
+        started = session.exec(select(Case.id).where(Case.process_id == "inspection")).all()
+        assert sorted(started) == sorted(cases)  # one inspection per unit, none doubled
+    for unit, case_id in zip(units, cases, strict=True):
+        assert [c["id"] for c in client.get(f"/api/v1/targets/{unit}", headers=auth("c1")).json()["inspections"]] == [case_id]
+
+
+def test_a_drawn_inspection_is_in_the_inbox_of_the_drawn_pair_only(client, auth, world, runtime, password_hash):  # noqa: F811
+    with transaction(runtime.engine) as session:
+        third = create_user(session, username="t1c", display_name="用户t1c", password=PASSWORD,
+                            password_hash=password_hash, agency_id=world.agencies.township.id,
+                            roles=["township_officer"], staff_category=StaffCategory.officer,
+                            certificate_number="赣36089999", certificate_expires=VALID)
+        world.users["t1c"] = third
+    unit = register(client, auth, world.agencies.township.id, 41, assigned_level="township")
+    batch = client.post("/api/v1/plans/batches", headers=auth("c1"),
+                        json={"kind": "special", "title": "烟花爆竹专项检查", "seed": SEED}).json()
+    [inspection] = batch["inspections"]
+    assert inspection["target_id"] == unit and inspection["status"] == "inspecting"
+    drawn = {o["user_id"] for o in inspection["officers"]}
+    township = {world.id(name): name for name in ("t1a", "t1b", "t1c")}
+    [left_out] = [name for user_id, name in township.items() if user_id not in drawn]
+    case_id = inspection["case_id"]
+    for user_id in drawn:
+        assert case_id in inbox_case_ids(client, auth(township[user_id]))
+    assert case_id not in inbox_case_ids(client, auth(left_out))
+    assert case_id not in inbox_case_ids(client, auth("c1"))
+
+    [onsite] = [t for t in client.get("/api/v1/tasks", headers=auth(township[min(drawn)])).json()
+                if t["case_id"] == case_id]
+    assert client.get(f"/api/v1/cases/{case_id}", headers=auth(left_out)).status_code == 200  # still reads the case
+    party = client.get(f"/api/v1/tasks/{onsite['id']}", headers=auth(left_out)).json()["prefill"]["party"]
+    data = record("2026-03-02", [], party=party | {"legal_representative": "王林峰"}) | {
+        "officers": [world.officer(left_out), world.officer(township[min(drawn)])]}
+    refused = client.post(f"/api/v1/tasks/{onsite['id']}/complete", headers=auth(left_out), json={"data": data})
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert "抽取的执法人员" in refused.json()["message"]

@@ -19,6 +19,7 @@ from tests.api.test_access_matrix import (
     EVERYONE,
     SEES_THE_CASE,
     app_routes,
+    batch_of,
     document_of,
     evidence_of,
     hazard_report_of,
@@ -90,6 +91,11 @@ EXPECTED = {
     "GET /plans": CASE_WORKERS,
     "POST /plans": {"township_officer/own", "township_officer/sibling", "county_officer/county"},
     "GET /plans/{annual_plan_id}": CASE_WORKERS - {"township_officer/sibling"},
+    # cross and special inspections: organised by the county bureau's officers under its own plan, read in the county
+    "GET /plans/{annual_plan_id}/batches/new": {"county_officer/county"},
+    "POST /plans/{annual_plan_id}/batches": {"county_officer/county"},
+    "GET /plans/batches/{batch_id}": CASE_WORKERS - {"township_officer/own", "township_officer/sibling"},
+    "POST /plans/batches/{batch_id}/start": {"county_officer/county"},
     "GET /powers": CASE_WORKERS,
     "GET /powers/{agency_id}": CASE_WORKERS - {"township_officer/sibling"},
     "POST /powers/{agency_id}/items": {"county_officer/county", "agency_head/county"},
@@ -130,7 +136,9 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
            "target_id": register_entry(client, auth("c1"), world.agencies.township.id),
            "agency_id": world.agencies.township.id,
            "item_id": power_item(client, auth("c1"), world.agencies.township.id),
-           "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id)}
+           "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id),
+           "batch_id": batch_of(client.app.state.runtime.engine, world.agencies.county.id)}
+    county_plan = plan_of(client.app.state.runtime.engine, world.agencies.county.id)  # batches are organised under it
     multipart = {"POST /cases/{case_id}/evidence", "POST /powers/items/{item_id}/letter"}  # the CSRF token in the header
     mismatches = []
     for caller, username in CALLERS.items():
@@ -138,6 +146,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
         for route in sorted(routes):
             method, template = route.split(" ", 1)
             path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
+            if template.startswith("/plans/{annual_plan_id}/batches"):
+                path = path.replace(f"/plans/{ids['annual_plan_id']}/", f"/plans/{county_plan}/")
             form = {"csrf_token": token, **({"username": "t1b", "password": PASSWORD} if route == "POST /login" else {}),
                     **({"year": "2027"} if route == "POST /plans" else {})}
             headers = {"X-CSRF-Token": token} if route in multipart else {}

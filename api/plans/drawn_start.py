@@ -1,0 +1,60 @@
+"""Starting an inspection a draw scheduled (a plan's visit, a batch's target) for its drawn officer pair.
+
+One transaction starts the case and writes everything that belongs to it: the link to the unit's file, the caller's
+own link (the visit's or the batch's, which refuses a second case for the same visit or target), and the pair as
+the case's drawn members, whose officer steps are theirs alone (api.authz). A pass that stops half-way therefore
+leaves no case without its links, and running it again starts exactly the missing ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from api.identity.models import CaseMember, MemberPurpose, User
+from api.identity.service import actor_for
+from api.targets.models import Target, TargetCase
+from api.targets.service import party_of
+from engine import clock, record
+from engine.models import Actor
+from engine.runtime import Runtime
+from engine.vocab import Role
+
+
+def officer_refs(session: Session, officer_ids: list[int]) -> list[dict]:
+    """The drawn officers as an inspection's forms name them."""
+    officers = [session.get(User, i) for i in officer_ids]
+    return [{"user_id": u.id, "name": u.display_name, "certificate_no": u.certificate_number} for u in officers]
+
+
+def target_facts(target: Target) -> dict:
+    return {"id": target.id, "name": target.name, "party": party_of(target), "level": target.assigned_level}
+
+
+def start_drawn(runtime: Runtime, *, agency_id: int, title: str, target: dict, officers: list[dict], extra: dict,
+                link: Callable[[Session, int], None], joined_by: User | None = None) -> int:
+    """Start the inspection of `target` in `agency_id` for the drawn `officers`; `link(session, case_id)` writes the
+    caller's own link in the same transaction. `joined_by`: the county officer adding officers of another
+    township to the county's case (a cross inspection), recorded as for any officer the bureau adds."""
+
+    def alongside(session: Session, view) -> None:
+        case_id = view.case.id
+        link(session, case_id)
+        session.add(TargetCase(target_id=target["id"], case_id=case_id))
+        purposes = [MemberPurpose.drawn, *([MemberPurpose.officer] if joined_by else [])]
+        for officer in officers:
+            for purpose in purposes:
+                session.add(CaseMember(case_id=case_id, user_id=officer["user_id"], purpose=purpose,
+                                       added_by=joined_by.id if joined_by else None, added_at=clock.now()))
+            if joined_by:
+                member = session.get(User, officer["user_id"])
+                record.append_event(session, case_id=case_id, kind="officer_assigned",
+                                    actor=actor_for(joined_by, Role.county_officer),
+                                    inputs={"user_id": member.id, "name": member.display_name,
+                                            "agency_id": member.agency_id})
+
+    data = {"party": target["party"], "target_id": target["id"], "target_assigned_level": target["level"],
+            "officers": officers, **extra}
+    return runtime.start_case("inspection", agency_id=agency_id, actor=Actor.system(), kind="inspection", title=title,
+                              party_name=target["name"], data=data, alongside=alongside).case.id

@@ -20,7 +20,8 @@ from engine.db import read_session
 from engine.rules.violations import catalogue
 
 MAX_PAGE_SIZE = 100
-KIND_LABELS = {"penalty_decision": "行政处罚决定", "other_decision": "其他行政执法决定", "inspection_result": "随机抽查结果"}
+KIND_LABELS = {"penalty_decision": "行政处罚决定", "other_decision": "其他行政执法决定", "inspection_result": "随机抽查结果",
+               "onsite_measures": "其他行政执法决定（现场处理措施）"}
 
 
 class PublicationOut(BaseModel):

@@ -18,7 +18,7 @@ class Publication(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(unique=True, index=True, max_length=32, description="opaque id shown to the public")
     case_id: int = Field(index=True)
-    kind: str = Field(max_length=40, description="penalty_decision, other_decision, inspection_result")
+    kind: str = Field(max_length=40, description="penalty_decision, other_decision, onsite_measures, inspection_result")
     title: str = Field(max_length=300)
     text: str = Field(sa_column=Column(Text, nullable=False))
     text_sha256: str = Field(max_length=64)

@@ -128,8 +128,34 @@ def measures_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
+def onsite_measures_text(data: dict, redaction: Redaction) -> tuple[str, str]:
+    """The title and text published for an on-site measures decision (现场处理措施决定书), another enforcement decision
+    (国办发〔2018〕118号): number, party, hazard, measures, basis, term, body, date; redacted, trade secrets left out."""
+    party = inspected_unit(data)
+    secret = set(data.get("trade_secret_fields") or ())
+    shown = redaction.party(party)
+    number = (data.get("documents") or {}).get("onsite_measures_decision") or ""
+    lines = [f"现场处理措施决定书文号：{number}"] if number else []
+    lines.append(f"当事人：{shown.get('name', '')}")
+    if shown.get("credit_code"):
+        lines.append(f"统一社会信用代码：{shown['credit_code']}")
+    for key, label in (("hazard", "发现的重大事故隐患"), ("measures", "现场处理措施"), ("legal_basis", "法律依据"),
+                       ("measure_term", "措施期限")):
+        value = str(data.get(key) or "").strip()
+        if value:
+            lines.append(f"{label}：{TRADE_SECRET if key in secret else redaction.text(value, party)}")
+    decided_on = str(data.get("executed_at") or "")[:10]
+    if decided_on and data.get("measure_until"):
+        lines.append(f"期限：{decided_on}至{data['measure_until']}")
+    lines.append(f"决定机关：{data.get('agency_name', '')}")
+    if decided_on:
+        lines.append(f"决定日期：{decided_on}")
+    title = f"{shown.get('name', '')}现场处理措施决定信息" + (f"（{number}）" if number else "")
+    return title, "\n".join(lines)
+
+
 TEXT_BUILDERS = {"penalty_decision": penalty_decision_text, "inspection_result": inspection_result_text,
-                 "other_decision": measures_decision_text}
+                 "other_decision": measures_decision_text, "onsite_measures": onsite_measures_text}
 
 
 def sha256(text: str) -> str:

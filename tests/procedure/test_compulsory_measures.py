@@ -166,5 +166,8 @@ def test_county_inspection_onsite_measures_need_video_and_a_term_of_at_most_six_
     measures.complete("审查隐患排除情况并决定恢复生产经营", {
         "hazard_eliminated": True, "review_opinion": "安全阀已更换并检验合格,报警装置恢复", "resumed_on": "2026-06-20",
         "penalty_needed": True}, on="2026-06-22")
+    assert measures.case.outcome is None and measures.ready() == ["公示现场处理措施决定"]  # the case ends once published
+    measures.complete("公示现场处理措施决定", {"published_on": "2026-06-23", "publication_channel": "遂川县人民政府网站"},
+                      on="2026-06-23")
     assert measures.case.outcome == "penalty_case"
     assert linked_case(measures, "general_procedure").case.agency_id == agencies.county.id

@@ -14,7 +14,7 @@ from engine.db import read_session
 from engine.models import Case, Task
 from engine.runtime import CaseView, Runtime
 from engine.step_preview import computed_today
-from engine.vocab import TaskStatus
+from engine.vocab import Lane, TaskStatus
 
 
 def inbox(runtime: Runtime, user: User) -> list[schemas.TaskOut]:
@@ -34,10 +34,13 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
         process = runtime.process_of(session, case)
         info = process.tasks[task.bpmn_id]
         task_view, case_view = task_out(task, case), case_out(case)
+        own_department = user.department if task.role == Lane.department and user.department else None
         records = record_kinds(session, process, case, task)
     form = process.form_schema(info.form)
     # one workflow deserialization for one task's form; never done for lists
     prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
+    if own_department and "department" in (form.get("properties") or {}):
+        prefill["department"] = own_department  # a department account reports for its own department (api.authz)
     return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
                               video_required=info.video_required, documents=list(info.documents), prefill=prefill,
                               computed=computed_today(runtime, task_id), records=records)

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from api import schemas
+from api.hazards.config import hazard_config
 from api.identity import admin_permissions
 from api.identity.models import StaffCategory
 from api.services import accounts
@@ -32,7 +33,8 @@ from engine.vocab import Role
 router = page_router()
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FIELD_LABELS = {"username": "用户名", "display_name": "姓名", "password": "密码", "agency_id": "单位", "roles": "角色",
-                "staff_category": "人员类别", "certificate_number": "执法证号", "certificate_expires": "执法证有效期至", "grid": "所在网格"}
+                "staff_category": "人员类别", "certificate_number": "执法证号", "certificate_expires": "执法证有效期至", "grid": "所在网格",
+                "department": "所属部门"}
 ROLES = [role for role in Role if role not in (Role.system, Role.citizen)]
 
 
@@ -41,7 +43,7 @@ def _choices(request: Request, admin) -> dict:
         names = case_views.agency_names(session)
         managed = admin_permissions.managed_agency_ids(session, admin)  # refuses anyone but an administrator
     return {"agencies": {i: names[i] for i in managed}, "roles": [(r.value, ROLE_LABELS[r.value]) for r in ROLES],
-            "categories": list(StaffCategory), "nav": "users"}
+            "categories": list(StaffCategory), "departments": hazard_config().all_departments(), "nav": "users"}
 
 
 def _fields(form) -> dict:
@@ -50,6 +52,12 @@ def _fields(form) -> dict:
     values["roles"] = [str(r) for r in form.getlist("roles")]
     values["password"] = str(form.get("password", ""))
     return values
+
+
+def _field_errors(exc: Exception) -> dict[str, str]:
+    """The API's refusal of one field (details.field), shown beside that field."""
+    field = (getattr(exc, "details", None) or {}).get("field") if isinstance(exc, ValidationFailed) else None
+    return {field: exc.message} if field in FIELD_LABELS else {}
 
 
 def _problem(exc: Exception) -> str:
@@ -61,8 +69,9 @@ def _problem(exc: Exception) -> str:
     return "「执法证有效期至」不是有效日期"
 
 
-def _form(request: Request, admin, *, status_code: int = 200, **context):
-    return render(request, "user_form.html", status_code=status_code, **_choices(request, admin), **context)
+def _form(request: Request, admin, *, status_code: int = 200, errors: dict | None = None, **context):
+    return render(request, "user_form.html", status_code=status_code, **_choices(request, admin), errors=errors or {},
+                  **context)
 
 
 @router.get("/admin/users/new")
@@ -79,7 +88,8 @@ async def create(request: Request, user: WebUser):
         created = await run_in_threadpool(accounts.create_user, request.app.state.runtime.engine, user,
                                           schemas.UserCreateIn(**body))
     except (ValidationError, ValidationFailed, Conflict) as exc:
-        return _form(request, user, status_code=422, account=None, values=values, problem=_problem(exc))
+        return _form(request, user, status_code=422, account=None, values=values, problem=_problem(exc),
+                     errors=_field_errors(exc))
     return RedirectResponse(f"/admin/users?created={quote(created.username)}", status_code=303)
 
 
@@ -102,6 +112,7 @@ def _changes(account: schemas.UserOut, values: dict, active: bool) -> dict:
     submitted["certificate_number"] = submitted["certificate_number"] or None
     submitted["certificate_expires"] = submitted["certificate_expires"] or None
     submitted["grid"] = submitted.get("grid") or None
+    submitted["department"] = submitted.get("department") or None
     submitted["active"] = active
     changes = {k: v for k, v in submitted.items() if str(v) != str(current.get(k))}
     if "certificate_expires" in changes and changes["certificate_expires"]:
@@ -121,7 +132,8 @@ async def update(request: Request, user_id: DbId, user: WebUser):
             await run_in_threadpool(accounts.update_user, engine, user, user_id, schemas.UserUpdateIn(**changes))
     except (ValueError, ValidationFailed, Conflict) as exc:  # pydantic's ValidationError is a ValueError
         shown = {**account.model_dump(mode="json"), **values, "username": account.username}
-        return _form(request, user, status_code=422, account=account, values=shown, problem=_problem(exc))
+        return _form(request, user, status_code=422, account=account, values=shown, problem=_problem(exc),
+                     errors=_field_errors(exc))
     return RedirectResponse(f"/admin/users?updated={quote(account.username)}", status_code=303)
 
 

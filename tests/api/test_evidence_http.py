@@ -237,7 +237,6 @@ def test_evidence_attached_to_a_task_names_it_in_the_record(client, auth, world)
     assert (event["task_id"], event["task_name"]) == (task["id"], task["name"])
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_an_upload_retried_after_a_lost_answer_yields_one_item(client, auth, world, case_id):
     task_id = client.get(f"/api/v1/cases/{case_id}", headers=auth("t1a")).json()["tasks"][0]["id"]
     first = upload(client, auth("t1a"), case_id, PHOTO, task_id=task_id)

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import partial
 
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
+from sqlmodel import select
 
 from api.app import create_app
 from api.bootstrap import object_store
+from documents.models import IssuedDocument
+from documents.render import render_docx
 from documents.rendition import render_pending
+from documents.signatures import stored_image
+from engine.db import read_session
 from tests.api.conftest import PARTY
 from tests.api.test_documents_http import complete, docx_text
 from tests.api.test_web_records import browser_for
@@ -66,10 +72,10 @@ def sign(browser, token: str, task_id: str, png: bytes):
                         headers={"Content-Type": "image/png", "X-CSRF-Token": token, "Accept": "application/json"})
 
 
-def issued_order(client, auth, case_id: int) -> Document:
+def issued(client, auth, case_id: int, doc_id: str = "rectification_order") -> Document:
     assert render_pending(client.app.state.runtime.engine, object_store()) >= 1
     [order] = [d for d in client.get(f"/api/v1/cases/{case_id}/documents", headers=auth("t1a")).json()
-               if d["doc_id"] == "rectification_order"]
+               if d["doc_id"] == doc_id]
     response = client.get(f"/api/v1/documents/{order['id']}/download", params={"format": "docx"}, headers=auth("t1a"))
     assert response.status_code == 200, response.text
     return Document(io.BytesIO(response.content))
@@ -96,7 +102,7 @@ def test_the_drawn_signature_is_evidence_named_by_id_and_sits_on_the_party_line_
                    if e["kind"] == "task_completed" and e["task_name"] == "责令限期整改"]
     assert completed["inputs"]["party_signature"] == {"evidence_id": first.json()["evidence_id"]}  # the id, no image
 
-    docx = issued_order(client, auth, case_id)
+    docx = issued(client, auth, case_id)
     [shape] = docx.inline_shapes
     blob = docx.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
     assert blob == png
@@ -113,7 +119,7 @@ def test_a_refusal_to_sign_is_written_with_its_witness(client, auth, world, orde
 
     done = browser.post(f"/tasks/{task_id}", data=order_form(world, token, refused="true", witness="刘见证"))
     assert done.status_code == 303, done.text[-2000:]
-    docx = issued_order(client, auth, case_id)
+    docx = issued(client, auth, case_id)
     assert list(docx.inline_shapes) == []
     text = docx_text(docx_bytes(docx))
     assert "当事人（签名）：当事人拒绝签字（见证人：刘见证）" in text
@@ -141,4 +147,35 @@ def test_only_a_png_signature_of_this_case_is_accepted(client, auth, world, orde
     refused = browser.post(f"/tasks/{task_id}", data=order_form(world, token, evidence_id=str(photo.json()["id"])))
     assert refused.status_code == 422
     assert "当事人签名须是签名板上签写的图片(PNG), 请重新签名" in refused.text
-    assert client.get(f"/api/v1/cases/{case_id}/documents", headers=auth("t1a")).json()[-1]["doc_id"] != "rectification_order"
+    assert "rectification_order" not in [d["doc_id"] for d in client.get(f"/api/v1/cases/{case_id}/documents",
+                                                                         headers=auth("t1a")).json()]
+
+
+def test_the_onsite_record_carries_the_drawn_signature_above_its_witness_line(client, auth, world):
+    started = client.post("/api/v1/cases", json={"process": "inspection", "agency_id": world.agencies.township.id,
+                                                 "party": PARTY, "title": "日常检查"}, headers=auth("t1a"))
+    case_id, task_id = started.json()["case"]["id"], started.json()["tasks"][0]["id"]
+    browser, token = browser_for(client.app, world, "t1a")
+    form_page = browser.get(f"/tasks/{task_id}/records/onsite_record").text
+    assert f'data-signature="/tasks/{task_id}/signature"' in form_page
+
+    png = drawn_signature(stroke=90)
+    evidence_id = sign(browser, token, task_id, png).json()["evidence_id"]
+    made = browser.post(f"/tasks/{task_id}/records/onsite_record", data={
+        "csrf_token": token, "officers": [str(world.id("t1a")), str(world.id("t1b"))], "place": "仓库",
+        "started_at": "2026-03-02T08:00", "ended_at": "2026-03-02T08:30", "scene": "消防通道堵塞",
+        "party_signature.evidence_id": str(evidence_id)})
+    assert made.status_code == 303, made.text[-2000:]
+
+    docx = issued(client, auth, case_id, "onsite_record")
+    [shape] = docx.inline_shapes
+    assert docx.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob == png
+    with read_session(client.app.state.runtime.engine) as session:
+        [record] = session.exec(select(IssuedDocument).where(IssuedDocument.doc_id == "onsite_record")).all()
+    again = render_docx(record.snapshot, images=partial(stored_image, object_store()))  # deterministic, image and all
+    assert hashlib.sha256(again).hexdigest() == record.docx_sha256
+    assert record.snapshot["signature"] == {"evidence_id": evidence_id, "object_key": record.snapshot["signature"]["object_key"],
+                                            "sha256": hashlib.sha256(png).hexdigest(), "signed_at": "2026-03-02T01:00:00+00:00"}
+    lines = [p.text for p in docx.paragraphs if "（签名）：" in p.text]
+    assert lines == ["执法人员（签名）：＿＿＿＿＿＿　　　　年　　月　　日", "当事人（签名）：　　2026年3月2日",
+                     "见证人（签名）：＿＿＿＿＿＿　　　　年　　月　　日"]

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from documents.evidence.models import Evidence
 from documents.issuing import issue_documents
 from documents.models import IssuedDocument
+from documents.signatures import SIGNATURE_FIELD
 from documents.step import snapshot_sha256
 from engine import casestore, clock, forms, record, serialization
 from engine.db import transaction
@@ -63,7 +64,7 @@ def issue_record(runtime: Runtime, task_id: str, doc_id: str, data: dict, actor:
         ordinal = 1 + session.exec(select(sa.func.count()).select_from(IssuedDocument).where(
             IssuedDocument.case_id == case.id, IssuedDocument.doc_id == doc_id)).one()
         [document] = issue_documents(session, case_id=case.id, agency_code=agency.code, doc_ids=[doc_id],
-                                     values=values, issued_at=clock.now())
+                                     values=values, issued_at=clock.now(), signature=data.get(SIGNATURE_FIELD))
         document.snapshot = {**document.snapshot, "record": {
             "ordinal": ordinal, "task_id": task_id, "task_name": info.name,
             "evidence_ids": list(data.get("evidence_ids") or [])}}

@@ -16,12 +16,13 @@ from sqlmodel import Session
 
 from documents.alternatives import resolved_title
 from documents.amounts import parse_moment, to_amount
-from documents.catalogue import Catalogue, ColumnSpec, DocumentSpec, FieldSpec, FieldType, get_catalogue
+from documents.catalogue import Catalogue, ColumnSpec, DocumentSpec, FieldSpec, FieldType, Signer, get_catalogue
 from documents.document_numbers import allocate_number, resolve_issuer
 from documents.labels import LABELS
 from documents.models import IssuedDocument
 from documents.procedure_account import composed_values
 from documents.service_receipts import RECEIPT, receipt_values
+from documents.signatures import resolve as resolve_signature
 from engine.errors import ModelError, ValidationFailed
 
 # Case-level values every snapshot keeps, whether or not a document lists them as fields.
@@ -126,11 +127,13 @@ def issue_documents(
     values: dict[str, Any],
     issued_at: datetime,
     catalogue: Catalogue | None = None,
+    signature: Any = None,
 ) -> list[IssuedDocument]:
     """Number the step's documents and store their snapshots in the session's transaction.
 
     All documents are checked before any number is taken, so a missing field blocks the
-    step without consuming numbers.
+    step without consuming numbers. `signature` is the party's signature given in this step's own form
+    (documents.signatures), never one the case data kept from an earlier step.
     """
     catalogue = catalogue or get_catalogue()
     docs = [catalogue.get(doc_id) for doc_id in doc_ids]
@@ -139,6 +142,7 @@ def issue_documents(
             raise ModelError(f"「{doc.title}」由卷宗生成，不能在办案环节中制作", details={"document": doc.id})
         pending = [{"title": d.title, "number": "—"} for d in docs[:index] if d.code] if doc.id == RECEIPT else []
         check_values(doc, values | receipt_values(values, pending))
+    signed = resolve_signature(session, case_id, signature) if any(Signer.party in d.signers for d in docs) else None
     issuer = resolve_issuer(catalogue.numbering, agency_code)
     issued: list[IssuedDocument] = []
     values = dict(values)
@@ -168,6 +172,7 @@ def issue_documents(
                 "issued_at": issued_at,
                 "case": _case_facts(values),
                 "fields": fields,
+                **({"signature": signed} if signed and Signer.party in doc.signers else {}),
             }
         )
         document = IssuedDocument(

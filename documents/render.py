@@ -29,6 +29,7 @@ from documents.catalogue import Catalogue, DocumentSpec, Signer, get_catalogue
 from documents.formatting import clean, format_value, party_lines
 from documents.labels import label
 from documents.punctuation import end_sentence, tidy
+from documents.signatures import ImageReader, write_signature
 from documents.templates import PLACEHOLDER, Fields, Grid, Paragraph, Table, Template, get_template
 
 TEXT_WIDTH_TWIPS = 8844  # A4 width minus the margins set in base_package
@@ -46,8 +47,9 @@ _BLANK_DATE = "　　年　　月　　日"
 
 
 class _Renderer:
-    def __init__(self, snapshot: dict[str, Any], doc: DocumentSpec, catalogue: Catalogue):
+    def __init__(self, snapshot: dict[str, Any], doc: DocumentSpec, catalogue: Catalogue, images: ImageReader | None):
         self.snapshot = snapshot
+        self.images = images
         self.doc = doc
         self.fields: dict[str, Any] = snapshot.get("fields", {})
         remedies = catalogue.remedies
@@ -208,6 +210,11 @@ class _Renderer:
                 for member in self.fields["members"]:
                     who = f"{label('member_role', member.get('member_role', ''))}{clean(member.get('name', ''))}"
                     lines.append(self.paragraph(f"{who}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
+            elif signer == Signer.party and self.snapshot.get("signature"):  # drawn on the screen, or refused
+                lines.append(self.paragraph(f"{signer.label}（签名）：", indent=False))
+                write_signature(lines[-1], self.run, self.snapshot["signature"], self.images, _BLANK_DATE)
+                if self.snapshot["signature"].get("refused") and Signer.witness not in self.doc.signers:
+                    lines.append(self.paragraph(f"{Signer.witness.label}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
             elif signer != Signer.seal:
                 caption = recipient_signer(self.snapshot) if signer == Signer.recipient else signer.label
                 lines.append(self.paragraph(f"{caption}（签名）：＿＿＿＿＿＿　　{_BLANK_DATE}", indent=False))
@@ -287,8 +294,9 @@ def _column_weights(columns, size: float, *, named: bool = False) -> list[float]
     return [number, *(fixed.get(c.name, share) for c in columns)]
 
 
-def render_docx(snapshot: dict[str, Any], *, catalogue: Catalogue | None = None) -> bytes:
-    """The .docx bytes of an issued document, from its stored snapshot."""
+def render_docx(snapshot: dict[str, Any], *, catalogue: Catalogue | None = None, images: ImageReader | None = None) -> bytes:
+    """The .docx bytes of an issued document, from its stored snapshot; `images` reads a drawn signature's
+    stored bytes (documents.signatures)."""
     catalogue = catalogue or get_catalogue()
     doc = catalogue.get(snapshot["doc_id"])
-    return _Renderer(snapshot, doc, catalogue).render(get_template(doc.id))
+    return _Renderer(snapshot, doc, catalogue, images).render(get_template(doc.id))

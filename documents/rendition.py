@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from documents.models import IssuedDocument
 from documents.render import render_docx
+from documents.signatures import stored_image
 from engine import record
 from engine.models import Actor, Case
 from engine.objects import ObjectStore, StoredObject
@@ -33,7 +34,8 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 def render_pending(engine: sa.Engine, store: ObjectStore, limit: int = 50, retain_until=None) -> int:
     """Render up to `limit` documents to .docx; returns how many were rendered."""
-    return _rendition_pass(engine, store, "docx", DOCX_TYPE, lambda document: render_docx(document.snapshot),
+    images = partial(stored_image, store)
+    return _rendition_pass(engine, store, "docx", DOCX_TYPE, lambda document: render_docx(document.snapshot, images=images),
                            limit=limit, retain_until=retain_until)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from documents.issuing import issue_documents
+from documents.signatures import SIGNATURE_FIELD
 from engine import clock
 from engine.models import Agency
 from engine.runtime import StepContext
@@ -32,7 +33,8 @@ def issue_step_documents(context: StepContext) -> None:
     agency = context.session.get(Agency, context.case.agency_id)
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
     issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency.code,
-                             doc_ids=list(context.task.documents), values=values, issued_at=clock.now())
+                             doc_ids=list(context.task.documents), values=values, issued_at=clock.now(),
+                             signature=context.data.get(SIGNATURE_FIELD))
     numbers = dict(context.workflow_data.get("documents") or {})
     for document in issued:
         numbers[document.doc_id] = document.number

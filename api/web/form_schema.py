@@ -27,6 +27,7 @@ DATETIME_PATTERN = re.compile(r"^\^\\d\{4\}-\\d\{2\}-\\d\{2\}T")
 LABELLED_VALUE = re.compile(r"([A-Za-z0-9_]+)=([^、,，;；]+)")
 MONEY_UNIT = "元"  # a number titled in yuan, e.g. 拟罚款金额(元): shown with its Chinese capital form
 MISSING = object()
+EVIDENCE_ID = re.compile(r"[0-9]{1,10}")
 
 
 def base_type(schema: Mapping) -> str | None:
@@ -80,6 +81,8 @@ def _collect_labels(node, labels: dict[str, str]) -> None:
 def widget(schema: Mapping, path: str) -> str:
     if "const" in schema:
         return "const"
+    if schema.get("x-widget") == "signature":  # drawn on a canvas (static/web/signature.js) or refused
+        return "signature"
     kind = base_type(schema)
     if kind == "object":
         return "object"
@@ -144,6 +147,8 @@ def _read(schema: Mapping, path: str, form: FormData, officers: Mapping[int, dic
             if item is not MISSING:
                 value[name] = item
         return value or MISSING
+    if kind == "signature":
+        return _signature(path, form)
     if kind == "officers":
         picked = [int(v) for v in form.getlist(path) if isinstance(v, str) and v.isdigit()]
         return [officers.get(user_id, {"user_id": user_id}) for user_id in dict.fromkeys(picked)]
@@ -169,6 +174,15 @@ def _read(schema: Mapping, path: str, form: FormData, officers: Mapping[int, dic
     if kind == "datetime" and schema.get("format") == "date-time" and len(raw) == 16:
         return f"{raw}:00+08:00"  # a datetime-local input is Beijing time to the minute
     return raw
+
+
+def _signature(path: str, form: FormData):
+    """{"refused": true, "witness": …} when the refusal is ticked, else the drawn image's evidence id."""
+    if form.get(f"{path}.refused") == "true":
+        witness = form.get(f"{path}.witness")
+        return {"refused": True, **({"witness": witness.strip()} if isinstance(witness, str) and witness.strip() else {})}
+    evidence_id = form.get(f"{path}.evidence_id")
+    return {"evidence_id": int(evidence_id)} if isinstance(evidence_id, str) and EVIDENCE_ID.fullmatch(evidence_id) else MISSING
 
 
 def _nullable(schema: Mapping) -> bool:

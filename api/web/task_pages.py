@@ -11,9 +11,10 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from api import authz
+from api.deps import get_store
 from api.identity.service import today
 from api.officer_eligibility import OFFICERS_FIELD
-from api.services import record_issuing
+from api.services import record_issuing, signature_upload
 from api.services import task_inbox as tasks
 from api.web import form_schema
 from api.web.officers import officer_choices
@@ -84,6 +85,12 @@ def amount_capitals(request: Request, user: WebUser):
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: TaskId, user: WebUser):
     return _page(request, user, task_id)
+
+
+@router.post("/tasks/{task_id}/signature", status_code=201)
+async def party_signature(request: Request, task_id: TaskId, user: WebUser) -> signature_upload.SignatureOut:
+    """The party's drawn signature (a PNG body), stored as evidence; the form then carries its id."""
+    return await signature_upload.upload(request, request.app.state.runtime.engine, get_store(request), user, task_id)
 
 
 @router.post("/tasks/{task_id}")

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from documents.evidence.models import OBJECT_REFERENCES, Evidence, EvidenceMeta, EvidenceType, sanitize_filename
-from engine import clock
+from engine import casestore, clock
 from engine.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from engine.models import Actor, Case, Task
 from engine.objects import ObjectStore, Readable, StoredObject
@@ -90,9 +90,16 @@ def record_evidence(
 ) -> Evidence:
     """Add the row for a stored file and its `evidence_uploaded` custody event.
 
-    The target is checked again: the case may have been archived while the file streamed.
+    The target is checked again: the case may have been archived while the file streamed. An upload
+    retried after its answer was lost (the connection dropped) sends the same bytes again: the item
+    that has the same SHA-256 on the same case and step is answered instead of a second one (see
+    `same_upload`); the second object stays unreferenced and `zhifa storage gc` removes it.
     """
     target = evidence_target(session, target.case_id, target.task_id)
+    casestore.lock_case(session, target.case_id)  # concurrent uploads of one case queue here, so a retry sees the first
+    earlier = same_upload(session, target, stored.sha256)
+    if earlier is not None:
+        return earlier
     evidence = Evidence(
         case_id=target.case_id,
         task_id=target.task_id,
@@ -136,6 +143,18 @@ def record_evidence(
         outputs=[{"name": evidence.filename, "sha256": stored.sha256}],
     )
     return evidence
+
+
+def same_upload(session: Session, target: EvidenceTarget, sha256: str) -> Evidence | None:
+    """The item already holding these bytes on this case and step.
+
+    Deduplicating by content rather than by an upload id needs nothing from the client and survives a
+    page reload between the attempts. The step is part of the key: the same file attached to another
+    step (e.g. the video a coercive step requires) is that step's own item.
+    """
+    on_task = Evidence.task_id == target.task_id if target.task_id is not None else Evidence.task_id.is_(None)
+    return session.exec(select(Evidence).where(Evidence.case_id == target.case_id, Evidence.sha256 == sha256, on_task)
+                        .order_by(Evidence.id)).first()
 
 
 def upload_evidence(

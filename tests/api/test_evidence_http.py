@@ -235,3 +235,19 @@ def test_evidence_attached_to_a_task_names_it_in_the_record(client, auth, world)
     [event] = [e for e in client.get(f"/api/v1/cases/{case_id}/record", headers=auth("t1a")).json()
                if e["kind"] == "evidence_uploaded"]
     assert (event["task_id"], event["task_name"]) == (task["id"], task["name"])
+
+
+def test_an_upload_retried_after_a_lost_answer_yields_one_item(client, auth, world, case_id):
+    task_id = client.get(f"/api/v1/cases/{case_id}", headers=auth("t1a")).json()["tasks"][0]["id"]
+    first = upload(client, auth("t1a"), case_id, PHOTO, task_id=task_id)
+    retried = upload(client, auth("t1a"), case_id, PHOTO, task_id=task_id)  # the page sends the same file again
+
+    assert first.status_code == retried.status_code == 201, retried.text
+    assert retried.json() == first.json()
+    assert [e["id"] for e in client.get(f"/api/v1/cases/{case_id}/evidence", headers=auth("t1a")).json()] == [first.json()["id"]]
+    assert [kind for kind, _ in record_kinds(client, auth("t1a"), case_id)].count("evidence_uploaded") == 1
+
+    other_step = upload(client, auth("t1a"), case_id, PHOTO)  # the same bytes outside that step: an item of its own
+    other_case = start_inspection(client, auth("t1a"), world.agencies.township.id)["case"]["id"]
+    elsewhere = upload(client, auth("t1a"), other_case, PHOTO)
+    assert len({first.json()["id"], other_step.json()["id"], elsewhere.json()["id"]}) == 3

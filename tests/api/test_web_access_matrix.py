@@ -57,6 +57,7 @@ EXPECTED = {
     "GET /tasks/{task_id}": SEES_THE_CASE,
     "GET /amounts/capitals": SIGNED_IN,
     "POST /tasks/{task_id}": {"township_officer/own"},
+    "POST /tasks/{task_id}/signature": {"township_officer/own"},  # the party signs where the task is done
     "GET /tasks/{task_id}/records/{doc_id}": SEES_THE_CASE,
     "POST /tasks/{task_id}/records/{doc_id}": {"township_officer/own"},
     "GET /inspections/new": OFFICERS,
@@ -139,7 +140,8 @@ def test_every_page_answers_each_role_and_agency_as_the_api_does(client, auth, w
            "annual_plan_id": plan_of(client.app.state.runtime.engine, world.agencies.township.id),
            "batch_id": batch_of(client.app.state.runtime.engine, world.agencies.county.id)}
     county_plan = plan_of(client.app.state.runtime.engine, world.agencies.county.id)  # batches are organised under it
-    multipart = {"POST /cases/{case_id}/evidence", "POST /powers/items/{item_id}/letter"}  # the CSRF token in the header
+    multipart = {"POST /cases/{case_id}/evidence", "POST /powers/items/{item_id}/letter",
+                 "POST /tasks/{task_id}/signature"}  # the CSRF token in the header
     mismatches = []
     for caller, username in CALLERS.items():
         browser, token = web_client(client.app, world, username)

@@ -80,14 +80,19 @@
       progress.hidden = false;
       progress.value = 0;
       status.textContent = '正在上传…';
-      request.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = (100 * e.loaded) / e.total; };
+      request.upload.onprogress = (e) => {
+        if (!e.lengthComputable) return;
+        progress.value = (100 * e.loaded) / e.total;
+        status.textContent = '正在上传… ' + Math.floor(progress.value) + '%';
+      };
       request.onload = () => {
         if (request.status === 201) { status.textContent = '上传成功'; window.location.reload(); return; }
         let message = '上传失败';
         try { message = JSON.parse(request.responseText).message; } catch (e) { /* not JSON */ }
         status.textContent = message + ' (可修改后再次提交)';
       };
-      request.onerror = () => { status.textContent = '网络中断, 上传未完成, 请再次提交'; };
+      // a retry sends the same file again: the server answers with the item it already made, never a second one
+      request.onerror = () => { status.textContent = '网络中断, 上传未完成, 请再次提交(不会重复登记)'; };
       request.send(data);
     });
   }

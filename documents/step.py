@@ -39,9 +39,10 @@ def issue_step_documents(context: StepContext) -> None:
         _record(context, document)
     if issued:
         context.data_updates["documents"] = numbers
-    lists = dict.fromkeys(list_name for _, list_name in context.task.documents_each)
+    lists = dict.fromkeys(list_name for _, list_name, _ in context.task.documents_each)
     for list_name in lists:
-        doc_ids = [doc_id for doc_id, name in context.task.documents_each if name == list_name]
+        doc_ids = [doc_id for doc_id, name, flag in context.task.documents_each
+                   if name == list_name and (flag is None or context.workflow_data.get(flag) is True)]
         _issue_each(context, agency.code, doc_ids, list_name, values | {"documents": numbers})
 
 
@@ -61,14 +62,23 @@ def _earlier_numbers(data: dict, key: str | None) -> dict:
     return found
 
 
+def _own_values(values: dict) -> dict:
+    """What an entry (a penalised responsible person) does not take from the step's values: the unit's receipt
+    recipient and place (his receipt names him), and the unit's hearing right (his is `person_hearing_eligible`)."""
+    own: dict = {"recipient": None, "service_place": None}
+    if isinstance(values.get("person_hearing_eligible"), bool):
+        own["hearing_eligible"] = values["person_hearing_eligible"]
+    return own
+
+
 def _issue_each(context: StepContext, agency_code: str, doc_ids: list[str], list_name: str, values: dict) -> None:
     """The documents once per entry of the form's list `list_name` (e.g. a 行政处罚决定书 for each penalised
     responsible person): the entry's values over the step's; each entry keeps its documents' numbers
     (`documents`, and the first one's as `document_number`)."""
     entries = [dict(entry) for entry in context.workflow_data.get(list_name) or [] if isinstance(entry, dict)]
-    for entry in entries:
+    for entry in entries if doc_ids else ():
         earlier = _earlier_numbers(context.workflow_data, _person_key(entry))
-        entry_values = values | entry | {"documents": values["documents"] | earlier}
+        entry_values = values | _own_values(values) | entry | {"documents": values["documents"] | earlier}
         issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency_code,
                                  doc_ids=doc_ids, values=entry_values, issued_at=clock.now())
         entry["documents"] = {document.doc_id: document.number for document in issued}

@@ -61,9 +61,11 @@ class TaskInfo:
     case_facts: tuple[str, ...] = ()  # event subprocess starts, user tasks: case data they read (engine.case_events)
     register: str | None = None  # message start events: the case-wide list each event adds an entry to
     register_update: str | None = None  # user tasks in an event subprocess: the register whose entry they update
-    # user tasks: (document, list) pairs; one such document is issued per entry of the list the form holds
-    # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's
-    documents_each: tuple[tuple[str, str], ...] = ()
+    # user tasks: (document, list, flag) triples; one such document is issued per entry of the list the form holds
+    # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's;
+    # `hearing_notice in person_notices if person_hearing_eligible` only while the case data's flag is true
+    documents_each: tuple[tuple[str, str, str | None], ...] = ()
+    publication_each: str | None = None  # user tasks with `publication`: a form list whose entries are published too
 
 
 @dataclass
@@ -150,17 +152,19 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         register=props.get("register"),
         register_update=props.get("registerUpdate"),
         documents_each=_documents_each(file, element, props.get("documentsForEach", "")),
+        publication_each=props.get("publicationForEach"),
     )
 
 
-def _documents_each(file: str, element: str, value: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
+def _documents_each(file: str, element: str, value: str) -> tuple[tuple[str, str, str | None], ...]:
+    triples = []
     for entry in _names(value):
-        doc_id, sep, list_name = (part.strip() for part in entry.partition(" in "))
-        if not sep or not RULE_CODE.fullmatch(doc_id) or not RULE_CODE.fullmatch(list_name):
-            raise _error(file, element, "documentsForEach 属性应写作 `文书编号 in 表单列表字段`")
-        pairs.append((doc_id, list_name))
-    return tuple(pairs)
+        doc_id, sep, rest = (part.strip() for part in entry.partition(" in "))
+        list_name, _, flag = (part.strip() for part in rest.partition(" if "))
+        if not sep or not all(RULE_CODE.fullmatch(name) for name in (doc_id, list_name, flag or "x")):
+            raise _error(file, element, "documentsForEach 属性应写作 `文书编号 in 表单列表字段`（可加 `if 案件数据标志`）")
+        triples.append((doc_id, list_name, flag or None))
+    return tuple(triples)
 
 
 def _names(value: str) -> tuple[str, ...]:

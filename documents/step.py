@@ -31,8 +31,10 @@ def issue_step_documents(context: StepContext) -> None:
         return
     agency = context.session.get(Agency, context.case.agency_id)
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
+    doc_ids = [doc_id for doc_id in context.task.documents
+               if flag_holds(context.task.documents_if.get(doc_id), context.workflow_data)]
     issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency.code,
-                             doc_ids=list(context.task.documents), values=values, issued_at=clock.now())
+                             doc_ids=doc_ids, values=values, issued_at=clock.now())
     numbers = dict(context.workflow_data.get("documents") or {})
     for document in issued:
         numbers[document.doc_id] = document.number
@@ -42,8 +44,15 @@ def issue_step_documents(context: StepContext) -> None:
     lists = dict.fromkeys(list_name for _, list_name, _ in context.task.documents_each)
     for list_name in lists:
         doc_ids = [doc_id for doc_id, name, flag in context.task.documents_each
-                   if name == list_name and (flag is None or context.workflow_data.get(flag) is True)]
+                   if name == list_name and flag_holds(flag, context.workflow_data)]
         _issue_each(context, agency.code, doc_ids, list_name, values | {"documents": numbers})
+
+
+def flag_holds(flag: str | None, data: dict) -> bool:
+    """A document's condition in the model: none, `flag` (the case data's value is true) or `not flag`."""
+    if flag is None:
+        return True
+    return (data.get(flag.removeprefix("not ")) is True) != flag.startswith("not ")
 
 
 def _person_key(entry: dict) -> str | None:

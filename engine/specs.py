@@ -65,6 +65,7 @@ class TaskInfo:
     # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's;
     # `hearing_notice in person_notices if person_hearing_eligible` only while the case data's flag is true
     documents_each: tuple[tuple[str, str, str | None], ...] = ()
+    documents_if: dict[str, str] = field(default_factory=dict)  # `documents="payment_reminder if not unit_paid"`
     publication_each: str | None = None  # user tasks with `publication`: a form list whose entries are published too
 
 
@@ -126,13 +127,15 @@ def _task_info(task_spec, file: str) -> TaskInfo:
     status = props.get("caseStatus")
     if status is not None and status not in CaseStatus.__members__:
         raise _error(file, element, f"caseStatus {status!r} 不是已定义的案件状态")
-    documents = tuple(d.strip() for d in props.get("documents", "").split(",") if d.strip())
+    flagged = [_flagged(file, element, entry) for entry in _names(props.get("documents", ""))]
+    documents = tuple(doc_id for doc_id, _ in flagged)
     return TaskInfo(
         bpmn_id=task_spec.bpmn_id,
         name=task_spec.bpmn_name or task_spec.bpmn_id,
         lane=lane,
         form=props.get("formJsonSchemaFilename"),
         documents=documents,
+        documents_if={doc_id: flag for doc_id, flag in flagged if flag},
         case_status=CaseStatus(status) if status else None,
         outcome=props.get("outcome"),
         due_expression=props.get("dueExpression"),
@@ -160,11 +163,19 @@ def _documents_each(file: str, element: str, value: str) -> tuple[tuple[str, str
     triples = []
     for entry in _names(value):
         doc_id, sep, rest = (part.strip() for part in entry.partition(" in "))
-        list_name, _, flag = (part.strip() for part in rest.partition(" if "))
-        if not sep or not all(RULE_CODE.fullmatch(name) for name in (doc_id, list_name, flag or "x")):
+        list_name, flag = _flagged(file, element, rest)
+        if not sep or not RULE_CODE.fullmatch(doc_id):
             raise _error(file, element, "documentsForEach 属性应写作 `文书编号 in 表单列表字段`（可加 `if 案件数据标志`）")
-        triples.append((doc_id, list_name, flag or None))
+        triples.append((doc_id, list_name, flag))
     return tuple(triples)
+
+
+def _flagged(file: str, element: str, entry: str) -> tuple[str, str | None]:
+    """`name`, `name if flag` or `name if not flag`: the flag is a case data key (documents.step.flag_holds)."""
+    name, _, flag = (part.strip() for part in entry.partition(" if "))
+    if not RULE_CODE.fullmatch(name) or (flag and not RULE_CODE.fullmatch(flag.removeprefix("not "))):
+        raise _error(file, element, f"文书条件应写作 `文书编号 if 案件数据标志` 或 `if not 标志`，不能是 {entry!r}")
+    return name, flag or None
 
 
 def _names(value: str) -> tuple[str, ...]:

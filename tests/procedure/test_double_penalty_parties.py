@@ -27,19 +27,19 @@ def http(runtime, agencies, monkeypatch, frozen_clock):
         yield actors
 
 
-def to_notice(case, unit_fine: float, person_fine: float):
+def to_notice(case, unit_fine: float, person_fine: float, **report):
     case.start("2026-03-02", {"party": UNIT}, party_name=UNIT["name"])
     case.complete("填写立案审批表", steps.filing("遂川县某木业有限公司案", "未落实安全生产责任", "《安全生产法》"))
     case.complete("审批立案", steps.approve("2026-03-03", "filing_approved"), on="2026-03-03")
     case.complete("调查取证", steps.investigation(), on="2026-03-10")
-    report = {**steps.report(penalty_kinds=["fine"], fine=unit_fine), "responsible_persons_fine": person_fine}
+    report = {**steps.report(penalty_kinds=["fine"], fine=unit_fine), "responsible_persons_fine": person_fine, **report}
     case.complete("制作案件调查报告和处理呈批表", report, on="2026-03-16")
     case.complete("审批处理意见", steps.handling("2026-03-17", "penalty"), on="2026-03-17")
     return case
 
 
-def notify(http, case, person_fine: float) -> dict:
-    told = {"party": PERSON, "fine_amount": person_fine, "proposed_penalty": f"拟处罚款{person_fine:g}元"}
+def notify(http, case, person_fine: float, person: dict = PERSON) -> dict:
+    told = {"party": person, "fine_amount": person_fine, "proposed_penalty": f"拟处罚款{person_fine:g}元"}
     case.on("2026-03-18")
     response = http.post_task("officer", case.case.id, NOTICE, steps.notice("2026-03-18") | {"person_notices": [told]})
     assert response.status_code == 200, response.text

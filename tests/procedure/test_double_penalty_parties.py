@@ -85,6 +85,19 @@ def test_a_person_below_his_threshold_gets_no_hearing_notice_and_the_case_goes_o
     assert "登记听证申请" not in case.ready() and "作出行政处罚决定" in case.ready()
 
 
+def test_a_unit_above_its_threshold_is_offered_a_hearing_its_person_below_his_is_not(county_case, http):
+    case = to_notice(county_case, 30000, 2000)
+    http.case_id = case.case.id
+    assert case.ready() == ["送达行政处罚告知书和听证告知书"]
+    told = {"party": PERSON, "fine_amount": 2000, "proposed_penalty": "拟处罚款2000元"}
+    case.on("2026-03-18")
+    response = http.post_task("officer", case.case.id, "送达行政处罚告知书和听证告知书",
+                              steps.notice("2026-03-18") | {"person_notices": [told]})
+    assert response.status_code == 200, response.text
+    [person] = case.refresh().data["person_notices"]
+    assert "hearing_notice" in case.data["documents"] and set(person["documents"]) == {"penalty_notice", "service_receipt"}
+
+
 def test_the_persons_notices_are_served_with_a_receipt_naming_him(county_case, http):
     case = to_notice(county_case, 10000, 5000)
     http.case_id = case.case.id

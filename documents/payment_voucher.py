@@ -14,12 +14,19 @@ from engine.errors import ValidationFailed
 
 
 def payment_note(facts: dict[str, Any]) -> str:
-    """「罚款于2026年4月24日缴纳，缴款凭证号：……。」, or "" when no payment was recorded."""
-    voucher = clean(facts.get("payment_voucher") or "").strip()
+    """「罚款于2026年4月24日缴纳，缴款凭证号：……。」, then the same for each responsible person fined beside the unit
+    (「王林峰的罚款于……」, docs/DOUBLE_PENALTY.md), or "" when no payment was recorded."""
+    people = [payment for payment in facts.get("person_payments") or [] if isinstance(payment, dict)]
+    return _paid(facts, "") + "".join(_paid(payment, f"{clean(str((payment.get('party') or {}).get('name') or ''))}的")
+                                      for payment in people)
+
+
+def _paid(payment: dict[str, Any], whose: str) -> str:
+    voucher = clean(payment.get("payment_voucher") or "").strip()
     if not voucher:
         return ""
     try:
-        paid = f"于{chinese_date(facts['paid_on'])}" if facts.get("paid_on") else ""
+        paid = f"于{chinese_date(payment['paid_on'])}" if payment.get("paid_on") else ""
     except ValidationFailed:
         paid = ""
-    return f"罚款{paid}缴纳，缴款凭证号：{voucher}。"
+    return f"{whose}罚款{paid}缴纳，缴款凭证号：{voucher}。"

@@ -32,8 +32,10 @@ def issue_step_documents(context: StepContext) -> None:
         return
     agency = context.session.get(Agency, context.case.agency_id)
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
+    doc_ids = [doc_id for doc_id in context.task.documents
+               if flag_holds(context.task.documents_if.get(doc_id), context.workflow_data)]
     issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency.code,
-                             doc_ids=list(context.task.documents), values=values, issued_at=clock.now(),
+                             doc_ids=doc_ids, values=values, issued_at=clock.now(),
                              signature=context.data.get(SIGNATURE_FIELD))
     numbers = dict(context.workflow_data.get("documents") or {})
     for document in issued:
@@ -41,10 +43,18 @@ def issue_step_documents(context: StepContext) -> None:
         _record(context, document)
     if issued:
         context.data_updates["documents"] = numbers
-    lists = dict.fromkeys(list_name for _, list_name in context.task.documents_each)
+    lists = dict.fromkeys(list_name for _, list_name, _ in context.task.documents_each)
     for list_name in lists:
-        doc_ids = [doc_id for doc_id, name in context.task.documents_each if name == list_name]
+        doc_ids = [doc_id for doc_id, name, flag in context.task.documents_each
+                   if name == list_name and flag_holds(flag, context.workflow_data)]
         _issue_each(context, agency.code, doc_ids, list_name, values | {"documents": numbers})
+
+
+def flag_holds(flag: str | None, data: dict) -> bool:
+    """A document's condition in the model: none, `flag` (the case data's value is true) or `not flag`."""
+    if flag is None:
+        return True
+    return (data.get(flag.removeprefix("not ")) is True) != flag.startswith("not ")
 
 
 def _person_key(entry: dict) -> str | None:
@@ -63,14 +73,23 @@ def _earlier_numbers(data: dict, key: str | None) -> dict:
     return found
 
 
+def _own_values(values: dict) -> dict:
+    """What an entry (a penalised responsible person) does not take from the step's values: the unit's receipt
+    recipient and place (his receipt names him), and the unit's hearing right (his is `person_hearing_eligible`)."""
+    own: dict = {"recipient": None, "service_place": None}
+    if isinstance(values.get("person_hearing_eligible"), bool):
+        own["hearing_eligible"] = values["person_hearing_eligible"]
+    return own
+
+
 def _issue_each(context: StepContext, agency_code: str, doc_ids: list[str], list_name: str, values: dict) -> None:
     """The documents once per entry of the form's list `list_name` (e.g. a 行政处罚决定书 for each penalised
     responsible person): the entry's values over the step's; each entry keeps its documents' numbers
     (`documents`, and the first one's as `document_number`)."""
     entries = [dict(entry) for entry in context.workflow_data.get(list_name) or [] if isinstance(entry, dict)]
-    for entry in entries:
+    for entry in entries if doc_ids else ():
         earlier = _earlier_numbers(context.workflow_data, _person_key(entry))
-        entry_values = values | entry | {"documents": values["documents"] | earlier}
+        entry_values = values | _own_values(values) | entry | {"documents": values["documents"] | earlier}
         issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency_code,
                                  doc_ids=doc_ids, values=entry_values, issued_at=clock.now())
         entry["documents"] = {document.doc_id: document.number for document in issued}

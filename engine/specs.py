@@ -61,9 +61,12 @@ class TaskInfo:
     case_facts: tuple[str, ...] = ()  # event subprocess starts, user tasks: case data they read (engine.case_events)
     register: str | None = None  # message start events: the case-wide list each event adds an entry to
     register_update: str | None = None  # user tasks in an event subprocess: the register whose entry they update
-    # user tasks: (document, list) pairs; one such document is issued per entry of the list the form holds
-    # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's
-    documents_each: tuple[tuple[str, str], ...] = ()
+    # user tasks: (document, list, flag) triples; one such document is issued per entry of the list the form holds
+    # (`documentsForEach="responsible_person_penalty_decision in responsible_persons"`), the entry's values over the step's;
+    # `hearing_notice in person_notices if person_hearing_eligible` only while the case data's flag is true
+    documents_each: tuple[tuple[str, str, str | None], ...] = ()
+    documents_if: dict[str, str] = field(default_factory=dict)  # `documents="payment_reminder if not unit_paid"`
+    publication_each: str | None = None  # user tasks with `publication`: a form list whose entries are published too
     # user tasks: an expression giving the numbers of the case's documents the step revokes (a remedy's outcome), and
     # the form field holding the number of the instrument that revoked them
     revokes: str | None = None
@@ -130,13 +133,15 @@ def _task_info(task_spec, file: str) -> TaskInfo:
     status = props.get("caseStatus")
     if status is not None and status not in CaseStatus.__members__:
         raise _error(file, element, f"caseStatus {status!r} 不是已定义的案件状态")
-    documents = tuple(d.strip() for d in props.get("documents", "").split(",") if d.strip())
+    flagged = [_flagged(file, element, entry) for entry in _names(props.get("documents", ""))]
+    documents = tuple(doc_id for doc_id, _ in flagged)
     return TaskInfo(
         bpmn_id=task_spec.bpmn_id,
         name=task_spec.bpmn_name or task_spec.bpmn_id,
         lane=lane,
         form=props.get("formJsonSchemaFilename"),
         documents=documents,
+        documents_if={doc_id: flag for doc_id, flag in flagged if flag},
         case_status=CaseStatus(status) if status else None,
         outcome=props.get("outcome"),
         due_expression=props.get("dueExpression"),
@@ -160,17 +165,27 @@ def _task_info(task_spec, file: str) -> TaskInfo:
         revoked_by=props.get("revokedBy"),
         assignees=props.get("assignees"),
         escalation=props.get("escalation", "false").lower() == "true",
+        publication_each=props.get("publicationForEach"),
     )
 
 
-def _documents_each(file: str, element: str, value: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
+def _documents_each(file: str, element: str, value: str) -> tuple[tuple[str, str, str | None], ...]:
+    triples = []
     for entry in _names(value):
-        doc_id, sep, list_name = (part.strip() for part in entry.partition(" in "))
-        if not sep or not RULE_CODE.fullmatch(doc_id) or not RULE_CODE.fullmatch(list_name):
-            raise _error(file, element, "documentsForEach 属性应写作 `文书编号 in 表单列表字段`")
-        pairs.append((doc_id, list_name))
-    return tuple(pairs)
+        doc_id, sep, rest = (part.strip() for part in entry.partition(" in "))
+        list_name, flag = _flagged(file, element, rest)
+        if not sep or not RULE_CODE.fullmatch(doc_id):
+            raise _error(file, element, "documentsForEach 属性应写作 `文书编号 in 表单列表字段`（可加 `if 案件数据标志`）")
+        triples.append((doc_id, list_name, flag))
+    return tuple(triples)
+
+
+def _flagged(file: str, element: str, entry: str) -> tuple[str, str | None]:
+    """`name`, `name if flag` or `name if not flag`: the flag is a case data key (documents.step.flag_holds)."""
+    name, _, flag = (part.strip() for part in entry.partition(" if "))
+    if not RULE_CODE.fullmatch(name) or (flag and not RULE_CODE.fullmatch(flag.removeprefix("not "))):
+        raise _error(file, element, f"文书条件应写作 `文书编号 if 案件数据标志` 或 `if not 标志`，不能是 {entry!r}")
+    return name, flag or None
 
 
 def _names(value: str) -> tuple[str, ...]:

@@ -187,15 +187,26 @@ def withdraw(session: Session, case_id: int, reason: str, data: dict) -> list[Pu
     return list(rows)
 
 
+def entry_data(data: dict, entry: dict, kind: str) -> dict:
+    """The case data as one entry of a `publicationForEach` list sees it: a responsible person's own decision (his
+    party block, his number, his penalty) published beside the unit's, redacted as a natural person's."""
+    own = {"party": entry.get("party") or {}, "documents": {kind: entry.get("document_number")},
+           "decision_number": entry.get("document_number")}
+    return data | {key: entry[key] for key in ("penalty", "fine_amount") if key in entry} | own
+
+
 def publication_step(context: StepContext) -> None:
-    """Step hook: publish or withdraw in the step's transaction; the record event gets the text's hash."""
+    """Step hook: publish or withdraw in the step's transaction; the record event gets each text's hash."""
     action = context.task.publication
     if action is None:
         return
     if action != WITHDRAW:
-        row = publish(context.session, context.case.id, action, context.workflow_data)
-        context.outputs.append({"publication": row.public_id, "kind": row.kind, "sha256": row.text_sha256,
-                                "redaction_rule": row.redaction_rule})
+        data = context.workflow_data
+        entries = data.get(context.task.publication_each) or [] if context.task.publication_each else []
+        for party_data in [data, *(entry_data(data, entry, action) for entry in entries if isinstance(entry, dict))]:
+            row = publish(context.session, context.case.id, action, party_data)
+            context.outputs.append({"publication": row.public_id, "kind": row.kind, "sha256": row.text_sha256,
+                                    "redaction_rule": row.redaction_rule})
     else:
         reason = str(context.workflow_data.get("withdrawal_reason") or "")
         for row in withdraw(context.session, context.case.id, reason, context.workflow_data):

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from engine import scripting
+from engine import party_payments, scripting
+from engine.rules.dmn import decide, load_table
 from engine.rules.penalty_law import penalty_within_law
 from engine.rules.table_environment import HELPERS as TABLE_HELPERS
 from engine.rules.table_environment import profile_values, statutory_range
 
 __all__ = ["HELPERS", "evaluate", "profile_values", "script_engine", "statutory_range"]
 
-HELPERS = {**TABLE_HELPERS, "penalty_within_law": penalty_within_law}
+
+
+def decision_of(table_id: str, inputs: dict) -> dict:
+    """A decision table's outputs for `inputs` (the case's profile values among them), as its business-rule task
+    would give them: a script asks the table about a party other than the case's, e.g. a responsible person."""
+    return decide(load_table(table_id), inputs)
+
+
+HELPERS = {**TABLE_HELPERS, **party_payments.HELPERS, "penalty_within_law": penalty_within_law,
+           "decision_of": decision_of}
 
 
 def script_engine() -> PythonScriptEngine:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.libreoffice
 # 听证告知书 with the notices' 送达回执, and each decision's 送达回执
 PROCEDURE_ORDER = ["行政处罚决定书", "行政处罚决定书", "立案审批表", "现场检查记录", "责令限期整改指令书", "整改复查意见书",
                    "案件调查报告", "案件处理呈批表", "行政处罚告知书", "听证告知书", "文书送达回执", "行政处罚告知书", "听证告知书",
-                   "法制审核意见书", "行政处罚集体讨论记录", "文书送达回执", "文书送达回执", "结案审批表"]
+                   "文书送达回执", "法制审核意见书", "行政处罚集体讨论记录", "文书送达回执", "文书送达回执", "结案审批表"]
 FROM_INSPECTION = ["现场检查记录", "责令限期整改指令书", "整改复查意见书"]
 
 
@@ -108,7 +108,7 @@ def test_the_cover_states_the_decision_number_file_number_count_and_the_approval
     assert "审批日期2026年4月28日" in closing and "结案日期2026年4月28日" in cover
     assert "决定文号（遂）应急罚〔2026〕1号" in cover
     assert "档号遂川县应急管理局-2026-长期-0001" in cover
-    assert "本卷件数19" in cover  # 18 documents and the evidence list
+    assert "本卷件数20" in cover  # 19 documents and the evidence list
     first_document = demo_file.page_titled("行政处罚决定书")
     numbered = len(demo_file.pages) - first_document - 1  # from the decision to the evidence list
     assert demo_file.manifest["archive_pdf"]["numbered_pages"] == numbered and f"本卷页数{numbered}" in cover
@@ -135,6 +135,7 @@ def test_the_notes_name_who_filed_and_checked_and_the_archiving_date(demo_file):
     assert "立卷人王振宇" in notes and "检查人陈志刚" in notes
     assert "立卷日期2026年4月29日" in notes  # the archiving step's day, not the day the dossier was built
     assert "罚款于2026年4月24日缴纳，缴款凭证号：江西省非税收入缴款书0420001。" in notes  # the payment step's voucher
+    assert "王林峰的罚款于2026年4月24日缴纳，缴款凭证号：江西省非税收入缴款书0420002。" in notes  # his own, beside it
 
 
 def test_the_case_source_cites_a_number_a_document_carries(demo_file):

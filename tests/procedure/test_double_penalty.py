@@ -31,7 +31,7 @@ def _to_decision(case):
     assert error.code == "responsible_person_not_notified"
     case.complete("送达行政处罚告知书和听证告知书", steps.notice("2026-03-18") | NOTICE_TO_PERSON, on="2026-03-18")
     [told] = case.data["person_notices"]
-    assert set(told["documents"]) == {"penalty_notice", "hearing_notice"}
+    assert set(told["documents"]) == {"penalty_notice", "hearing_notice", "service_receipt"}
     assert told["documents"]["penalty_notice"] != case.data["documents"]["penalty_notice"]
     case.wait_until("2026-03-30")
     case.refresh()
@@ -70,6 +70,7 @@ def test_unit_and_person_each_get_a_numbered_decision_and_a_receipt(county_case)
     to_person = {**service, "party": PERSON, "recipient": "王某",
                  "served_documents": [{"title": "行政处罚决定书", "number": person["document_number"]}]}
     case.complete("送达行政处罚决定书", {**service, "person_services": [to_person]}, on="2026-04-02")
-    receipts = [d for d in _issued(case) if d.doc_id == "service_receipt"]  # the notices' receipt, then each decision's
-    assert len({d.number for d in receipts}) == len(receipts) == 3
-    assert {d.snapshot["fields"]["party"]["name"] for d in receipts[1:]} == {"王某", "遂川县某木业有限公司"}
+    receipts = [d for d in _issued(case) if d.doc_id == "service_receipt"]  # each party's notices', then decision's
+    assert len({d.number for d in receipts}) == len(receipts) == 4
+    assert [d.snapshot["fields"]["party"]["name"] for d in receipts[:2]] == ["遂川县某木业有限公司", "王某"]
+    assert {d.snapshot["fields"]["party"]["name"] for d in receipts[2:]} == {"王某", "遂川县某木业有限公司"}

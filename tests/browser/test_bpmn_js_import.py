@@ -24,6 +24,7 @@ DMN_FILES = sorted(MODELS_DIR.glob("*.dmn"))
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC = "http://www.omg.org/spec/DD/20100524/DC"
 DMN = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 DMNDI = "https://www.omg.org/spec/DMN/20191111/DMNDI/"
 
@@ -127,14 +128,109 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def label_overlaps(drawn: list[dict], labels: list[dict]) -> list[str]:
-    """Each external label (as bpmn-js lays it out) against every shape but containers, and every other label."""
+    """Each external label (as bpmn-js lays it out) against every shape but containers, its own shape included
+    (a name written across its event or gateway), and every other label."""
     shapes = [s for s in drawn if s["bounds"] and s["type"] not in CONTAINERS]
     found = [f"label of {label['id']} over {shape['type']} {shape['id']}"
-             for label in labels for shape in shapes
-             if shape["id"] != label["id"] and _overlap(label["bounds"], shape["bounds"])]
+             for label in labels for shape in shapes if _overlap(label["bounds"], shape["bounds"])]
     found += [f"label of {a['id']} over label of {b['id']}"
               for i, a in enumerate(labels) for b in labels[i + 1:] if _overlap(a["bounds"], b["bounds"])]
     return found
+
+
+def bounds_by_element(tree: etree._ElementTree) -> dict[str, tuple[float, float, float, float]]:
+    return {
+        shape.get("bpmnElement"): tuple(float(shape.find(f"{{{DC}}}Bounds").get(k)) for k in ("x", "y", "width", "height"))
+        for shape in tree.iter(f"{{{BPMNDI}}}BPMNShape")
+    }
+
+
+def _holds(outer: tuple, inner: tuple) -> bool:
+    return outer[0] <= inner[0] and inner[0] + inner[2] <= outer[0] + outer[2] and \
+        outer[1] <= inner[1] and inner[1] + inner[3] <= outer[1] + outer[3]
+
+
+def lane_misplacements(tree: etree._ElementTree) -> list[str]:
+    """Steps drawn outside their lane's band (the lane is who may do the step), lanes outside their pool."""
+    bounds = bounds_by_element(tree)
+    found = []
+    for lane in bpmn_elements(tree, {"lane"}):
+        band = bounds[lane.get("id")]
+        for ref in lane.iterfind(f"{{{BPMN}}}flowNodeRef"):
+            x, y, width, height = bounds[ref.text]
+            if not _holds(band, (x + width / 2, y + height / 2, 0, 0)):
+                found.append(f"{ref.text} (of {lane.get('name')}) drawn outside its lane")
+    for participant in bpmn_elements(tree, {"participant"}):
+        process = tree.find(f"{{{BPMN}}}process[@id='{participant.get('processRef')}']")
+        for lane in process.iter(f"{{{BPMN}}}lane") if process is not None else []:
+            if not _holds(bounds[participant.get("id")], bounds[lane.get("id")]):
+                found.append(f"lane {lane.get('name')} sticks out of {participant.get('name')}")
+    return found
+
+
+@pytest.mark.parametrize("path", model_params(BPMN_FILES))
+def test_every_step_is_drawn_in_its_lane(path):
+    problems = lane_misplacements(etree.parse(str(path)))
+    assert problems == [], "\n".join(problems)
+
+
+@browser
+def test_harness_reports_labels_over_shapes_and_labels(harness):
+    """The overlap check can fail: an event's name across its own circle, a gateway's name over a task and a
+    flow's name over that one."""
+    crowded = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:bpmndi="{BPMNDI}" xmlns:dc="{DC}"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="crowded_definitions">
+  <bpmn:process id="crowded" isExecutable="true">
+    <bpmn:startEvent id="start" name="开始" />
+    <bpmn:exclusiveGateway id="choice" name="是否同意" />
+    <bpmn:userTask id="approve" name="审批" />
+    <bpmn:sequenceFlow id="flow_agree" name="同意办理" sourceRef="choice" targetRef="approve" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="crowded_diagram">
+    <bpmndi:BPMNPlane id="crowded_plane" bpmnElement="crowded">
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" />
+        <bpmndi:BPMNLabel><dc:Bounds x="100" y="110" width="40" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="choice_di" bpmnElement="choice"><dc:Bounds x="200" y="95" width="50" height="50" />
+        <bpmndi:BPMNLabel><dc:Bounds x="290" y="90" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="approve_di" bpmnElement="approve"><dc:Bounds x="300" y="80" width="100" height="80" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="flow_agree_di" bpmnElement="flow_agree"><di:waypoint x="250" y="120" /><di:waypoint x="300" y="120" />
+        <bpmndi:BPMNLabel><dc:Bounds x="295" y="95" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+    result = harness.evaluate(IMPORT_BPMN, crowded)
+    assert result["warnings"] == []
+    assert sorted(label_overlaps(result["drawn"], result["labels"])) == [
+        "label of choice over bpmn:UserTask approve",
+        "label of choice over label of flow_agree",
+        "label of flow_agree over bpmn:UserTask approve",
+        "label of start over bpmn:StartEvent start",
+    ]
+
+
+def test_a_step_drawn_in_another_lane_is_reported():
+    """The lane check can fail: a step of 局负责人 drawn in the officers' band, and a lane longer than its pool."""
+    misdrawn = f"""<bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:bpmndi="{BPMNDI}" xmlns:dc="{DC}" id="d">
+  <bpmn:collaboration id="c"><bpmn:participant id="pool" name="县应急管理局" processRef="p" /></bpmn:collaboration>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="officers" name="办案机构执法人员" />
+      <bpmn:lane id="head" name="局负责人"><bpmn:flowNodeRef>approve</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:userTask id="approve" name="审批" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dd"><bpmndi:BPMNPlane id="pl" bpmnElement="c">
+    <bpmndi:BPMNShape id="pool_di" bpmnElement="pool"><dc:Bounds x="0" y="0" width="600" height="300" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="officers_di" bpmnElement="officers"><dc:Bounds x="30" y="0" width="570" height="150" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="head_di" bpmnElement="head"><dc:Bounds x="30" y="150" width="570" height="170" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="approve_di" bpmnElement="approve"><dc:Bounds x="100" y="40" width="100" height="80" /></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+    assert lane_misplacements(etree.ElementTree(etree.fromstring(misdrawn.encode()))) == [
+        "approve (of 局负责人) drawn outside its lane",
+        "lane 局负责人 sticks out of 县应急管理局",
+    ]
 
 
 @pytest.mark.parametrize("path", model_params(DMN_FILES))

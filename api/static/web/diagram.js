@@ -6,7 +6,8 @@
   'use strict';
 
   const MARGIN = 30;  // around a phase's box, in diagram units; its name is drawn just above it
-  const GUTTER = 150;  // screen pixels left of a phase for the lanes' names
+  const GUTTER = 150;  // screen pixels left of a phase for the lanes' names, in a frame at least WIDE wide
+  const WIDE = 700;
 
   function phasesOf(registry) {
     return registry
@@ -21,19 +22,23 @@
     return cx >= box.x && cx <= box.x + box.width && cy >= box.y && cy <= box.y + box.height;
   }
 
-  // canvas.viewbox(box) puts the box at the top left; this centres it, with a gutter of `gutter` screen
-  // pixels on its left for the lanes' names
-  function zoomTo(canvas, box, gutter) {
+  // A wide frame shows the whole phase, centred, with a gutter on its left for the lanes' names. A narrow one (a
+  // phone) shows the phase's full height and, of its width, the part around `focus` (a current step) to drag on.
+  function zoomTo(canvas, box, focus) {
     const size = canvas.getSize();
+    const wide = size.width >= WIDE;
+    const gutter = wide ? GUTTER : 0;
     const width = box.width + 2 * MARGIN;
     const height = box.height + 2 * MARGIN;
-    const scale = Math.min((size.width - gutter) / width, size.height / height);
+    const scale = wide ? Math.min((size.width - gutter) / width, size.height / height) : size.height / height;
     const shown = { width: size.width / scale, height: size.height / scale };
-    canvas.viewbox({
-      x: box.x - MARGIN - gutter / scale - (shown.width - width - gutter / scale) / 2,
-      y: box.y - MARGIN - (shown.height - height) / 2,
-      ...shown,
-    });
+    let x = box.x - MARGIN - gutter / scale - (shown.width - width - gutter / scale) / 2;
+    if (!wide) {
+      const centre = focus ? focus.x + focus.width / 2 : box.x - MARGIN + shown.width / 2;
+      x = Math.max(box.x - MARGIN, Math.min(centre - shown.width / 2, box.x + box.width + MARGIN - shown.width));
+    }
+    canvas.viewbox({ x, y: box.y - MARGIN - (shown.height - height) / 2, ...shown });
+    return wide;
   }
 
   // the lanes' own names are far to the left of most phases: each is shown again in the gutter, by its lane
@@ -51,14 +56,15 @@
     });
   }
 
-  function phaseBar(bar, viewer, container, phases, now) {
+  function phaseBar(bar, viewer, container, phases, current, now) {
     const canvas = viewer.get('canvas');
     const label = container.getAttribute('aria-label');
     const buttons = [];
     const open = (index) => {
       const phase = phases[index];
-      if (phase) zoomTo(canvas, phase.box, GUTTER); else canvas.zoom('fit-viewport', 'auto');
-      nameLanes(viewer, phase);
+      const wide = phase ? zoomTo(canvas, phase.box, current.find((el) => holds(phase.box, el))) : false;
+      if (!phase) canvas.zoom('fit-viewport', 'auto');
+      nameLanes(viewer, wide ? phase : null);
       buttons.forEach((button, i) => button.setAttribute('aria-pressed', String(i === index)));
       container.setAttribute('aria-label', label + ', 显示' + (phase ? '「' + phase.name + '」阶段' : '全图'));
       container.dataset.phase = phase ? phase.name : '全图';
@@ -96,12 +102,14 @@
     const phases = phasesOf(registry);
     const bar = document.querySelector('[data-phase-bar]');
     if (phases.length && bar) {
-      const mine = container.dataset.mine.split(' ');
+      const ids = container.dataset.mine.split(' ');
+      const mine = current.filter((el) => ids.includes(el.id));
       const holding = (steps) => phases.map((phase) => steps.some((el) => holds(phase.box, el)));
       // the phase of a step this user may do, else the furthest one a step is open in (side steps lag behind)
-      const own = holding(current.filter((el) => mine.includes(el.id))).indexOf(true);
+      const own = holding(mine).indexOf(true);
       const now = own >= 0 ? own : holding(current).lastIndexOf(true);
-      phaseBar(bar, viewer, container, phases, now)(now >= 0 ? now : phases.length);
+      const ordered = mine.concat(current.filter((el) => !mine.includes(el)));
+      phaseBar(bar, viewer, container, phases, ordered, now)(now >= 0 ? now : phases.length);
     } else {
       canvas.zoom('fit-viewport');
     }

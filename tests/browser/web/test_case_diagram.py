@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.web.conftest import LAPTOP, screenshot
+from tests.browser.web.conftest import LAPTOP, PHONE, screenshot
 from tests.browser.web.story import Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -61,3 +61,9 @@ def test_the_case_at_legal_review_opens_on_its_phase_and_each_phase_opens_on_its
     phases.get_by_role("button", name="全图").click()
     assert in_view(page, "general_procedure_participant")
     assert page.locator(".lane-name").count() == 0  # the lanes' own names are in view
+
+    phone = browser.page(PHONE, "reviewer")  # the phase's full height, dragged sideways; the current step in view
+    phone.goto(f"{browser.base}/cases/{case_id}")
+    phone.locator("#diagram[data-ready=true]").wait_for()
+    assert phone.get_by_role("button", name="审查决定").get_attribute("aria-pressed") == "true"
+    assert in_view(phone, "legal_review") and not in_view(phone, "phase_review_decision")

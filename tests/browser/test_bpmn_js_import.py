@@ -177,7 +177,7 @@ def test_every_step_is_drawn_in_its_lane(path):
 @browser
 def test_harness_reports_labels_over_shapes_and_labels(harness):
     """The overlap check can fail: an event's name across its own circle, a gateway's name over a task and a
-    flow's name over that one."""
+    flow's name over that one, and a name wrapped onto a second line (its DI box one line tall) over a task."""
     crowded = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:bpmndi="{BPMNDI}" xmlns:dc="{DC}"
     xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="crowded_definitions">
@@ -186,6 +186,8 @@ def test_harness_reports_labels_over_shapes_and_labels(harness):
     <bpmn:exclusiveGateway id="choice" name="是否同意" />
     <bpmn:userTask id="approve" name="审批" />
     <bpmn:sequenceFlow id="flow_agree" name="同意办理" sourceRef="choice" targetRef="approve" />
+    <bpmn:endEvent id="end" name="已经办结并且归档" />
+    <bpmn:userTask id="archive" name="归档" />
   </bpmn:process>
   <bpmndi:BPMNDiagram id="crowded_diagram">
     <bpmndi:BPMNPlane id="crowded_plane" bpmnElement="crowded">
@@ -196,6 +198,9 @@ def test_harness_reports_labels_over_shapes_and_labels(harness):
       <bpmndi:BPMNShape id="approve_di" bpmnElement="approve"><dc:Bounds x="300" y="80" width="100" height="80" /></bpmndi:BPMNShape>
       <bpmndi:BPMNEdge id="flow_agree_di" bpmnElement="flow_agree"><di:waypoint x="250" y="120" /><di:waypoint x="300" y="120" />
         <bpmndi:BPMNLabel><dc:Bounds x="295" y="95" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNEdge>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="500" y="100" width="36" height="36" />
+        <bpmndi:BPMNLabel><dc:Bounds x="488" y="140" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="archive_di" bpmnElement="archive"><dc:Bounds x="470" y="158" width="100" height="80" /></bpmndi:BPMNShape>
     </bpmndi:BPMNPlane>
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>"""
@@ -204,6 +209,7 @@ def test_harness_reports_labels_over_shapes_and_labels(harness):
     assert sorted(label_overlaps(result["drawn"], result["labels"])) == [
         "label of choice over bpmn:UserTask approve",
         "label of choice over label of flow_agree",
+        "label of end over bpmn:UserTask archive",
         "label of flow_agree over bpmn:UserTask approve",
         "label of start over bpmn:StartEvent start",
     ]

@@ -24,6 +24,7 @@ DMN_FILES = sorted(MODELS_DIR.glob("*.dmn"))
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC = "http://www.omg.org/spec/DD/20100524/DC"
 DMN = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 DMNDI = "https://www.omg.org/spec/DMN/20191111/DMNDI/"
 
@@ -126,15 +127,81 @@ def _overlap(a: dict, b: dict) -> bool:
         a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
 
 
+def _crosses(box: dict, start: dict, end: dict) -> bool:
+    """Whether the segment start-end passes through the inside of the box (Liang-Barsky clipping)."""
+    dx, dy = end["x"] - start["x"], end["y"] - start["y"]
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, start["x"] - box["x"]), (dx, box["x"] + box["width"] - start["x"]),
+                 (-dy, start["y"] - box["y"]), (dy, box["y"] + box["height"] - start["y"])):
+        if p == 0:
+            if q <= 0:
+                return False
+        elif p < 0:
+            low = max(low, q / p)
+        else:
+            high = min(high, q / p)
+    return low < high
+
+
 def label_overlaps(drawn: list[dict], labels: list[dict]) -> list[str]:
-    """Each external label (as bpmn-js lays it out) against every shape but containers, and every other label."""
+    """Each external label (as bpmn-js lays it out) against every shape but containers, its own shape included
+    (a name written across its event or gateway), every other label, and every flow but its own."""
     shapes = [s for s in drawn if s["bounds"] and s["type"] not in CONTAINERS]
+    flows = [f for f in drawn if f["waypoints"]]
     found = [f"label of {label['id']} over {shape['type']} {shape['id']}"
-             for label in labels for shape in shapes
-             if shape["id"] != label["id"] and _overlap(label["bounds"], shape["bounds"])]
+             for label in labels for shape in shapes if _overlap(label["bounds"], shape["bounds"])]
     found += [f"label of {a['id']} over label of {b['id']}"
               for i, a in enumerate(labels) for b in labels[i + 1:] if _overlap(a["bounds"], b["bounds"])]
+    found += [f"label of {label['id']} crossed by {flow['type']} {flow['id']}"
+              for label in labels for flow in flows if flow["id"] != label["id"]
+              and any(_crosses(label["bounds"], a, b) for a, b in zip(flow["waypoints"], flow["waypoints"][1:]))]
     return found
+
+
+@browser
+def test_harness_reports_labels_over_shapes_and_labels(harness):
+    """The overlap check can fail: an event's name across its own circle, a gateway's name over a task and a
+    flow's name over that one, a name wrapped onto a second line (its DI box one line tall) over a task, and a
+    flow drawn through that name."""
+    crowded = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:bpmndi="{BPMNDI}" xmlns:dc="{DC}"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="crowded_definitions">
+  <bpmn:process id="crowded" isExecutable="true">
+    <bpmn:startEvent id="start" name="开始" />
+    <bpmn:exclusiveGateway id="choice" name="是否同意" />
+    <bpmn:userTask id="approve" name="审批" />
+    <bpmn:sequenceFlow id="flow_agree" name="同意办理" sourceRef="choice" targetRef="approve" />
+    <bpmn:endEvent id="end" name="已经办结并且归档" />
+    <bpmn:userTask id="archive" name="归档" />
+    <bpmn:sequenceFlow id="flow_done" sourceRef="approve" targetRef="end" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="crowded_diagram">
+    <bpmndi:BPMNPlane id="crowded_plane" bpmnElement="crowded">
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" />
+        <bpmndi:BPMNLabel><dc:Bounds x="100" y="110" width="40" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="choice_di" bpmnElement="choice"><dc:Bounds x="200" y="95" width="50" height="50" />
+        <bpmndi:BPMNLabel><dc:Bounds x="290" y="90" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="approve_di" bpmnElement="approve"><dc:Bounds x="300" y="80" width="100" height="80" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="flow_agree_di" bpmnElement="flow_agree"><di:waypoint x="250" y="120" /><di:waypoint x="300" y="120" />
+        <bpmndi:BPMNLabel><dc:Bounds x="295" y="95" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNEdge>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="500" y="100" width="36" height="36" />
+        <bpmndi:BPMNLabel><dc:Bounds x="488" y="140" width="60" height="14" /></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="archive_di" bpmnElement="archive"><dc:Bounds x="470" y="158" width="100" height="80" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="flow_done_di" bpmnElement="flow_done"><di:waypoint x="400" y="150" /><di:waypoint x="518" y="150" />
+        <di:waypoint x="518" y="136" /></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+    result = harness.evaluate(IMPORT_BPMN, crowded)
+    assert result["warnings"] == []
+    assert sorted(label_overlaps(result["drawn"], result["labels"])) == [
+        "label of choice over bpmn:UserTask approve",
+        "label of choice over label of flow_agree",
+        "label of end crossed by bpmn:SequenceFlow flow_done",
+        "label of end over bpmn:UserTask archive",
+        "label of flow_agree over bpmn:UserTask approve",
+        "label of start over bpmn:StartEvent start",
+    ]
 
 
 @pytest.mark.parametrize("path", model_params(DMN_FILES))

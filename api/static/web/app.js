@@ -5,23 +5,6 @@
 
   function csrf() { return document.body.dataset.csrf; }
 
-  // ---- the case's BPMN diagram, completed steps and current step highlighted ----
-  async function showDiagram(container) {
-    if (!window.BpmnJS) return;
-    const viewer = new window.BpmnJS({ container });
-    const response = await fetch(container.dataset.src, { credentials: 'same-origin' });
-    await viewer.importXML(await response.text());
-    const canvas = viewer.get('canvas');
-    const registry = viewer.get('elementRegistry');
-    const mark = (ids, cls) => ids.split(' ').filter(Boolean).forEach((id) => {
-      if (registry.get(id)) canvas.addMarker(id, cls);
-    });
-    mark(container.dataset.completed, 'done');
-    mark(container.dataset.current, 'current');
-    canvas.zoom('fit-viewport');
-    container.dataset.ready = 'true';
-  }
-
   // ---- arrays of objects: add rows from a <template>, remove rows (the server compacts the row numbers) ----
   document.addEventListener('click', (event) => {
     const add = event.target.closest('[data-add-row]');
@@ -120,9 +103,6 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     document.querySelectorAll('form[data-file-form]').forEach(setupFileForm);
-    document.querySelectorAll('#diagram[data-src]').forEach((el) => {
-      showDiagram(el).catch(() => { el.textContent = '流程图无法显示'; });
-    });
     document.querySelectorAll('#evidence-form').forEach(setupUpload);
     if (window.matchMedia('(max-width: 760px)').matches) {  // on a phone the search box comes first
       document.querySelectorAll('details.more-filters').forEach((el) => {

@@ -1,0 +1,154 @@
+"""Issue 13: the diagrams say what the model says. Every step is drawn in the band of its lane (the lane is who
+may do the step) and every flow is drawn clear of the shapes it does not connect (a line through a task reads as
+that task's own flow). Read from the DI of every model in bpmn/; the labels are checked where bpmn-js draws them
+(tests/browser/test_bpmn_js_import.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+MODELS = sorted((Path(__file__).resolve().parents[1] / "bpmn").glob("*.bpmn"))
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC = "http://www.omg.org/spec/DD/20100524/DC"
+DI = "http://www.omg.org/spec/DD/20100524/DI"
+CONTAINERS = {"lane", "participant", "group", "subProcess", "process", "collaboration"}
+BORDER = 2  # a flow may run along a shape's edge (where it enters or leaves), not through it
+
+Box = tuple[float, float, float, float]
+
+
+def bounds(tree: etree._ElementTree) -> dict[str, Box]:
+    return {
+        shape.get("bpmnElement"): tuple(float(shape.find(f"{{{DC}}}Bounds").get(k)) for k in ("x", "y", "width", "height"))
+        for shape in tree.iter(f"{{{BPMNDI}}}BPMNShape")
+    }
+
+
+def _holds(outer: Box, inner: Box) -> bool:
+    return outer[0] <= inner[0] and inner[0] + inner[2] <= outer[0] + outer[2] and \
+        outer[1] <= inner[1] and inner[1] + inner[3] <= outer[1] + outer[3]
+
+
+def lane_misplacements(tree: etree._ElementTree) -> list[str]:
+    """Steps drawn outside their lane's band, lanes outside their pool."""
+    box = bounds(tree)
+    found = []
+    for lane in tree.iter(f"{{{BPMN}}}lane"):
+        for ref in lane.iterfind(f"{{{BPMN}}}flowNodeRef"):
+            x, y, width, height = box[ref.text]
+            if not _holds(box[lane.get("id")], (x + width / 2, y + height / 2, 0, 0)):
+                found.append(f"{ref.text} (of {lane.get('name')}) drawn outside its lane")
+    for participant in tree.iter(f"{{{BPMN}}}participant"):
+        process = tree.find(f"{{{BPMN}}}process[@id='{participant.get('processRef')}']")
+        for lane in process.iter(f"{{{BPMN}}}lane") if process is not None else []:
+            if not _holds(box[participant.get("id")], box[lane.get("id")]):
+                found.append(f"lane {lane.get('name')} sticks out of {participant.get('name')}")
+    return found
+
+
+def _crosses(box: Box, start: tuple[float, float], end: tuple[float, float]) -> bool:
+    """Whether the segment passes through the inside of the box (Liang-Barsky clipping)."""
+    x, y, width, height = box[0] + BORDER, box[1] + BORDER, box[2] - 2 * BORDER, box[3] - 2 * BORDER
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, start[0] - x), (dx, x + width - start[0]), (-dy, start[1] - y), (dy, y + height - start[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+        elif p < 0:
+            low = max(low, q / p)
+        else:
+            high = min(high, q / p)
+    return low < high
+
+
+def _ends(tree: etree._ElementTree) -> dict[str, set[str]]:
+    """Each connection's ends, with the activity a boundary event at an end is attached to."""
+    hosts = {event.get("id"): event.get("attachedToRef") for event in tree.iter(f"{{{BPMN}}}boundaryEvent")}
+    ends = {}
+    for element in tree.iter(f"{{{BPMN}}}*"):
+        kind = etree.QName(element).localname
+        if kind in ("dataInputAssociation", "dataOutputAssociation"):
+            parent = element.getparent().get("id")
+            ref = element.findtext(f"{{{BPMN}}}sourceRef") or element.findtext(f"{{{BPMN}}}targetRef")
+            ends[element.get("id")] = {parent, ref}
+        elif element.get("sourceRef") and element.get("targetRef"):
+            ends[element.get("id")] = {element.get("sourceRef"), element.get("targetRef")}
+    return {flow: names | {hosts[name] for name in names if name in hosts} for flow, names in ends.items()}
+
+
+def flows_through_shapes(tree: etree._ElementTree) -> list[str]:
+    kinds = {element.get("id"): etree.QName(element).localname for element in tree.iter(f"{{{BPMN}}}*")}
+    ends = _ends(tree)
+    found = []
+    for plane in tree.iter(f"{{{BPMNDI}}}BPMNPlane"):
+        shapes = {
+            shape.get("bpmnElement"): tuple(float(shape.find(f"{{{DC}}}Bounds").get(k)) for k in ("x", "y", "width", "height"))
+            for shape in plane.iterfind(f"{{{BPMNDI}}}BPMNShape")
+            if kinds.get(shape.get("bpmnElement")) not in CONTAINERS or shape.get("isExpanded") == "false"
+        }
+        for edge in plane.iterfind(f"{{{BPMNDI}}}BPMNEdge"):
+            flow = edge.get("bpmnElement")
+            points = [(float(p.get("x")), float(p.get("y"))) for p in edge.iterfind(f"{{{DI}}}waypoint")]
+            found += [f"{flow} drawn through {name}" for name, box in shapes.items()
+                      if name not in ends.get(flow, ()) and any(map(_crosses, [box] * len(points), points, points[1:]))]
+    return found
+
+
+def model_params():
+    return [pytest.param(path, id=path.name) for path in MODELS]
+
+
+@pytest.mark.parametrize("path", model_params())
+def test_every_step_is_drawn_in_its_lane(path):
+    problems = lane_misplacements(etree.parse(str(path)))
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", model_params())
+def test_no_flow_is_drawn_through_a_shape_it_does_not_connect(path):
+    problems = flows_through_shapes(etree.parse(str(path)))
+    assert problems == [], "\n".join(problems)
+
+
+MISDRAWN = f"""<bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:bpmndi="{BPMNDI}" xmlns:dc="{DC}" xmlns:di="{DI}" id="d">
+  <bpmn:collaboration id="c"><bpmn:participant id="pool" name="县应急管理局" processRef="p" /></bpmn:collaboration>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="officers" name="办案机构执法人员"><bpmn:flowNodeRef>draft</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>cancel</bpmn:flowNodeRef><bpmn:flowNodeRef>transfer</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="head" name="局负责人"><bpmn:flowNodeRef>approve</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:userTask id="draft" name="拟定" />
+    <bpmn:userTask id="approve" name="审批" />
+    <bpmn:userTask id="cancel" name="撤销立案" />
+    <bpmn:userTask id="transfer" name="移送" />
+    <bpmn:sequenceFlow id="to_transfer" sourceRef="draft" targetRef="transfer" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dd"><bpmndi:BPMNPlane id="pl" bpmnElement="c">
+    <bpmndi:BPMNShape id="pool_di" bpmnElement="pool"><dc:Bounds x="0" y="0" width="600" height="300" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="officers_di" bpmnElement="officers"><dc:Bounds x="30" y="0" width="570" height="150" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="head_di" bpmnElement="head"><dc:Bounds x="30" y="150" width="570" height="170" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="draft_di" bpmnElement="draft"><dc:Bounds x="60" y="40" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="approve_di" bpmnElement="approve"><dc:Bounds x="200" y="40" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="cancel_di" bpmnElement="cancel"><dc:Bounds x="330" y="40" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="transfer_di" bpmnElement="transfer"><dc:Bounds x="460" y="40" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="to_transfer_di" bpmnElement="to_transfer"><di:waypoint x="160" y="80" /><di:waypoint x="460" y="80" />
+    </bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+
+
+def test_the_checks_report_a_step_in_another_lane_and_a_flow_through_steps():
+    """A step of 局负责人 drawn in the officers' band, a lane longer than its pool, and a flow to 移送 drawn
+    through two other steps (read as 撤销立案 leading to 移送)."""
+    tree = etree.ElementTree(etree.fromstring(MISDRAWN.encode()))
+    assert lane_misplacements(tree) == [
+        "approve (of 局负责人) drawn outside its lane",
+        "lane 局负责人 sticks out of 县应急管理局",
+    ]
+    assert flows_through_shapes(tree) == ["to_transfer drawn through approve", "to_transfer drawn through cancel"]

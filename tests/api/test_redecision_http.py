@@ -208,6 +208,8 @@ def test_a_remedy_that_names_the_decisions_it_revokes_leaves_the_others_standing
     outcome = {"outcome": "revoked", "outcome_on": "2026-05-12", "document_number": REVOKED_BY, "redecision_ordered": False}
     stranger = complete(http, "county1", "登记复议、诉讼结果", {**outcome, "revoked_decisions": ["遂应急罚〔2026〕99号"]})
     assert (stranger.status_code, stranger.json()["code"]) == (422, "revoked_decision_unknown")
+    alone = complete(http, "county1", "登记复议、诉讼结果", {**outcome, "revoked_decisions": [person["number"]]})
+    assert (alone.status_code, alone.json()["code"]) == (422, "unit_decision_not_revoked")  # not modelled yet
     done = complete(http, "county1", "登记复议、诉讼结果", {**outcome, "revoked_decisions": [unit["number"]]})
     assert done.status_code == 200, done.text
     [unit] = decisions(http)

@@ -47,11 +47,15 @@ def message_start(process: LoadedProcess, message: str) -> TaskInfo | None:
 
 
 def current_facts(workflow: BpmnWorkflow) -> dict:
-    """The case data as it stands in the main flow: its open tasks' data, newest last, over its last completed task's."""
+    """The case data as it stands in the main flow: its completed, then its open tasks' data, newest last.
+
+    Every completed task's, not only the last one's: on parallel branches not joined yet (the fine collected while
+    the decision is published) each branch's data is in its own tasks only.
+    """
+    facts: dict = {}
     done = [task for task in workflow.get_tasks(state=TaskState.COMPLETED) if task.workflow is workflow]
-    facts = dict(max(done, key=lambda t: t.last_state_change).data) if done else {}
-    for task in sorted(workflow.get_tasks(state=OPEN), key=lambda t: t.last_state_change):
-        if task.workflow is workflow:
+    for tasks in (done, [task for task in workflow.get_tasks(state=OPEN) if task.workflow is workflow]):
+        for task in sorted(tasks, key=lambda t: t.last_state_change):
             facts.update(task.data)
     return facts
 

@@ -91,6 +91,18 @@ def ready_tasks(workflow: BpmnWorkflow) -> dict:
     return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
 
 
+def pending(workflow: BpmnWorkflow) -> list:
+    """The workflow's open user tasks and waiting events (timers ...), to tell afterwards which a step cancelled."""
+    return [t for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+            if t.task_spec.manual or hasattr(t.task_spec, "event_definition")]  # not joins (merged threads)
+
+
+def cancelled(before: list) -> list[dict]:
+    """The names of those tasks and events a step cancelled (an interrupting boundary event), as a record output."""
+    names = [t.task_spec.bpmn_name for t in before if t.state == TaskState.CANCELLED]
+    return [{"cancelled": names}] if names else []
+
+
 def last_end(workflow: BpmnWorkflow, process: LoadedProcess) -> TaskInfo | None:
     """The end event the case reached most recently (the one with an `outcome`)."""
     ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _info(process, t) and _info(process, t).outcome]

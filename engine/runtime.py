@@ -227,11 +227,12 @@ class Runtime:
             context.outputs.extend([{"computed": computed}] if computed else [])
             for hook in self.step_hooks:
                 hook(context)
-            before = inbox.ready_tasks(workflow)
+            before, waiting = inbox.ready_tasks(workflow), inbox.pending(workflow)
             spiff_task.set_data(**(data | context.data_updates))
             with provisional.noting() as noted:
                 spiff_task.run()
                 self._run(workflow, process, case)
+            context.outputs.extend(inbox.cancelled(waiting))
             provisional.file_noted(workflow, noted, entered=set(data))
             self._save(session, case, workflow)
             tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,

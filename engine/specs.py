@@ -277,11 +277,13 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
     use_engine_clock(*_all_specs(spec, subprocess_specs))
 
     needed = {own_file} | {s.file for s in subprocess_specs.values() if getattr(s, "file", None)}
+    inner_lanes = _subprocess_lanes(files, needed)
     tasks: dict[str, TaskInfo] = {}
     for one_spec in _all_specs(spec, subprocess_specs):
         for task_spec in one_spec.task_specs.values():
             if not getattr(task_spec, "bpmn_id", None):
                 continue
+            task_spec.lane = inner_lanes.get((one_spec.file, task_spec.bpmn_id), task_spec.lane)
             info = _task_info(task_spec, one_spec.file)
             tasks[info.bpmn_id] = info
             for form in ([info.form] if info.form else []) + [record_form_name(r) for r in info.records]:
@@ -316,6 +318,16 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
         tasks=tasks,
         start_form=start_form,
     )
+
+
+def _subprocess_lanes(files: dict[str, str], bpmn_files: set[str]) -> dict[tuple[str, str], str]:
+    """(file, node id) → the lane a subprocess's own laneSet puts the node in (SpiffWorkflow gives every node of a
+    subprocess the subprocess's lane): the inner lane wins, e.g. the head's decision inside the remedy subprocess."""
+    lanes = {}
+    for name in bpmn_files:
+        for ref in etree.fromstring(files[name].encode("utf-8")).iterfind(".//{*}subProcess/{*}laneSet//{*}flowNodeRef"):
+            lanes[(name, (ref.text or "").strip())] = ref.getparent().get("name")
+    return lanes
 
 
 def record_form_name(doc_id: str) -> str:

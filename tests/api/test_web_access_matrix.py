@@ -54,6 +54,7 @@ EXPECTED = {
     "GET /cases/{case_id}/dossier": SEES_THE_CASE,
     "GET /cases/{case_id}/dossier.pdf": SEES_THE_CASE,
     "GET /tasks/{task_id}": SEES_THE_CASE,
+    "GET /tasks/{task_id}/dossier.pdf": SEES_THE_CASE,
     "GET /amounts/capitals": SIGNED_IN,
     "POST /tasks/{task_id}": {"township_officer/own"},
     "GET /tasks/{task_id}/records/{doc_id}": SEES_THE_CASE,

@@ -53,10 +53,7 @@ def record_repair(engine: sa.Engine, user: User, target_id: int, publication_id:
                   basis: str) -> list[dict]:
     """Record a credit repair of one of the unit's published penalty decisions; the unit's credit events after it."""
     with transaction(engine) as session:
-        target = session.get(Target, target_id)
-        if target is None or target.township_id not in target_permissions.register_agency_ids(session, user):
-            raise NotFound("执法对象不存在或无权查看", code="target_not_found", details={"target_id": target_id})
-        target_permissions.require_register_editor(session, user, target.township_id)
+        require_repairer(session, user, target_id)
         visible = _visible_cases(session, user, target_id)
         publication = session.get(Publication, publication_id)
         if publication is None or publication.case_id not in visible or publication.kind != PENALTY_PUBLICATION:
@@ -72,6 +69,14 @@ def record_repair(engine: sa.Engine, user: User, target_id: int, publication_id:
                                  recorded_by=user.id, recorded_by_name=user.display_name, recorded_at=clock.now()))
         session.flush()
         return credit_events(session, target_id, visible)
+
+
+def require_repairer(session: Session, user: User, target_id: int) -> None:
+    """Credit repairs are recorded by those who keep the unit's register entry (officers and heads)."""
+    target = session.get(Target, target_id)
+    if target is None or target.township_id not in target_permissions.register_agency_ids(session, user):
+        raise NotFound("执法对象不存在或无权查看", code="target_not_found", details={"target_id": target_id})
+    target_permissions.require_register_editor(session, user, target.township_id)
 
 
 def _visible_cases(session: Session, user: User, target_id: int) -> list[int]:

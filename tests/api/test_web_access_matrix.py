@@ -86,6 +86,7 @@ EXPECTED = {
     "GET /public/hazard-report/status": EVERYONE,
     "GET /targets": CASE_WORKERS,
     "GET /targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /targets/{target_id}/credit-repairs": {"township_officer/own", "county_officer/county", "agency_head/county"},
     "GET /cases/{case_id}/remedies/new": {"township_officer/own"},  # officers of the case record remedies
     "POST /cases/{case_id}/remedies/new": {"township_officer/own"},
     "GET /plans": CASE_WORKERS,

@@ -3,13 +3,16 @@
 A township officer, who may not see the county's case, sees none of them and cannot repair them.
 """
 
+import re
 from datetime import date
 
 import pytest
 
 from api.identity.models import StaffCategory
+from api.identity.security import issue_token
 from api.identity.service import create_user
 from api.targets.service import link_case
+from api.web.session import SESSION_COOKIE
 from engine.db import transaction
 from tests.api.register_entries import entry
 from tests.procedure import steps
@@ -35,6 +38,19 @@ def repair(http, username: str, target_id: int, body: dict):
     return http.client.post(f"/api/v1/targets/{target_id}/credit-repairs", json=body, headers=http.headers(username))
 
 
+def repair_on_the_page(http, username: str, target_id: int, body: dict):
+    """The officer fills in the form under the publication on the unit's page."""
+    http.client.cookies.set(SESSION_COOKIE, issue_token(http.user_ids[username]).token)
+    try:
+        page = http.client.get(f"/targets/{target_id}").text
+        assert f'name="publication_id" value="{body["publication_id"]}"' in page
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+        return http.client.post(f"/targets/{target_id}/credit-repairs", data={"csrf_token": token, **body},
+                                follow_redirects=False)
+    finally:
+        http.client.cookies.clear()
+
+
 def test_the_units_file_lists_its_publication_repair_and_withdrawal(county_case, agencies, http):
     created = http.client.post("/api/v1/targets", json=entry(agencies.township.id, 7), headers=http.headers("officer"))
     assert created.status_code == 201, created.text
@@ -53,10 +69,14 @@ def test_the_units_file_lists_its_publication_repair_and_withdrawal(county_case,
     assert refused.json()["message"] == "修复日期不能晚于今天"
     hidden = repair(http, "township", target_id, body)
     assert (hidden.status_code, hidden.json()["code"]) == (404, "publication_not_found")
-    recorded = repair(http, "officer", target_id, body)
-    assert recorded.status_code == 201, recorded.text
-    assert [(e["kind_label"], e["on"], e["detail"], e["by"]) for e in recorded.json()] == [
+    assert "登记信用修复" not in http.web_page("township", f"/targets/{target_id}")
+    recorded = repair_on_the_page(http, "officer", target_id, body)
+    assert recorded.status_code == 303, recorded.text[-1500:]
+    assert recorded.headers["location"] == f"/targets/{target_id}#credit-events"
+    events = http.get(f"/targets/{target_id}", "officer")["credit_events"]
+    assert [(e["kind_label"], e["on"], e["detail"], e["by"]) for e in events] == [
         ("行政处罚信息公示", "2026-03-19", "", ""), ("信用修复", "2026-03-30", BASIS, "用户officer")]
+    assert "登记信用修复" not in http.web_page("officer", f"/targets/{target_id}")  # repaired: no form left
     twice = repair(http, "officer", target_id, body)
     assert (twice.status_code, twice.json()["code"]) == (409, "credit_already_repaired")
 

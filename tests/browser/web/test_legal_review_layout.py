@@ -22,6 +22,8 @@ def test_the_case_file_stands_beside_the_form_and_the_dossier_opens_in_the_page(
     phone, case_file, form = review_page(browser, PHONE)
     assert form["y"] >= case_file["y"] + case_file["height"]  # stacked: the file first, then the form
     assert abs(form["x"] - case_file["x"]) < 20 and case_file["width"] > PHONE["width"] * 0.8
+    width = phone.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1]  # nothing wider than the phone
 
     page, case_file, form = review_page(browser, LAPTOP)
     assert form["x"] >= case_file["x"] + case_file["width"]  # side by side

@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from api import officer_eligibility
+from api.casefile_review.models import ReviewSample
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.service import actor_for, is_case_member
 from api.processes import task_info
@@ -179,7 +180,8 @@ def read_case(engine: sa.Engine, user: User, case_id: int, view: str | None = No
 
 def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int], view: str | None = None) -> None:
     """Append a review read to the record of each case read only for review (a case, its record, its verification
-    or a line of the case list, named by `view`): a supervisor's, or a cross reviewer's file from a review plan."""
+    or a line of the case list, named by `view`): a supervisor's (执法监督查阅), or a file a review plan drew for the
+    reader, a cross reviewer or a supervisor (案卷评查查阅)."""
     if not case_ids or not works_on_cases(user):
         return
     with read_session(engine) as session:
@@ -187,13 +189,15 @@ def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int]
             case_ids = set(case_ids) & set(_member_cases(session, user, MemberPurpose.review))
         work = _work_scope(session, user)
         reviewed = [case_id for case_id in case_ids if not _in_scope(session, case_id, work)]
+        drawn = set(session.exec(select(ReviewSample.case_id).where(ReviewSample.reviewer_id == user.id,
+                                                                    ReviewSample.case_id.in_(reviewed)))) if reviewed else set()
     if not reviewed:
         return  # nothing to record: no write transaction
     role = Role.supervisor if user.has_role(Role.supervisor) else Role(user.roles[0])
     with transaction(engine) as session:
-        for case_id in reviewed:
-            record.append_event(session, case_id=case_id, kind="supervisor_read", actor=actor_for(user, role),
-                                inputs={"purpose": "案卷评查", **({"view": view} if view else {})})
+        for case_id in reviewed:  # a file a review plan drew for this reader is read as its reviewer (案卷评查)
+            record.append_event(session, case_id=case_id, kind="review_read" if case_id in drawn else "supervisor_read",
+                                actor=actor_for(user, role), inputs={"purpose": "案卷评查", **({"view": view} if view else {})})
 
 
 def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:

@@ -4,7 +4,8 @@ Each is the demo's own story (`api.demo.SCRIPT`) for a different enterprise, rep
 its dates moved by whole weeks so that its last step falls in the week before today: an
 inspection awaiting re-inspection (township officer), a county case awaiting the head's filing
 approval, one awaiting legal review, one awaiting payment (county officer), and an archived case
-the head assigns to the supervisor for case-file review (案卷评查). A stage whose enterprise already
+the head assigns to the supervisor for case-file review (案卷评查); and a review plan (案卷评查方案) of the
+past year's files, approved, so the supervisor can draw a sample on the first visit. A stage whose enterprise already
 has a case is not seeded again, so starting the demo twice adds nothing. A stage that cannot be
 reached (a deadline in a year the holiday data does not cover yet) is logged and left where it stopped.
 """
@@ -17,9 +18,14 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from api import authz
+from api.casefile_review.models import ReviewPlan
+from api.casefile_review.review_plans import Approval, PlanDraft, approve_plan, create_plan
 from api.demo import SCRIPT, RuntimeDriver, demo_users, simulated_time
+from api.identity.models import User
 from api.services.case_handling import assign_reviewer
 from engine import clock
+from engine.calendar import SHANGHAI
 from engine.errors import ZhifaError
 from engine.models import Case
 from engine.runtime import Runtime
@@ -86,4 +92,21 @@ def seed_demo_cases(runtime: Runtime) -> int:
             assign_reviewer(runtime.engine, users["head"], view.case.id, users[stage.reviewer].id)
         logger.info("演示案件 %s（%s）: %s", view.case.number or "（待立案）", stage.party["name"], CaseStatus(view.case.status).label)
         added += 1
+    seed_review_plan(runtime, users)
     return added
+
+
+def seed_review_plan(runtime: Runtime, users: dict[str, User]) -> bool:
+    """The supervisor's plan for the files of the past year of the county and its townships, approved by the head
+    and waiting for the draw; none if a plan exists already."""
+    with Session(runtime.engine) as session:
+        if session.exec(select(ReviewPlan.id)).first() is not None:
+            return False
+        units = authz.jurisdiction_ids(session, authz.agency_of(session, users["supervisor"]))
+    on = clock.now().astimezone(SHANGHAI).date()
+    draft = PlanDraft(title=f"{on.year}年度行政执法案卷评查", period_from=on - timedelta(days=365), period_to=on,
+                      unit_ids=units, share_percent=20, minimum_per_unit=1, township_reviewers=True)
+    plan = create_plan(runtime, users["supervisor"], draft)
+    approve_plan(runtime, users["head"], plan.id, Approval(head_opinion="同意按方案开展评查"))
+    logger.info("演示评查方案「%s」: 待抽取案卷", draft.title)
+    return True

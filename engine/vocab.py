@@ -117,6 +117,8 @@ LANE_LABELS: dict[Lane, str] = {
 }
 
 
+READ_EVENT_KINDS = ("supervisor_read", "review_read")  # reads for supervision or case-file review: nobody acted
+
 # The kinds of full-process record event (engine, documents and API append them), as users read them.
 EVENT_KIND_LABELS: dict[str, str] = {
     "case_started": "发起",
@@ -126,6 +128,7 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "officer_assigned": "县局指派执法人员",
     "review_assigned": "指定评查人员",
     "supervisor_read": "执法监督查阅",
+    "review_read": "案卷评查查阅",
     "document_rendered": "生成文书文件",
     "document_downloaded": "下载文书",
     "dossier_downloaded": "下载卷宗",

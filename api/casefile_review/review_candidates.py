@@ -13,7 +13,7 @@ from api.casefile_review.review_draw import Candidate, Reviewer
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
 from engine.models import Agency, Case, RecordEvent
 from engine.runtime import Runtime
-from engine.vocab import AgencyKind, CaseStatus, Role
+from engine.vocab import READ_EVENT_KINDS, AgencyKind, CaseStatus, Role
 
 HEARING_STEP = "举行听证"
 REFERRAL_STEPS = ("制作案件移送书并移送", "移送司法机关")
@@ -61,7 +61,7 @@ def participants(session: Session, case_ids: list[int]) -> dict[int, frozenset[i
     related = set(case_ids) | {p for p in parents.values() if p}
     acted: dict[int, set[int]] = defaultdict(set)
     for case_id, actor_id, inputs in session.exec(select(RecordEvent.case_id, RecordEvent.actor_id, RecordEvent.inputs).where(
-            RecordEvent.case_id.in_(related), RecordEvent.kind != "supervisor_read")):
+            RecordEvent.case_id.in_(related), RecordEvent.kind.not_in(READ_EVENT_KINDS))):
         if actor_id is not None:
             acted[case_id].add(actor_id)
         named = inputs.get("officers") if isinstance(inputs, dict) else None  # the officers a step names

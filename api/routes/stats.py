@@ -11,7 +11,7 @@ router = APIRouter(prefix="/statistics", tags=["执法统计"], responses=ERROR_
 EARLIEST, LATEST = date(1949, 10, 1), date(2999, 12, 31)  # a period outside these is a typing error
 
 
-@router.get("", summary="执法统计: 按状态、程序、单位的案件数, 超期任务和案件, 罚款与加处罚款, 移送及结果, 复议诉讼及结果, 听证与法制审核, 评查等次, 执法人员工作量与效能")
+@router.get("", summary="执法统计: 按状态、程序、单位的案件数, 超期任务和案件, 罚款与加处罚款, 截至今日的欠缴罚款和应加处罚款(按单位), 移送及结果, 复议诉讼及结果, 听证与法制审核, 评查等次, 执法人员工作量与效能")
 def statistics(
     user: UserDep, runtime: RuntimeDep,
     start: Annotated[date | None, Query(alias="from", ge=EARLIEST, le=LATEST, description="统计期间起(含)")] = None,

@@ -112,3 +112,13 @@ def open_dossier(engine: sa.Engine, store: ObjectStore, settings: Settings, user
     authz.read_case(engine, user, case_id)
     name = sanitize_filename(f"{case.number or case_id} 卷宗.pdf")
     return Download(filename=name, content_type="application/pdf", stream=target.open("rb"))
+
+
+def working_dossier(engine: sa.Engine, store: ObjectStore, settings: Settings, user: User, case_id: int) -> Download:
+    """The dossier of a case still in hand (e.g. for its legal review), as it stands: built on each opening, kept
+    nowhere, since its documents still change."""
+    case = authz.read_case(engine, user, case_id)
+    with _building, tempfile.TemporaryDirectory(prefix="zhifa-dossier-") as out_dir:
+        data = build_case_dossier(engine, store, settings, case_id, Path(out_dir)).pdf_path.read_bytes()
+    name = sanitize_filename(f"{case.number or case_id} 卷宗(办理中).pdf")
+    return Download(filename=name, content_type="application/pdf", stream=io.BytesIO(data))

@@ -2,7 +2,7 @@
 
 Case counts are of enforcement cases only (kind "case"): hazard reports and annual plans run as cases of their own
 kinds and are not counted. The period selects cases by the day they started, steps and tasks by the day they were completed (Asia/Shanghai);
-overdue tasks and cases are those open now. Fines are read from the decision data as each step recorded it.
+overdue tasks and cases, and fines owed with their surcharge, are those open now. Fines are read from the decision data as each step recorded it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from api import authz
 from api.identity.models import User
 from api.identity.service import today
 from api.services import statistics_outcomes as outcomes
+from api.services.statistics_arrears import arrears
 from engine.calendar import SHANGHAI
 from engine.db import read_session
 from engine.errors import Forbidden
@@ -113,6 +114,7 @@ def statistics(engine: sa.Engine, user: User, start: date | None, end: date | No
             "fines_collected": fines_collected,
             "fines_outstanding": round(fines_decided - fines_collected, 2),
             "surcharges_collected": _sum(session, "surcharge_paid", steps),
+            **arrears(session, agencies),
             **outcomes.referrals(session, steps),
             **outcomes.remedies(session, agencies, period, steps),
             "hearings_held": _step_count(session, HEARING_STEP, steps),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
@@ -55,3 +55,20 @@ class TargetCase(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     target_id: int = Field(foreign_key="target.id", index=True)
     case_id: int = Field(foreign_key="case.id")
+
+
+class CreditRepair(SQLModel, table=True):
+    """A credit repair (信用修复) of a unit's published penalty information, as an officer recorded it. The
+    publication and its withdrawal are read from the publication table, not copied here."""
+
+    __tablename__ = "target_credit_repair"
+    __table_args__ = (sa.UniqueConstraint("publication_id", name="uq_target_credit_repair_publication"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    repaired_on: date = Field(description="修复决定日期")
+    basis: str = Field(max_length=500, description="修复依据和理由")
+    recorded_by: int = Field(foreign_key="app_user.id")
+    recorded_by_name: str = Field(default="", max_length=100)
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,5 +1,5 @@
 """The target register's operations: list, read, create, edit (each change recorded), the unit's file
-(一企一档: its inspections, hazards, cases and penalties), and starting an inspection from an entry.
+(一企一档: its inspections, hazards, cases, penalties and credit events), and starting an inspection from an entry.
 
 Every read is scoped to the caller's jurisdiction (api.authz.register_agency_ids): the county bureau sees the
 entries of all its townships and parks, a township or park only its own.
@@ -19,6 +19,7 @@ from api.hazards.reports import report_out
 from api.identity.models import User
 from api.services import case_handling
 from api.targets import risk, target_permissions
+from api.targets.credit_events import credit_events
 from api.targets.fields import FIELDS, normalise
 from api.targets.models import Target, TargetCase, TargetChange
 from api.targets.vocabulary import VOCABULARIES, label_of
@@ -174,7 +175,7 @@ def link_case(engine: sa.Engine, target_id: int, case_id: int) -> None:
 
 
 def unit_file(engine: sa.Engine, user: User, target_id: int) -> dict:
-    """一企一档: the entry, its history, and the inspections, hazards, cases and penalties of this unit that the
+    """一企一档: the entry, its history, and the inspections, hazards, cases, penalties and credit events of this unit that the
     caller may see (cases started from the entry and the cases they led to)."""
     with read_session(engine) as session:
         target = _visible(session, user, target_id)
@@ -196,6 +197,7 @@ def unit_file(engine: sa.Engine, user: User, target_id: int) -> dict:
             "hazards": [d for d in docs if d["doc_id"] in HAZARD_DOCUMENTS],
             "penalties": [d for d in docs if d["doc_id"] in PENALTY_DOCUMENTS],
             "hazard_reports": _hazard_reports(session, user, target_id),
+            "credit_events": credit_events(session, target_id, [c.id for c in cases]),
             "risk": _risk(session, target),
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -13,7 +14,7 @@ from api.deps import RuntimeDep, UserDep
 from api.downloads import BINARY
 from api.error_responses import ERROR_RESPONSES
 from api.services.presenters import step_out
-from api.targets import service, table_io
+from api.targets import credit_events, service, table_io
 from engine.errors import TooLarge
 
 router = APIRouter(prefix="/targets", tags=["执法对象名录"], responses=ERROR_RESPONSES)
@@ -56,6 +57,12 @@ class TargetPatch(schemas.Strict):
     contacts: Annotated[list[ContactIn], Field(max_length=20)] | None = None
 
 
+class CreditRepairIn(schemas.Strict):
+    publication_id: schemas.DbInt = Field(title="修复的行政处罚信息公示")
+    repaired_on: date = Field(title="修复日期")
+    basis: Annotated[schemas.Text, Field(min_length=1, max_length=500, title="修复依据和理由")]
+
+
 class InspectionIn(schemas.Strict):
     title: Annotated[schemas.Text, Field(max_length=300)] = ""
 
@@ -92,10 +99,16 @@ async def import_targets(request: Request, user: UserDep, runtime: RuntimeDep, f
     return table_io.import_table(runtime.engine, user, bytes(content), format)
 
 
-@router.get("/{target_id}", summary="执法对象一企一档: 名录信息、变更记录、检查、隐患、案件、处罚")
+@router.get("/{target_id}", summary="执法对象一企一档: 名录信息、变更记录、检查、隐患、案件、处罚、信用记录(公示、撤回公示、信用修复)")
 def target_file(target_id: TargetId, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
     return {**service.unit_file(runtime.engine, user, target_id),
             "history": service.history(runtime.engine, user, target_id)}
+
+
+@router.post("/{target_id}/credit-repairs", status_code=201,
+             summary="登记信用修复(该单位已公示的行政处罚信息); 返回该单位的信用记录")
+def record_credit_repair(target_id: TargetId, body: CreditRepairIn, user: UserDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    return credit_events.record_repair(runtime.engine, user, target_id, body.publication_id, body.repaired_on, body.basis)
 
 
 @router.patch("/{target_id}", summary="修改执法对象(每次修改记入变更记录)")

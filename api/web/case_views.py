@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "record_issued": "制作笔录、凭证",
     "case_event": "登记复议、诉讼",
     "supervisor_read": "执法监督人员查阅案卷",
+    "review_read": "案卷评查查阅",
     "officer_assigned": "县局指派执法人员",
     "review_assigned": "指定执法监督人员评查",
 }

@@ -35,13 +35,13 @@ def step_summaries(runtime: Runtime, session: Session, case: Case, labels: dict[
         if info is None or not info.form:
             continue
         properties = process.form_schema(info.form).get("properties") or {}
-        fields = [(schema.get("title") or name, _shown(schema, event.inputs[name], labels))
+        fields = [(schema.get("title") or name, shown_value(schema, event.inputs[name], labels))
                   for name, schema in properties.items() if name in event.inputs]
         summaries.append(StepSummary(event.task_name or info.name, event.at, event.actor_name, fields))
     return summaries
 
 
-def _shown(schema: dict, value, known: dict[str, str]) -> str:
+def shown_value(schema: dict, value, known: dict[str, str]) -> str:
     """A value as a reader of the case file sees it: labels for codes, 是/否, dates in Chinese."""
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -51,11 +51,11 @@ def _shown(schema: dict, value, known: dict[str, str]) -> str:
     if isinstance(value, list):
         if value and all(isinstance(v, dict) for v in value):
             item = schema.get("items") or {}
-            return "；".join(_shown(item, v, known) for v in value)
+            return "；".join(shown_value(item, v, known) for v in value)
         return "、".join(labels.get(str(v), str(v)) for v in value)
     if isinstance(value, dict):
         props = schema.get("properties") or {}
-        return "，".join(f"{(props.get(k) or {}).get('title') or k}: {_shown(props.get(k) or {}, v, known)}"
+        return "，".join(f"{(props.get(k) or {}).get('title') or k}: {shown_value(props.get(k) or {}, v, known)}"
                         for k, v in value.items() if k != "user_id")
     text = labels.get(str(value), str(value))
     if schema.get("format") in ("date", "date-time"):

@@ -12,11 +12,13 @@ from starlette.datastructures import FormData
 
 from api import authz
 from api.deps import get_store
+from api.downloads import download_response
 from api.identity.service import today
 from api.officer_eligibility import OFFICERS_FIELD
-from api.services import record_issuing, signature_upload
+from api.services import dossier_files, record_issuing, signature_upload
 from api.services import task_inbox as tasks
 from api.web import form_schema
+from api.web.case_file_panel import CASE_FILE_STEPS, case_file
 from api.web.officers import officer_choices
 from api.web.routing import page_router
 from api.web.session import WebUser
@@ -27,6 +29,7 @@ from documents.evidence.custody import list_evidence
 from documents.evidence.models import EvidenceType
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Case, Task
+from engine.settings import get_settings
 
 router = page_router()
 TaskId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-]+$")]
@@ -64,12 +67,13 @@ def _page(request: Request, user, task_id: str, *, values: dict | None = None, e
         current = [runtime.specs.latest(pid) for pid in sorted(runtime.specs.current)]
         labels = form_schema.known_labels([runtime.process_of(session, case), *current])
         earlier = step_summaries(runtime, session, case, labels)
+        beside = case_file(runtime, session, case, labels) if detail.task.bpmn_id in CASE_FILE_STEPS else None
     if values is None:
         values = dict(detail.prefill)
         values.setdefault(OFFICERS_FIELD, [c.entry() for c in choices if c.user_id == user.id and c.valid])
     return render(request, "task.html", status_code=status_code, detail=detail, task=detail.task, case=detail.case,
                   schema=detail.form, values=values, errors=errors or {}, message=message, refusal=refusal,
-                  earlier=earlier, officers=choices, document_titles=_document_titles(detail.documents),
+                  earlier=earlier, case_file=beside, officers=choices, document_titles=_document_titles(detail.documents),
                   widget=form_schema.widget, options=lambda schema: form_schema.options(schema, labels),
                   datetime_value=form_schema.datetime_input_value, capitals=form_schema.capitals,
                   evidence_types=list(EvidenceType), nav="inbox")
@@ -91,6 +95,17 @@ def task_page(request: Request, task_id: TaskId, user: WebUser):
 async def party_signature(request: Request, task_id: TaskId, user: WebUser) -> signature_upload.SignatureOut:
     """The party's drawn signature (a PNG body), stored as evidence; the form then carries its id."""
     return await signature_upload.upload(request, request.app.state.runtime.engine, get_store(request), user, task_id)
+
+
+@router.get("/tasks/{task_id}/dossier.pdf")
+def task_dossier(request: Request, task_id: TaskId, user: WebUser):
+    """The case's dossier as it stands, for the pages that show the case file beside the form."""
+    engine = request.app.state.runtime.engine
+    with Session(engine) as session:
+        task, case = authz.visible_task(session, user, task_id)
+        if task.bpmn_id not in CASE_FILE_STEPS:
+            raise NotFound("本环节不提供卷宗预览", code="no_dossier_preview", details={"task_id": task_id})
+    return download_response(dossier_files.working_dossier(engine, get_store(request), get_settings(), user, case.id))
 
 
 @router.post("/tasks/{task_id}")

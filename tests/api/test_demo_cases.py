@@ -72,3 +72,20 @@ def test_every_document_the_seeded_cases_issued_reads_as_chinese_prose(seeded):
         documents = session.exec(select(IssuedDocument)).all()
     assert len({d.doc_id for d in documents}) >= 12
     assert {d.doc_id: problems(docx_text(render_docx(d.snapshot))) for d in documents} == {d.doc_id: [] for d in documents}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_on_the_day_of_the_release_the_supervisor_draws_files_under_the_demos_review_plan(app_runtime):
+    with clock.using(clock.FrozenClock(datetime(2026, 12, 6, 9, 0, tzinfo=SHANGHAI))):  # `zhifa serve --demo` today
+        assert seed_demo_cases(app_runtime) == 5
+        assert seed_demo_cases(app_runtime) == 0  # the plan is not added twice either
+        with TestClient(create_app(app_runtime)) as client:
+            supervisor = headers(client, "supervisor")
+            [plan] = client.get("/api/v1/review-plans", headers=supervisor).json()
+            assert (plan["title"], plan["status_label"], plan["period_to"]) == ("2026年度行政执法案卷评查", "已批准待抽取", "2026-12-06")
+            drawn = client.post(f"/api/v1/review-plans/{plan['id']}/draw", headers=supervisor)
+    assert drawn.status_code == 200, drawn.text
+    assert drawn.json()["status"] == "reviewing"
+    with Session(app_runtime.engine) as session:
+        drawn_parties = [session.get(Case, s["case_id"]).party_name for s in drawn.json()["samples"]]
+    assert "遂川县鑫达建材有限公司" in drawn_parties

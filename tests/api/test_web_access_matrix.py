@@ -55,6 +55,7 @@ EXPECTED = {
     "GET /cases/{case_id}/dossier": SEES_THE_CASE,
     "GET /cases/{case_id}/dossier.pdf": SEES_THE_CASE,
     "GET /tasks/{task_id}": SEES_THE_CASE,
+    "GET /tasks/{task_id}/dossier.pdf": SEES_THE_CASE,
     "GET /amounts/capitals": SIGNED_IN,
     "POST /tasks/{task_id}": {"township_officer/own"},
     "POST /tasks/{task_id}/signature": {"township_officer/own"},  # the party signs where the task is done
@@ -87,6 +88,7 @@ EXPECTED = {
     "GET /public/hazard-report/status": EVERYONE,
     "GET /targets": CASE_WORKERS,
     "GET /targets/{target_id}": CASE_WORKERS - {"township_officer/sibling"},
+    "POST /targets/{target_id}/credit-repairs": {"township_officer/own", "county_officer/county", "agency_head/county"},
     "GET /cases/{case_id}/remedies/new": {"township_officer/own"},  # officers of the case record remedies
     "POST /cases/{case_id}/remedies/new": {"township_officer/own"},
     "GET /plans": CASE_WORKERS,

@@ -261,6 +261,13 @@ def test_the_triage_page_comes_prefilled_with_the_categorys_departments_and_the_
     assert ledger_page.status_code == 200 and "城南社区河堤" in ledger_page.text
 
 
+def test_the_grid_members_page_names_their_grid_in_chinese_punctuation(world):
+    world.cookies.set(SESSION_COOKIE, issue_token(world.user_ids["grid"]).token)
+    page = world.get("/grid")
+    assert page.status_code == 200, page.text
+    assert "网格：城南社区网格。" in page.text and "网格:" not in page.text
+
+
 def test_a_citizen_reports_on_the_public_page_without_login_and_follows_it_with_the_receipt_code(world):
     form = world.get("/public/hazard-report")
     assert form.status_code == 200 and "泉江镇人民政府" in form.text and "遂川县应急管理局" not in form.text

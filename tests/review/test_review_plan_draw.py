@@ -159,6 +159,9 @@ def test_a_cross_reviewers_reading_of_the_file_is_in_its_record(review_world):
     before = _reads(review_world, sample["case_id"])
     assert review_world.call("GET", f"/cases/{sample['case_id']}/precheck", reviewer).status_code == 200
     assert _reads(review_world, sample["case_id"]) == before + 1
+    # read as the file's reviewer (案卷评查), not as supervision (执法监督)
+    read = review_world.call("GET", f"/cases/{sample['case_id']}/record", reviewer).json()[-2]
+    assert (read["kind"], read["kind_label"], read["actor_id"]) == ("review_read", "案卷评查查阅", sample["reviewer_id"])
 
 
 def _username(review_world, user_id: int) -> str:
@@ -171,4 +174,4 @@ def _username(review_world, user_id: int) -> str:
 def _reads(review_world, case_id: int) -> int:
     with read_session(review_world.runtime.engine) as session:
         return len(session.exec(select(RecordEvent.id).where(RecordEvent.case_id == case_id,
-                                                             RecordEvent.kind == "supervisor_read")).all())
+                                                             RecordEvent.kind == "review_read")).all())

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from engine.vocab import READ_EVENT_KINDS
 from tests.browser.web.conftest import api_client, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice, pytest.mark.timeout(600)]
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.libreoffice, pytest.mark.timeout(
 
 def supervisor_reads(base: str, case_id: int) -> int:
     timeline = api_client(base, "county1").get(f"/cases/{case_id}").json()["timeline"]
-    return sum(1 for e in timeline if e["kind"] == "supervisor_read")
+    return sum(1 for e in timeline if e["kind"] in READ_EVENT_KINDS)  # as supervision, or as a plan's reviewer
 
 
 def test_the_supervisor_reads_the_dossier_of_an_archived_case_in_the_page(browser):

@@ -55,9 +55,10 @@ class Tally:
 
 
 class Chaos:
-    """Kills the server at seeded random moments and starts it again on the same port."""
+    """Kills the server at seeded random moments (every `pause` seconds, unless None) or when told to
+    (`kill_now`, for a write cut off on purpose) and starts it again on the same port."""
 
-    def __init__(self, start_server, rng: random.Random, pause: tuple[float, float], tally: Tally) -> None:
+    def __init__(self, start_server, rng: random.Random, pause: tuple[float, float] | None, tally: Tally) -> None:
         self.start_server, self.rng, self.pause, self.tally = start_server, rng, pause, tally
         self.server: Server = start_server(None)
         self.stopping = threading.Event()
@@ -66,13 +67,18 @@ class Chaos:
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
     def _loop(self) -> None:
+        if self.pause is None:
+            return
         while not self.stopping.wait(self.rng.uniform(*self.pause)):
-            self.up.clear()
-            self.server.process.send_signal(signal.SIGKILL)
-            self.server.process.wait()
-            self.tally.kills += 1
-            self.server = self._restart(self.server.port)
-            self.up.set()
+            self.kill_now()
+
+    def kill_now(self) -> None:
+        self.up.clear()
+        self.server.process.send_signal(signal.SIGKILL)
+        self.server.process.wait()
+        self.tally.kills += 1
+        self.server = self._restart(self.server.port)
+        self.up.set()
 
     def _restart(self, port: int) -> Server:
         """Start again until it comes up, as a service manager would (it cannot while the database is down)."""
@@ -96,11 +102,16 @@ class Chaos:
 
 
 class Officer:
-    """Drives whole inspections; every write is retried with its key until it is answered."""
+    """Drives whole inspections; every write is retried with its key until it is answered.
 
-    def __init__(self, url: str, chaos: Chaos, tally: Tally) -> None:
+    The writes numbered in `cut` are cut off on purpose: sent with a read timeout of 1 ms (no write is
+    answered that fast), then the server is killed while it may be half-way through, and the write is sent
+    again with its key. Unlike the timed kills, these happen on every run, however fast the machine."""
+
+    def __init__(self, url: str, chaos: Chaos, tally: Tally, cut: frozenset[int] = frozenset()) -> None:
         self.client = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
-        self.chaos, self.tally = chaos, tally
+        self.chaos, self.tally, self.cut = chaos, tally, cut
+        self.writes = 0
         self.outages: Outages | NoOutages = NoOutages()
         self.headers: dict[str, str] = {}
         self.officers: list[dict] = []
@@ -109,16 +120,22 @@ class Officer:
         headers = {**self.headers, **({"Idempotency-Key": key} if key else {})}
         if key:
             self.outages.before_write()
+            self.writes += 1
+        cut_off = key is not None and self.writes in self.cut
         deadline = time.monotonic() + 180
         while True:
             self.outages.tick()
             while not self.chaos.up.wait(0.5):  # the server is being restarted
                 self.outages.tick()
             self.tally.requests += 1
+            timeout = httpx.Timeout(30, read=0.001) if cut_off else httpx.Timeout(30)
             try:
-                response = self.client.request(method, path, headers=headers, **kwargs)
+                response = self.client.request(method, path, headers=headers, timeout=timeout, **kwargs)
             except httpx.TransportError:
                 response = None
+                if cut_off:
+                    cut_off = False
+                    self.chaos.kill_now()
             if response is not None and response.status_code < 500:
                 if response.status_code >= 400:
                     raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
@@ -276,10 +293,11 @@ def _wait_for_renditions(database_url: str, seconds: float) -> int:
         engine.dispose()
 
 
-def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float] = (0.5, 2.5),
-        outages: bool = True) -> dict:
+def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float] | None = (0.5, 2.5),
+        outages: bool = True, cut_writes: int = 0) -> dict:
     """One campaign: `cases` whole inspections (5 writes each) with the server killed every `pause` seconds
-    (and, on PostgreSQL + S3, both services taken down once)."""
+    (None: never on a timer) and during `cut_writes` seeded writes (and, on PostgreSQL + S3, both services
+    taken down once)."""
     rng = random.Random(seed)
     tally = Tally()
     with ExitStack() as stack:
@@ -303,10 +321,11 @@ def run(setup: str, cases: int, seed: int, tmp: Path, pause: tuple[float, float]
         worker = None if embedded else Worker(env, tmp / f"crash-{setup}-worker.log")
         if worker is not None:
             stack.callback(worker.stop)
-        officer = Officer(chaos.server.url, chaos, tally)
+        writes = cases * (2 + len(forms([])))
+        cut = frozenset(rng.sample(range(1, writes + 1), min(cut_writes, writes)))
+        officer = Officer(chaos.server.url, chaos, tally, cut)
         officer.login()
         started = time.monotonic()
-        writes = cases * (2 + len(forms([])))
         with Outages(cluster, s3_server, rng, tally, writes) if outages and not embedded else NoOutages() as down:
             officer.outages = down
             for number in range(cases):

@@ -82,6 +82,8 @@ def main() -> None:
     parser.add_argument("--setups", default="sqlite,postgres")
     parser.add_argument("--cases", type=int, default=40, help="whole inspections per setup (5 writes each)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cut-writes", type=int, default=0, help="writes cut off by a kill mid-request, seeded")
+    parser.add_argument("--no-timed-kills", action="store_true", help="kill only during the cut-off writes")
     parser.add_argument("--no-suites", action="store_true", help="only the crash campaign")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--report", action="store_true", help="rewrite the campaign section of RELIABILITY.md")
@@ -89,7 +91,8 @@ def main() -> None:
     crashes = []
     with tempfile.TemporaryDirectory(prefix="zhifa-reliability-", ignore_cleanup_errors=True) as tmp:
         for setup in args.setups.split(","):
-            result = crash_campaign.run(setup, args.cases, args.seed, Path(tmp))
+            result = crash_campaign.run(setup, args.cases, args.seed, Path(tmp),
+                                         pause=None if args.no_timed_kills else (0.5, 2.5), cut_writes=args.cut_writes)
             print(json.dumps({k: v for k, v in result.items() if not k.endswith("_output")}, ensure_ascii=False), flush=True)
             crashes.append(result)
     suites = {} if args.no_suites else {name: run_suite(paths) for name, paths in SUITES.items()}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything and run the whole test suite (the README's test command):
 #
-#   bash scripts/test-all.sh [pytest arguments...]
+#   bash scripts/test-all.sh [pytest arguments...]     (ZHIFA_TEST_WORKERS=N: N pytest workers, default 2)
 #
 # As root it first installs the Debian packages, fonts and unoserver (scripts/setup-system.sh).
 # Then it creates or reuses .venv with python3 from PATH (or $PYTHON), installs the project with its
@@ -45,9 +45,12 @@ if [ "$#" -eq 0 ]; then
     .venv/bin/ruff check engine bpmn documents api tests bench
     set -- tests
 fi
-say "running pytest $*"
+# Two worker processes by default (ZHIFA_TEST_WORKERS=0 runs in this process): each starts its own PostgreSQL,
+# S3 server, LibreOffice and Chromium, and every test has its own database, bucket and data directory.
+workers="${ZHIFA_TEST_WORKERS:-2}"
+say "running pytest on $workers workers: $*"
 status=0
-.venv/bin/python -m pytest --durations=10 "$@" || status=$?
+.venv/bin/python -m pytest -n "$workers" --durations=15 "$@" || status=$?
 
 elapsed=$((SECONDS - started))
 case "$status" in

@@ -52,6 +52,6 @@ def seed_demo(engine: sa.Engine, path: Path = DEMO_FILE) -> SeedResult:
                         password_hash=password_hash, agency_id=by_code[item["agency"]].id, roles=item["roles"],
                         staff_category=StaffCategory(item["staff"]), certificate_number=item.get("certificate"),
                         certificate_expires=expires if isinstance(expires, date) or expires is None else date.fromisoformat(expires),
-                        grid=item.get("grid"))
+                        grid=item.get("grid"), department=item.get("department"))
             users_added += 1
     return SeedResult(agencies_added, users_added)

@@ -30,6 +30,17 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from api import officer_eligibility
+from api.case_scope import (
+    CASE_WORK_ROLES,
+    agency_of,
+    case_scope,
+    in_scope,
+    jurisdiction_ids,
+    member_cases,
+    review_scope,
+    scope_facts,
+    work_scope,
+)
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.service import actor_for, is_case_member
 from api.processes import task_info
@@ -38,26 +49,13 @@ from engine.db import read_session, transaction
 from engine.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from engine.models import Agency, Case, RecordEvent, Task
 from engine.runtime import Runtime
-from engine.vocab import LANE_LABELS, AgencyKind, CaseStatus, Lane, Role
+from engine.vocab import LANE_LABELS, AgencyKind, Lane, Role
 
-CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer, Role.hearing_host}
 OFFICER_ROLES = {Role.township_officer, Role.county_officer}
 IMPARTIAL_LANES = {Lane.legal_reviewer, Lane.hearing_host}
 
 
-# ---- agencies ------------------------------------------------------------
-def agency_of(session: Session, user: User) -> Agency:
-    return session.get(Agency, user.agency_id)
-
-
-def jurisdiction_ids(session: Session, agency: Agency) -> list[int]:
-    """The agency itself; for the county bureau also its townships and the park."""
-    if agency.kind != AgencyKind.county_bureau:
-        return [agency.id]
-    children = session.exec(select(Agency.id).where(Agency.parent_id == agency.id)).all()
-    return [agency.id, *children]
-
-
+# ---- agencies (agency_of and jurisdiction_ids: api.case_scope) -------------
 def _is_county_user(session: Session, user: User) -> bool:
     return agency_of(session, user).kind == AgencyKind.county_bureau
 
@@ -80,40 +78,7 @@ def require_enforcement_actor(user: User) -> None:
                         details={"user_id": user.id})
 
 
-# ---- case visibility -----------------------------------------------------
-def _member_cases(session: Session, user: User, purpose: MemberPurpose) -> list[int]:
-    """The ids of the cases the user was added to, read first: as a literal list beside the agency filter, PostgreSQL
-    combines both through their indexes (BitmapOr), where `OR id IN (subquery)` made it read the whole case table."""
-    return list(session.exec(select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.purpose == purpose)))
-
-
-def _work_scope(session: Session, user: User) -> ColumnElement[bool] | None:
-    if not any(user.has_role(role) for role in CASE_WORK_ROLES):
-        return None
-    ids = jurisdiction_ids(session, agency_of(session, user))
-    return sa.or_(Case.agency_id.in_(ids), Case.id.in_(_member_cases(session, user, MemberPurpose.officer)))
-
-
-def _review_scope(session: Session, user: User) -> ColumnElement[bool] | None:
-    """Archived files assigned for review: to a supervisor, or by a review plan's draw to legal staff or a
-    township's certified officer (cross review)."""
-    if not user.has_role(Role.supervisor) and not any(user.has_role(r) for r in CASE_WORK_ROLES):
-        return None
-    return sa.and_(Case.status == CaseStatus.archived, Case.id.in_(_member_cases(session, user, MemberPurpose.review)))
-
-
-def case_scope(session: Session, user: User) -> ColumnElement[bool]:
-    """A filter on `Case` selecting exactly the cases the user may see."""
-    scopes = [s for s in (_work_scope(session, user), _review_scope(session, user)) if s is not None]
-    return sa.or_(*scopes) if scopes else sa.false()
-
-
-def _in_scope(session: Session, case_id: int, scope: ColumnElement[bool] | None) -> bool:
-    if scope is None:
-        return False
-    return session.exec(select(Case.id).where(Case.id == case_id, scope)).first() is not None
-
-
+# ---- case visibility (the scope's facts are read once per request: api.case_scope) ---------------
 class Hidden(Forbidden):
     """An object in a case the user may not see; `not_found` is what the API answers instead (the same 404 as
     for an object that does not exist)."""
@@ -142,10 +107,11 @@ def hidden_as(not_found: NotFound) -> Iterator[None]:
 
 def visible_case(session: Session, user: User, case_id: int) -> Case:
     require_case_user(user)
-    case = session.get(Case, case_id)
-    if case is None:
+    found = session.exec(select(Case, case_scope(session, user).label("visible")).where(Case.id == case_id)).first()
+    if found is None:
         raise case_not_found(case_id)
-    if not _in_scope(session, case_id, case_scope(session, user)):
+    case, visible = found
+    if not visible:
         raise Hidden("无权查看该案件", details={"case_id": case_id}, not_found=case_not_found(case_id))
     return case
 
@@ -167,10 +133,12 @@ def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int]
     if not case_ids or not works_on_cases(user):
         return
     with read_session(engine) as session:
+        facts = scope_facts(session, user)
         if not user.has_role(Role.supervisor):  # a cross reviewer: only the files assigned to them
-            case_ids = set(case_ids) & set(_member_cases(session, user, MemberPurpose.review))
-        work = _work_scope(session, user)
-        reviewed = [case_id for case_id in case_ids if not _in_scope(session, case_id, work)]
+            case_ids = set(case_ids) & set(facts.review_cases or ())
+        work = work_scope(facts)
+        worked = set(session.exec(select(Case.id).where(Case.id.in_(case_ids), work))) if case_ids and work is not None else set()
+        reviewed = [case_id for case_id in case_ids if case_id not in worked]
     if not reviewed:
         return  # nothing to record: no write transaction
     role = Role.supervisor if user.has_role(Role.supervisor) else Role(user.roles[0])
@@ -181,12 +149,17 @@ def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int]
 
 
 def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:
+    """The task and its case, read with whether the user sees the case in one statement."""
     not_found = NotFound("任务不存在或无权查看", details={"task_id": task_id})
-    task = session.get(Task, task_id)
-    if task is None:
+    found = session.exec(select(Task, Case, case_scope(session, user).label("visible"))
+                         .join(Case, Case.id == Task.case_id).where(Task.id == task_id)).first()
+    if found is None:
         raise not_found
-    with hidden_as(not_found):
-        return task, visible_case(session, user, task.case_id)
+    task, case, visible = found
+    require_case_user(user)
+    if not visible:
+        raise Hidden("无权查看该案件", details={"case_id": case.id}, not_found=not_found)
+    return task, case
 
 
 def task_query_scope(user: User) -> ColumnElement[bool]:
@@ -212,7 +185,7 @@ def acting_role(session: Session, user: User, task: Task) -> Role:
         return Role(task.role)
     own = _officer_role(session, user)
     joined = task.role in OFFICER_ROLES and user.has_role(own) and \
-        task.case_id in _member_cases(session, user, MemberPurpose.officer)
+        task.case_id in member_cases(session, user, MemberPurpose.officer)
     return own if joined else Role(task.role)
 
 
@@ -354,7 +327,7 @@ def investigated(session: Session, case: Case, user: User) -> bool:
 def require_precheck_reader(session: Session, user: User, case: Case) -> None:
     """The pre-check of a case file: its assigned supervisor (reviewing an archived case), or the county's
     legal reviewers and head. `visible_case` has already checked the case is in the user's scope."""
-    if _in_scope(session, case.id, _review_scope(session, user)):
+    if in_scope(session, case.id, review_scope(scope_facts(session, user))):
         return
     require_county_role(session, user, {Role.legal_reviewer, Role.agency_head}, "法制审核人员、负责人或受指派的评查人员")
 

@@ -1,0 +1,103 @@
+"""Which cases a user may see (the rule `api.authz` states), built from facts read once per request.
+
+The facts are the agencies whose cases the user works on and the cases they were added to; both are read in
+one go the first time a request asks (`api.request_cache`), so a request that checks several cases, or one
+case twice (before and inside its write transaction), reads them once. Adding a user to a case or moving an
+agency empties the request's cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from api import request_cache
+from api.identity.models import CaseMember, MemberPurpose, User
+from engine.models import Agency, Case
+from engine.vocab import AgencyKind, CaseStatus, Role
+
+CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer, Role.hearing_host}
+
+
+def agency_of(session: Session, user: User) -> Agency:
+    return session.get(Agency, user.agency_id)
+
+
+def jurisdiction_ids(session: Session, agency: Agency) -> list[int]:
+    """The agency itself; for the county bureau also its townships and the park."""
+    if agency.kind != AgencyKind.county_bureau:
+        return [agency.id]
+    children = session.exec(select(Agency.id).where(Agency.parent_id == agency.id)).all()
+    return [agency.id, *children]
+
+
+@dataclass(frozen=True)
+class ScopeFacts:
+    jurisdiction: list[int] | None  # the agencies whose cases the user works on; None without a case-work role
+    officer_cases: list[int]  # the cases the bureau added the user to as an officer
+    review_cases: list[int] | None  # the archived files assigned to the user for review; None if no role reviews
+
+
+def scope_facts(session: Session, user: User) -> ScopeFacts:
+    """The user's facts, read once per request (afresh outside one)."""
+    key = ("case_scope", user.id, user.agency_id, tuple(user.roles))
+    return request_cache.cached(key, lambda: _read_facts(session, user))
+
+
+def _read_facts(session: Session, user: User) -> ScopeFacts:
+    works = any(user.has_role(role) for role in CASE_WORK_ROLES)
+    if not works and not user.has_role(Role.supervisor):
+        return ScopeFacts(jurisdiction=None, officer_cases=[], review_cases=None)
+    # the ids as literal lists beside the agency filter: PostgreSQL combines both through their indexes
+    # (BitmapOr), where `OR id IN (subquery)` made it read the whole case table
+    members = session.exec(select(CaseMember.case_id, CaseMember.purpose).where(CaseMember.user_id == user.id)).all()
+    return ScopeFacts(jurisdiction=jurisdiction_ids(session, agency_of(session, user)) if works else None,
+                      officer_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.officer],
+                      review_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.review])
+
+
+def member_cases(session: Session, user: User, purpose: MemberPurpose) -> list[int]:
+    """The ids of the cases the user was added to for `purpose`."""
+    facts = scope_facts(session, user)
+    return facts.officer_cases if purpose == MemberPurpose.officer else facts.review_cases or []
+
+
+def work_scope(facts: ScopeFacts) -> ColumnElement[bool] | None:
+    if facts.jurisdiction is None:
+        return None
+    return sa.or_(Case.agency_id.in_(facts.jurisdiction), Case.id.in_(facts.officer_cases))
+
+
+def review_scope(facts: ScopeFacts) -> ColumnElement[bool] | None:
+    """Archived files assigned for review: to a supervisor, or by a review plan's draw to legal staff or a
+    township's certified officer (cross review)."""
+    if facts.review_cases is None:
+        return None
+    return sa.and_(Case.status == CaseStatus.archived, Case.id.in_(facts.review_cases))
+
+
+def case_scope(session: Session, user: User) -> ColumnElement[bool]:
+    """A filter on `Case` selecting exactly the cases the user may see."""
+    facts = scope_facts(session, user)
+    scopes = [s for s in (work_scope(facts), review_scope(facts)) if s is not None]
+    return sa.or_(*scopes) if scopes else sa.false()
+
+
+def in_scope(session: Session, case_id: int, scope: ColumnElement[bool] | None) -> bool:
+    if scope is None:
+        return False
+    return session.exec(select(Case.id).where(Case.id == case_id, scope)).first() is not None
+
+
+@event.listens_for(CaseMember, "after_insert")
+@event.listens_for(CaseMember, "after_update")
+@event.listens_for(CaseMember, "after_delete")
+@event.listens_for(Agency, "after_insert")
+@event.listens_for(Agency, "after_update")
+@event.listens_for(Agency, "after_delete")
+def _facts_changed(_mapper, _connection, _target) -> None:
+    request_cache.clear()

@@ -189,9 +189,12 @@ def acting_role(session: Session, user: User, task: Task) -> Role:
     return own if joined else Role(task.role)
 
 
+_SOURCE = aliased(Case)  # the case whose parent is looked up (built once: an alias costs more than the query)
+
+
 def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool]:
     """The case `case_id`, or the inspection it came from, has an officer's act of the user in its record."""
-    case = aliased(Case)
+    case = _SOURCE
     parent = select(case.parent_case_id).where(case.id == case_id).correlate_except(case).scalar_subquery()
     acts = select(RecordEvent.id).where(RecordEvent.case_id.in_([case_id, parent]), RecordEvent.actor_id == user.id,
                                         RecordEvent.role.in_([r.value for r in OFFICER_ROLES]))
@@ -313,7 +316,7 @@ def task_data_check(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
     def check(session: Session, case: Case, task: Task) -> list[dict]:
         if not task_info(runtime, session, case, task).two_officers:
             return []
-        return officer_eligibility.officer_problems(session, case, session.get(User, user_id), data)
+        return officer_eligibility.officer_problems(session, case, user_id, data)
 
     return check
 

@@ -4,7 +4,7 @@ The HTTP benchmark's officer (bench_http.Officer) drives the same whole inspecti
 SQLite, here over ASGI in this process with the endpoints run inline (not in the thread pool), so that
 CPU time (time.process_time, which a busy machine does not inflate) and a cProfile see exactly the
 requests. Reports, per `POST /tasks/{id}/complete`, the CPU ms (p50 and mean) and the SQL statements
-(each step's count); `--profile` prints the profile's top functions over the completions
+(each step's count); `--profile` prints the profile's top functions over the completions (or `--profile-endpoint`'s requests)
 (written to bench/out/complete.prof). No worker
 runs, so no document is rendered: the figures are the request's own. Prints figures; never fails on time.
 
@@ -59,6 +59,7 @@ class MeasuredOfficer(Officer):
     def __init__(self, client, pair, meter: Meter, profiler: cProfile.Profile | None):
         super().__init__(client, pair, defaultdict(list))
         self.meter, self.profiler = meter, profiler
+        self.profiled = COMPLETE
         self.measuring = False
         self.cpu_ms: dict[str, list[float]] = defaultdict(list)  # by endpoint
         self.statements: dict[str, list[int]] = defaultdict(list)
@@ -70,23 +71,25 @@ class MeasuredOfficer(Officer):
         name = STEPS[len(self.cpu_ms[COMPLETE]) % len(STEPS)] if completing else endpoint
         statements = self.meter.statements
         self.meter.recording = completing
-        if self.profiler and completing:
+        profiled = self.profiler is not None and endpoint == self.profiled
+        if profiled:
             self.profiler.enable()
         started = time.process_time()
         try:
             return await super().call(endpoint, method, path, **kwargs)
         finally:
             self.cpu_ms[endpoint].append((time.process_time() - started) * 1000)
-            if self.profiler and completing:
+            if profiled:
                 self.profiler.disable()
             self.meter.recording = False
             self.statements[name].append(self.meter.statements - statements)
 
 
-async def drive(app, meter: Meter, cases: int, profiler: cProfile.Profile | None) -> MeasuredOfficer:
+async def drive(app, meter: Meter, cases: int, profiler: cProfile.Profile | None, profiled: str) -> MeasuredOfficer:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=60) as client:
         officer = MeasuredOfficer(client, PAIRS[0], meter, profiler)
+        officer.profiled = profiled
         await officer.login()
         photo = os.urandom(20 * 1024)
         await officer.one_case(photo)  # warm up: imports, parsed specs, caches
@@ -96,7 +99,7 @@ async def drive(app, meter: Meter, cases: int, profiler: cProfile.Profile | None
     return officer
 
 
-def measure(cases: int, profile: int, statements: bool) -> dict:
+def measure(cases: int, profile: int, statements: bool, profiled: str = COMPLETE) -> dict:
     import fastapi.dependencies.utils
     import fastapi.routing
 
@@ -110,7 +113,7 @@ def measure(cases: int, profile: int, statements: bool) -> dict:
     seed_demo_cases(runtime)
     meter = Meter(runtime.engine)
     profiler = cProfile.Profile() if profile else None
-    officer = asyncio.run(drive(create_app(runtime), meter, cases, profiler))
+    officer = asyncio.run(drive(create_app(runtime), meter, cases, profiler, profiled))
     if profiler:
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(OUT_DIR / "complete.prof")  # for pstats or snakeviz
@@ -139,12 +142,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=20, help="whole inspections measured (four completions each)")
     parser.add_argument("--profile", type=int, default=0, help="print this many of cProfile's top functions")
+    parser.add_argument("--profile-endpoint", default=COMPLETE, help="the endpoint profiled, as the figures name it")
     parser.add_argument("--statements", action="store_true", help="print the most frequent SQL statements per completion")
     parser.add_argument("--json", help="where to write the figures (default bench/out/complete.json)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhifa-bench-complete-") as tmp:
         os.environ.update(zhifa_env(Path(tmp), ZHIFA_NOW=NOW, ZHIFA_PDF_RENDITION="false"))
-        result = measure(args.cases, args.profile, args.statements)
+        result = measure(args.cases, args.profile, args.statements, args.profile_endpoint)
     print(f"{result['completions']} completions: CPU {result['cpu_ms_per_completion']} ms, "
           f"statements {result['statements_per_completion']}", flush=True)
     write_result("complete", result, args.json)

@@ -12,7 +12,6 @@ import json
 
 from documents.issuing import issue_documents
 from engine import clock
-from engine.models import Agency
 from engine.runtime import StepContext
 
 
@@ -29,7 +28,7 @@ def _record(context: StepContext, document) -> None:
 def issue_step_documents(context: StepContext) -> None:
     if not context.task.documents and not context.task.documents_each:
         return
-    agency = context.session.get(Agency, context.case.agency_id)
+    agency = context.agency
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
     issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency.code,
                              doc_ids=list(context.task.documents), values=values, issued_at=clock.now())

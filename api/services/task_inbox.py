@@ -35,11 +35,12 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
         task_view, case_view = task_out(task, case), case_out(case)
         records = record_kinds(session, process, case, task)
     form = process.form_schema(info.form)
-    # one workflow deserialization for one task's form; never done for lists
-    prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
+    # one workflow deserialization for one task's form (its prefill and today's computed values); never done for lists
+    view = runtime.get_case(case_view.id)
+    prefill = _prefill(process.form_validator(info.form), form, view.data)
     return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
                               video_required=info.video_required, documents=list(info.documents), prefill=prefill,
-                              computed=computed_today(runtime, task_id), records=records)
+                              computed=computed_today(process, info, view.workflow, task_id), records=records)
 
 
 def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:

@@ -21,17 +21,23 @@ from engine.models import Agency, Case
 from engine.vocab import AgencyKind, CaseStatus, Role
 
 CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer, Role.hearing_host}
+# read on almost every request: plain statements built once (an ORM query costs several times as much here)
+_AGENCIES, _MEMBERS = Agency.__table__, CaseMember.__table__
+_AGENCY_KIND = sa.select(_AGENCIES.c.id, _AGENCIES.c.kind).where(_AGENCIES.c.id == sa.bindparam("agency_id"))
+_CHILDREN = sa.select(_AGENCIES.c.id).where(_AGENCIES.c.parent_id == sa.bindparam("agency_id"))
+_MEMBER_CASES = (sa.select(_MEMBERS.c.case_id, _MEMBERS.c.purpose)
+                 .where(_MEMBERS.c.user_id == sa.bindparam("user_id")))
 
 
 def agency_of(session: Session, user: User) -> Agency:
     return session.get(Agency, user.agency_id)
 
 
-def jurisdiction_ids(session: Session, agency: Agency) -> list[int]:
-    """The agency itself; for the county bureau also its townships and the park."""
+def jurisdiction_ids(session: Session, agency: Agency | sa.Row) -> list[int]:
+    """The agency (or a row with its `id` and `kind`) itself; for the county bureau also its townships and the park."""
     if agency.kind != AgencyKind.county_bureau:
         return [agency.id]
-    children = session.exec(select(Agency.id).where(Agency.parent_id == agency.id)).all()
+    children = session.connection().execute(_CHILDREN, {"agency_id": agency.id}).scalars().all()
     return [agency.id, *children]
 
 
@@ -54,8 +60,10 @@ def _read_facts(session: Session, user: User) -> ScopeFacts:
         return ScopeFacts(jurisdiction=None, officer_cases=[], review_cases=None)
     # the ids as literal lists beside the agency filter: PostgreSQL combines both through their indexes
     # (BitmapOr), where `OR id IN (subquery)` made it read the whole case table
-    members = session.exec(select(CaseMember.case_id, CaseMember.purpose).where(CaseMember.user_id == user.id)).all()
-    return ScopeFacts(jurisdiction=jurisdiction_ids(session, agency_of(session, user)) if works else None,
+    connection = session.connection()
+    members = connection.execute(_MEMBER_CASES, {"user_id": user.id}).all()
+    agency = connection.execute(_AGENCY_KIND, {"agency_id": user.agency_id}).one() if works else None
+    return ScopeFacts(jurisdiction=jurisdiction_ids(session, agency) if works else None,
                       officer_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.officer],
                       review_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.review])
 

@@ -1,12 +1,13 @@
 """One task completion in process: its CPU and SQL statements, without a server, network or other load between.
 
 The HTTP benchmark's officer (bench_http.Officer) drives the same whole inspections through the API on
-SQLite, here over ASGI in this process with the endpoints run inline (not in the thread pool), so that
-CPU time (time.process_time, which a busy machine does not inflate) and a cProfile see exactly the
-requests. Reports, per `POST /tasks/{id}/complete`, the CPU ms (p50 and mean) and the SQL statements
-(each step's count); `--profile` prints the profile's top functions over the completions (or `--profile-endpoint`'s requests)
-(written to bench/out/complete.prof). No worker
-runs, so no document is rendered: the figures are the request's own. Prints figures; never fails on time.
+SQLite, here over ASGI in this process with the sync endpoints run inline (not in the thread pool), so that
+CPU time (time.process_time, which a busy machine blurs far less than wall time) and a cProfile see exactly
+the requests. Reports per `POST /tasks/{id}/complete` the CPU ms (p50, mean) and the SQL statements (mean,
+and each step's count), and both for every request of the cases over the completions. `--profile N` prints
+cProfile's top N functions over the completions (or over `--profile-endpoint`'s requests) and writes
+bench/out/complete.prof. No worker runs, so no document is rendered: the figures are the requests' own.
+Prints figures; never fails on time.
 
     python bench/bench_complete.py [--cases 20] [--profile 25] [--statements]
 """
@@ -37,7 +38,7 @@ async def _inline(func, *args, **kwargs):
 
 
 class Meter:
-    """Counts the SQL statements the engine runs (by text too) and the CPU of the calls it measures."""
+    """Counts the SQL statements the engine runs, and by text while `recording`."""
 
     def __init__(self, engine) -> None:
         from sqlalchemy import event

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import error_responses, web
+from api import deps, error_responses, web
 from api.body_guard import BodyGuard
 from api.casefile_review import review_routes
 from api.hazards import views as hazard_views
@@ -52,7 +52,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
         runtime = build_runtime()
     app = FastAPI(title="zhifa 应急管理综合行政执法", version="0.1.0", openapi_url=docs.OPENAPI_URL, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, dependencies=[Depends(deps.request_cache)])
     app.state.runtime = runtime
     error_responses.install(app)
     for module in (health, auth, users, agency_admin, catalogues, cases, records, tasks, decisions, evidence, documents, public,

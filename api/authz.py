@@ -34,6 +34,18 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from api import officer_eligibility
+from api.case_scope import (
+    CASE_WORK_ROLES,
+    agency_of,
+    case_scope,
+    department_tasks,
+    in_scope,
+    jurisdiction_ids,
+    member_cases,
+    review_scope,
+    scope_facts,
+    work_scope,
+)
 from api.casefile_review.models import ReviewSample
 from api.identity.models import CaseMember, MemberPurpose, StaffCategory, User
 from api.identity.service import actor_for, is_case_member
@@ -43,26 +55,13 @@ from engine.db import read_session, transaction
 from engine.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from engine.models import Agency, Case, RecordEvent, Task
 from engine.runtime import Runtime
-from engine.vocab import LANE_LABELS, AgencyKind, CaseStatus, Lane, Role
+from engine.vocab import LANE_LABELS, AgencyKind, Lane, Role
 
-CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer, Role.hearing_host}
 OFFICER_ROLES = {Role.township_officer, Role.county_officer}
 IMPARTIAL_LANES = {Lane.legal_reviewer, Lane.hearing_host}
 
 
-# ---- agencies ------------------------------------------------------------
-def agency_of(session: Session, user: User) -> Agency:
-    return session.get(Agency, user.agency_id)
-
-
-def jurisdiction_ids(session: Session, agency: Agency) -> list[int]:
-    """The agency itself; for the county bureau also its townships and the park."""
-    if agency.kind != AgencyKind.county_bureau:
-        return [agency.id]
-    children = session.exec(select(Agency.id).where(Agency.parent_id == agency.id)).all()
-    return [agency.id, *children]
-
-
+# ---- agencies (agency_of and jurisdiction_ids: api.case_scope) -------------
 def _is_county_user(session: Session, user: User) -> bool:
     return agency_of(session, user).kind == AgencyKind.county_bureau
 
@@ -85,51 +84,7 @@ def require_enforcement_actor(user: User) -> None:
                         details={"user_id": user.id})
 
 
-# ---- case visibility -----------------------------------------------------
-def _member_cases(session: Session, user: User, purpose: MemberPurpose) -> list[int]:
-    """The ids of the cases the user was added to, read first: as a literal list beside the agency filter, PostgreSQL
-    combines both through their indexes (BitmapOr), where `OR id IN (subquery)` made it read the whole case table."""
-    return list(session.exec(select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.purpose == purpose)))
-
-
-def _work_scope(session: Session, user: User) -> ColumnElement[bool] | None:
-    if not any(user.has_role(role) for role in CASE_WORK_ROLES):
-        return None
-    ids = jurisdiction_ids(session, agency_of(session, user))
-    return sa.or_(Case.agency_id.in_(ids), Case.id.in_(_member_cases(session, user, MemberPurpose.officer)))
-
-
-def _review_scope(session: Session, user: User) -> ColumnElement[bool] | None:
-    """Archived files assigned for review: to a supervisor, or by a review plan's draw to legal staff or a
-    township's certified officer (cross review)."""
-    if not user.has_role(Role.supervisor) and not any(user.has_role(r) for r in CASE_WORK_ROLES):
-        return None
-    return sa.and_(Case.status == CaseStatus.archived, Case.id.in_(_member_cases(session, user, MemberPurpose.review)))
-
-
-def _department_tasks(session: Session, user: User) -> ColumnElement[bool] | None:
-    """The department-lane tasks naming the user's department, in the user's jurisdiction."""
-    if not user.has_role(Role.department) or not user.department:
-        return None
-    pattern = "%|" + user.department.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%"
-    return sa.and_(Task.role == Lane.department, Task.agency_id.in_(jurisdiction_ids(session, agency_of(session, user))),
-                   Task.assignees.like(pattern, escape="\\"))
-
-
-def case_scope(session: Session, user: User) -> ColumnElement[bool]:
-    """A filter on `Case` selecting exactly the cases the user may see."""
-    summoned = _department_tasks(session, user)
-    scopes = [s for s in (_work_scope(session, user), _review_scope(session, user),
-                          None if summoned is None else Case.id.in_(select(Task.case_id).where(summoned))) if s is not None]
-    return sa.or_(*scopes) if scopes else sa.false()
-
-
-def _in_scope(session: Session, case_id: int, scope: ColumnElement[bool] | None) -> bool:
-    if scope is None:
-        return False
-    return session.exec(select(Case.id).where(Case.id == case_id, scope)).first() is not None
-
-
+# ---- case visibility (the scope's facts are read once per request: api.case_scope) ---------------
 class Hidden(Forbidden):
     """An object in a case the user may not see; `not_found` is what the API answers instead (the same 404 as
     for an object that does not exist)."""
@@ -159,10 +114,11 @@ def hidden_as(not_found: NotFound) -> Iterator[None]:
 def visible_case(session: Session, user: User, case_id: int) -> Case:
     if not user.has_role(Role.department):
         require_case_user(user)
-    case = session.get(Case, case_id)
-    if case is None:
+    found = session.exec(select(Case, case_scope(session, user).label("visible")).where(Case.id == case_id)).first()
+    if found is None:
         raise case_not_found(case_id)
-    if not _in_scope(session, case_id, case_scope(session, user)):
+    case, visible = found
+    if not visible:
         raise Hidden("无权查看该案件", details={"case_id": case_id}, not_found=case_not_found(case_id))
     return case
 
@@ -185,10 +141,12 @@ def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int]
     if not case_ids or not works_on_cases(user):
         return
     with read_session(engine) as session:
+        facts = scope_facts(session, user)
         if not user.has_role(Role.supervisor):  # a cross reviewer: only the files assigned to them
-            case_ids = set(case_ids) & set(_member_cases(session, user, MemberPurpose.review))
-        work = _work_scope(session, user)
-        reviewed = [case_id for case_id in case_ids if not _in_scope(session, case_id, work)]
+            case_ids = set(case_ids) & set(facts.review_cases or ())
+        work = work_scope(facts)
+        worked = set(session.exec(select(Case.id).where(Case.id.in_(case_ids), work))) if case_ids and work is not None else set()
+        reviewed = [case_id for case_id in case_ids if case_id not in worked]
         drawn = set(session.exec(select(ReviewSample.case_id).where(ReviewSample.reviewer_id == user.id,
                                                                     ReviewSample.case_id.in_(reviewed)))) if reviewed else set()
     if not reviewed:
@@ -201,19 +159,25 @@ def record_review_reads(engine: sa.Engine, user: User, case_ids: Collection[int]
 
 
 def visible_task(session: Session, user: User, task_id: str) -> tuple[Task, Case]:
+    """The task and its case, read with whether the user sees the case in one statement."""
     not_found = NotFound("任务不存在或无权查看", details={"task_id": task_id})
-    task = session.get(Task, task_id)
-    if task is None:
+    found = session.exec(select(Task, Case, case_scope(session, user).label("visible"))
+                         .join(Case, Case.id == Task.case_id).where(Task.id == task_id)).first()
+    if found is None:
         raise not_found
-    with hidden_as(not_found):
-        return task, visible_case(session, user, task.case_id)
+    task, case, visible = found
+    if not user.has_role(Role.department):
+        require_case_user(user)
+    if not visible:
+        raise Hidden("无权查看该案件", details={"case_id": case.id}, not_found=not_found)
+    return task, case
 
 
 def task_query_scope(session: Session, user: User) -> ColumnElement[bool]:
     """A filter on `Task` selecting the tasks in the user's inbox: their lanes, in their agency, without the
     reviewing and hearing tasks of cases they investigated (they could not act on those), without the officer
     steps of inspections drawn for other officers (`takes_officer_steps`) and nothing at all for auxiliary staff."""
-    if (summoned := _department_tasks(session, user)) is not None:
+    if (summoned := department_tasks(session, user)) is not None:
         return summoned  # a department account holds no other role (api.identity.service)
     require_case_user(user)
     roles = [lane.value for lane in Lane if user.has_role(lane)]
@@ -238,13 +202,16 @@ def acting_role(session: Session, user: User, task: Task) -> Role:
         return Role(task.role)
     own = _officer_role(session, user)
     joined = task.role in OFFICER_ROLES and user.has_role(own) and \
-        task.case_id in _member_cases(session, user, MemberPurpose.officer)
+        task.case_id in member_cases(session, user, MemberPurpose.officer)
     return own if joined else Role(task.role)
+
+
+_SOURCE = aliased(Case)  # the case whose parent is looked up (built once: an alias costs more than the query)
 
 
 def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool]:
     """The case `case_id`, or the inspection it came from, has an officer's act of the user in its record."""
-    case = aliased(Case)
+    case = _SOURCE
     parent = select(case.parent_case_id).where(case.id == case_id).correlate_except(case).scalar_subquery()
     acts = select(RecordEvent.id).where(RecordEvent.case_id.in_([case_id, parent]), RecordEvent.actor_id == user.id,
                                         RecordEvent.role.in_([r.value for r in OFFICER_ROLES]))
@@ -332,7 +299,7 @@ def task_authorizer(user_id: int) -> Callable[[Session, Case, Task], None]:
         if user is None or not user.active:
             raise Unauthenticated("账号不存在或已停用, 请重新登录")
         if task.role == Lane.department:  # an account of a department the task names
-            tasks = _department_tasks(session, user)
+            tasks = department_tasks(session, user)
             if tasks is None or session.exec(select(Task.id).where(Task.id == task.id, tasks)).first() is None:
                 raise Forbidden("该任务须由被召集部门的部门账号办理", code="not_summoned_department",
                                 details={"task_id": task.id, "departments": task.assignees})
@@ -385,7 +352,7 @@ def task_data_check(runtime: Runtime, user_id: int, data: dict) -> Callable[[Ses
             return [] if data.get("department") == own else [forms.problem(["department"], "部门", f"只能登记本部门({own})的情况")]
         if not task_info(runtime, session, case, task).two_officers:
             return []
-        return officer_eligibility.officer_problems(session, case, session.get(User, user_id), data)
+        return officer_eligibility.officer_problems(session, case, user_id, data)
 
     return check
 
@@ -397,4 +364,4 @@ def investigated(session: Session, case: Case, user: User) -> bool:
 
 def reviews_case(session: Session, user: User, case_id: int) -> bool:
     """Whether the user is a supervisor assigned to review this (archived) case."""
-    return _in_scope(session, case_id, _review_scope(session, user))
+    return in_scope(session, case_id, review_scope(scope_facts(session, user)))

@@ -1,4 +1,4 @@
-"""Request dependencies: the runtime the app was built with, its object store, the signed-in user."""
+"""Request dependencies: the request's cache, the runtime the app was built with, its object store, the signed-in user."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import request_cache as cache
 from api.idempotency.replay import Idempotency
 from api.identity.models import User
 from api.identity.security import token_claims
@@ -18,6 +19,13 @@ from engine.runtime import Runtime
 from engine.settings import Settings, get_settings
 
 bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/login 取得的令牌")
+
+
+async def request_cache() -> None:
+    """An empty cache for each request (api.request_cache), installed on the app before every other dependency.
+
+    Async on purpose: it runs in the request's own context, which the sync routes' thread-pool copies share."""
+    cache.start()
 
 
 def get_runtime(request: Request) -> Runtime:

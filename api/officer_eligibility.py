@@ -4,7 +4,7 @@ case's agency or added to the case by the county bureau. Called by `api.authz.ta
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.identity.models import MemberPurpose, StaffCategory, User
 from api.identity.service import is_case_member, today
@@ -20,22 +20,26 @@ def _officers_problem(message: str, code: str, index: int | None = None, **extra
             "message": message, "code": code, **extra}
 
 
-def officer_problems(session: Session, case: Case, user: User, data: dict) -> list[dict]:
+def officer_problems(session: Session, case: Case, user_id: int, data: dict) -> list[dict]:
+    """The problems with the officers the form names, the acting user `user_id` among them; all of them read in
+    one statement."""
     entries = data.get(OFFICERS_FIELD)
     if not isinstance(entries, list):
         entries = []
     ids = [e.get("user_id") for e in entries if isinstance(e, dict)]
     if (len(ids) != len(entries) or not all(type(i) is int for i in ids) or len(set(ids)) < 2):
         return [_officers_problem("本环节须由两名以上执法人员实施, 请在「执法人员」中选择至少两人", "two_officers_required")]
-    if user.id not in ids:
-        return [_officers_problem("办理人本人须是参与本环节的执法人员之一", "two_officers_required", user_id=user.id)]
+    if user_id not in ids:
+        return [_officers_problem("办理人本人须是参与本环节的执法人员之一", "two_officers_required", user_id=user_id)]
     day = today()
+    known = [i for i in ids if 1 <= i <= DB_INT_MAX]
+    officers = {officer.id: officer for officer in session.exec(select(User).where(User.id.in_(known)))}
     problems, seen = [], set()
     for index, entry in enumerate(entries):
         if entry["user_id"] in seen:
             continue
         seen.add(entry["user_id"])
-        officer = session.get(User, entry["user_id"]) if 1 <= entry["user_id"] <= DB_INT_MAX else None
+        officer = officers.get(entry["user_id"])
         reason = _officer_problem(session, case, officer, day) or _entry_mismatch(entry, officer)
         if reason:
             problems.append(_officers_problem(reason, "officer_not_eligible", index, user_id=entry["user_id"]))

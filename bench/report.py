@@ -124,6 +124,16 @@ def http_details(http) -> list[str]:
     return lines
 
 
+def completion_details(complete) -> list[str]:
+    """One completion in process (bench_complete.py): the request's own CPU and SQL, which load does not blur."""
+    cpu, sql = complete["cpu_ms_per_completion"], complete["statements_per_completion"]
+    steps = ", ".join(f"{name} {count}" for name, count in sql["by_step"].items())
+    return [f"One task completion over the API in process (SQLite, no worker, {complete['completions']} completions): "
+            f"CPU (process time) p50 {cpu['p50']:.1f} ms, mean {cpu['mean']:.1f} ms; every request of the cases "
+            f"{cpu['all_requests']:.1f} ms per completion. SQL statements per completion {sql['mean']:.1f} ({steps}); "
+            f"every request of the cases {sql['all_requests']:.1f} per completion."]
+
+
 def scale_details(scale) -> list[str]:
     lines = ["| page | " + " | ".join(f"{s['cases']:,} cases p50 / p95 (SQL)" for s in scale["sizes"]) + " | rows | seq scans of large tables |",
              "|---|" + "---|" * len(scale["sizes"]) + "---|---|"]
@@ -203,6 +213,8 @@ def write_report(runs: list[dict], *, quick: bool) -> Path:
     lines += ["## Summary", "", *summary(engine, http, scale, timers, state, documents), ""]
     if http:
         lines += ["## 2. HTTP throughput and latency per endpoint", "", *http_details(http), ""]
+    if complete := _load("complete"):
+        lines += [*([] if http else ["## 2. HTTP throughput and latency per endpoint", ""]), *completion_details(complete), ""]
     if scale:
         lines += ["## 3. Latency as the data grow", "", *scale_details(scale), ""]
     if state:

@@ -26,6 +26,7 @@ FULL = {
     "documents": ["--seconds", "5", "--pdfs", "10"],
     "state": [],
     "http": ["--setups", "sqlite,postgres-1,postgres-2", "--users", "1,4,8", "--seconds", "8", "--video-mb", "2000", "--flame"],
+    "complete": ["--cases", "20"],
     "timers": ["--timers", "1000", "--workers", "1,2"],
     "scale": ["--cases", "10000,100000", "--events-per-case", "10", "--repeat", "30"],
 }
@@ -34,10 +35,11 @@ QUICK = {
     "documents": ["--seconds", "2", "--pdfs", "3"],
     "state": [],
     "http": ["--setups", "sqlite,postgres-1,postgres-2", "--users", "1,2", "--seconds", "4", "--video-mb", "20"],
+    "complete": ["--cases", "3"],
     "timers": ["--timers", "30", "--workers", "1,2"],
     "scale": ["--cases", "500,2000", "--repeat", "5"],
 }
-TIMEOUT_SECONDS = {"engine": 600, "documents": 300, "state": 600, "timers": 900, "http": 1200, "scale": 1500}
+TIMEOUT_SECONDS = {"engine": 600, "documents": 300, "state": 600, "timers": 900, "http": 1200, "complete": 300, "scale": 1500}
 
 
 def run(name: str, args: list[str]) -> dict:

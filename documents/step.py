@@ -13,7 +13,6 @@ import json
 from documents.issuing import issue_documents
 from documents.signatures import SIGNATURE_FIELD
 from engine import clock
-from engine.models import Agency
 from engine.runtime import StepContext
 
 
@@ -30,7 +29,7 @@ def _record(context: StepContext, document) -> None:
 def issue_step_documents(context: StepContext) -> None:
     if not context.task.documents and not context.task.documents_each:
         return
-    agency = context.session.get(Agency, context.case.agency_id)
+    agency = context.agency
     values = {"case_name": context.case.title or context.case.party_name, **context.workflow_data}
     doc_ids = [doc_id for doc_id in context.task.documents
                if flag_holds(context.task.documents_if.get(doc_id), context.workflow_data)]

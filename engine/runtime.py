@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -42,10 +43,11 @@ _DETECTED_BY = {AgencyKind.county_bureau: "county", AgencyKind.township: "townsh
 
 @dataclass
 class StepContext:
-    """What a step hook sees: the case, the task's declared properties, the data, and the actor."""
+    """What a step hook sees: the case and its agency, the task's declared properties, the data, and the actor."""
 
     session: Session
     case: Case
+    agency: Agency
     process: LoadedProcess
     task_id: str
     task: TaskInfo
@@ -71,7 +73,12 @@ INHERITED_KEYS = ("party", "facts", "violation_code", "penalised_party", "penalt
 class CaseView:
     case: Case
     tasks: list[Task]
-    data: dict
+    workflow: BpmnWorkflow = field(repr=False)
+
+    @cached_property
+    def data(self) -> dict:
+        """What the case knows so far; computed when asked (a completion's answer does not show it)."""
+        return dict(self.workflow.data) | _last_data(self.workflow)
 
 
 class Runtime:
@@ -221,7 +228,7 @@ class Runtime:
             merged = {**spiff_task.data, **data}
             computed = derive_and_check(info, merged)
             numbered = number_on_filing(session, case, agency, info.assigns_case_number, merged)
-            context = StepContext(session=session, case=case, process=process, task_id=task_id, task=info, data=data,
+            context = StepContext(session=session, case=case, agency=agency, process=process, task_id=task_id, task=info, data=data,
                                   workflow_data=merged, actor=actor, workflow=workflow)
             context.data_updates.update(computed | numbered)
             context.outputs.extend([{"computed": computed}] if computed else [])
@@ -359,7 +366,7 @@ def _alongside(alongside: Callable[[Session, CaseView], None] | None, session: S
 
 
 def _view(case: Case, tasks: list[Task], workflow: BpmnWorkflow) -> CaseView:
-    return CaseView(case=case, tasks=tasks, data=dict(workflow.data) | _last_data(workflow))
+    return CaseView(case=case, tasks=tasks, workflow=workflow)
 
 
 def _uuid(task_id: str):

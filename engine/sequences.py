@@ -7,12 +7,11 @@ in the caller's transaction: concurrent callers queue on the scope's row and get
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
 from engine.errors import InvalidState
-
-_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class Sequence(SQLModel, table=True):
@@ -21,13 +20,20 @@ class Sequence(SQLModel, table=True):
     last_value: int = 0
 
 
+def _upsert(insert) -> sa.Insert:
+    """Built once per dialect (several steps number documents); the scope is a parameter."""
+    table = Sequence.__table__
+    return (insert(table).values(scope=sa.bindparam("scope"), last_value=1)
+            .on_conflict_do_update(index_elements=[table.c.scope], set_={"last_value": table.c.last_value + 1})
+            .returning(table.c.last_value))
+
+
+_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+
+
 def next_value(session: Session, scope: str) -> int:
     dialect = session.get_bind().dialect.name
-    upsert = _UPSERTS.get(dialect)
-    if upsert is None:
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
         raise InvalidState(f"不支持的数据库类型 {dialect}", details={"dialect": dialect})
-    table = Sequence.__table__
-    statement = (upsert(table).values(scope=scope, last_value=1)
-                 .on_conflict_do_update(index_elements=[table.c.scope], set_={"last_value": table.c.last_value + 1})
-                 .returning(table.c.last_value))
-    return session.execute(statement).scalar_one()
+    return session.execute(statement, {"scope": scope}).scalar_one()

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -25,13 +24,12 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from engine import forms
 from engine.errors import ModelError
+from engine.form_checks import FORMS_DIR, check_form, check_start_form, model_error
 from engine.rules.dmn import RulesParser
 from engine.script_check import check_model_file
-from engine.settings import get_settings
 from engine.timers import use_engine_clock
 from engine.vocab import LANE_BY_LABEL, CaseStatus, Lane
 
-FORMS_DIR = "forms"
 RULE_CODE = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 
@@ -105,7 +103,7 @@ class LoadedProcess:
 
 
 def _error(file: str, element: str, message: str) -> ModelError:
-    return ModelError(f"流程模型错误: 文件 {file}, 元素 {element}: {message}", details={"file": file, "element": element})
+    return model_error(file, element, message)
 
 
 def _properties(task_spec) -> dict[str, str]:
@@ -291,13 +289,13 @@ def _build(process_id: str, files: dict[str, str], parser: RulesParser, *, valid
                 if form_file not in files:
                     raise _error(one_spec.file, info.bpmn_id, f"表单文件 {form_file} 不存在")
                 if validate:
-                    _check_form(form_file, files[form_file])
+                    check_form(form_file, files[form_file])
                 needed.add(form_file)
     start_form = start_form_name(process_id)
     if f"{FORMS_DIR}/{start_form}" in files:
         needed.add(f"{FORMS_DIR}/{start_form}")
         if validate:
-            _check_start_form(start_form, json.loads(files[f"{FORMS_DIR}/{start_form}"]))
+            check_start_form(start_form, json.loads(files[f"{FORMS_DIR}/{start_form}"]))
     else:
         start_form = None
     for bpmn_file in list(needed):
@@ -340,24 +338,6 @@ def start_form_name(process_id: str) -> str:
     return f"{process_id}.start.schema.json"
 
 
-def _check_start_form(name: str, schema: dict) -> None:
-    kinds = get_settings().case_number_patterns  # a kind is a number series
-    if schema.get("x-case-kind") not in kinds:
-        raise _error(f"{FORMS_DIR}/{name}", "x-case-kind", f"开始表单须以 x-case-kind 指明案件种类: {'、'.join(kinds)}")
-    unknown = set(schema.get("x-started-by", [])) - {Lane.township_officer, Lane.county_officer}
-    if unknown:
-        raise _error(f"{FORMS_DIR}/{name}", "x-started-by", f"只能是 township_officer 或 county_officer, 不能是 {sorted(unknown)}")
-
-
-def _check_form(name: str, text: str) -> None:
-    try:
-        Draft202012Validator.check_schema(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise _error(name, f"第 {exc.lineno} 行", f"JSON 格式错误: {exc.msg}") from exc
-    except SchemaError as exc:
-        raise _error(name, "/".join(str(p) for p in exc.path) or "(根)", f"不是有效的 JSON Schema: {exc.message}") from exc
-
-
 def read_model_files(bpmn_dir: Path) -> dict[str, str]:
     """All model files of a directory, keyed by their path relative to it."""
     files = {}
@@ -375,7 +355,7 @@ class SpecLibrary:
         parser = _parse(files, validate=True)
         for name in files:
             if name.endswith(".json"):
-                _check_form(name, files[name])
+                check_form(name, files[name])
         self.current: dict[str, LoadedProcess] = {}
         for process_id in parser.get_process_ids():
             loaded = _build(process_id, files, parser, validate=True)

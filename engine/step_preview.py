@@ -9,26 +9,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlmodel import Session, select
+from SpiffWorkflow.bpmn import BpmnWorkflow
 
-from engine import scripting, serialization
-from engine.models import Case, Task, WorkflowState
+from engine import scripting
 from engine.rules import environment
-from engine.runtime import Runtime
+from engine.specs import LoadedProcess, TaskInfo
 
 
-def computed_today(runtime: Runtime, task_id: str) -> dict:
-    with Session(runtime.engine) as session:
-        row = session.get(Task, task_id)
-        case = session.get(Case, row.case_id) if row else None
-        if row is None or case is None:
-            return {}
-        process = runtime.process_of(session, case)
-        info = process.tasks[row.bpmn_id]
-        if not info.computed:
-            return {}
-        state = session.execute(select(WorkflowState.state).where(WorkflowState.case_id == case.id)).scalar_one()
-    workflow = serialization.load(state, process.spec, process.subprocess_specs, environment.script_engine())
+def computed_today(process: LoadedProcess, info: TaskInfo, workflow: BpmnWorkflow, task_id: str) -> dict:
+    """On the case's workflow as the caller restored it for the form (no second restore)."""
+    if not info.computed:
+        return {}
     spiff_task = workflow.get_task_from_id(UUID(task_id))
     if spiff_task is None:
         return {}

@@ -23,3 +23,14 @@ def test_http_benchmark_drives_whole_inspections_and_reports_every_endpoint(tmp_
     assert set(run["latency_ms"]) == {"POST /cases", "POST /cases/{id}/evidence", "GET /tasks", "GET /cases/{id}",
                                       "POST /tasks/{id}/complete"}
     assert run["server_cpu_ms_per_completion"] > 0  # the servers' CPU, the figure a loaded machine does not blur
+
+
+def test_completion_benchmark_counts_cpu_and_statements_of_each_step(tmp_path):
+    out = tmp_path / "complete.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_complete.py"), "--cases", "1", "--json", str(out)],
+                   cwd=ROOT, check=True, timeout=120, capture_output=True)
+    figures = json.loads(out.read_text())
+    assert figures["completions"] == 4  # the four steps of one inspection
+    assert set(figures["statements_per_completion"]["by_step"]) == {"现场检查", "责令限期整改", "登记单位提前申请复查", "整改复查"}
+    assert all(count > 0 for count in figures["statements_per_completion"]["by_step"].values())
+    assert figures["cpu_ms_per_completion"]["p50"] > 0

@@ -22,7 +22,7 @@ def issue(runtime: Runtime, user: User, task_id: str, doc_id: str, data: dict) -
         task, _case = authz.visible_task(session, user, task_id)
 
     def check(session: Session, case: Case, row: Task) -> list[dict]:
-        return officer_eligibility.officer_problems(session, case, session.get(User, user.id), data)
+        return officer_eligibility.officer_problems(session, case, user.id, data)
 
     issued = issue_record(runtime, task_id, doc_id, data, actor_for(user, Role(task.role)),
                           authorize=authz.task_authorizer(user.id), check=check)

@@ -37,13 +37,14 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
         own_department = user.department if task.role == Lane.department and user.department else None
         records = record_kinds(session, process, case, task)
     form = process.form_schema(info.form)
-    # one workflow deserialization for one task's form; never done for lists
-    prefill = _prefill(process.form_validator(info.form), form, runtime.get_case(case_view.id).data)
+    # one workflow deserialization for one task's form (its prefill and today's computed values); never done for lists
+    view = runtime.get_case(case_view.id)
+    prefill = _prefill(process.form_validator(info.form), form, view.data)
     if own_department and "department" in (form.get("properties") or {}):
         prefill["department"] = own_department  # a department account reports for its own department (api.authz)
     return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,
                               video_required=info.video_required, documents=list(info.documents), prefill=prefill,
-                              computed=computed_today(runtime, task_id), records=records)
+                              computed=computed_today(process, info, view.workflow, task_id), records=records)
 
 
 def _prefill(validator: Draft202012Validator, form: dict, data: dict) -> dict:

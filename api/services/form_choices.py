@@ -13,7 +13,7 @@ from api import authz, schemas
 from api.identity.models import User
 from api.identity.service import today
 from documents.evidence.models import EvidenceType
-from engine.rules.penalty_tiers import KIND_LABELS, TARGET_LABELS, TIER_LABELS, TierPenalty, tier_penalties
+from engine.rules.penalty_tiers import ROW_KIND_LABELS, TARGET_LABELS, TIER_LABELS, TierPenalty, tier_penalties
 from engine.rules.violations import Violation, catalogue, get_violation
 from engine.runtime import Runtime
 
@@ -78,7 +78,7 @@ def violation_out(v: Violation) -> schemas.ViolationOut:
 def _tier_out(p: TierPenalty) -> schemas.TierPenaltyOut:
     return schemas.TierPenaltyOut(
         tier=p.tier, tier_label=TIER_LABELS[p.tier], target=p.target, target_label=TARGET_LABELS.get(p.target, p.target),
-        kind=p.kind, kind_label=KIND_LABELS[p.kind], mandatory=p.mandatory, fine_min_yuan=p.fine_min,
+        kind=p.kind, kind_label=ROW_KIND_LABELS[p.kind], mandatory=p.mandatory, fine_min_yuan=p.fine_min,
         fine_max_yuan=p.fine_max, basis=p.basis_zh)
 
 

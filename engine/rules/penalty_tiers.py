@@ -1,7 +1,8 @@
 """The law's penalty tiers per violation (`engine/data/penalty_tiers.csv`): for each tier the
 `penalty_tier` table picks (first finding, 逾期未改正, 情节严重), which penalties the article sets on
 whom (the unit, its directly responsible persons, or the person penalised), whether each is
-mandatory, and the fine range.
+mandatory, and the fine range. An `order_correction` row (责令改正, not a penalty) marks a tier at which
+the article orders correction only, so any penalty there is one the law does not provide.
 
 A violation the tier list does not cover keeps the violations catalogue's statutory range at every
 tier, with the fine optional.
@@ -30,6 +31,7 @@ KIND_LABELS = {
     "warning": "警告", "fine": "罚款", "confiscation": "没收违法所得、非法财物", "suspend_production": "责令停产停业整顿",
     "close": "责令关闭", "revoke_license": "吊销许可证件", "suspend_license": "暂扣许可证件", "restrict_practice": "限制从业",
 }
+ROW_KIND_LABELS = KIND_LABELS | {"order_correction": "责令改正（不予处罚）"}
 
 
 @dataclass(frozen=True)

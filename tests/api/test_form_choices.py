@@ -41,5 +41,8 @@ def test_the_violation_catalogue_is_searchable_by_code_keyword_and_article(clien
                for t in one["tiers"] if t["tier"] == "overdue"]
     assert overdue == [("生产经营单位", "罚款", True, 50000, 200000),
                        ("直接负责的主管人员和其他直接责任人员", "罚款", True, 10000, 20000)]
+    # SPL Art. 108: on first finding the article orders correction only, the fines come on refusal
+    obstruction = client.get("/api/v1/violations/SPL-108-1", headers=auth("t1a")).json()["tiers"]
+    assert [(t["kind_label"], t["mandatory"]) for t in obstruction if t["tier"] == "first_finding"] == [("责令改正（不予处罚）", False)]
     missing = client.get("/api/v1/violations/SPL-999-1", headers=auth("t1a"))
     assert (missing.status_code, missing.json()["message"]) == (404, "违法行为清单中没有代码 SPL-999-1")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import RuntimeDep
+from api.error_responses import ERROR_RESPONSES
 from api.rate_limit import public_rate_limit
 from api.services import publications
 from api.services.publications import MAX_PAGE_SIZE, PowerPage, PublicationPage
 
-router = APIRouter(tags=["行政执法公示"], dependencies=[Depends(public_rate_limit)])
+router = APIRouter(tags=["行政执法公示"], dependencies=[Depends(public_rate_limit)],
+                   responses={429: ERROR_RESPONSES[429]})  # rate limited per client address
 
 
 @router.get("/public/publications", response_model=PublicationPage, summary="行政执法公示（无需登录）")

@@ -36,7 +36,15 @@ def test_a_supervisor_scores_a_case_file_and_downloads_the_report(browser, tmp_p
     page.get_by_role("link", name=sample["case_number"]).first.click()
     page.wait_for_url(re.compile(rf"/review-samples/{sample['id']}$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("案卷评分")
-    assert page.get_by_role("link", name="在新窗口查看卷宗").get_attribute("href") == f"/cases/{sample['case_id']}/dossier"
+    dossier = page.get_by_role("button", name="在本页查看卷宗")
+    assert dossier.get_attribute("data-pdf-src") == f"/cases/{sample['case_id']}/dossier.pdf"
+    dossier.click()  # the page's own viewer draws the archived file's dossier beside the form
+    viewer = page.locator("#pdf-preview[data-ready=true]")
+    viewer.wait_for(timeout=540_000)  # built with LibreOffice on first opening
+    assert viewer.get_by_role("img", name="第 1 页").is_visible()
+    assert sample["case_number"] in viewer.get_by_role("heading").inner_text()
+    assert len(page.context.pages) == 1  # no new window
+    viewer.get_by_role("button", name="关闭").click()
     decision = page.locator("#item-decision_deadline")
     assert "自动预审" in decision.inner_text() and "符合" in decision.inner_text()
     for code, score in MANUAL.items():

@@ -1,6 +1,6 @@
 """Issue 16: a grid member on a phone (390x844) reports a hazard with the current position and a photo, and follows
 it to closure while the township's emergency office summons a department (吹哨), records its 报到 and action,
-and re-checks."""
+and re-checks, the summoned department reporting from its own account."""
 
 from __future__ import annotations
 
@@ -50,9 +50,10 @@ def test_grid_member_reports_a_hazard_on_a_phone_and_follows_it_to_closure(brows
     page.reload()
     assert page.locator("[data-status]").inner_text() == "吹哨处置中"
     assert "未报到" in page.locator("table").inner_text()
-    complete(office, case_id, "登记部门报到和处置情况", {"department": "乡镇水利站", "report_kind": "ack"})
-    complete(office, case_id, "登记部门报到和处置情况", {"department": "乡镇水利站", "report_kind": "action",
-                                                 "action_taken": "沙袋封堵管涌, 安排专人巡堤"})
+    station = api_client(browser.base, "quanjiang-water")  # the summoned department's own account 报到 and reports
+    complete(station, case_id, "部门报到和报告处置情况", {"department": "乡镇水利站", "report_kind": "ack"})
+    complete(station, case_id, "部门报到和报告处置情况", {"department": "乡镇水利站", "report_kind": "action",
+                                                  "action_taken": "沙袋封堵管涌, 安排专人巡堤"})
     complete(office, case_id, "复核隐患整改情况", {"recheck_on": "2026-06-15", "recheck_passed": True})
 
     page.goto(f"{browser.base}/grid")

@@ -3,6 +3,7 @@ may start it (docs/MODELING.md)."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from jsonschema import Draft202012Validator
@@ -28,6 +29,7 @@ def check_start_form(name: str, schema: dict) -> None:
         raise model_error(f"{FORMS_DIR}/{name}", "x-started-by", f"只能是 township_officer 或 county_officer, 不能是 {sorted(unknown)}")
 
 
+@functools.cache  # a pure check of the text: once per process (every runtime build would repeat it, ~1.5 s)
 def check_form(name: str, text: str) -> None:
     try:
         Draft202012Validator.check_schema(json.loads(text))

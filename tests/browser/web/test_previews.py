@@ -64,7 +64,10 @@ def test_a_photo_shows_as_a_thumbnail_and_a_pdf_opens_in_the_page(browser):
     page.reload()  # the thumbnails shown twice, and still no download in the record
     assert "下载证据" not in record_text(page)
 
-    page.get_by_role("button", name="预览").click()
+    preview = page.get_by_role("button", name="预览")
+    # readable on the white card: the header's logout style (white text) once made it an empty box
+    assert preview.evaluate("b => getComputedStyle(b).color") != "rgb(255, 255, 255)"
+    preview.click()
     dialog = page.get_by_role("dialog", name="预览: 营业执照复印件.pdf")
     page.locator("#pdf-preview[data-ready=true]").wait_for()
     assert dialog.get_by_role("status").inner_text() == "共 2 页"

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tests.segment_clipping import segment_crosses
+
 MODELS = sorted((Path(__file__).resolve().parents[1] / "bpmn").glob("*.bpmn"))
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -51,19 +53,8 @@ def lane_misplacements(tree: etree._ElementTree) -> list[str]:
 
 
 def _crosses(box: Box, start: tuple[float, float], end: tuple[float, float]) -> bool:
-    """Whether the segment passes through the inside of the box (Liang-Barsky clipping)."""
-    x, y, width, height = box[0] + BORDER, box[1] + BORDER, box[2] - 2 * BORDER, box[3] - 2 * BORDER
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, start[0] - x), (dx, x + width - start[0]), (-dy, start[1] - y), (dy, y + height - start[1])):
-        if p == 0:
-            if q <= 0:
-                return False
-        elif p < 0:
-            low = max(low, q / p)
-        else:
-            high = min(high, q / p)
-    return low < high
+    """Whether the segment passes through the inside of the box, its edges excepted."""
+    return segment_crosses(box[0] + BORDER, box[1] + BORDER, box[2] - 2 * BORDER, box[3] - 2 * BORDER, start, end)
 
 
 def _ends(tree: etree._ElementTree) -> dict[str, set[str]]:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tests.segment_clipping import segment_crosses
+
 MODELS_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 BPMN_FILES = sorted(MODELS_DIR.glob("*.bpmn"))
 DMN_FILES = sorted(MODELS_DIR.glob("*.dmn"))
@@ -128,19 +130,8 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def _crosses(box: dict, start: dict, end: dict) -> bool:
-    """Whether the segment start-end passes through the inside of the box (Liang-Barsky clipping)."""
-    dx, dy = end["x"] - start["x"], end["y"] - start["y"]
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, start["x"] - box["x"]), (dx, box["x"] + box["width"] - start["x"]),
-                 (-dy, start["y"] - box["y"]), (dy, box["y"] + box["height"] - start["y"])):
-        if p == 0:
-            if q <= 0:
-                return False
-        elif p < 0:
-            low = max(low, q / p)
-        else:
-            high = min(high, q / p)
-    return low < high
+    """Whether the segment start-end passes through the inside of the box."""
+    return segment_crosses(box["x"], box["y"], box["width"], box["height"], (start["x"], start["y"]), (end["x"], end["y"]))
 
 
 def label_overlaps(drawn: list[dict], labels: list[dict]) -> list[str]:

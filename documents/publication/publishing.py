@@ -102,17 +102,22 @@ def inspection_result_text(data: dict, redaction: Redaction) -> tuple[str, str]:
     return f"{shown.get('name', '')}双随机抽查结果", "\n".join(lines)
 
 
-def measures_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
-    """The title and text published for a coercive measure (查封、扣押) decision, another enforcement decision
-    (国办发〔2018〕118号): number, party, measure, reason, items, place, term, body, date; redacted, trade secrets left out."""
+def _measures_head(data: dict, redaction: Redaction, doc_id: str, doc_title: str):
+    """What a measures decision's publication opens with: its number and the party (the unit, in full)."""
     party = inspected_unit(data)
-    secret = set(data.get("trade_secret_fields") or ())
     shown = redaction.party(party)
-    number = (data.get("documents") or {}).get("coercive_measures_decision") or ""
-    lines = [f"强制措施决定书文号：{number}"] if number else []
+    number = (data.get("documents") or {}).get(doc_id) or ""
+    lines = [f"{doc_title}文号：{number}"] if number else []
     lines.append(f"当事人：{shown.get('name', '')}")
     if shown.get("credit_code"):
         lines.append(f"统一社会信用代码：{shown['credit_code']}")
+    return party, set(data.get("trade_secret_fields") or ()), shown, number, lines
+
+
+def measures_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
+    """The title and text published for a coercive measure (查封、扣押) decision, another enforcement decision
+    (国办发〔2018〕118号): number, party, measure, reason, items, place, term, body, date; redacted, trade secrets left out."""
+    party, secret, shown, number, lines = _measures_head(data, redaction, "coercive_measures_decision", "强制措施决定书")
     lines.append(f"强制措施：{data.get('measure_kind') or '查封、扣押'}")
     items = "；".join(" ".join(str(item.get(key) or "") for key in ("name", "specification", "quantity")).strip()
                      for item in data.get("seized_items") or [])
@@ -131,14 +136,7 @@ def measures_decision_text(data: dict, redaction: Redaction) -> tuple[str, str]:
 def onsite_measures_text(data: dict, redaction: Redaction) -> tuple[str, str]:
     """The title and text published for an on-site measures decision (现场处理措施决定书), another enforcement decision
     (国办发〔2018〕118号): number, party, hazard, measures, basis, term, body, date; redacted, trade secrets left out."""
-    party = inspected_unit(data)
-    secret = set(data.get("trade_secret_fields") or ())
-    shown = redaction.party(party)
-    number = (data.get("documents") or {}).get("onsite_measures_decision") or ""
-    lines = [f"现场处理措施决定书文号：{number}"] if number else []
-    lines.append(f"当事人：{shown.get('name', '')}")
-    if shown.get("credit_code"):
-        lines.append(f"统一社会信用代码：{shown['credit_code']}")
+    party, secret, shown, number, lines = _measures_head(data, redaction, "onsite_measures_decision", "现场处理措施决定书")
     for key, label in (("hazard", "发现的重大事故隐患"), ("measures", "现场处理措施"), ("legal_basis", "法律依据"),
                        ("measure_term", "措施期限")):
         value = str(data.get(key) or "").strip()

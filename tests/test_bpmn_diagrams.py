@@ -36,7 +36,8 @@ def _holds(outer: Box, inner: Box) -> bool:
 
 
 def lane_misplacements(tree: etree._ElementTree) -> list[str]:
-    """Steps drawn outside their lane's band, lanes outside their pool."""
+    """Steps drawn outside their lane's band, lanes outside their pool. A collapsed sub-process's lanes are drawn
+    on the sub-process's own diagram, where there is no pool: only the lanes drawn beside the pool are held to it."""
     box = bounds(tree)
     found = []
     for lane in tree.iter(f"{{{BPMN}}}lane"):
@@ -46,8 +47,10 @@ def lane_misplacements(tree: etree._ElementTree) -> list[str]:
                 found.append(f"{ref.text} (of {lane.get('name')}) drawn outside its lane")
     for participant in tree.iter(f"{{{BPMN}}}participant"):
         process = tree.find(f"{{{BPMN}}}process[@id='{participant.get('processRef')}']")
+        plane = tree.find(f".//{{{BPMNDI}}}BPMNShape[@bpmnElement='{participant.get('id')}']/..")
+        beside = {shape.get("bpmnElement") for shape in plane.iterfind(f"{{{BPMNDI}}}BPMNShape")}
         for lane in process.iter(f"{{{BPMN}}}lane") if process is not None else []:
-            if not _holds(box[participant.get("id")], box[lane.get("id")]):
+            if lane.get("id") in beside and not _holds(box[participant.get("id")], box[lane.get("id")]):
                 found.append(f"lane {lane.get('name')} sticks out of {participant.get('name')}")
     return found
 
@@ -143,3 +146,35 @@ def test_the_checks_report_a_step_in_another_lane_and_a_flow_through_steps():
         "lane 局负责人 sticks out of 县应急管理局",
     ]
     assert flows_through_shapes(tree) == ["to_transfer drawn through approve", "to_transfer drawn through cancel"]
+
+
+DRILLED_DOWN = f"""<bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:bpmndi="{BPMNDI}" xmlns:dc="{DC}" xmlns:di="{DI}" id="d">
+  <bpmn:collaboration id="c"><bpmn:participant id="pool" name="县应急管理局" processRef="p" /></bpmn:collaboration>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="officers" name="办案机构执法人员"><bpmn:flowNodeRef>remedy</bpmn:flowNodeRef>
+      </bpmn:lane></bpmn:laneSet>
+    <bpmn:subProcess id="remedy" name="复议诉讼">
+      <bpmn:laneSet id="remedy_ls"><bpmn:lane id="remedy_officers" name="复议经办人员">
+        <bpmn:flowNodeRef>record</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+      <bpmn:userTask id="record" name="登记结果" />
+    </bpmn:subProcess>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dd"><bpmndi:BPMNPlane id="pl" bpmnElement="c">
+    <bpmndi:BPMNShape id="pool_di" bpmnElement="pool"><dc:Bounds x="0" y="0" width="600" height="300" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="officers_di" bpmnElement="officers"><dc:Bounds x="30" y="0" width="570" height="300" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="remedy_di" bpmnElement="remedy" isExpanded="false"><dc:Bounds x="60" y="40" width="100" height="80" />
+    </bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+  <bpmndi:BPMNDiagram id="remedy_dd"><bpmndi:BPMNPlane id="remedy_pl" bpmnElement="remedy">
+    <bpmndi:BPMNShape id="remedy_officers_di" bpmnElement="remedy_officers"><dc:Bounds x="0" y="1000" width="900" height="200" />
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="record_di" bpmnElement="record"><dc:Bounds x="60" y="1300" width="100" height="80" /></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+
+
+def test_a_collapsed_sub_process_keeps_its_lanes_on_its_own_diagram():
+    """The sub-process's lanes are drawn on its own diagram, away from the pool, and that is not reported; a step
+    drawn outside its sub-process lane still is."""
+    tree = etree.ElementTree(etree.fromstring(DRILLED_DOWN.encode()))
+    assert lane_misplacements(tree) == ["record (of 复议经办人员) drawn outside its lane"]

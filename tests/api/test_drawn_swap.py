@@ -25,11 +25,11 @@ from tests.api.test_web_records import browser_for
 from tests.procedure.inspection_steps import record
 
 
-def add_officer(runtime, world, password_hash, username: str) -> None:  # noqa: F811
+def add_officer(runtime, world, password_hash, username: str, agency: str = "township") -> None:  # noqa: F811
     with transaction(runtime.engine) as session:
         world.users[username] = create_user(
             session, username=username, display_name=f"用户{username}", password=PASSWORD,
-            password_hash=password_hash, agency_id=world.agencies.township.id, roles=["township_officer"],
+            password_hash=password_hash, agency_id=getattr(world.agencies, agency).id, roles=["township_officer"],
             staff_category=StaffCategory.officer, certificate_number="赣36089999", certificate_expires=VALID)
 
 
@@ -154,3 +154,25 @@ def test_the_agency_head_replaces_a_drawn_officer_of_a_plan_visit_from_the_case_
     assert (posted.status_code, posted.headers["location"]) == (303, f"/cases/{case_id}")
     assert f"用户{out}→用户{left_out}" in browser.get(f"/cases/{case_id}").text
     assert case_id in inbox_case_ids(client, auth(left_out)) and case_id not in inbox_case_ids(client, auth(out))
+
+
+def test_in_a_cross_inspection_the_replacement_from_the_other_township_acts_in_the_county_case(
+        client, auth, world, runtime, password_hash):  # noqa: F811
+    add_officer(runtime, world, password_hash, "t2c", "other_township")
+    unit = register(client, auth, world.agencies.township.id, 81, assigned_level="township")
+    register(client, auth, world.agencies.other_township.id, 82, assigned_level="township")
+    batch = client.post("/api/v1/plans/batches", headers=auth("c1"),
+                        json={"kind": "cross", "title": "交叉检查", "seed": SEED}).json()
+    inspection = next(i for i in batch["inspections"] if i["target_id"] == unit)
+    drawn = {o["user_id"] for o in inspection["officers"]}
+    [left_out] = [n for n in ("t2a", "t2b", "t2c") if world.id(n) not in drawn]
+    out, stays = sorted(name_of(world, i) for i in drawn)
+    case_id = inspection["case_id"]
+    swapped = client.post(f"/api/v1/plans/drawn-inspections/{case_id}/replacements", headers=auth("c1"),
+                          json={"replaced_id": world.id(out), "reason": "与该企业负责人系近亲属, 申请回避"})
+    assert swapped.status_code == 201 and swapped.json()["candidates"] == [world.id(left_out)], swapped.text
+    assert case_id not in inbox_case_ids(client, auth(out))
+    [onsite] = [t for t in client.get("/api/v1/tasks", headers=auth(left_out)).json() if t["case_id"] == case_id]
+    done = client.post(f"/api/v1/tasks/{onsite['id']}/complete", headers=auth(left_out),
+                       json={"data": onsite_data(client, auth, world, onsite["id"], [left_out, stays])})
+    assert done.status_code == 200, done.text

@@ -120,6 +120,8 @@ def replace_drawn(engine: sa.Engine, user: User, case_id: int, replaced_id: int,
         if session.exec(select(Task.id).where(Task.case_id == case_id, Task.bpmn_id == ONSITE_STEP,
                                               Task.status == TaskStatus.completed)).first():
             raise Conflict("现场检查已完成, 不能再更换抽取的执法人员", code="drawn_onsite_done")
+        if not 1 <= len(reason.strip()) <= 500:
+            raise ValidationFailed("请填写更换理由(500字以内)", code="replacement_reason_required")
         drawn = drawn_ids(session, [case_id]).get(case_id, [])
         replaced = session.get(User, replaced_id)
         if replaced_id not in drawn:

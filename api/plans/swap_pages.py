@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse
 from api.plans import drawn_swap
 from api.web.routing import page_router
 from api.web.session import WebUser
-from engine.errors import ValidationFailed
 
 router = page_router()
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -26,9 +25,7 @@ def _id(value: str) -> int | None:
 async def replace_drawn(request: Request, case_id: CaseId, user: WebUser):
     form = await request.form(max_files=0, max_fields=10)
     values = {name: str(form.get(name) or "").strip() for name in ("replaced_id", "reason", "replacement_id")}
-    replaced = _id(values["replaced_id"])
-    if replaced is None or not 1 <= len(values["reason"]) <= 500:
-        raise ValidationFailed("请选择被更换的执法人员并填写更换理由(500字以内)", code="invalid_form")
-    await run_in_threadpool(drawn_swap.replace_drawn, request.app.state.runtime.engine, user, case_id, replaced,
-                            values["reason"], _id(values["replacement_id"]))
+    # the service checks who may, then the reason and the officers (an unreadable id names nobody drawn)
+    await run_in_threadpool(drawn_swap.replace_drawn, request.app.state.runtime.engine, user, case_id,
+                            _id(values["replaced_id"]) or 0, values["reason"], _id(values["replacement_id"]))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -149,6 +149,10 @@ def test_the_agency_head_replaces_a_drawn_officer_of_a_plan_visit_from_the_case_
     page = browser.get(f"/cases/{case_id}").text
     assert "更换抽取的执法人员" in page and 'name="replaced_id"' in page
     assert 'name="replaced_id"' not in browser_for(client.app, world, "c2")[0].get(f"/cases/{case_id}").text
+    no_reason = browser.post(f"/cases/{case_id}/drawn-replacements",
+                             data={"csrf_token": token, "replaced_id": str(world.id(out)), "reason": " "})
+    assert no_reason.status_code == 422 and "请填写更换理由" in no_reason.text
+    assert case_id in inbox_case_ids(client, auth(out))
     posted = browser.post(f"/cases/{case_id}/drawn-replacements",
                           data={"csrf_token": token, "replaced_id": str(world.id(out)), "reason": "借调至市局"})
     assert (posted.status_code, posted.headers["location"]) == (303, f"/cases/{case_id}")

@@ -90,7 +90,7 @@ def _candidates(session: Session, draw: Draw, excluded: list[int]) -> tuple[list
     return [i for i in pool if i not in excluded], inputs
 
 
-def _not_eligible(session: Session, named: User, draw: Draw, inputs: dict) -> ValidationFailed:
+def _not_eligible(named: User, draw: Draw, inputs: dict) -> ValidationFailed:
     name = named.display_name
     if named.agency_id != draw.officer_agency_id or not any(named.has_role(r) for r in authz.OFFICER_ROLES):
         message = f"{name}不是抽取机构的执法人员"
@@ -158,7 +158,7 @@ def _named(session: Session, replacement_id: int, drawn: list[int], pool: list[i
         raise ValidationFailed(f"{named.display_name}已是本检查抽取的执法人员", code="replacement_already_drawn",
                                details={"user_id": replacement_id})
     if replacement_id not in pool:
-        raise _not_eligible(session, named, draw, inputs)
+        raise _not_eligible(named, draw, inputs)
     return replacement_id
 
 

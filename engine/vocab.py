@@ -126,6 +126,7 @@ EVENT_KIND_LABELS: dict[str, str] = {
     "task_completed": "办理",
     "timer_fired": "期限届满",
     "officer_assigned": "县局指派执法人员",
+    "drawn_officer_replaced": "更换抽取的执法人员",
     "review_assigned": "指定评查人员",
     "supervisor_read": "执法监督查阅",
     "review_read": "案卷评查查阅",

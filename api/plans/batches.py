@@ -22,7 +22,7 @@ from api import authz
 from api.identity.models import StaffCategory, User
 from api.identity.service import today
 from api.plans.batch_draw import KINDS, draw_batch
-from api.plans.drawn_start import officer_refs, start_drawn, target_facts
+from api.plans.drawn_start import drawn_ids, officer_refs, replacements, start_drawn, target_facts
 from api.plans.models import BatchInspection, InspectionBatch, InspectionPlan, OfficerConflict
 from api.targets import target_permissions
 from api.targets.models import Target
@@ -177,6 +177,11 @@ def batch_detail(engine: sa.Engine, user: User, batch_id: int) -> dict:
             .where(BatchInspection.batch_id == batch_id))}
         names = dict(session.exec(select(Target.id, Target.name).where(
             Target.id.in_([e["target_id"] for e in entries]))).all())
+        case_ids = [case.id for case in cases.values()]
+        now_drawn, replaced = drawn_ids(session, case_ids), replacements(session, case_ids)
+        entries = [e | {"officers": now_drawn.get(cases[e["target_id"]].id, e["officers"]),
+                        "replacements": replaced.get(cases[e["target_id"]].id, [])}
+                   if e["target_id"] in cases else e for e in entries]  # the pair after any replacement
         people = dict(session.exec(select(User.id, User.display_name).where(
             User.id.in_([i for e in entries for i in e["officers"]]))).all())
         agencies = dict(session.exec(select(Agency.id, Agency.name)).all())
@@ -194,4 +199,6 @@ def _inspection(entry: dict, case: Case | None, names: dict, people: dict, agenc
             "case_id": case.id if case else None, "case_number": case.number if case else None,
             "status": case.status if case else None, "status_label": CaseStatus(case.status).label if case else None,
             "agency_id": entry["case_agency_id"], "agency_name": agencies.get(entry["case_agency_id"], ""),
-            "officers": [{"user_id": i, "name": people.get(i, "")} for i in entry["officers"]]}
+            "officers": [{"user_id": i, "name": people.get(i, "")} for i in entry["officers"]],
+            "replacements": [{k: r[k] for k in ("replaced", "replacement", "reason", "mode", "seed", "at", "actor_name")}
+                             for r in entry.get("replacements", [])]}

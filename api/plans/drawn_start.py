@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.identity.models import CaseMember, MemberPurpose, User
 from api.identity.service import actor_for
 from api.targets.models import Target, TargetCase
 from api.targets.service import party_of
 from engine import clock, record
-from engine.models import Actor
+from engine.models import Actor, RecordEvent
 from engine.runtime import Runtime
 from engine.vocab import Role
+
+REPLACED = "drawn_officer_replaced"  # a drawn officer replaced (api.plans.drawn_swap)
 
 
 def officer_refs(session: Session, officer_ids: list[int]) -> list[dict]:
@@ -58,3 +60,23 @@ def start_drawn(runtime: Runtime, *, agency_id: int, title: str, target: dict, o
             "officers": officers, **extra}
     return runtime.start_case("inspection", agency_id=agency_id, actor=Actor.system(), kind="inspection", title=title,
                               party_name=target["name"], data=data, alongside=alongside).case.id
+
+
+def drawn_ids(session: Session, case_ids: list[int]) -> dict[int, list[int]]:
+    """The officers drawn for each case now (after any replacement), by id."""
+    rows = session.exec(select(CaseMember.case_id, CaseMember.user_id).where(
+        CaseMember.case_id.in_(case_ids), CaseMember.purpose == MemberPurpose.drawn)).all() if case_ids else []
+    found: dict[int, list[int]] = {}
+    for case_id, user_id in sorted(rows):
+        found.setdefault(case_id, []).append(user_id)
+    return found
+
+
+def replacements(session: Session, case_ids: list[int]) -> dict[int, list[dict]]:
+    """The recorded replacements of each case's drawn officers, oldest first."""
+    rows = session.exec(select(RecordEvent).where(RecordEvent.case_id.in_(case_ids), RecordEvent.kind == REPLACED)
+                        .order_by(RecordEvent.case_id, RecordEvent.seq)).all() if case_ids else []
+    found: dict[int, list[dict]] = {}
+    for e in rows:
+        found.setdefault(e.case_id, []).append(e.inputs | {"at": e.at, "actor_name": e.actor_name})
+    return found

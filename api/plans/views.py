@@ -11,7 +11,7 @@ from pydantic import Field
 from api import schemas
 from api.deps import RuntimeDep, UserDep
 from api.error_responses import ERROR_RESPONSES
-from api.plans import batches, service
+from api.plans import batches, drawn_swap, service
 
 router = APIRouter(prefix="/plans", tags=["年度监督检查计划"], responses=ERROR_RESPONSES)
 PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -32,6 +32,15 @@ class BatchFilters(schemas.Strict):
     industries: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20, title="行业")] = []
     risk_levels: Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10, title="风险等级")] = []
     township_ids: Annotated[list[schemas.DbInt], Field(max_length=50, title="乡镇(园区)")] = []
+
+
+class ReplacementIn(schemas.Strict):
+    replaced_id: schemas.DbInt = Field(title="被更换的执法人员")
+    reason: Annotated[schemas.Text, Field(min_length=1, max_length=500, title="更换理由",
+                                          description="如因病、调离、回避")]
+    replacement_id: schemas.DbInt | None = Field(default=None, title="指定的执法人员",
+                                                 description="不填则从符合条件的执法人员中随机抽取")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1, title="随机种子")
 
 
 class BatchIn(schemas.Strict):
@@ -66,6 +75,13 @@ def resume_batch(batch_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict[s
 @router.get("/batches/{batch_id}", summary="交叉检查、专项检查批次: 检查对象、承办机构、抽取的执法人员、随机种子")
 def batch_detail(batch_id: PlanId, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
     return batches.batch_detail(runtime.engine, user, batch_id)
+
+
+@router.post("/drawn-inspections/{case_id}/replacements", status_code=201,
+             summary="更换双随机检查中抽取的执法人员(重新随机抽取或说明理由指定; 理由、种子、候选人员记入全过程记录)")
+def replace_drawn(case_id: PlanId, body: ReplacementIn, user: UserDep, runtime: RuntimeDep) -> dict[str, Any]:
+    return drawn_swap.replace_drawn(runtime.engine, user, case_id, body.replaced_id, body.reason,
+                                    body.replacement_id, body.seed)
 
 
 @router.get("", summary="年度监督检查计划(本辖区)")

@@ -8,6 +8,7 @@ from sqlmodel import select
 from api import authz, schemas
 from api.identity.models import User
 from api.identity.service import actor_for
+from api.plans.drawn_start import replacements
 from api.services.presenters import case_out, task_out
 from api.services.record_issuing import record_kinds
 from engine.db import read_session
@@ -36,10 +37,13 @@ def task_detail(runtime: Runtime, user: User, task_id: str) -> schemas.TaskDetai
         task_view, case_view = task_out(task, case), case_out(case)
         own_department = user.department if task.role == Lane.department and user.department else None
         records = record_kinds(session, process, case, task)
+        swapped = {r["replaced"]["user_id"]: r["replacement"] for r in replacements(session, [case.id]).get(case.id, [])}
     form = process.form_schema(info.form)
     # one workflow deserialization for one task's form (its prefill and today's computed values); never done for lists
     view = runtime.get_case(case_view.id)
     prefill = _prefill(process.form_validator(info.form), form, view.data)
+    if swapped and isinstance(prefill.get("officers"), list):  # a drawn officer replaced: his replacement instead
+        prefill["officers"] = [swapped.get(o.get("user_id"), o) for o in prefill["officers"]]
     if own_department and "department" in (form.get("properties") or {}):
         prefill["department"] = own_department  # a department account reports for its own department (api.authz)
     return schemas.TaskDetail(task=task_view, case=case_view, form=form, two_officers=info.two_officers,

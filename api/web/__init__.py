@@ -6,7 +6,7 @@ Pages call the same services (api/services) and the same authorization (api/auth
 from fastapi import APIRouter
 
 from api.casefile_review import review_pages, review_plan_pages
-from api.plans import batch_pages, plan_pages
+from api.plans import batch_pages, plan_pages, swap_pages
 from api.powers import power_pages
 from api.targets import pages as target_pages
 from api.web import (
@@ -28,5 +28,5 @@ from api.web import (
 router = APIRouter(include_in_schema=False)
 for module in (login_pages, home_page, case_pages, file_pages, start_page, task_pages, user_pages,
                account_pages, dossier_pages, public_pages, review_plan_pages, review_pages, hazard_pages,
-               target_pages, plan_pages, batch_pages, power_pages, remedy_pages, statistics_pages):
+               target_pages, plan_pages, batch_pages, swap_pages, power_pages, remedy_pages, statistics_pages):
     router.include_router(module.router)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from api import authz
 from api.identity.service import today
+from api.plans import drawn_swap
 from api.services import case_handling as cases
 from api.services import case_remedies, evidence_previews
 from api.web import case_views
@@ -90,6 +91,7 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
         just_done = session.get(Task, done) if done else None
         drawn_elsewhere = not authz.takes_officer_steps(session, user, case_id)  # a pair drawn for others
     previews = evidence_previews.case_preview_kinds(runtime.engine, user, case_id)
+    drawn = drawn_swap.case_panel(runtime.engine, user, case_id)
     day = today()
     my_tasks = {t.id for t in detail.tasks if user.has_role(t.role) and t.agency_id == user.agency_id
                 and not (drawn_elsewhere and t.role in authz.OFFICER_ROLES)}
@@ -97,7 +99,7 @@ def case_page(request: Request, case_id: DbId, user: WebUser, done: Annotated[st
                   documents=files, process_name=process.name, remedies=remedies, my_tasks=my_tasks,
                   just_done=just_done if just_done and just_done.case_id == case_id else None,
                   tasks=[(t, badge(t.due_on, day, t.due_at)) for t in detail.tasks], event_label=case_views.event_label,
-                  role_label=case_views.role_label, evidence_types=list(EvidenceType), previews=previews,
+                  role_label=case_views.role_label, evidence_types=list(EvidenceType), previews=previews, drawn=drawn,
                   nav="cases")
 
 

@@ -32,6 +32,7 @@ EVENT_LABELS = {
     "supervisor_read": "执法监督人员查阅案卷",
     "review_read": "案卷评查查阅",
     "officer_assigned": "县局指派执法人员",
+    "drawn_officer_replaced": "更换抽取的执法人员",
     "review_assigned": "指定执法监督人员评查",
 }
 

@@ -140,6 +140,8 @@ EXPECTED = {
     "GET /api/v1/plans/batches": CASE_WORKERS,
     "GET /api/v1/plans/batches/{batch_id}": CASE_WORKERS - {"township_officer/own", "township_officer/sibling"},
     "POST /api/v1/plans/batches/{batch_id}/start": {"county_officer/county"},
+    # the case here was not drawn: whoever sees it learns so (409); who may replace a drawn officer: test_drawn_swap
+    "POST /api/v1/plans/drawn-inspections/{case_id}/replacements": SEES_THE_CASE,
 }
 
 
@@ -186,6 +188,7 @@ def request_for(route: str, caller: str, ids: dict) -> tuple[str, str, dict | No
         "POST /api/v1/plans": {"year": 2027},
         "POST /api/v1/plans/conflicts": {"target_id": ids.get("target_id", 1), "reason": "亲属在该单位任职"},
         "POST /api/v1/plans/batches": {"kind": "special", "title": "专项检查", "seed": 1},
+        "POST /api/v1/plans/drawn-inspections/{case_id}/replacements": {"replaced_id": ids["user_id"], "reason": "因病"},
     }
     return method, path, bodies.get(route)
 

@@ -99,6 +99,9 @@ EXPECTED = {
     "POST /plans/{annual_plan_id}/batches": {"county_officer/county"},
     "GET /plans/batches/{batch_id}": CASE_WORKERS - {"township_officer/own", "township_officer/sibling"},
     "POST /plans/batches/{batch_id}/start": {"county_officer/county"},
+    # the case here was not drawn: whoever sees it learns so; who may replace a drawn officer: test_drawn_swap
+    "POST /cases/{case_id}/drawn-replacements": {"township_officer/own", "county_officer/county",
+                                                  "legal_reviewer/county", "hearing_host/county", "agency_head/county"},
     "GET /powers": CASE_WORKERS,
     "GET /powers/{agency_id}": CASE_WORKERS - {"township_officer/sibling"},
     "POST /powers/{agency_id}/items": {"county_officer/county", "agency_head/county"},

@@ -43,6 +43,13 @@ def late_requests(requests: list | None, notices: list | None, served_on: str, d
                     and as_date(request["hearing_requested_on"]) > as_date(deadline(served[_key(request)], days, True)))
 
 
+def requesting_persons(notices: list | None, requests: list | None) -> list[dict]:
+    """The persons who asked for the hearing, each with the party block of his notice: each is sent his own
+    听证会通知书 of the case's one hearing."""
+    asked = {_key(request) for request in requests or []}
+    return [{"party": notice["party"]} for notice in notices or [] if _key(notice) in asked]
+
+
 def party_rights(notices: list | None, statements: list | None, requests: list | None, hearing_held: bool,
                  review_result: str | None = None) -> list[dict]:
     """Per person told: the day his notice was served, whether he stated and defended (his words), whether he
@@ -64,4 +71,4 @@ def party_rights(notices: list | None, statements: list | None, requests: list |
 
 
 HELPERS = {"last_window_day": last_window_day, "unknown_parties": unknown_parties, "late_requests": late_requests,
-           "party_rights": party_rights}
+           "party_rights": party_rights, "requesting_persons": requesting_persons}

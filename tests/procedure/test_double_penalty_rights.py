@@ -11,7 +11,7 @@ import pytest
 from tests.procedure import steps
 from tests.procedure.http_actors import http_actors
 from tests.procedure.test_double_penalty_parties import docx_text, notify, to_notice
-from tests.procedure.test_penalty_tiers import PERSON
+from tests.procedure.test_penalty_tiers import PERSON, UNIT
 
 HIM = {"name": PERSON["name"], "id_number": PERSON["id_number"]}
 REQUEST = "登记听证申请"
@@ -57,6 +57,10 @@ def test_each_decision_states_how_that_party_used_his_rights(county_case, http):
                                       }).status_code == 200
     assert case.data["hearing_parties"] == ["王某"]
     case.complete("制作听证会通知书", steps.hearing_schedule("2026-03-31T09:00:00+08:00"), on="2026-03-20")
+    assert "hearing_meeting_notice" not in case.data["documents"]  # the unit did not ask: it is not summoned
+    [summoned] = case.data["hearing_persons"]
+    meeting = docx_text(http, summoned["documents"]["hearing_meeting_notice"])
+    assert "王某" in meeting and "根据你的申请" in meeting and UNIT["name"] + "：" not in meeting
     case.complete("举行听证", steps.hearing("2026-03-31"), on="2026-03-31")
     person = decide(case, 10000, 5000, "2026-04-01")
 

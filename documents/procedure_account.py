@@ -33,7 +33,10 @@ def _served_on(values: dict[str, Any]) -> str:
 
 
 def procedure_account(values: dict[str, Any]) -> str:
-    """How the party was told of the proposed penalty and how it used or waived statement, defence and hearing."""
+    """How the party was told of the proposed penalty and how it used or waived statement, defence and hearing.
+
+    In a double-penalty case `stated` and `party_hearing_requested` are this party's own (the case's
+    `statements` and `hearing_requested` may be another party's); older cases have only the case's."""
     numbers = values.get("documents") or {}
     notice = numbers.get("penalty_notice")
     if not notice:
@@ -46,15 +49,17 @@ def procedure_account(values: dict[str, Any]) -> str:
     if offered and numbers.get("hearing_notice"):
         told += f"、{numbers['hearing_notice']}听证告知书"
     parts = [f"{told}告知{you}拟作出行政处罚的事实、理由、依据及{you}依法享有的{rights_text(offered)}。"]
-    if values.get("statements"):
+    stated = values["stated"] if isinstance(values.get("stated"), bool) else bool(values.get("statements"))
+    if stated:
         review = _clause(values.get("review_result"))
         parts.append(f"{you}在规定期限内提出了陈述、申辩意见" + (f"，经复核，{review}。" if review else "。"))
     else:
         parts.append(f"{you}在规定期限内未提出陈述、申辩意见，视为放弃陈述、申辩权利。")
+    requested = values.get("party_hearing_requested", values.get("hearing_requested")) is True
     if offered:
-        if values.get("hearing_held") is True:
+        if requested and values.get("hearing_held") is True:
             parts.append(f"{you}要求举行听证，本机关依法举行了听证。")
-        elif values.get("hearing_requested") is True:
+        elif requested:
             parts.append(f"{you}要求举行听证后无正当理由未参加听证，视为放弃听证权利。")
         else:
             parts.append(f"{you}在规定期限内未要求听证，视为放弃听证权利。")

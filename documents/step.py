@@ -72,6 +72,15 @@ def _earlier_numbers(data: dict, key: str | None) -> dict:
     return found
 
 
+def _own_rights(data: dict, key: str | None) -> dict:
+    """How the same party used his rights (`person_rights`, engine.party_rights): his notice's service, his
+    statement, his hearing request — what his decision states (APL Art. 59), not the unit's."""
+    for entry in data.get("person_rights") or [] if key else ():
+        if _person_key(entry) == key:
+            return {name: value for name, value in entry.items() if name != "party" and value is not None}
+    return {}
+
+
 def _own_values(values: dict) -> dict:
     """What an entry (a penalised responsible person) does not take from the step's values: the unit's receipt
     recipient and place (his receipt names him), and the unit's hearing right (his is `person_hearing_eligible`)."""
@@ -88,7 +97,8 @@ def _issue_each(context: StepContext, agency_code: str, doc_ids: list[str], list
     entries = [dict(entry) for entry in context.workflow_data.get(list_name) or [] if isinstance(entry, dict)]
     for entry in entries if doc_ids else ():
         earlier = _earlier_numbers(context.workflow_data, _person_key(entry))
-        entry_values = values | _own_values(values) | entry | {"documents": values["documents"] | earlier}
+        entry_values = (values | _own_values(values) | _own_rights(context.workflow_data, _person_key(entry)) | entry
+                        | {"documents": values["documents"] | earlier})
         issued = issue_documents(context.session, case_id=context.case.id, agency_code=agency_code,
                                  doc_ids=doc_ids, values=entry_values, issued_at=clock.now())
         entry["documents"] = {document.doc_id: document.number for document in issued}

@@ -8,7 +8,7 @@ surcharge owed computed by the one function `zhifa surcharge` uses (engine.surch
 
 from __future__ import annotations
 
-from engine.scripting import deadline, surcharge_owed
+from engine.scripting import as_date, deadline, surcharge_owed
 
 
 def _key(entry: dict) -> str | None:
@@ -19,6 +19,12 @@ def _key(entry: dict) -> str | None:
 def payment_dues(services: list | None, days: int) -> dict[str, str]:
     """The last day to pay of each person served his decision: `days` after his own service (APL Art. 67)."""
     return {_key(service): deadline(str(service["served_at"]), days) for service in services or [] if _key(service)}
+
+
+def last_payment_due(unit_due: str, dues: dict | None) -> str:
+    """The last of the parties' last days to pay: the payment step waits for it, so no party is reminded before
+    his own day (a person served later than the unit pays later)."""
+    return max([unit_due, *(dues or {}).values()], key=as_date)
 
 
 def party_dues(persons: list | None, payments: list | None, dues: dict | None) -> list[dict]:
@@ -49,4 +55,10 @@ def party_reminders(persons: list | None, unpaid: list | None, dues: dict | None
             for person in persons or [] if _key(person) in named]
 
 
-HELPERS = {"payment_dues": payment_dues, "party_dues": party_dues, "party_reminders": party_reminders}
+def not_yet_due(reminders: list | None, served_on: str) -> str:
+    """The names of the persons a 催告书 would go to whose own last day to pay is not over on `served_on`."""
+    return "、".join(r["party"]["name"] for r in reminders or [] if as_date(r["payment_due"]) >= as_date(served_on))
+
+
+HELPERS = {"not_yet_due": not_yet_due, "payment_dues": payment_dues, "last_payment_due": last_payment_due, "party_dues": party_dues,
+           "party_reminders": party_reminders}

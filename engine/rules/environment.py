@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from engine import party_payments, scripting
+from engine import party_payments, party_rights, scripting
 from engine.rules.dmn import decide, load_table
 from engine.rules.penalty_law import penalty_within_law
 from engine.rules.table_environment import HELPERS as TABLE_HELPERS
@@ -25,7 +25,7 @@ def decision_of(table_id: str, inputs: dict) -> dict:
     return decide(load_table(table_id), inputs)
 
 
-HELPERS = {**TABLE_HELPERS, **party_payments.HELPERS, "penalty_within_law": penalty_within_law,
+HELPERS = {**TABLE_HELPERS, **party_payments.HELPERS, **party_rights.HELPERS, "penalty_within_law": penalty_within_law,
            "decision_of": decision_of}
 
 

@@ -70,8 +70,12 @@ def test_the_person_above_his_threshold_is_offered_a_hearing_the_unit_below_its_
     case.wait_until("2026-03-24")  # the statement window is over; the person's hearing window is not
     assert case.ready() == ["登记听证申请"]
     case.on("2026-03-24")
-    asked = http.post_task("officer", case.case.id, "登记听证申请",
-                           {"hearing_requested": True, "hearing_requested_on": "2026-03-24"})
+    by_unit = http.post_task("officer", case.case.id, "登记听证申请",
+                             {"hearing_requested": True, "hearing_requested_on": "2026-03-24"})
+    assert (by_unit.status_code, by_unit.json()["code"]) == (422, "hearing_not_offered")  # the unit has no right
+    by_him = {"person_hearing_requests": [{"party": {"name": "王某", "id_number": PERSON["id_number"]},
+                                           "hearing_requested_on": "2026-03-24"}]}
+    asked = http.post_task("officer", case.case.id, "登记听证申请", by_him)
     assert asked.status_code == 200, asked.text
     assert [t["name"] for t in http.inbox("officer", case.case.id)] == ["制作听证会通知书"]
 

@@ -33,7 +33,7 @@ def http(runtime, agencies, monkeypatch, frozen_clock):
         yield actors
 
 
-def decided_and_served(case, http):
+def decided_and_served(case, http, person_served_on: str = "2026-03-26"):
     case = to_notice(case, 10000, 2000, facts=FACTS)
     http.case_id = case.case.id
     notify(http, case, 2000, person=MANAGER)
@@ -43,9 +43,9 @@ def decided_and_served(case, http):
     case.complete("作出行政处罚决定", decision, on="2026-03-25")
     [person] = case.data["responsible_persons"]
     service = steps.service("2026-03-26", case.data)
-    to_person = {**service, "party": MANAGER, "recipient": MANAGER["name"],
+    to_person = {**service, "party": MANAGER, "recipient": MANAGER["name"], "served_at": steps.at(person_served_on),
                  "served_documents": [{"title": "行政处罚决定书", "number": person["document_number"]}]}
-    case.complete("送达行政处罚决定书", {**service, "person_services": [to_person]}, on="2026-03-26")
+    case.complete("送达行政处罚决定书", {**service, "person_services": [to_person]}, on=person_served_on)
     return case, person
 
 
@@ -120,3 +120,20 @@ def test_only_the_unpaid_person_is_reminded_and_pays_his_own_surcharge(county_ca
     assert paid.status_code == 200, paid.text
     assert case.data["person_dues"][0]["surcharge_payable"] == 360 and case.data["surcharge_payable"] == 0
     assert [t["name"] for t in http.inbox("officer", case.case.id)] == ["填写结案审批表"]
+
+
+def test_a_person_served_later_is_not_reminded_before_his_own_last_day(county_case, http):
+    case, person = decided_and_served(county_case, http, person_served_on="2026-03-30")  # the unit on the 26th
+    assert case.data["person_payment_dues"] == {MANAGER["id_number"]: "2026-04-14"}
+    case.complete("公示行政处罚决定", steps.publication("2026-03-27"), on="2026-03-30")
+    assert case.wait_until("2026-04-11") == []  # the unit's day (10 April) is over, his is not
+    assert "登记罚款缴纳" in case.ready() and case.task("登记罚款缴纳").due_on.isoformat() == "2026-04-14"
+    assert case.wait_until("2026-04-15") == [case.case.id]
+    reminder = {**steps.payment_reminder("2026-04-14", "2026-04-21"), "unit_paid": True,
+                "unpaid_persons": [MANAGER["id_number"]]}
+    early = post(http, case, "送达催告书", reminder)
+    assert (early.status_code, early.json()["code"]) == (422, "reminder_too_early")
+    assert early.json()["message"] == "王林峰的缴款期限尚未届满，不得催告"
+    served = {**steps.payment_reminder("2026-04-15", "2026-04-22"), "unit_paid": True,
+              "unpaid_persons": [MANAGER["id_number"]]}
+    assert post(http, case, "送达催告书", served).status_code == 200

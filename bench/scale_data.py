@@ -88,7 +88,8 @@ def _open_county_case(runtime, users: dict[str, User]) -> int:
     officers = [{"user_id": users[u].id, "name": users[u].display_name, "certificate_no": users[u].certificate_number}
                 for u in ("county1", "county2")]
     script = {step.task: step for step in SCRIPT}
-    case_data = {"source": {"case_number": "（遂泉）应急检〔2026〕1号"}, "documents": {}}
+    case_data = {"source": {"case_number": "（遂泉）应急检〔2026〕1号", "documents": {"inspection_record": "（遂泉）应急检记〔2026〕1号"}},
+                 "documents": {}}
     view = runtime.start_case("general_procedure", agency_id=users["county1"].agency_id, kind="case",
                               actor=acting("county1", Role.county_officer), data={"party": PARTY},
                               party_name=PARTY["name"], title="安全生产违法案件")

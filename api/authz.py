@@ -188,11 +188,14 @@ def task_query_scope(session: Session, user: User) -> ColumnElement[bool]:
                   sa.or_(Task.role.not_in(impartial), ~_investigated_case(user, Task.case_id)))
     if not OFFICER_ROLES & set(roles):
         return own
-    joined = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.purpose == MemberPurpose.officer)
     officer_lanes = [r.value for r in OFFICER_ROLES]
+    # the joined cases as a literal list, and no branch without any: an `OR case_id IN (subquery)` made
+    # PostgreSQL read every ready officer task of every agency (bench/bench_scale.py)
+    joined = member_cases(session, user, MemberPurpose.officer)
+    mine = sa.or_(own, sa.and_(Task.role.in_(officer_lanes), Task.case_id.in_(joined))) if joined else own
     drawn = select(CaseMember.id).where(CaseMember.case_id == Task.case_id, CaseMember.purpose == MemberPurpose.drawn)
-    return sa.and_(sa.or_(own, sa.and_(Task.role.in_(officer_lanes), Task.case_id.in_(joined))),
-                   sa.or_(Task.role.not_in(officer_lanes), ~drawn.exists(), drawn.where(CaseMember.user_id == user.id).exists()))
+    return sa.and_(mine, sa.or_(Task.role.not_in(officer_lanes), ~drawn.exists(),
+                                drawn.where(CaseMember.user_id == user.id).exists()))
 
 
 def acting_role(session: Session, user: User, task: Task) -> Role:

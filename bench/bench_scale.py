@@ -148,7 +148,8 @@ def main() -> None:
     sizes = []
     with postgres() as server, tempfile.TemporaryDirectory(prefix="zhifa-bench-scale-") as tmp:
         url = new_database(server)
-        os.environ.update({"ZHIFA_DATABASE_URL": url, "ZHIFA_DATA_DIR": tmp, "ZHIFA_PDF_RENDITION": "false"})
+        os.environ.update({"ZHIFA_DATABASE_URL": url, "ZHIFA_DATA_DIR": tmp, "ZHIFA_PDF_RENDITION": "false",
+                           "ZHIFA_SECRET_KEY": "bench-" + "0" * 40})
         os.environ.pop("ZHIFA_S3_ENDPOINT", None)
         get_settings.cache_clear()
         templates = make_templates(url)

@@ -58,7 +58,14 @@ class ProcessVersion(SQLModel, table=True):
 
 class Case(SQLModel, table=True):
     __tablename__ = "case"
-    __table_args__ = (sa.Index("ix_case_agency_status", "agency_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_case_agency_status", "agency_id", "status"),
+        sa.Index("ix_case_recent", "updated_at", "id"),  # case lists, newest first
+        sa.Index("ix_case_started", "started_at", "agency_id", "status"),  # statistics of a period
+        # "party name contains" (case lists' filter and search): a trigram index, PostgreSQL only
+        sa.Index("ix_case_party_trgm", "party_name", postgresql_using="gin",
+                 postgresql_ops={"party_name": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str | None = Field(default=None, unique=True, max_length=80, description="案号 / 检查编号")
@@ -81,6 +88,10 @@ class Case(SQLModel, table=True):
                                        description="next_due rests on holiday data no official notice covers yet")
     record_seq: int = Field(default=0, description="seq of the newest record event")
     record_head: str = Field(default="0" * 64, max_length=64, description="hash of the newest record event")
+
+
+sa.event.listen(Case.__table__, "before_create",
+                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class WorkflowState(SQLModel, table=True):

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -34,3 +36,16 @@ def test_completion_benchmark_counts_cpu_and_statements_of_each_step(tmp_path):
     assert set(figures["statements_per_completion"]["by_step"]) == {"现场检查", "责令限期整改", "登记单位提前申请复查", "整改复查"}
     assert all(count > 0 for count in figures["statements_per_completion"]["by_step"].values())
     assert figures["cpu_ms_per_completion"]["p50"] > 0
+
+
+@pytest.mark.postgres
+def test_scale_benchmark_generates_cases_and_explains_every_page(tmp_path):
+    out = tmp_path / "scale.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_scale.py"), "--cases", "300", "--repeat", "1",
+                    "--json", str(out)], cwd=ROOT, check=True, timeout=300, capture_output=True)
+    [size] = json.loads(out.read_text())["sizes"]
+    pages = size["pages"]
+    assert {"inbox (township officer)", "case list (county officer)", "case list, filtered (status, party, dates)",
+            "case list, overdue", "statistics (cases per agency and status, one year)"} <= set(pages)
+    assert pages["case list (county officer)"]["rows"] == 300  # the county sees every generated case
+    assert all(p["plans"] and p["plans"][0]["plan"] for p in pages.values())

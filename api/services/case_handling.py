@@ -86,14 +86,18 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
 
 
-def _overdue_task():
-    return sa.exists().where(Task.case_id == Case.id, Task.status == TaskStatus.ready, Task.due_on < today())
+def _overdue_cases(session: Session, scope: sa.ColumnElement[bool]) -> list[int]:
+    """The ids of the user's cases with a ready task past its deadline, read before the list: as a subquery beside
+    the list's order (newest first), PostgreSQL walked all cases newest first looking for the few overdue ones."""
+    overdue = select(Task.case_id).where(Task.status == TaskStatus.ready, Task.due_on < today())
+    return list(session.exec(select(Case.id).where(scope, Case.id.in_(overdue))))
 
 
 def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.CasePage:
     authz.require_case_user(user)
     with read_session(engine) as session:
-        query = select(Case).where(authz.case_scope(session, user))
+        scope = authz.case_scope(session, user)
+        query = select(Case).where(scope)
         if filters.status:
             query = query.where(Case.status == filters.status)
         if filters.agency_id:
@@ -110,7 +114,8 @@ def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.C
         if filters.started_to:
             query = query.where(Case.started_at < _day_start(filters.started_to + timedelta(days=1)))
         if filters.overdue is not None:
-            query = query.where(_overdue_task() if filters.overdue else ~_overdue_task())
+            overdue = _overdue_cases(session, scope)
+            query = query.where(Case.id.in_(overdue) if filters.overdue else Case.id.not_in(overdue))
         total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
         page = session.exec(query.order_by(Case.updated_at.desc(), Case.id.desc())
                             .offset((filters.page - 1) * filters.page_size).limit(filters.page_size)).all()

@@ -81,3 +81,12 @@ def http_actors(runtime, agencies, monkeypatch) -> tuple[TestClient, HttpActors]
     get_settings.cache_clear()
     client = TestClient(create_app(runtime))
     return client, HttpActors(client, runtime, agencies.county)
+
+
+def add_township_officer(runtime, agencies, actors: HttpActors) -> None:
+    """A certified officer of the township, as `township` (who may not see the county's cases)."""
+    with transaction(runtime.engine) as session:
+        actors.user_ids["township"] = create_user(
+            session, username="township", display_name="乡镇执法人员", password=PASSWORD, agency_id=agencies.township.id,
+            roles=["township_officer"], staff_category=StaffCategory.officer, certificate_number="赣36089977",
+            certificate_expires=date(2028, 12, 31)).id

@@ -9,23 +9,16 @@ from datetime import date
 
 import pytest
 
-from api.identity.models import StaffCategory
-from api.identity.service import create_user
-from engine.db import transaction
 from engine.surcharge import late_surcharge
 from tests.procedure import steps
-from tests.procedure.http_actors import PASSWORD, http_actors
+from tests.procedure.http_actors import add_township_officer, http_actors
 from tests.procedure.test_surcharge_http import FINE, unpaid_after_the_deadline, zhifa_surcharge
 
 
 @pytest.fixture
 def http(runtime, agencies, monkeypatch, frozen_clock):
     client, actors = http_actors(runtime, agencies, monkeypatch)
-    with transaction(runtime.engine) as session:
-        actors.user_ids["township"] = create_user(
-            session, username="township", display_name="乡镇执法人员", password=PASSWORD, agency_id=agencies.township.id,
-            roles=["township_officer"], staff_category=StaffCategory.officer, certificate_number="赣36089977",
-            certificate_expires=date(2028, 12, 31)).id
+    add_township_officer(runtime, agencies, actors)
     with client:
         yield actors
 

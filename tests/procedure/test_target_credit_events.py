@@ -4,19 +4,15 @@ A township officer, who may not see the county's case, sees none of them and can
 """
 
 import re
-from datetime import date
 
 import pytest
 
-from api.identity.models import StaffCategory
 from api.identity.security import issue_token
-from api.identity.service import create_user
 from api.targets.service import link_case
 from api.web.session import SESSION_COOKIE
-from engine.db import transaction
 from tests.api.register_entries import entry
 from tests.procedure import steps
-from tests.procedure.http_actors import PASSWORD, http_actors
+from tests.procedure.http_actors import add_township_officer, http_actors
 from tests.procedure.test_publication import published_case
 
 BASIS = "当事人已履行行政处罚决定，公示期满三个月，经申请予以信用修复"
@@ -25,11 +21,7 @@ BASIS = "当事人已履行行政处罚决定，公示期满三个月，经申�
 @pytest.fixture
 def http(runtime, agencies, monkeypatch, frozen_clock):
     client, actors = http_actors(runtime, agencies, monkeypatch)
-    with transaction(runtime.engine) as session:
-        actors.user_ids["township"] = create_user(
-            session, username="township", display_name="乡镇执法人员", password=PASSWORD, agency_id=agencies.township.id,
-            roles=["township_officer"], staff_category=StaffCategory.officer, certificate_number="赣36089977",
-            certificate_expires=date(2028, 12, 31)).id
+    add_township_officer(runtime, agencies, actors)
     with client:
         yield actors
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +12,7 @@ import pytest
 
 from api.bootstrap import build_runtime
 from engine import clock
-from engine.db import get_engine
+from engine.db import get_engine, upgrade
 from engine.settings import get_settings
 
 pytest_plugins = [
@@ -34,12 +36,25 @@ def zhifa_env(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite database migrated to head once per test session (migrating costs ~0.25 s a test)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "zhifa.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
-    """The engine and persistence tests run on both SQLite and PostgreSQL."""
+    """The engine and persistence tests run on both SQLite and PostgreSQL, each on a database of its own that starts
+    as an upgrade of an empty one leaves it (a copy of a migrated template)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'zhifa.db'}"
-    return request.getfixturevalue("postgres_url")
+        target = tmp_path / "zhifa.db"
+        with closing(sqlite3.connect(request.getfixturevalue("sqlite_template"))) as source, \
+                closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)  # consistent, whatever the journal mode
+        return f"sqlite:///{target}"
+    return request.getfixturevalue("migrated_postgres_url")
 
 
 @pytest.fixture

@@ -45,10 +45,14 @@ class PostgresServer:
         """SQLAlchemy URL of database ``dbname`` on this server."""
         return self.base_url.set(database=dbname).render_as_string(hide_password=False)
 
-    def create_database(self, dbname: str) -> None:
-        self.admin.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'{}").format(sql.Identifier(dbname), self.create_options)
-        )
+    def create_database(self, dbname: str, template: str = "template0") -> None:
+        self.admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} ENCODING 'UTF8'{}").format(
+            sql.Identifier(dbname), sql.Identifier(template), self.create_options))
+
+    def disconnect_all(self, dbname: str) -> None:
+        """End every connection to `dbname` (a database is copied as a template only while nobody is connected)."""
+        self.admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                           (dbname,))
 
     def drop_database(self, dbname: str) -> None:
         # FORCE ends connections a test left open (e.g. an engine it did not dispose).
@@ -185,6 +189,28 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.close()
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_server: PostgresServer) -> Iterator[str]:
+    """A database migrated to head once per test session, copied for each test of `migrated_postgres_url`."""
+    from engine.db import upgrade
+
+    dbname = f"zhifa_template_{uuid.uuid4().hex[:12]}"
+    postgres_server.create_database(dbname)
+    upgrade(postgres_server.url(dbname))
+    postgres_server.disconnect_all(dbname)
+    yield dbname
+    postgres_server.drop_database(dbname)
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_server: PostgresServer, migrated_postgres_template: str) -> Iterator[str]:
+    """URL of a new database already at the head revision (what an upgrade of an empty one gives), dropped after."""
+    dbname = f"zhifa_test_{uuid.uuid4().hex[:12]}"
+    postgres_server.create_database(dbname, template=migrated_postgres_template)
+    yield postgres_server.url(dbname)
+    postgres_server.drop_database(dbname)
 
 
 @pytest.fixture

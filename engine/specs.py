@@ -10,7 +10,6 @@ files are stored once and re-parsed on demand for cases that started on it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -348,28 +347,23 @@ def read_model_files(bpmn_dir: Path) -> dict[str, str]:
     return files
 
 
-@functools.lru_cache(maxsize=8)
-def _current_processes(model_files: tuple[tuple[str, str], ...]) -> dict[str, LoadedProcess]:
-    """The processes of a set of model files, parsed and checked once per process for the same texts (specs are
-    shared by every workflow that runs them; a runtime built again, as each test and each replica does, reuses them)."""
-    files = dict(model_files)
-    parser = _parse(files, validate=True)
-    for name in files:
-        if name.endswith(".json"):
-            check_form(name, files[name])
-    current = {process_id: _build(process_id, files, parser, validate=True) for process_id in parser.get_process_ids()}
-    for loaded in current.values():
-        for info in loaded.tasks.values():
-            if info.start_case and info.start_case not in current:
-                raise _error(loaded.process_id, info.bpmn_id, f"startCase 引用的流程 {info.start_case} 不存在")
-    return current
-
-
 class SpecLibrary:
     """The current process versions from a bpmn/ directory, plus any older version on demand."""
 
     def __init__(self, bpmn_dir: Path):
-        self.current: dict[str, LoadedProcess] = dict(_current_processes(tuple(sorted(read_model_files(bpmn_dir).items()))))
+        files = read_model_files(bpmn_dir)
+        parser = _parse(files, validate=True)
+        for name in files:
+            if name.endswith(".json"):
+                check_form(name, files[name])
+        self.current: dict[str, LoadedProcess] = {}
+        for process_id in parser.get_process_ids():
+            loaded = _build(process_id, files, parser, validate=True)
+            self.current[process_id] = loaded
+        for loaded in self.current.values():
+            for info in loaded.tasks.values():
+                if info.start_case and info.start_case not in self.current:
+                    raise _error(loaded.process_id, info.bpmn_id, f"startCase 引用的流程 {info.start_case} 不存在")
         self._versions: dict[str, LoadedProcess] = {p.version_id: p for p in self.current.values()}
 
     def latest(self, process_id: str) -> LoadedProcess:

@@ -32,6 +32,20 @@ def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
+# The dependencies below do no I/O, so they are async: FastAPI runs a sync dependency in the thread
+# pool, one hand-off (and a GIL round trip) per dependency per request.
+async def runtime_dependency(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def store_dependency(request: Request) -> ObjectStore:
+    return get_store(request)
+
+
+async def settings_dependency() -> Settings:
+    return get_settings()
+
+
 def get_store(request: Request) -> ObjectStore:
     """The app's object store, made from the settings on first use."""
     state = request.app.state
@@ -48,13 +62,13 @@ def current_user(request: Request, credentials: Annotated[HTTPAuthorizationCrede
         return active_user(session, claims.user_id, claims.version)
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[ObjectStore, Depends(get_store)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_dependency)]
+SettingsDep = Annotated[Settings, Depends(settings_dependency)]
+StoreDep = Annotated[ObjectStore, Depends(store_dependency)]
 UserDep = Annotated[User, Depends(current_user)]
 
 
-def idempotency(request: Request, user: UserDep, runtime: RuntimeDep, key: Annotated[str | None, Header(
+async def idempotency(request: Request, user: UserDep, runtime: RuntimeDep, key: Annotated[str | None, Header(
         alias="Idempotency-Key", description="可选: 客户端生成的唯一键; 以同一键重试的请求只生效一次, 并返回首次的结果")] = None,
 ) -> Idempotency:
     return Idempotency.from_header(runtime.engine, user.id, key, scope=f"{request.method} {request.url.path}")

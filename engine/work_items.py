@@ -100,7 +100,9 @@ class LeasedPass:
     """A pass over the rows of `model` (which has `id`, `case_id` and `claimed_until`) matching `conditions`.
 
     `work(item)` does the slow part with no transaction open; `record(session, item, result)` stores the
-    result in a short transaction and returns whether it was recorded.
+    result in a short transaction and returns whether it was recorded. Items are leased and recorded `batch`
+    at a time (two commits per batch rather than per item: on SQLite every commit is a write of the WAL);
+    if recording the batch fails, each item is recorded on its own, so one bad item holds up no other.
     """
 
     name: str
@@ -108,38 +110,67 @@ class LeasedPass:
     work: Callable[[Any], Any]
     record: Callable[[Session, Any, Any], bool]
     conditions: tuple = ()
+    batch: int = 5
 
     def run(self, engine: sa.Engine, limit: int) -> int:
-        done = 0
-        for _ in range(limit):
+        done = taken = 0
+        while taken < limit:
             with transaction(engine) as session:
-                item = self._claim(session)
-            if item is None:
+                items = self._claim(session, min(self.batch, limit - taken))
+            if not items:
                 break
-            try:
-                result = self.work(item)
-                with transaction(engine) as session:
-                    done += bool(self.record(session, item, result))
-                    clear_failure(session, self.name, item.id)
-                    self._release(session, item.id)
-            except Exception as exc:  # one item's failure must not stop the others
-                logger.exception("%s: item %s failed", self.name, item.id)
-                with transaction(engine) as session:
-                    record_failure(session, self.name, item.id, item.case_id, exc)
-                    self._release(session, item.id)
+            taken += len(items)
+            results = []
+            for item in items:
+                try:
+                    results.append((item, self.work(item)))
+                except Exception as exc:  # one item's failure must not stop the others
+                    self._fail(engine, item, exc)
+            done += self._record_all(engine, results)
         return done
 
-    def _claim(self, session: Session):
+    def _record_all(self, engine: sa.Engine, results: list[tuple[Any, Any]]) -> int:
+        if not results:
+            return 0
+        try:
+            with transaction(engine) as session:
+                done = sum(bool(self.record(session, item, result)) for item, result in results)
+                self._settle(session, [item.id for item, _ in results])
+            return done
+        except Exception:
+            logger.exception("%s: recording a batch of %d failed; recording one by one", self.name, len(results))
+        done = 0
+        for item, result in results:
+            try:
+                with transaction(engine) as session:
+                    done += bool(self.record(session, item, result))
+                    self._settle(session, [item.id])
+            except Exception as exc:
+                self._fail(engine, item, exc)
+        return done
+
+    def _fail(self, engine: sa.Engine, item: Any, exc: BaseException) -> None:
+        logger.error("%s: item %s failed", self.name, item.id, exc_info=exc)
+        with transaction(engine) as session:
+            record_failure(session, self.name, item.id, item.case_id, exc)
+            self._release(session, [item.id])
+
+    def _claim(self, session: Session, count: int) -> list:
         now = clock.now()
         model = self.model
         free = sa.or_(model.claimed_until.is_(None), model.claimed_until < now)
         query = (select(model).where(free, not_held_back(self.name, model.id), *self.conditions)
-                 .order_by(model.id).limit(1).with_for_update(skip_locked=True, of=model))
-        item = session.exec(query).first()
-        if item is not None:
+                 .order_by(model.id).limit(count).with_for_update(skip_locked=True, of=model))
+        items = list(session.exec(query))
+        if items:
             until = now + timedelta(seconds=get_settings().worker_claim_seconds)
-            session.execute(sa.update(model).where(model.id == item.id).values(claimed_until=until))
-        return item
+            session.execute(sa.update(model).where(model.id.in_([item.id for item in items])).values(claimed_until=until))
+        return items
 
-    def _release(self, session: Session, item_id: int) -> None:
-        session.execute(sa.update(self.model).where(self.model.id == item_id).values(claimed_until=None))
+    def _settle(self, session: Session, item_ids: list[int]) -> None:
+        """The items succeeded: forget their earlier failures and end their leases."""
+        session.execute(sa.delete(WorkFailure).where(WorkFailure.pass_name == self.name, WorkFailure.item_id.in_(item_ids)))
+        self._release(session, item_ids)
+
+    def _release(self, session: Session, item_ids: list[int]) -> None:
+        session.execute(sa.update(self.model).where(self.model.id.in_(item_ids)).values(claimed_until=None))

@@ -121,3 +121,37 @@ def test_a_document_that_does_not_render_is_kept_aside_and_the_others_are_render
     assert [d.doc_id for d in rendered] == ["inspection_record"]
     assert (failure.pass_name, failure.item_id, failure.attempts) == ("docx", broken.id, 2)
     assert failure_summary(failure) == f"文书生成: 文书 {broken.id}(案件 {case_id}) 已失败 2 次, 已停止重试"
+
+
+def test_documents_are_rendered_in_batches_and_one_that_cannot_be_recorded_holds_up_no_other(inspection_runtime,
+                                                                                              frozen_clock):
+    """A batch is recorded in one transaction; when that fails, each document is recorded on its own."""
+    from documents.rendition import DOCX_TYPE, _record
+    from engine.work_items import LeasedPass
+
+    runtime, agencies = inspection_runtime
+    d = Driver(runtime, agencies.township, Role.township_officer)
+    d.do("现场检查", record_data([PROBLEM]))
+    d.do("责令限期整改", ORDER)
+    store = object_store()
+    with Session(runtime.engine) as session:
+        first, second = session.exec(select(IssuedDocument).order_by(IssuedDocument.id)).all()
+
+    def record_unless_first(session, document, stored):
+        if document.id == first.id:
+            raise RuntimeError("磁盘已满")
+        return _record("docx", None, session, document, stored)
+
+    def work(document):
+        return store.put_stream(io.BytesIO(render_docx(document.snapshot)), max_bytes=10**7, content_type=DOCX_TYPE)
+
+    conditions = (IssuedDocument.docx_object_key.is_(None),)
+    assert LeasedPass("docx", IssuedDocument, work, record_unless_first, conditions).run(runtime.engine, 10) == 1
+    with Session(runtime.engine) as session:
+        rendered = session.exec(select(IssuedDocument).where(IssuedDocument.docx_object_key.is_not(None))).all()
+        [failure] = failures(session)
+        assert [doc.id for doc in rendered] == [second.id]
+        assert (failure.item_id, failure.last_error) == (first.id, "RuntimeError: 磁盘已满")
+        assert all(doc.claimed_until is None for doc in session.exec(select(IssuedDocument)))
+        events = [e.kind for e in record.events(session, d.view.case.id)]
+    assert events.count("document_rendered") == 1

@@ -113,7 +113,7 @@ def measure(cases: int, profile: int, statements: bool, profiled: str = COMPLETE
     runtime = build_runtime()
     seed_demo_cases(runtime)
     meter = Meter(runtime.engine)
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None
     officer = asyncio.run(drive(create_app(runtime), meter, cases, profiler, profiled))
     if profiler:
         OUT_DIR.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,7 @@ class YearStatus:
     source: str
 
 
+@lru_cache(maxsize=1)  # importlib.metadata reads the installed packages' metadata from disk on every call
 def package_source() -> HolidaySource:
     return HolidaySource(f"chinesecalendar {version('chinesecalendar')}", provisional=False)
 

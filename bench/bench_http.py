@@ -33,7 +33,19 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-from common import OUT_DIR, PASSWORD, Server, Worker, new_database, percentiles, postgres, s3, write_result, zhifa_env
+from common import (
+    OUT_DIR,
+    PASSWORD,
+    CpuMeter,
+    Server,
+    Worker,
+    new_database,
+    percentiles,
+    postgres_cluster,
+    s3_server,
+    write_result,
+    zhifa_env,
+)
 
 NOW = "2026-03-12T09:00:00+08:00"  # the clock the servers start at (forms below are dated before it)
 PAIRS = [("quanjiang1", "quanjiang2"), ("yutian1", "yutian2"), ("zhutian1", "zhutian2"), ("park1", "park2")]
@@ -210,10 +222,13 @@ def flame_graph(server: Server, seconds: float, name: str) -> subprocess.Popen |
 def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_mb: int, tmp: Path, flame: bool) -> dict:
     with ExitStack() as stack:
         settings = {"ZHIFA_NOW": NOW, "ZHIFA_PDF_RENDITION": "false"}
+        roots: dict[str, list[int]] = {}
         if name.startswith("postgres"):
-            server = stack.enter_context(postgres())
+            cluster, server = stack.enter_context(postgres_cluster())
             settings["ZHIFA_DATABASE_URL"] = new_database(server)
-            settings.update(stack.enter_context(s3()))
+            weed, s3_settings = stack.enter_context(s3_server())
+            settings.update(s3_settings)
+            roots = {"PostgreSQL": [cluster.process.pid], "S3 (SeaweedFS)": [weed.pid]}
         env = zhifa_env(tmp / name, **settings)
         processes = 2 if name.endswith("-2") else 1
         embedded = name == "sqlite"
@@ -222,8 +237,12 @@ def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_m
         for index in range(1, processes):
             servers.append(Server(env, demo=False, worker=False, log=tmp / f"{name}-serve-{index}.log"))
             stack.callback(servers[-1].stop)
+        roots = {"zhifa serve": [s.process.pid for s in servers], **roots}
         if not embedded:
-            stack.callback(Worker(env, tmp / f"{name}-worker.log").stop)
+            worker = Worker(env, tmp / f"{name}-worker.log")
+            stack.callback(worker.stop)
+            roots["zhifa worker"] = [worker.process.pid]
+        meter = CpuMeter(roots)
         result = {"setup": name, "server_processes": processes, "worker": "in serve" if embedded else "zhifa worker", "runs": []}
         asyncio.run(drive([s.url for s in servers], 1, 1.0, photo))  # imports and caches filled before memory is read
         rss_start = max(s.rss() for s in servers)
@@ -232,19 +251,22 @@ def run_setup(name: str, users: list[int], seconds: float, photo: bytes, video_m
                 profilers = []
                 profile = flame and index == len(users) - 1
 
-                cpu: list[float] = []
+                cpu: list[dict[str, float]] = []
 
                 def measuring(profile=profile, profilers=profilers, cpu=cpu) -> None:
                     sampler.mark()  # the logins before this allocate 64 MB each (argon2's memory cost) and free it
-                    cpu.append(sum(s.cpu_seconds() for s in servers))
+                    cpu.append(meter.read())
                     if profile:
                         profilers.append(flame_graph(servers[0], seconds, name))
 
                 run = asyncio.run(drive([s.url for s in servers], count, seconds, photo, measuring))
                 sampler.mark(False)  # the next run logs in again
-                # the servers' CPU per completion (every request of the cases, and the embedded worker's renditions)
-                run["server_cpu_ms_per_completion"] = round(
-                    1000 * (sum(s.cpu_seconds() for s in servers) - cpu[0]) / max(1, run["completions"]), 1)
+                # CPU per completion of every process the run uses: the servers (every request of the cases, and the
+                # embedded worker's renditions), the worker, PostgreSQL, S3 and the load generator
+                used = {part: seconds - cpu[0][part] for part, seconds in meter.read().items()}
+                run["cpu_ms_per_completion"] = {part: round(1000 * seconds / max(1, run["completions"]), 1)
+                                                for part, seconds in used.items()}
+                run["server_cpu_ms_per_completion"] = run["cpu_ms_per_completion"]["zhifa serve"]
                 if profilers and profilers[0] is not None:
                     profilers[0].wait()
                     result["flame_graph"] = f"bench/out/flame-{name}.svg"

@@ -140,6 +140,35 @@ class Worker:
         stop_process(self.process)
 
 
+class CpuMeter:
+    """CPU seconds (user + system) used by named groups of processes, each a root process and its children.
+
+    A root's `children_*` times count its children that have exited (PostgreSQL's backends); the live
+    children are read one by one. `this process` is the load generator itself."""
+
+    def __init__(self, roots: dict[str, list[int]]) -> None:
+        self.roots = roots
+
+    def read(self) -> dict[str, float]:
+        import psutil
+
+        seconds = {"load generator": time.process_time()}
+        for name, pids in self.roots.items():
+            total = 0.0
+            for pid in pids:
+                try:
+                    root = psutil.Process(pid)
+                    t = root.cpu_times()
+                    total += t.user + t.system + t.children_user + t.children_system
+                    for child in root.children(recursive=True):
+                        c = child.cpu_times()
+                        total += c.user + c.system
+                except psutil.NoSuchProcess:
+                    continue
+            seconds[name] = total
+        return seconds
+
+
 def stop_process(process: subprocess.Popen) -> None:
     """Terminate, and kill after 20 s."""
     if process.poll() is None:

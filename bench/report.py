@@ -114,13 +114,32 @@ def http_details(http) -> list[str]:
             for endpoint, f in run["latency_ms"].items():
                 lines.append(f"| {setup['setup']} | {run['users']} | {run['completions_per_s']:.1f} | {run['cases']} | `{endpoint}` "
                              f"| {f.get('p50', 0):.1f} | {f.get('p95', 0):.1f} | {f.get('p99', 0):.1f} | {f['n']} |")
-    lines += ["", "Server RSS (MB): " + "; ".join(
+    lines += ["", *cpu_budget(http), "", "Server RSS (MB): " + "; ".join(
         f"{s['setup']}: {s['rss_mb']['start']:.0f} after warm-up, peak {s['rss_mb']['peak']:.0f} while driving cases, "
         f"{s['rss_mb'].get('peak_with_logins', s['rss_mb']['peak']):.0f} with the logins, {s['rss_mb']['end']:.0f} at the end"
         for s in http["setups"]) + "."]
     flames = [f"[{s['setup']}]({s['flame_graph']})" for s in http["setups"] if s.get("flame_graph")]
     if flames:
         lines += ["", "Flame graphs of the server during the last run (py-spy): " + ", ".join(flames) + "."]
+    return lines
+
+
+def cpu_budget(http) -> list[str]:
+    """Where the machine's CPU goes per completion: every process the run uses, read from the kernel's counters."""
+    parts = ["zhifa serve", "zhifa worker", "PostgreSQL", "S3 (SeaweedFS)", "load generator"]
+    runs = [(setup["setup"], run) for setup in http["setups"] for run in setup["runs"] if run.get("cpu_ms_per_completion")]
+    if not runs:
+        return []
+    lines = ["CPU per task completion (ms; user + system, every request of the cases included), by process, and the "
+             "cores the run kept busy (total × completions/s):", "",
+             "| setup | officers | completions/s | " + " | ".join(parts) + " | total | cores busy |",
+             "|---|---|---|" + "---|" * (len(parts) + 2)]
+    for name, run in runs:
+        cpu = run["cpu_ms_per_completion"]
+        total = sum(cpu.values())
+        lines.append(f"| {name} | {run['users']} | {run['completions_per_s']:.1f} | "
+                     + " | ".join(f"{cpu[p]:.1f}" if p in cpu else "—" for p in parts)
+                     + f" | {total:.1f} | {total * run['completions_per_s'] / 1000:.2f} |")
     return lines
 
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlmodel import Session, select
@@ -91,10 +92,12 @@ def ready_tasks(workflow: BpmnWorkflow) -> dict:
     return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
 
 
-def pending(workflow: BpmnWorkflow) -> list:
-    """The workflow's open user tasks and waiting events (timers ...), to tell afterwards which a step cancelled."""
+def pending(workflow: BpmnWorkflow, step=None) -> list:
+    """The workflow's open user tasks and waiting events (timers ...), to tell afterwards which a step cancelled.
+    The boundary events of `step` itself are left out: they stop waiting when it is done, nothing is cancelled."""
+    own = step.parent.children if step is not None and isinstance(step.parent.task_spec, BoundaryEventSplit) else []
     return [t for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-            if t.task_spec.manual or hasattr(t.task_spec, "event_definition")]  # not joins (merged threads)
+            if (t.task_spec.manual or hasattr(t.task_spec, "event_definition")) and t not in own]  # not joins
 
 
 def cancelled(before: list) -> list[dict]:

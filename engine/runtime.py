@@ -234,7 +234,7 @@ class Runtime:
             context.outputs.extend([{"computed": computed}] if computed else [])
             for hook in self.step_hooks:
                 hook(context)
-            before, waiting = inbox.ready_tasks(workflow), inbox.pending(workflow)
+            before, waiting = inbox.ready_tasks(workflow), inbox.pending(workflow, spiff_task)
             spiff_task.set_data(**(data | context.data_updates))
             with provisional.noting() as noted:
                 spiff_task.run()

@@ -164,15 +164,17 @@ def test_every_figure_equals_its_independent_count(generated):
     assert len(figures["officer_workload"]) >= 4 and len(figures["by_status"]) >= 4
     assert len(figures["review_grades"]) >= 3 and figures["officer_timeliness"]
     assert figures["fines_outstanding"] == round(figures["fines_decided"] - figures["fines_collected"], 2)
-    assert (body["fines_unpaid"], body["surcharges_owed"]) == (60000, 0)  # served last week: not yet due
+    # the unit's 60,000 and its responsible person's 12,000, served last week: not yet due
+    assert (body["fines_unpaid"], body["surcharges_owed"]) == (72000, 0)
 
     with clock.using(clock.FrozenClock(LATER)):  # the open cases' tasks are overdue by then
         status, body = fetch(generated, "head")
     assert reported(body) == expected(generated, county, today=LATER.date())
     assert reported(body)["overdue_tasks"] >= 2 and reported(body)["overdue_cases"] >= 2
     # the seeded case awaiting payment is long overdue by then: its surcharge has reached the fine (the cap)
-    assert (body["arrears_on"], body["fines_unpaid"], body["surcharges_owed"]) == ("2026-09-01", 60000, 60000)
-    assert [(r["agency_id"], r["decisions"]) for r in body["arrears_by_agency"]] == [(agencies["suichuan-em"], 1)]
+    assert (body["arrears_on"], body["fines_unpaid"], body["surcharges_owed"]) == ("2026-09-01", 72000, 72000)
+    assert [(r["agency_id"], r["decisions"], r["person_decisions"]) for r in body["arrears_by_agency"]] == [
+        (agencies["suichuan-em"], 2, 1)]
 
     status, body = fetch(generated, "head", **{"from": "2026-05-01", "to": "2026-06-15"})
     assert reported(body) == expected(generated, county, date(2026, 5, 1), date(2026, 6, 15))

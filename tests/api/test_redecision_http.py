@@ -5,7 +5,8 @@ the 罚 series, citing the revoked one and the reconsideration decision; one ide
 unless new facts and reasons are recorded (行政复议法 Art. 64; 行政诉讼法 Art. 71); the new decision is served,
 published and paid before the case may close. The head makes the new decision, as the original one. A revocation
 while the old fine is still being collected stops the collection (its tasks and timers cancelled, recorded), and the
-decisions on the responsible persons are revoked with the unit's unless the remedy names the ones it revokes.
+decisions on the responsible persons are revoked with the unit's unless the remedy names the ones it revokes. A
+decision revoked before it is published is not published (the pending publication cancelled, recorded), nor withdrawn.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def test_a_revoked_decision_is_made_again_under_a_new_number_and_the_old_one_sta
               "outcome_on": "2026-05-12", "document_number": REVOKED_BY}
     closed = complete(http, "county1", "填写结案审批表", {**rest[1].data, "remedies": [listed]})
     assert closed.status_code == 200, closed.text
-    assert set(open_tasks(http, "head")) == {"审批结案"}
+    assert "撤回公示" not in open_tasks(http) and set(open_tasks(http, "head")) == {"审批结案"}  # nothing to withdraw
 
 
 def test_the_same_amount_and_basis_is_accepted_once_new_facts_and_reasons_are_recorded(app_client):  # noqa: F811
@@ -215,3 +216,43 @@ def test_a_remedy_that_names_the_decisions_it_revokes_leaves_the_others_standing
     [unit] = decisions(http)
     [person] = decisions(http, "responsible_person_penalty_decision")
     assert (unit["revoked"], unit["revoked_by"], person["revoked"]) == (True, REVOKED_BY, False)
+
+
+def test_a_decision_revoked_before_its_publication_is_not_published_and_the_new_one_is(app_client):  # noqa: F811
+    client, runtime = app_client
+    http = HttpDriver(client)
+    rest = drive(http, runtime, until="公示行政处罚决定")  # decided 10 April, served 13 April, to publish by 21 April
+    at("2026-04-15")
+    assert file_remedy(http, "county2", **RECONSIDERATION, filed_on="2026-04-15").status_code == 201
+    at("2026-04-17")
+    revoked = complete(http, "county1", "登记复议、诉讼结果", {"outcome": "revoked", "outcome_on": "2026-04-17",
+                                                            "document_number": REVOKED_BY, "redecision_ordered": True})
+    assert revoked.status_code == 200, revoked.text
+    tasks = open_tasks(http)
+    assert "公示行政处罚决定" not in tasks and "撤回公示（复议、诉讼）" not in tasks  # nothing to publish, nothing published
+    [event] = [e for e in http.get(f"/cases/{http.case_id}", "county1")["timeline"] if e["task_name"] == "登记复议、诉讼结果"]
+    [cancelled] = [output["cancelled"] for output in event["outputs"] if "cancelled" in output]
+    assert "公示行政处罚决定" in cancelled and "登记罚款缴纳" in cancelled
+    assert client.get("/api/v1/public/publications").json()["items"] == []
+
+    made = complete(http, "head", "重新作出行政处罚决定", {
+        "redecided_penalty_kinds": ["fine"], "redecided_fine": 40000, "penalty": "对当事人处罚款人民币40000元",
+        "redecided_penalty_basis": "《中华人民共和国安全生产法》第九十九条第五项（重新裁量）",
+        "payment_place": "遂川县财政局非税收入账户"})
+    assert made.status_code == 200, made.text
+    old, new = decisions(http)
+    assert complete(http, "county1", "送达重新作出的行政处罚决定书", {
+        "served_documents": [{"title": "行政处罚决定书", "number": new["number"]}], "recipient": "李建国",
+        "service_place": "当事人住所", "served_at": "2026-04-17T15:00:00+08:00", "service_method": "直接送达",
+        "server": "王振宇、钟海燕"}).status_code == 200
+    assert complete(http, "county1", "公示重新作出的行政处罚决定",
+                    {"published_on": "2026-04-17", "publication_channel": "遂川县人民政府网站"}).status_code == 200
+    [item] = client.get("/api/v1/public/publications").json()["items"]
+    assert new["number"] in item["text"] and old["number"] not in item["text"]
+    assert complete(http, "county1", "登记罚款缴纳（重新作出的决定）", {
+        "paid_on": "2026-04-17", "paid_amount": 40000, "surcharge_paid": 0, "payment_voucher": "缴款书0002"}).status_code == 200
+    listed = {"kind": "reconsideration", "body": "遂川县人民政府", "filed_on": "2026-04-15", "outcome": "revoked",
+              "outcome_on": "2026-04-17", "document_number": REVOKED_BY}
+    closed = complete(http, "county1", "填写结案审批表", {**rest[2].data, "remedies": [listed]})
+    assert closed.status_code == 200, closed.text
+    assert "撤回公示" not in open_tasks(http) and set(open_tasks(http, "head")) == {"审批结案"}  # nothing to withdraw

@@ -31,14 +31,14 @@ def test_an_unpaid_fine_and_its_surcharge_to_date_are_counted_for_its_agency_onl
     assert owed == 4500 == zhifa_surcharge(FINE, "2026-04-10", "2026-04-20")
     assert (figures["arrears_on"], figures["fines_unpaid"], figures["surcharges_owed"]) == ("2026-04-20", FINE, 4500)
     assert figures["arrears_by_agency"] == [{"agency_id": agencies.county.id, "name": "遂川县应急管理局", "decisions": 1,
-                                             "fines_unpaid": FINE, "surcharges_owed": 4500}]
+                                             "person_decisions": 0, "fines_unpaid": FINE, "surcharges_owed": 4500}]
     # a period that does not hold the case still shows what is owed today
     assert http.get("/statistics?from=2026-04-15", "head")["surcharges_owed"] == 4500
 
     page = http.web_page("head", "/statistics")
     assert '<dd data-figure="fines_unpaid">15000.00</dd>' in page
     assert '<dd data-figure="surcharges_owed">4500.00</dd>' in page
-    assert "<td>遂川县应急管理局</td><td>1</td>\n  <td>15000.00</td><td>4500.00</td>" in page
+    assert "<td>遂川县应急管理局</td><td>1</td><td>0</td>\n  <td>15000.00</td><td>4500.00</td>" in page
 
     township = http.get("/statistics", "township")
     assert (township["fines_unpaid"], township["surcharges_owed"], township["arrears_by_agency"]) == (0, 0, [])

@@ -86,7 +86,7 @@ def _no_users_hint() -> str:
 
 @app.command()
 def serve(
-    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号、停在各办案环节的演示案件)"),
+    demo: bool = typer.Option(False, "--demo", help="载入演示数据(遂川县应急管理局及乡镇、演示账号、停在各办案环节的演示案件、执法对象名录和年度计划)"),
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="监听端口"),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="在服务进程内运行定时器"),

@@ -5,7 +5,8 @@ its dates moved by whole weeks so that its last step falls in the week before to
 inspection awaiting re-inspection (township officer), a county case awaiting the head's filing
 approval, one awaiting legal review, one awaiting payment (county officer), and an archived case
 the head assigns to the supervisor for case-file review (案卷评查); and a review plan (案卷评查方案) of the
-past year's files, approved, so the supervisor can draw a sample on the first visit. A stage whose enterprise already
+past year's files, approved, so the supervisor can draw a sample on the first visit; and the register of the
+county's units with this year's annual plans (api.demo_register). A stage whose enterprise already
 has a case is not seeded again, so starting the demo twice adds nothing. A stage that cannot be
 reached (a deadline in a year the holiday data does not cover yet) is logged and left where it stopped.
 """
@@ -22,6 +23,7 @@ from api import authz
 from api.casefile_review.models import ReviewPlan
 from api.casefile_review.review_plans import Approval, PlanDraft, approve_plan, create_plan
 from api.demo import SCRIPT, RuntimeDriver, demo_users, simulated_time
+from api.demo_register import seed_register_and_plans
 from api.identity.models import User
 from api.services.case_handling import assign_reviewer
 from engine import clock
@@ -93,6 +95,7 @@ def seed_demo_cases(runtime: Runtime) -> int:
         logger.info("演示案件 %s（%s）: %s", view.case.number or "（待立案）", stage.party["name"], CaseStatus(view.case.status).label)
         added += 1
     seed_review_plan(runtime, users)
+    seed_register_and_plans(runtime, users)
     return added
 
 

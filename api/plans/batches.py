@@ -22,7 +22,7 @@ from api import authz
 from api.identity.models import StaffCategory, User
 from api.identity.service import today
 from api.plans.batch_draw import KINDS, draw_batch
-from api.plans.drawn_start import drawn_ids, officer_refs, replacements, start_drawn, target_facts
+from api.plans.drawn_start import drawn_ids, officer_refs, replacements, shown, start_drawn, target_facts
 from api.plans.models import BatchInspection, InspectionBatch, InspectionPlan, OfficerConflict
 from api.targets import target_permissions
 from api.targets.models import Target
@@ -200,5 +200,4 @@ def _inspection(entry: dict, case: Case | None, names: dict, people: dict, agenc
             "status": case.status if case else None, "status_label": CaseStatus(case.status).label if case else None,
             "agency_id": entry["case_agency_id"], "agency_name": agencies.get(entry["case_agency_id"], ""),
             "officers": [{"user_id": i, "name": people.get(i, "")} for i in entry["officers"]],
-            "replacements": [{k: r[k] for k in ("replaced", "replacement", "reason", "mode", "seed", "at", "actor_name")}
-                             for r in entry.get("replacements", [])]}
+            "replacements": [shown(r) for r in entry.get("replacements", [])]}

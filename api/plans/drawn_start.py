@@ -80,3 +80,8 @@ def replacements(session: Session, case_ids: list[int]) -> dict[int, list[dict]]
     for e in rows:
         found.setdefault(e.case_id, []).append(e.inputs | {"at": e.at, "actor_name": e.actor_name})
     return found
+
+
+def shown(replacement: dict) -> dict:
+    """What a page shows of one replacement (without the draw's inputs and candidates)."""
+    return {k: replacement[k] for k in ("replaced", "replacement", "reason", "mode", "seed", "at", "actor_name")}

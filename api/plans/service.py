@@ -20,7 +20,7 @@ from api import authz
 from api.identity.models import StaffCategory, User
 from api.identity.service import actor_for, today
 from api.plans.draw import draw, load_config, risk_weighted
-from api.plans.drawn_start import officer_refs, start_drawn, target_facts
+from api.plans.drawn_start import drawn_ids, officer_refs, replacements, shown, start_drawn, target_facts
 from api.plans.models import InspectionPlan, OfficerConflict, PlanVisit
 from api.targets import risk, target_permissions
 from api.targets.models import Target
@@ -124,11 +124,15 @@ def plan_detail(engine: sa.Engine, user: User, plan_id: int) -> dict:
         people = dict(session.exec(select(User.id, User.display_name)).all())
         scored = {t["id"]: t for t in plan.inputs.get("targets", []) if "risk_score" in t}
         case = session.get(Case, plan.case_id) if plan.case_id else None
+        started = [v.case_id for v in visits if v.case_id]
+        now_drawn, replaced = drawn_ids(session, started), replacements(session, started)  # the pair after any replacement
         return {"id": plan.id, "agency_id": plan.agency_id, "year": plan.year, "seed": plan.seed,
                 "case_id": plan.case_id, "case_number": case.number if case else None,
                 "status": case.status if case else None, "published": plan.published_at is not None,
                 "visits": [{"target_id": v.target_id, "target_name": names.get(v.target_id, ""), "month": v.month,
-                            "officers": [{"user_id": i, "name": people.get(i, "")} for i in v.officer_ids],
+                            "officers": [{"user_id": i, "name": people.get(i, "")}
+                                         for i in now_drawn.get(v.case_id, v.officer_ids)],
+                            "replacements": [shown(r) for r in replaced.get(v.case_id, [])],
                             "case_id": v.case_id, **_risk_of(scored.get(v.target_id))} for v in visits],
                 "weight_by_risk": risk_weighted(plan.inputs.get("targets", []), plan.inputs.get("config", {}))}
 

@@ -159,6 +159,18 @@ def test_the_agency_head_replaces_a_drawn_officer_of_a_plan_visit_from_the_case_
     assert f"用户{out}→用户{left_out}" in browser.get(f"/cases/{case_id}").text
     assert case_id in inbox_case_ids(client, auth(left_out)) and case_id not in inbox_case_ids(client, auth(out))
 
+    # the plan shows the pair that inspects now, and that it was replaced
+    stays = name_of(world, max(drawn))
+    shown = next(v for v in client.get(f"/api/v1/plans/{plan['id']}", headers=auth("c1")).json()["visits"]
+                 if v["case_id"] == case_id)
+    assert {o["user_id"] for o in shown["officers"]} == {world.id(left_out), world.id(stays)}
+    assert [(r["replaced"]["name"], r["replacement"]["name"], r["reason"]) for r in shown["replacements"]] == [
+        (f"用户{out}", f"用户{left_out}", "借调至市局")]
+    row = next(r for r in browser.get(f"/plans/{plan['id']}").text.split("<tr>") if f'href="/cases/{case_id}"' in r)
+    officers = row.split('data-label="执法人员">')[1].split("<ul")[0]
+    assert f"用户{left_out}" in officers and f"用户{out}" not in officers
+    assert f"用户{out}→用户{left_out}" in row and "借调至市局" in row
+
 
 def test_in_a_cross_inspection_the_replacement_from_the_other_township_acts_in_the_county_case(
         client, auth, world, runtime, password_hash):  # noqa: F811

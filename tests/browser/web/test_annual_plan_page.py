@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 
 def registered_units(base: str) -> list[str]:
-    officer = api_client(base, "quanjiang1")
+    officer = api_client(base, "yutian1")
     township = officer.get("/me").json()["agency_id"]
     names = []
     for serial in (701, 702, 703):
@@ -28,7 +28,7 @@ def registered_units(base: str) -> list[str]:
 
 def test_a_township_officer_draws_the_annual_plan_and_submits_it(browser):
     key_unit = registered_units(browser.base)[0]
-    page = browser.page(LAPTOP, "quanjiang1")
+    page = browser.page(LAPTOP, "yutian1")  # the demo's 泉江镇 has this year's plan published already
     page.get_by_role("link", name="年度计划").click()
     page.wait_for_url(re.compile(r"/plans$"))
     page.get_by_label("计划年度").fill("2026")
@@ -43,7 +43,7 @@ def test_a_township_officer_draws_the_annual_plan_and_submits_it(browser):
     assert critical_violations(page) == []
     screenshot(page, "annual-plan")
 
-    phone = browser.page(PHONE, "quanjiang1")
+    phone = browser.page(PHONE, "yutian1")
     phone.goto(plan_url)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.web.conftest import api_client, screenshot
+from tests.browser.web.conftest import PHONE, api_client, screenshot
 
 PARTY = {"kind": "unit", "credit_code": "91360827MA35R8QX3K", "address": "遂川县泉江镇建设路9号"}
 PHOTO = Path(__file__).resolve().parents[2] / "fixtures" / "site-photo.png"
@@ -101,3 +101,24 @@ def test_a_thumbnail_is_only_for_images_and_only_for_those_who_may_read_the_case
     for path in ("thumbnail", "preview.pdf"):
         response = other.goto(f"{server}/evidence/{evidence_id}/{path}")
         assert response.status == 403 and "无权" in other.content()
+
+
+def test_an_evidence_lines_download_link_is_never_broken_inside_the_word_on_a_phone(browser):
+    """The case file beside a reviewing step ends each evidence line with 「下载」: one line at any width."""
+    page = browser.page(PHONE, "reviewer")
+    page.get_by_role("link", name="法制审核").first.click()
+    page.get_by_role("heading", level=1, name="法制审核").wait_for()
+    evidence = page.locator(".evidence-list")
+    links = evidence.get_by_role("link", name="下载", exact=True)
+    assert links.count() >= 2
+
+    def one_line() -> bool:  # a link broken across lines has a box per line and twice the height
+        return links.evaluate_all("ls => ls.every(a => a.getClientRects().length === 1 && "
+                                  "a.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(a).fontSize))")
+
+    assert one_line()
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1]  # the lines fit the phone
+    for px in range(200, 391, 4):  # wherever a line happens to end, it ends before the word, not inside it
+        evidence.evaluate(f"list => list.style.width = '{px}px'")
+        assert one_line(), f"「下载」 broken at a list width of {px}px"

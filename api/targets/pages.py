@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from api.targets import credit_events, service, target_permissions
+from api.targets.fields import LABELS
 from api.targets.vocabulary import ASSIGNED_LEVELS
 from api.web.routing import page_router
 from api.web.session import WebUser
@@ -31,7 +32,7 @@ def target_list(request: Request, user: WebUser, q: Annotated[str | None, Query(
 def target_file(request: Request, target_id: TargetId, user: WebUser):
     engine = request.app.state.runtime.engine
     file = service.unit_file(engine, user, target_id)
-    return render(request, "target_file.html", file=file, history=service.history(engine, user, target_id),
+    return render(request, "target_file.html", file=file, history=service.history(engine, user, target_id), labels=LABELS,
                   levels=ASSIGNED_LEVELS, may_repair=_may_repair(engine, user, file["target"]["township_id"]),
                   nav="targets")
 

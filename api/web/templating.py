@@ -28,9 +28,11 @@ def cn_date(value: date | datetime | str | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def cn_datetime(value: datetime | None) -> str:
-    if value is None:
+def cn_datetime(value: datetime | str | None) -> str:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     local = value.astimezone(SHANGHAI) if value.tzinfo else value
     return f"{cn_date(local)} {local:%H:%M}"
 

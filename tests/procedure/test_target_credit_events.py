@@ -86,3 +86,17 @@ def test_the_units_file_lists_its_publication_repair_and_withdrawal(county_case,
     assert [rows.index(label) for label in ("行政处罚信息公示", "信用修复", "撤回公示")] == sorted(
         rows.index(label) for label in ("行政处罚信息公示", "信用修复", "撤回公示"))
     assert BASIS in rows and "行政处罚决定已被行政复议机关撤销" in rows
+
+
+def test_the_units_change_record_reads_in_local_time_and_names_the_fields_in_chinese(agencies, http):
+    created = http.client.post("/api/v1/targets", json=entry(agencies.township.id, 8), headers=http.headers("officer"))
+    target_id = created.json()["id"]
+    changed = http.client.patch(f"/api/v1/targets/{target_id}", json={"risk_level": "较大", "key_target": True},
+                                headers=http.headers("officer"))
+    assert changed.status_code == 200, changed.text
+
+    page = http.web_page("officer", f"/targets/{target_id}")
+    record = page[page.index("<h2>变更记录</h2>"):]
+    assert "2026年3月2日 09:00" in record  # the frozen clock's 09:00 in Beijing time, not 01:00 UTC
+    assert "风险等级、重点检查对象" in record
+    assert "risk_level" not in record and "T01:00" not in record

@@ -18,6 +18,7 @@ from api.identity.models import User
 from api.identity.service import today
 from api.services import statistics_outcomes as outcomes
 from api.services.statistics_arrears import arrears
+from api.services.statistics_fines import fine_totals
 from engine.calendar import SHANGHAI
 from engine.db import read_session
 from engine.errors import Forbidden
@@ -41,6 +42,10 @@ class Period:
             bounds.append(column < datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=SHANGHAI))
         return bounds
 
+    def holds(self, moment: datetime) -> bool:
+        day = moment.astimezone(SHANGHAI).date()
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
 
 def _counts(session: Session, column, where: list) -> dict:
     rows = session.exec(select(column, sa.func.count()).select_from(Case).where(*where).group_by(column)).all()
@@ -51,13 +56,6 @@ def _step_events(agencies: list[int], period: Period, *where) -> list:
     """Record events of completed steps in the period, of cases in `agencies`."""
     return [RecordEvent.kind == "task_completed", RecordEvent.case_id == Case.id, Case.agency_id.in_(agencies),
             *period.where(RecordEvent.at), *where]
-
-
-def _sum(session: Session, key: str, where: list) -> float:
-    amount = RecordEvent.inputs[key].as_float()
-    total = session.exec(select(sa.func.coalesce(sa.func.sum(amount), 0)).select_from(RecordEvent).join(Case, Case.id == RecordEvent.case_id)
-                         .where(*where, RecordEvent.inputs[key].as_string().is_not(None))).one()
-    return float(total)
 
 
 def _step_count(session: Session, bpmn_id: str, where: list) -> int:
@@ -95,8 +93,6 @@ def statistics(engine: sa.Engine, user: User, start: date | None, end: date | No
             .join(User, User.id == Task.completed_by)
             .where(Task.status == TaskStatus.completed, Case.agency_id.in_(agencies), *period.where(Task.completed_at))
             .group_by(Task.completed_by, User.display_name).order_by(sa.func.count(Task.id).desc(), Task.completed_by)).all()
-        fines_decided = _sum(session, "decided_fine", steps)
-        fines_collected = _sum(session, "paid_amount", steps)
         return {
             "from": start.isoformat() if start else None, "to": end.isoformat() if end else None,
             "agency_ids": agencies,
@@ -110,10 +106,7 @@ def statistics(engine: sa.Engine, user: User, start: date | None, end: date | No
             "by_agency": [{"agency_id": agency, "name": names.get(agency, ""), "cases": count}
                           for agency, count in sorted(_counts(session, Case.agency_id, cases).items())],
             "overdue_tasks": overdue_tasks, "overdue_cases": overdue_cases,
-            "fines_decided": fines_decided,
-            "fines_collected": fines_collected,
-            "fines_outstanding": round(fines_decided - fines_collected, 2),
-            "surcharges_collected": _sum(session, "surcharge_paid", steps),
+            **fine_totals(session, agencies, period.holds),
             **arrears(session, agencies),
             **outcomes.referrals(session, steps),
             **outcomes.remedies(session, agencies, period, steps),

@@ -97,8 +97,13 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
     overdue = [t for t in tasks if t.case_id in mine and t.status == "ready" and t.due_on and t.due_on < today]
     done = Counter(t.completed_by for t in tasks if t.case_id in mine and t.status == "completed" and t.completed_by
                    and within(t.completed_at))
-    def total(key: str) -> float:
-        return float(sum(e.inputs[key] for e in steps if e.inputs.get(key) is not None))
+    def total(key: str, persons: str, person_key: str, *step_ids: str) -> float:
+        """Every party's amount: the unit's `key` and each person's `person_key` in the `persons` list of the steps."""
+        return float(sum((e.inputs.get(key) or 0) + sum(p.get(person_key) or 0 for p in e.inputs.get(persons) or [])
+                         for e in steps if not step_ids or bpmn.get(e.task_id) in step_ids))
+    decided = (total("decided_fine", "responsible_persons", "fine_amount", "decide_penalty")
+               + total("fine_amount", "-", "-", "issue_decision"))
+    collected = total("paid_amount", "person_payments", "paid_amount")
 
     timely: dict = {}
     for t in tasks:
@@ -108,8 +113,8 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
             counts[1] += local(t.completed_at) <= t.due_on
     police = Counter(e.inputs.get("police_decision") for e in steps if bpmn.get(e.task_id) == "record_police_decision")
     return {
-        "fines_outstanding": round(total("decided_fine") - total("paid_amount"), 2),
-        "surcharges_collected": total("surcharge_paid"),
+        "fines_outstanding": round(decided - collected, 2),
+        "surcharges_collected": total("surcharge_paid", "person_payments", "surcharge_paid"),
         "referrals": sum(1 for e in steps if bpmn.get(e.task_id) == "transfer_to_police"),
         "referral_outcomes": dict(police),
         "remedies_filed": dict(Counter(e.inputs["data"].get("kind") for e in events if e.kind == "case_event"
@@ -124,8 +129,7 @@ def expected(runtime, agencies: set[int], start: date | None = None, end: date |
         "by_procedure": dict(Counter(case.process_id for case in cases)),
         "by_agency": dict(Counter(case.agency_id for case in cases)),
         "overdue_tasks": len(overdue), "overdue_cases": len({t.case_id for t in overdue}),
-        "fines_decided": float(sum(e.inputs["decided_fine"] for e in steps if e.inputs.get("decided_fine") is not None)),
-        "fines_collected": float(sum(e.inputs["paid_amount"] for e in steps if e.inputs.get("paid_amount") is not None)),
+        "fines_decided": decided, "fines_collected": collected,
         "hearings_held": sum(1 for e in steps if bpmn.get(e.task_id) == "hold_hearing"),
         "legal_reviews": sum(1 for e in steps if bpmn.get(e.task_id) == "legal_review"),
         "officer_workload": {(uid, names[uid]): count for uid, count in done.items()},
@@ -164,6 +168,7 @@ def test_every_figure_equals_its_independent_count(generated):
     assert len(figures["officer_workload"]) >= 4 and len(figures["by_status"]) >= 4
     assert len(figures["review_grades"]) >= 3 and figures["officer_timeliness"]
     assert figures["fines_outstanding"] == round(figures["fines_decided"] - figures["fines_collected"], 2)
+    assert figures["fines_outstanding"] == body["fines_unpaid"]  # every party's fine decided is paid or owed
     # the unit's 60,000 and its responsible person's 12,000, served last week: not yet due
     assert (body["fines_unpaid"], body["surcharges_owed"]) == (72000, 0)
 

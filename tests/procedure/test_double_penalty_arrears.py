@@ -59,3 +59,29 @@ def test_each_partys_surcharge_runs_from_his_own_last_day(county_case, http):
     # the unit 5 days late (1,500 on 10,000), he 1 day (60 on 2,000)
     assert zhifa_surcharge(10000, "2026-04-10", "2026-04-15") == 1500 and zhifa_surcharge(2000, "2026-04-14", "2026-04-15") == 60
     assert owed(http) == (12000, 1560, 2, 1)
+
+
+def fines(http, query: str = "") -> tuple:
+    figures = http.get(f"/statistics{query}", "head")
+    return tuple(figures[key] for key in ("fines_decided", "fines_collected", "fines_outstanding", "surcharges_collected",
+                                          "fines_unpaid"))
+
+
+def test_every_partys_fine_is_decided_and_collected_and_the_outstanding_agrees_with_the_arrears(county_case, http):
+    case, _ = decided_and_served(county_case, http)  # decided 25 March: the unit's 10,000 and his 2,000
+    case.complete("公示行政处罚决定", steps.publication("2026-03-27"), on="2026-03-27")
+    assert fines(http) == (12000, 0, 12000, 0, 12000)
+    assert case.wait_until("2026-04-11") == [case.case.id]  # the unit paid on 8 April; he did not pay
+    case.on("2026-04-13")
+    reminder = {**steps.payment_reminder("2026-04-13", "2026-04-20"), "unit_paid": True,
+                "unpaid_persons": [MANAGER["id_number"]]}
+    assert post(http, case, "送达催告书", reminder).status_code == 200
+    case.on("2026-04-16")  # he pays his 2,000 and 6 days' surcharge
+    his_payment = {"party": PAID, **steps.payment("2026-04-16", 2000, 360), "payment_voucher": "缴款书0003"}
+    paid = post(http, case, "登记催告后缴纳", {**steps.payment("2026-04-08", 10000), "person_payments": [his_payment]})
+    assert paid.status_code == 200, paid.text
+    assert fines(http) == (12000, 12000, 0, 360, 0)
+    assert fines(http, "?from=2026-04-01") == (0, 12000, -12000, 360, 0)  # decided in March, paid in April
+    page = http.web_page("head", "/statistics")
+    assert '<dd data-figure="fines_decided">12000.00</dd>' in page and '<dd data-figure="fines_collected">12000.00</dd>' in page
+    assert '<dd data-figure="surcharges_collected">360.00</dd>' in page

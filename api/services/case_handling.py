@@ -126,8 +126,9 @@ def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.C
 
 
 def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetail:
-    case = authz.read_case(runtime.engine, user, case_id)  # as read by the check: no second read of the row
-    with read_session(runtime.engine) as session:
+    authz.read_case(runtime.engine, user, case_id)
+    with read_session(runtime.engine) as session:  # the case as of the same snapshot as its tasks and record
+        case = session.get(Case, case_id)
         tasks = session.exec(select(Task).where(Task.case_id == case_id, Task.status == TaskStatus.ready)
                              .order_by(Task.created_at)).all()
         # Both ends of a report show the link (number and status) even where the other case is not

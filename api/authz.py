@@ -193,9 +193,14 @@ def task_query_scope(session: Session, user: User) -> ColumnElement[bool]:
     # PostgreSQL read every ready officer task of every agency (bench/bench_scale.py)
     joined = member_cases(session, user, MemberPurpose.officer)
     mine = sa.or_(own, sa.and_(Task.role.in_(officer_lanes), Task.case_id.in_(joined))) if joined else own
-    drawn = select(CaseMember.id).where(CaseMember.case_id == Task.case_id, CaseMember.purpose == MemberPurpose.drawn)
-    return sa.and_(mine, sa.or_(Task.role.not_in(officer_lanes), ~drawn.exists(),
-                                drawn.where(CaseMember.user_id == user.id).exists()))
+    # no pair drawn for the case, unless the user is of it: one NOT EXISTS with the user's draw inside, which
+    # PostgreSQL probes per task through uq_case_member; beside an OR, two EXISTS let it hash every drawn member
+    me = _DRAWN_ME
+    drawn_me = (select(me.id).where(me.case_id == Task.case_id, me.purpose == MemberPurpose.drawn, me.user_id == user.id)
+                .correlate_except(me))
+    drawn_for_others = select(CaseMember.id).where(CaseMember.case_id == Task.case_id,
+                                                   CaseMember.purpose == MemberPurpose.drawn, ~drawn_me.exists())
+    return sa.and_(mine, sa.or_(Task.role.not_in(officer_lanes), ~drawn_for_others.exists()))
 
 
 def acting_role(session: Session, user: User, task: Task) -> Role:
@@ -210,6 +215,7 @@ def acting_role(session: Session, user: User, task: Task) -> Role:
 
 
 _SOURCE = aliased(Case)  # the case whose parent is looked up (built once: an alias costs more than the query)
+_DRAWN_ME = aliased(CaseMember)  # the user's own draw, beside any draw of the case
 
 
 def _investigated_case(user: User, case_id: ColumnElement) -> ColumnElement[bool]:

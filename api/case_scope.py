@@ -23,10 +23,15 @@ from engine.vocab import AgencyKind, CaseStatus, Lane, Role
 CASE_WORK_ROLES = {Role.township_officer, Role.county_officer, Role.agency_head, Role.legal_reviewer, Role.hearing_host}
 # read on almost every request: plain statements built once (an ORM query costs several times as much here)
 _AGENCIES, _MEMBERS = Agency.__table__, CaseMember.__table__
-_AGENCY_KIND = sa.select(_AGENCIES.c.id, _AGENCIES.c.kind).where(_AGENCIES.c.id == sa.bindparam("agency_id"))
+# the user's agency, and how many there are: a jurisdiction of all of them needs no filter at all
+_AGENCY_KIND = sa.select(_AGENCIES.c.id, _AGENCIES.c.kind,
+                         sa.select(sa.func.count()).select_from(_AGENCIES).scalar_subquery().label("agencies")
+                         ).where(_AGENCIES.c.id == sa.bindparam("agency_id"))
 _CHILDREN = sa.select(_AGENCIES.c.id).where(_AGENCIES.c.parent_id == sa.bindparam("agency_id"))
+# not the drawn inspections (双随机), which pile up over the years: the scope has no use for them
 _MEMBER_CASES = (sa.select(_MEMBERS.c.case_id, _MEMBERS.c.purpose)
-                 .where(_MEMBERS.c.user_id == sa.bindparam("user_id")))
+                 .where(_MEMBERS.c.user_id == sa.bindparam("user_id"),
+                        _MEMBERS.c.purpose.in_([MemberPurpose.officer, MemberPurpose.review])))
 
 
 def agency_of(session: Session, user: User) -> Agency:
@@ -46,6 +51,7 @@ class ScopeFacts:
     jurisdiction: list[int] | None  # the agencies whose cases the user works on; None without a case-work role
     officer_cases: list[int]  # the cases the bureau added the user to as an officer
     review_cases: list[int] | None  # the archived files assigned to the user for review; None if no role reviews
+    every_agency: bool = False  # the jurisdiction is every agency there is (the county bureau of a county's system)
 
 
 def scope_facts(session: Session, user: User) -> ScopeFacts:
@@ -63,9 +69,11 @@ def _read_facts(session: Session, user: User) -> ScopeFacts:
     connection = session.connection()
     members = connection.execute(_MEMBER_CASES, {"user_id": user.id}).all()
     agency = connection.execute(_AGENCY_KIND, {"agency_id": user.agency_id}).one() if works else None
-    return ScopeFacts(jurisdiction=jurisdiction_ids(session, agency) if works else None,
+    jurisdiction = jurisdiction_ids(session, agency) if works else None
+    return ScopeFacts(jurisdiction=jurisdiction,
                       officer_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.officer],
-                      review_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.review])
+                      review_cases=[case_id for case_id, purpose in members if purpose == MemberPurpose.review],
+                      every_agency=works and len(jurisdiction) == agency.agencies)
 
 
 def member_cases(session: Session, user: User, purpose: MemberPurpose) -> list[int]:
@@ -77,6 +85,8 @@ def member_cases(session: Session, user: User, purpose: MemberPurpose) -> list[i
 def work_scope(facts: ScopeFacts) -> ColumnElement[bool] | None:
     if facts.jurisdiction is None:
         return None
+    if facts.every_agency:  # no list of every agency id: it kept PostgreSQL off the newest-first index (ix_case_recent)
+        return sa.true()
     return sa.or_(Case.agency_id.in_(facts.jurisdiction), Case.id.in_(facts.officer_cases))
 
 

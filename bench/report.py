@@ -74,7 +74,7 @@ def summary(engine, http, scale, timers, state, documents) -> list[str]:
             goal = name.startswith(PAGES)
             rows.append(f"| 3 | {name} p95 at {largest['cases']:,} cases | {_ms(figures.get('p95'))} | {'≤ 20 ms' if goal else '—'} "
                         f"| — | — | {_met(figures.get('p95', 1e9) <= 20) if goal else '—'} |")
-        scans = sorted({t for f in largest["pages"].values() for t in f["seq_scans"] if t in ("case", "task", "record_event", "document_issued")})
+        scans = sorted({t for f in largest["pages"].values() for t in f["seq_scans"] if t in ("case", "task", "record_event", "document_issued", "case_member", "evidence")})
         rows.append(f"| 3 | large tables read by sequential scan | {', '.join(scans) or 'none'} | none (plans use indexes) | — | — "
                     f"| {_met(not scans)} |")
     for run in (timers or {}).get("runs", []):

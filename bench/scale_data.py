@@ -6,7 +6,9 @@ through to archiving, with its documents), an inspection still open at the early
 step, and a county case open at the investigation. Every copy gets new ids, a case number of its own, an agency among the county's 20
 (townships' cases go to a township, the county's to the county), a party among 2,000 names, and
 its timestamps moved back by up to five years (open cases by up to a month). The rows are the
-templates' own: record events with their inputs, issued documents with their snapshots, inbox rows.
+templates' own: record events with their inputs, issued documents with their snapshots, evidence items
+(their metadata; no object is stored), inbox rows. A third of the townships' inspections had their pair drawn
+(双随机): two `drawn` members, the township's certified officers.
 The serialized workflow (`workflow_state`) is not copied: no listing or case page reads it (its size
 per case is measured on its own), and copying ~20 KB per case would dominate the generation time.
 """
@@ -32,12 +34,14 @@ from engine.db import get_engine, transaction
 from engine.models import Actor, Agency, Case
 from engine.vocab import AgencyKind, Role
 
-TABLES = ("case", "task", "record_event", "document_issued", "case_member")
+TABLES = ("case", "task", "record_event", "document_issued", "case_member", "evidence")
 EXTRA_TOWNSHIPS = ["衙前镇", "禾源镇", "草林镇", "堆子前镇", "左安镇", "高坪镇", "大汾镇", "戴家埔乡", "营盘圩乡",
                    "汤湖镇", "西溪乡", "新江乡", "五斗江乡", "巾石乡", "碧洲镇"]
 CHUNK = 2000  # template copies per COPY round
 # cases still open after years of work: 2 % inspections in the townships, 0.1 % cases in the county's own inbox
 OPEN_SHARE, OPEN_COUNTY_SHARE = 0.02, 0.001
+DRAWN_SHARE = 1 / 3  # inspections of a plan's draw: their officers are case members (purpose `drawn`)
+MEMBER_COLUMNS = ["id", "case_id", "user_id", "purpose", "added_by", "added_at"]
 
 
 @dataclass
@@ -139,6 +143,12 @@ class Generator:
             self.next_ids = {t: conn.execute(f'SELECT coalesce(max(id), 0) + 1 FROM "{t}"').fetchone()[0]
                              for t in TABLES if t != "task"}
             self.cases = conn.execute('SELECT count(*) FROM "case"').fetchone()[0]
+            users = conn.execute("SELECT id, agency_id, roles FROM app_user WHERE staff_category = 'officer' ORDER BY id").fetchall()
+        self.officers: dict[int, list[int]] = {}  # a township's certified officers, who may be drawn
+        for user_id, agency_id, roles in users:
+            if Role.township_officer in roles:
+                self.officers.setdefault(agency_id, []).append(user_id)
+        self.draws = random.Random(seed + 1)  # its own sequence: the cases' agencies and parties stay as they were
         self.county = [(a, s) for a, k, s in agencies if k == AgencyKind.county_bureau][0]
         self.townships = [(a, s) for a, k, s in agencies if k != AgencyKind.county_bureau]
         self.parties = [f"遂川县{self.random.choice('林峰华盛鑫源恒达顺丰金山宏远')}{i}号{self.random.choice(['木业', '矿业', '化工', '烟花', '建材'])}有限公司"
@@ -170,6 +180,7 @@ class Generator:
             for table in TABLES:
                 if template.rows[table]:
                     columns[table] = list(template.rows[table][0])
+        columns.setdefault("case_member", MEMBER_COLUMNS)  # after "case": the templates have no drawn members
         with psycopg.connect(conninfo(self.url)) as conn, conn.cursor() as cursor:
             # the cluster runs with synchronous_commit off: until this commit is flushed, VACUUM cannot mark the
             # new rows visible to all
@@ -209,7 +220,7 @@ class Generator:
             case_ids[row["id"]] = self.next_ids["case"]
             self.next_ids["case"] += 1
         out: dict[str, list[dict]] = {t: [] for t in TABLES}
-        agency_map = {}
+        agency_map, task_ids = {}, {}
         for row in template.rows["case"]:
             new = _shifted(row, shift)
             new["id"] = case_ids[row["id"]]
@@ -222,12 +233,12 @@ class Generator:
             new["number"] = f"（{self.county[1] if county else short}）{prefix}〔{year}〕{new['id']}号"
             new["party_name"] = party
             out["case"].append(new)
-        for table in ("task", "record_event", "document_issued", "case_member"):
+        for table in ("task", "record_event", "document_issued", "case_member", "evidence"):
             for row in template.rows[table]:
                 new = _shifted(row, shift)
                 new["case_id"] = case_ids[row["case_id"]]
                 if table == "task":
-                    new["id"] = str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+                    new["id"] = task_ids[row["id"]] = str(uuid.UUID(int=self.random.getrandbits(128), version=4))
                 else:
                     new["id"] = self.next_ids[table]
                     self.next_ids[table] += 1
@@ -235,7 +246,16 @@ class Generator:
                     new["agency_id"] = agency_map[new["agency_id"]]
                 if table == "document_issued":
                     new["sequence"] = new["id"]
+                if table == "evidence":
+                    new["task_id"], new["transferred_from_id"] = task_ids.get(row["task_id"]), None
                 out[table].append(new)
+        officers = self.officers.get(township, [])
+        if template.name.endswith("_inspection") and len(officers) >= 2 and self.draws.random() < DRAWN_SHARE:
+            case = out["case"][0]
+            for user_id in self.draws.sample(officers, 2):
+                out["case_member"].append({"id": self.next_ids["case_member"], "case_id": case["id"], "user_id": user_id,
+                                           "purpose": "drawn", "added_by": None, "added_at": case["started_at"]})
+                self.next_ids["case_member"] += 1
         return out
 
 

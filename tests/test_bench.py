@@ -48,4 +48,6 @@ def test_scale_benchmark_generates_cases_and_explains_every_page(tmp_path):
     assert {"inbox (township officer)", "case list (county officer)", "case list, filtered (status, party, dates)",
             "case list, overdue", "statistics (cases per agency and status, one year)"} <= set(pages)
     assert pages["case list (county officer)"]["rows"] == 300  # the county sees every generated case
+    added = size["generated"]["added"]
+    assert added["case_member"] > 0 and added["evidence"] > 0  # the case page and inbox read them as in a county of years
     assert all(p["plans"] and p["plans"][0]["plan"] for p in pages.values())

@@ -63,11 +63,13 @@ class User(SQLModel, table=True):
 
 class CaseMember(SQLModel, table=True):
     __tablename__ = "case_member"
-    __table_args__ = (sa.UniqueConstraint("case_id", "user_id", "purpose", name="uq_case_member"),)
+    __table_args__ = (sa.UniqueConstraint("case_id", "user_id", "purpose", name="uq_case_member"),
+                      # a user's cases for one purpose (api.case_scope), without the drawn inspections they accumulate
+                      sa.Index("ix_case_member_user_purpose", "user_id", "purpose"))
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
-    user_id: int = Field(foreign_key="app_user.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
     purpose: MemberPurpose = Field(sa_column=Column(sa.String(20), nullable=False))
     added_by: int | None = Field(default=None, foreign_key="app_user.id")
     added_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=False))

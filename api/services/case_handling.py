@@ -127,14 +127,16 @@ def list_cases(engine: sa.Engine, user: User, filters: CaseFilters) -> schemas.C
 
 def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetail:
     authz.read_case(runtime.engine, user, case_id)
-    with read_session(runtime.engine) as session:
+    with read_session(runtime.engine) as session:  # the case as of the same snapshot as its tasks and record
         case = session.get(Case, case_id)
         tasks = session.exec(select(Task).where(Task.case_id == case_id, Task.status == TaskStatus.ready)
                              .order_by(Task.created_at)).all()
         # Both ends of a report show the link (number and status) even where the other case is not
         # the caller's to open: a township sees what became of its report, not the county's file.
-        parent = session.get(Case, case.parent_case_id) if case.parent_case_id else None
-        children = session.exec(select(Case).where(Case.parent_case_id == case_id).order_by(Case.id)).all()
+        linked = session.exec(select(Case).where(sa.or_(Case.parent_case_id == case_id, Case.id == case.parent_case_id))
+                              .order_by(Case.id)).all()
+        parent = next((c for c in linked if c.id == case.parent_case_id), None)
+        children = [c for c in linked if c.id != case.parent_case_id]
         members = [schemas.MemberOut(user_id=u.id, display_name=u.display_name, agency_id=u.agency_id,
                                      purpose=m.purpose, added_at=m.added_at) for m, u in case_members(session, case_id)]
         return schemas.CaseDetail(
@@ -145,8 +147,13 @@ def case_detail(runtime: Runtime, user: User, case_id: int) -> schemas.CaseDetai
         )
 
 
+_DOCUMENT_COLUMNS = (IssuedDocument.id, IssuedDocument.doc_id, IssuedDocument.title, IssuedDocument.number,
+                     IssuedDocument.issued_at, IssuedDocument.voided_at, IssuedDocument.revoked_at, IssuedDocument.revoked_by)
+
+
 def _documents(session: Session, case_id: int) -> list[schemas.DocumentOut]:
-    rows = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id))
+    """The columns the list shows: not each document's snapshot, the largest value of the row."""
+    rows = session.exec(select(*_DOCUMENT_COLUMNS).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id))
     return [schemas.DocumentOut(id=d.id, doc_id=d.doc_id, title=d.title, number=d.number, issued_at=d.issued_at,
                                 voided=d.voided_at is not None, revoked=d.revoked_at is not None,
                                 revoked_by=d.revoked_by) for d in rows]

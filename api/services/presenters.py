@@ -28,11 +28,13 @@ def case_link(case: Case) -> schemas.CaseLink:
                             status_label=CaseStatus(case.status).label)
 
 
-def task_out(task: Task, case: Case | None = None) -> schemas.TaskOut:
+def task_out(task: Task, case: Case | None = None, *, escalation: bool = False) -> schemas.TaskOut:
+    """`task` and `case` may be rows with the same attributes (the inbox reads plain rows, not entities)."""
     return schemas.TaskOut(
         id=task.id, case_id=task.case_id, bpmn_id=task.bpmn_id, name=task.name, role=task.role,
         role_label=LANE_LABELS[Lane(task.role)], agency_id=task.agency_id, status=task.status, due_on=task.due_on,
-        due_provisional=task.due_provisional, due_at=task.due_at, overdue=_overdue(task), created_at=task.created_at,
+        due_provisional=task.due_provisional, due_at=task.due_at, overdue=_overdue(task), escalation=escalation,
+        created_at=task.created_at,
         case_number=case.number if case else None, case_title=case.title if case else None,
         party_name=case.party_name if case else None,
     )

@@ -8,7 +8,13 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from tests.api.conftest import start_inspection
+from api.identity.models import StaffCategory
+from api.identity.security import issue_token
+from api.identity.service import create_user
+from engine.db import transaction
+from engine.models import Agency
+from engine.vocab import AgencyKind
+from tests.api.conftest import PASSWORD, VALID, start_inspection
 from tests.api.test_evidence_http import PHOTO, upload
 
 # measured on SQLite, BEGINs counted: 18 for the two-officer on-site step of the test model (21 before the scope
@@ -66,3 +72,30 @@ def test_a_township_officer_added_to_a_county_case_sees_it_on_the_next_request(c
     assert added.status_code == 201, added.text
     seen = client.get(f"/api/v1/cases/{case_id}", headers=auth("t2a"))
     assert seen.status_code == 200 and seen.json()["case"]["id"] == case_id
+
+
+def test_a_county_bureau_sees_every_case_until_another_county_joins_then_only_its_own(client, auth, world, runtime,
+                                                                                      password_hash):
+    own = start_inspection(client, auth("t1a"), world.agencies.township.id)["case"]["id"]
+    everything = client.get("/api/v1/cases", headers=auth("c1")).json()
+    assert own in [c["id"] for c in everything["items"]]
+    with transaction(runtime.engine) as session:  # a second county, with a township and its officer
+        bureau = Agency(code="shangyou-em", name="上犹县应急管理局", short_name="犹", kind=AgencyKind.county_bureau)
+        session.add(bureau)
+        session.flush()
+        town = Agency(code="dongshan", name="东山镇人民政府", short_name="犹东", kind=AgencyKind.township, parent_id=bureau.id)
+        session.add(town)
+        session.flush()
+        stranger = create_user(session, username="dongshan1", display_name="东山镇执法员", password=PASSWORD,
+                               password_hash=password_hash, agency_id=town.id, roles=["township_officer"],
+                               staff_category=StaffCategory.officer, certificate_number="赣36072401001",
+                               certificate_expires=VALID)
+        town_id, stranger_id = town.id, stranger.id
+    stranger_headers = {"Authorization": f"Bearer {issue_token(stranger_id).token}"}
+    foreign = start_inspection(client, stranger_headers, town_id)["case"]["id"]
+
+    listed = client.get("/api/v1/cases", headers=auth("c1")).json()
+    assert listed["total"] == everything["total"] and foreign not in [c["id"] for c in listed["items"]]
+    assert client.get(f"/api/v1/cases/{foreign}", headers=auth("c1")).status_code == 404
+    assert client.get(f"/api/v1/cases/{own}", headers=auth("c1")).status_code == 200
+    assert client.get("/api/v1/cases", headers=stranger_headers).json()["total"] == 1

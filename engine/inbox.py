@@ -15,32 +15,29 @@ from sqlmodel import Session, select
 
 from engine import calendar, casestore, clock, provisional, scripting
 from engine.errors import InvalidState
-from engine.models import Actor, Agency, Case, Task
+from engine.models import Agency, Case, Task
 from engine.rules import environment
 from engine.specs import LoadedProcess, TaskInfo
 from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
 
 
 def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
-         completed_task_id: str | None, actor: Actor, before: dict | None = None,
+         completed_task_id: str | None, open_rows: dict[str, Task] | None = None,
          agency: Agency | None = None) -> list[Task]:
     """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
 
-    The case's columns are set on `case` only; the caller writes it (casestore.write_case).
+    `open_rows` are the case's open inbox rows by id, read here unless the caller has them (a completion's
+    claim reads them). The completed task's row and the case's columns (set on `case` only) are the caller's to
+    write (casestore.finish_step, casestore.write_case).
     """
     now = clock.now()
     ready = ready_tasks(workflow)
-    if before is None:  # the open inbox rows; a completion knows them from the workflow it restored
-        before = {row.id: row for row in session.exec(
+    if open_rows is None:
+        open_rows = {row.id: row for row in session.exec(
             select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
-    open_rows = before
     gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
-    casestore.close_tasks(session, completed=completed_task_id if completed_task_id in open_rows else None,
-                          cancelled=gone, at=now, by=actor.user_id)
-    kept = [task_id for task_id in ready if task_id in open_rows]
-    tasks = [row for row in open_rows.values() if isinstance(row, Task) and row.id in kept]
-    if len(tasks) < len(kept):  # tasks left open by a completion on a parallel branch
-        tasks = list(session.exec(select(Task).where(Task.id.in_(kept))))
+    casestore.cancel_tasks(session, gone, now)
+    tasks = [row for task_id, row in open_rows.items() if task_id in ready]
     new = [task_id for task_id in ready if task_id not in open_rows]
     if new:
         lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))

@@ -13,6 +13,7 @@ in the same transaction moves the head on that same object.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
@@ -28,10 +29,9 @@ FROZEN_STATUSES = {CaseStatus.archived}
 
 CASES, TASKS, STATES, AGENCIES, EVENTS = (model.__table__ for model in (Case, Task, WorkflowState, Agency, RecordEvent))
 
-_LOCK_CASE_OF_TASK = (sa.select(*CASES.c)
-              .where(CASES.c.id == sa.select(TASKS.c.case_id).where(TASKS.c.id == sa.bindparam("task_id")).scalar_subquery())
-              .with_for_update())
 _TASK_ID = sa.bindparam("task_id")
+_CASE_OF_TASK = sa.select(TASKS.c.case_id).where(TASKS.c.id == _TASK_ID).scalar_subquery()
+_LOCK_CASE_OF_TASK = sa.select(*CASES.c).where(CASES.c.id == _CASE_OF_TASK).with_for_update()
 # The task, the case's other open tasks (the inbox rows a step brings in line) and the agency; the state on the task's row only.
 _READ_TASKS = (sa.select(*TASKS.c, *AGENCIES.c, sa.case((TASKS.c.id == _TASK_ID, STATES.c.state)).label("state"))
                .join_from(TASKS, STATES, STATES.c.case_id == TASKS.c.case_id)
@@ -39,6 +39,13 @@ _READ_TASKS = (sa.select(*TASKS.c, *AGENCIES.c, sa.case((TASKS.c.id == _TASK_ID,
                .where(TASKS.c.case_id == sa.bindparam("case_id"),
                       sa.or_(TASKS.c.id == _TASK_ID, TASKS.c.status == TaskStatus.ready.value))
                .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL))
+# Both at once, where the transaction holds the database's write lock from its BEGIN (SQLite): the case too.
+_READ_CASE_AND_TASKS = (sa.select(*CASES.c, *_READ_TASKS.selected_columns)
+                        .join_from(TASKS, STATES, STATES.c.case_id == TASKS.c.case_id)
+                        .join(CASES, CASES.c.id == TASKS.c.case_id).join(AGENCIES, AGENCIES.c.id == CASES.c.agency_id)
+                        .where(TASKS.c.case_id == _CASE_OF_TASK,
+                               sa.or_(TASKS.c.id == _TASK_ID, TASKS.c.status == TaskStatus.ready.value))
+                        .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL))
 _SAVE_STATE = STATES.update().where(STATES.c.case_id == sa.bindparam("s_case_id")).values(state=sa.bindparam("s_state"))
 _COMPLETE_TASK = (TASKS.update().where(TASKS.c.id == sa.bindparam("t_id"))
                   .values(status=TaskStatus.completed.value, completed_at=sa.bindparam("t_at"), completed_by=sa.bindparam("t_by")))
@@ -70,14 +77,21 @@ def claim(session: Session, task_id: str) -> Claim | None:
 
     Reading after the lock (a new statement) matters on PostgreSQL: a completion
     that waited for another one sees the task it finished, not the snapshot from
-    before the wait.
+    before the wait. SQLite's writing transaction holds the lock from its BEGIN
+    IMMEDIATE (engine.db), so there one statement reads it all.
     """
     connection = session.connection()
-    locked = connection.execute(_LOCK_CASE_OF_TASK, {"task_id": task_id}).first()
-    if locked is None:
-        return None
-    case = _hold(session, locked)
-    rows = connection.execute(_READ_TASKS, {"task_id": task_id, "case_id": case.id, "agency_id": case.agency_id}).all()
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(_READ_CASE_AND_TASKS, {"task_id": task_id}).all()
+        if not rows:
+            return None
+        case = _hold(session, {c.name: rows[0]._mapping[f"case_{c.name}"] for c in CASES.c})
+    else:
+        locked = connection.execute(_LOCK_CASE_OF_TASK, {"task_id": task_id}).first()
+        if locked is None:
+            return None
+        case = _hold(session, locked._mapping)
+        rows = connection.execute(_READ_TASKS, {"task_id": task_id, "case_id": case.id, "agency_id": case.agency_id}).all()
     tasks = {row._mapping["task_id"]: loaded(Task, {c.name: row._mapping[f"task_{c.name}"] for c in TASKS.c}) for row in rows}
     [found] = [row._mapping for row in rows if row._mapping["task_id"] == task_id]
     agency = loaded(Agency, {c.name: found[f"agency_{c.name}"] for c in AGENCIES.c})
@@ -114,7 +128,7 @@ def lock_case(session: Session, case_id: int) -> Case | None:
     if held is not None:
         return held
     row = session.connection().execute(_LOCK_CASE, {"case_id": case_id}).first()
-    return None if row is None else _hold(session, row)
+    return None if row is None else _hold(session, row._mapping)
 
 
 def claim_due(session: Session, now: datetime, *conditions: sa.ColumnElement[bool]) -> Case | None:
@@ -122,7 +136,7 @@ def claim_due(session: Session, now: datetime, *conditions: sa.ColumnElement[boo
     query = (sa.select(*CASES.c).where(CASES.c.next_due.is_not(None), CASES.c.next_due <= now, *conditions)
              .order_by(CASES.c.next_due).limit(1).with_for_update(skip_locked=True))
     row = session.connection().execute(query).first()
-    return None if row is None else _hold(session, row)
+    return None if row is None else _hold(session, row._mapping)
 
 
 def insert_case(session: Session, case: Case) -> Case:
@@ -132,8 +146,8 @@ def insert_case(session: Session, case: Case) -> Case:
     return case
 
 
-def _hold(session: Session, row: sa.Row) -> Case:
-    case = loaded(Case, dict(row._mapping))
+def _hold(session: Session, values: Mapping) -> Case:
+    case = loaded(Case, dict(values))
     session.info.setdefault(_HELD, {})[case.id] = case
     return case
 

@@ -168,8 +168,10 @@ def cancel_tasks(session: Session, task_ids: list[str], at: datetime) -> None:
         session.connection().execute(_CANCEL_TASK, [{"b_id": task_id, "b_at": at} for task_id in task_ids])
 
 
-def insert_tasks(session: Session, tasks: list[Task]) -> None:
-    session.connection().execute(TASKS.insert(), [task.model_dump() for task in tasks])
+def insert_tasks(session: Session, rows: list[dict]) -> list[Task]:
+    """Insert inbox rows given with every column; return them as tasks."""
+    session.connection().execute(TASKS.insert(), rows)
+    return [loaded(Task, row) for row in rows]
 
 
 def write_case(session: Session, case: Case) -> None:

@@ -45,16 +45,16 @@ def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWor
         for task_id in new:
             info = process.tasks[ready[task_id].task_spec.bpmn_id]
             role, agency_id = lane_owners[info.lane]
-            created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
-                                agency_id=agency_id, status=TaskStatus.ready, created_at=now,
-                                assignees=_assignees(info, ready[task_id].data),
+            created.append(dict(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
+                                agency_id=agency_id, status=TaskStatus.ready, created_at=now, completed_at=None,
+                                completed_by=None, assignees=_assignees(info, ready[task_id].data),
                                 **_due(info, ready[task_id].data, workflow)))
-        casestore.insert_tasks(session, created)
-        tasks += created
-    case.status = derive_status(workflow, process, ready.values(), case.status)
+        tasks += casestore.insert_tasks(session, created)
     case.completed = workflow.is_completed()
+    end = last_end(workflow, process) if case.completed else None
+    case.status = derive_status(workflow, process, ready.values(), case.status, end=end)
     if case.completed:
-        case.outcome = _outcome(workflow, process)
+        case.outcome = end.outcome if end else None
     set_next_due(case, workflow)
     case.revision += 1
     case.updated_at = now
@@ -158,9 +158,11 @@ def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:
             "due_basis": (stored or basis.label or None) if due_on else None}
 
 
-def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
+def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus,
+                  end: TaskInfo | None = None) -> CaseStatus:
+    """The case's status after a step; `end` is the end event reached, when the caller has it (`last_end`)."""
     if workflow.is_completed():
-        end = last_end(workflow, process)
+        end = end or last_end(workflow, process)
         return (end.case_status or current) if end else current
     for task in sorted(ready, key=lambda t: t.last_state_change, reverse=True):
         info = _info(process, task)
@@ -171,11 +173,6 @@ def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current
         if info and info.case_status:
             return info.case_status
     return current
-
-
-def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
-    end = last_end(workflow, process)
-    return end.outcome if end else None
 
 
 def _info(process: LoadedProcess, task) -> TaskInfo | None:

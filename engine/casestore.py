@@ -13,12 +13,15 @@ in the same transaction moves the head on that same object.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, SQLModel
 
 from engine.errors import Conflict, InvalidState, NotFound
@@ -59,8 +62,15 @@ _INSERT_CASE = CASES.insert().returning(CASES.c.id)
 _HELD = "zhifa_locked_cases"
 _INSERT_EVENT = EVENTS.insert().returning(EVENTS.c.id)
 _APPEND_EVENT = EVENTS.insert().values(**{c.name: sa.bindparam(f"e_{c.name}", type_=c.type) for c in EVENTS.c if c.name != "id"})
-# A completion's fixed writes in one statement (one round trip) where the database has data-modifying CTEs.
+# A completion's writes in one statement (one round trip) on PostgreSQL, with data-modifying CTEs: the inbox rows
+# it opens (a JSON array, one statement for any number) and cancels too.
+_NEW_ROWS = (sa.func.json_populate_recordset(sa.literal_column("NULL::task"), sa.cast(sa.bindparam("n_rows", type_=sa.Text), sa.JSON))
+             .table_valued(*(c.name for c in TASKS.c)))
+_INSERT_NEW_ROWS = TASKS.insert().from_select([c.name for c in TASKS.c], sa.select(*(_NEW_ROWS.c[c.name] for c in TASKS.c)))
+_CANCEL_ROWS = (TASKS.update().where(TASKS.c.id == sa.any_(sa.bindparam("c_ids", type_=postgresql.ARRAY(sa.String))))
+                .values(status=TaskStatus.cancelled.value, completed_at=sa.bindparam("c_at")))
 _FINISH_STEP = _WRITE_CASE.add_cte(_SAVE_STATE.cte("saved_state"), _COMPLETE_TASK.cte("completed_task"),
+                                   _CANCEL_ROWS.cte("cancelled_tasks"), _INSERT_NEW_ROWS.cte("new_tasks"),
                                    _APPEND_EVENT.cte("appended_event"))
 
 
@@ -168,10 +178,8 @@ def cancel_tasks(session: Session, task_ids: list[str], at: datetime) -> None:
         session.connection().execute(_CANCEL_TASK, [{"b_id": task_id, "b_at": at} for task_id in task_ids])
 
 
-def insert_tasks(session: Session, rows: list[dict]) -> list[Task]:
-    """Insert inbox rows given with every column; return them as tasks."""
+def insert_tasks(session: Session, rows: list[dict]) -> None:
     session.connection().execute(TASKS.insert(), rows)
-    return [loaded(Task, row) for row in rows]
 
 
 def write_case(session: Session, case: Case) -> None:
@@ -179,18 +187,39 @@ def write_case(session: Session, case: Case) -> None:
     session.connection().execute(_WRITE_CASE, _case_values(case))
 
 
-def finish_step(session: Session, case: Case, *, state: str, task_id: str, by: int | None, event: dict) -> None:
-    """A completion's last writes: the workflow state, the task completed (at `case.updated_at`), the record event
-    (`record.next_event`) and the case row; one statement on PostgreSQL, where each is a round trip."""
+@dataclass
+class InboxWrites:
+    """The inbox rows a step opens (every column) and cancels, left for `finish_step` to write."""
+
+    new: list[dict] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+
+def finish_step(session: Session, case: Case, *, state: str, task_id: str, by: int | None, event: dict,
+                inbox: InboxWrites) -> None:
+    """A completion's writes: the workflow state, the task completed and the rows cancelled (at `case.updated_at`),
+    the rows opened, the record event (`record.next_event`) and the case row; one statement on PostgreSQL, where
+    each is a round trip."""
     values = {"s_case_id": case.id, "s_state": state, "t_id": task_id, "t_at": case.updated_at, "t_by": by}
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(_FINISH_STEP, {**values, **_case_values(case), **{f"e_{k}": v for k, v in event.items()}})
+        connection.execute(_FINISH_STEP, {**values, **_case_values(case), **{f"e_{k}": v for k, v in event.items()},
+                                          "c_ids": inbox.cancelled, "c_at": case.updated_at,
+                                          "n_rows": json.dumps(inbox.new, default=_json_value)})
         return
+    cancel_tasks(session, inbox.cancelled, case.updated_at)
+    if inbox.new:
+        insert_tasks(session, inbox.new)
     connection.execute(_SAVE_STATE, values)
     connection.execute(_COMPLETE_TASK, values)
     insert_event(session, event)
     write_case(session, case)
+
+
+def _json_value(value: date) -> str:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError("naive datetime: zhifa stores instants with a time zone")  # as engine.types.UTCDateTime
+    return value.isoformat()
 
 
 def _case_values(case: Case) -> dict:

@@ -23,12 +23,13 @@ from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
 
 def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
          completed_task_id: str | None, open_rows: dict[str, Task] | None = None,
-         agency: Agency | None = None) -> list[Task]:
+         agency: Agency | None = None, writes: casestore.InboxWrites | None = None) -> list[Task]:
     """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
 
     `open_rows` are the case's open inbox rows by id, read here unless the caller has them (a completion's
-    claim reads them). The completed task's row and the case's columns (set on `case` only) are the caller's to
-    write (casestore.finish_step, casestore.write_case).
+    claim reads them). The rows opened and cancelled are written now, or left in `writes` for the caller's
+    `casestore.finish_step`, which writes the completed task's row too; the case's columns are set on `case`
+    only, for the caller to write.
     """
     now = clock.now()
     ready = ready_tasks(workflow)
@@ -36,12 +37,11 @@ def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWor
         open_rows = {row.id: row for row in session.exec(
             select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
     gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
-    casestore.cancel_tasks(session, gone, now)
     tasks = [row for task_id, row in open_rows.items() if task_id in ready]
     new = [task_id for task_id in ready if task_id not in open_rows]
+    created = []
     if new:
         lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))
-        created = []
         for task_id in new:
             info = process.tasks[ready[task_id].task_spec.bpmn_id]
             role, agency_id = lane_owners[info.lane]
@@ -49,7 +49,13 @@ def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWor
                                 agency_id=agency_id, status=TaskStatus.ready, created_at=now, completed_at=None,
                                 completed_by=None, assignees=_assignees(info, ready[task_id].data),
                                 **_due(info, ready[task_id].data, workflow)))
-        tasks += casestore.insert_tasks(session, created)
+    if writes is None:
+        casestore.cancel_tasks(session, gone, now)
+        if created:
+            casestore.insert_tasks(session, created)
+    else:
+        writes.new, writes.cancelled = created, gone
+    tasks += [casestore.loaded(Task, row) for row in created]
     case.completed = workflow.is_completed()
     end = last_end(workflow, process) if case.completed else None
     case.status = derive_status(workflow, process, ready.values(), case.status, end=end)

@@ -242,13 +242,15 @@ class Runtime:
             context.outputs.extend(inbox.cancelled(waiting))
             provisional.file_noted(workflow, noted, entered=set(data))
             state = serialization.dump(workflow)
-            tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, open_rows=open_rows, agency=agency)
+            writes = casestore.InboxWrites()
+            tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, open_rows=open_rows, agency=agency,
+                               writes=writes)
             party = data.get("party")
             if isinstance(party, dict) and isinstance(party.get("name"), str) and party["name"].strip():
                 case.party_name = party["name"].strip()[:200]  # the party named by this step (the filing's penalised party)
             event = record.next_event(case, kind="task_completed", actor=actor, task_id=task_id, task_name=info.name,
                                       inputs=data, outputs=context.outputs)
-            casestore.finish_step(session, case, state=state, task_id=task_id, by=actor.user_id, event=event)
+            casestore.finish_step(session, case, state=state, task_id=task_id, by=actor.user_id, event=event, inbox=writes)
             if case.completed:
                 self._ended(session, case, process, workflow, actor)
             return _alongside(alongside, session, _view(case, tasks, workflow))

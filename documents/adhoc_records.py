@@ -47,7 +47,7 @@ def issue_record(runtime: Runtime, task_id: str, doc_id: str, data: dict, actor:
                  authorize: Callable[[Session, Case, Task], None] | None = None, check: Check | None = None) -> IssuedRecord:
     """Issue one record of kind `doc_id` on the ready task `task_id`; the task stays open."""
     with transaction(runtime.engine) as session:
-        case, agency, row, state = casestore.claim_ready(session, task_id, done_message="该环节已办结, 不能再制作笔录")
+        case, agency, row, state, _open = casestore.claim_ready(session, task_id, done_message="该环节已办结, 不能再制作笔录")
         if authorize is not None:
             authorize(session, case, row)
         process = runtime.process_of(session, case)

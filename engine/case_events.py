@@ -97,7 +97,7 @@ def deliver(runtime: Runtime, case_id: int, message: str, data: dict, actor: Act
             runtime._run(workflow, process, case)
         provisional.file_noted(workflow, noted, entered=set(data))
         runtime._save(session, case, workflow)
-        tasks = inbox.sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+        tasks = inbox.sync(session, case, process, workflow, completed_task_id=None)
         record.append_event(session, case_id=case.id, kind="case_event", actor=actor, case=case, task_name=start.name,
                             inputs={"message": message, "data": data, **({"entry": entry["id"]} if entry else {})})
         casestore.write_case(session, case)

@@ -16,49 +16,52 @@ from sqlmodel import Session, select
 
 from engine import calendar, casestore, clock, provisional, scripting
 from engine.errors import InvalidState
-from engine.models import Actor, Agency, Case, Task
+from engine.models import Agency, Case, Task
 from engine.rules import environment
 from engine.specs import LoadedProcess, TaskInfo
 from engine.vocab import AgencyKind, CaseStatus, Lane, TaskStatus
 
 
 def sync(session: Session, case: Case, process: LoadedProcess, workflow: BpmnWorkflow,
-         completed_task_id: str | None, actor: Actor, before: dict | None = None,
-         agency: Agency | None = None) -> list[Task]:
+         completed_task_id: str | None, open_rows: dict[str, Task] | None = None,
+         agency: Agency | None = None, writes: casestore.InboxWrites | None = None) -> list[Task]:
     """Bring the inbox rows and the case's derived columns in line with the workflow; return the open tasks.
 
-    The case's columns are set on `case` only; the caller writes it (casestore.write_case).
+    `open_rows` are the case's open inbox rows by id, read here unless the caller has them (a completion's
+    claim reads them). The rows opened and cancelled are written now, or left in `writes` for the caller's
+    `casestore.finish_step`, which writes the completed task's row too; the case's columns are set on `case`
+    only, for the caller to write.
     """
     now = clock.now()
     ready = ready_tasks(workflow)
-    if before is None:  # the open inbox rows; a completion knows them from the workflow it restored
-        before = {row.id: row for row in session.exec(
+    if open_rows is None:
+        open_rows = {row.id: row for row in session.exec(
             select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.ready))}
-    open_rows = before
     gone = [task_id for task_id in open_rows if task_id not in ready and task_id != completed_task_id]
-    casestore.close_tasks(session, completed=completed_task_id if completed_task_id in open_rows else None,
-                          cancelled=gone, at=now, by=actor.user_id)
-    kept = [task_id for task_id in ready if task_id in open_rows]
-    tasks = [row for row in open_rows.values() if isinstance(row, Task) and row.id in kept]
-    if len(tasks) < len(kept):  # tasks left open by a completion on a parallel branch
-        tasks = list(session.exec(select(Task).where(Task.id.in_(kept))))
+    tasks = [row for task_id, row in open_rows.items() if task_id in ready]
     new = [task_id for task_id in ready if task_id not in open_rows]
+    created = []
     if new:
         lane_owners = _lane_owners(agency or session.get(Agency, case.agency_id))
-        created = []
         for task_id in new:
             info = process.tasks[ready[task_id].task_spec.bpmn_id]
             role, agency_id = lane_owners[info.lane]
-            created.append(Task(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
-                                agency_id=agency_id, status=TaskStatus.ready, created_at=now,
-                                assignees=_assignees(info, ready[task_id].data),
+            created.append(dict(id=task_id, case_id=case.id, bpmn_id=info.bpmn_id, name=info.name, role=role,
+                                agency_id=agency_id, status=TaskStatus.ready, created_at=now, completed_at=None,
+                                completed_by=None, assignees=_assignees(info, ready[task_id].data),
                                 **_due(info, ready[task_id].data, workflow)))
-        casestore.insert_tasks(session, created)
-        tasks += created
-    case.status = derive_status(workflow, process, ready.values(), case.status)
+    if writes is None:
+        casestore.cancel_tasks(session, gone, now)
+        if created:
+            casestore.insert_tasks(session, created)
+    else:
+        writes.new, writes.cancelled = created, gone
+    tasks += [casestore.loaded(Task, row) for row in created]
     case.completed = workflow.is_completed()
+    end = last_end(workflow, process) if case.completed else None
+    case.status = derive_status(workflow, process, ready.values(), case.status, end=end)
     if case.completed:
-        case.outcome = _outcome(workflow, process)
+        case.outcome = end.outcome if end else None
     set_next_due(case, workflow)
     case.revision += 1
     case.updated_at = now
@@ -164,9 +167,11 @@ def _due(info: TaskInfo, data: dict, workflow: BpmnWorkflow) -> dict:
             "due_basis": (stored or basis.label or None) if due_on else None}
 
 
-def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus) -> CaseStatus:
+def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current: CaseStatus,
+                  end: TaskInfo | None = None) -> CaseStatus:
+    """The case's status after a step; `end` is the end event reached, when the caller has it (`last_end`)."""
     if workflow.is_completed():
-        end = last_end(workflow, process)
+        end = end or last_end(workflow, process)
         return (end.case_status or current) if end else current
     for task in sorted(ready, key=lambda t: t.last_state_change, reverse=True):
         info = _info(process, task)
@@ -177,11 +182,6 @@ def derive_status(workflow: BpmnWorkflow, process: LoadedProcess, ready, current
         if info and info.case_status:
             return info.case_status
     return current
-
-
-def _outcome(workflow: BpmnWorkflow, process: LoadedProcess) -> str | None:
-    end = last_end(workflow, process)
-    return end.outcome if end else None
 
 
 def _info(process: LoadedProcess, task) -> TaskInfo | None:

@@ -161,7 +161,7 @@ class Runtime:
             self._run(workflow, process, case)
         provisional.file_noted(workflow, noted, entered=set(start_data))
         session.add(WorkflowState(case_id=case.id, state=serialization.dump(workflow)))
-        tasks = inbox.sync(session, case, process, workflow, completed_task_id=None, actor=actor)
+        tasks = inbox.sync(session, case, process, workflow, completed_task_id=None)
         record.append_event(session, case_id=case.id, kind="case_started", actor=actor, case=case,
                             inputs={"process": process_id, "version": process.version_id, "data": data or {},
                                     "parent_case_id": parent_case_id})
@@ -212,8 +212,8 @@ class Runtime:
         bookkeeping.
         """
         with transaction(self.engine) as session:
-            case, agency, row, state = casestore.claim_ready(session, task_id,
-                                                             done_message="该任务已被他人办理或已取消, 请刷新后重试")
+            case, agency, row, state, open_rows = casestore.claim_ready(session, task_id,
+                                                                        done_message="该任务已被他人办理或已取消, 请刷新后重试")
             if authorize is not None:
                 authorize(session, case, row)
             process = self.process_of(session, case)
@@ -234,22 +234,23 @@ class Runtime:
             context.outputs.extend([{"computed": computed}] if computed else [])
             for hook in self.step_hooks:
                 hook(context)
-            before, waiting = inbox.ready_tasks(workflow), inbox.pending(workflow, spiff_task)
+            waiting = inbox.pending(workflow, spiff_task)
             spiff_task.set_data(**(data | context.data_updates))
             with provisional.noting() as noted:
                 spiff_task.run()
                 self._run(workflow, process, case)
             context.outputs.extend(inbox.cancelled(waiting))
             provisional.file_noted(workflow, noted, entered=set(data))
-            self._save(session, case, workflow)
-            tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, actor=actor,
-                               before=before, agency=agency)
+            state = serialization.dump(workflow)
+            writes = casestore.InboxWrites()
+            tasks = inbox.sync(session, case, process, workflow, completed_task_id=task_id, open_rows=open_rows, agency=agency,
+                               writes=writes)
             party = data.get("party")
             if isinstance(party, dict) and isinstance(party.get("name"), str) and party["name"].strip():
                 case.party_name = party["name"].strip()[:200]  # the party named by this step (the filing's penalised party)
-            record.insert_event(session, record.next_event(case, kind="task_completed", actor=actor, task_id=task_id,
-                                                           task_name=info.name, inputs=data, outputs=context.outputs))
-            casestore.write_case(session, case)
+            event = record.next_event(case, kind="task_completed", actor=actor, task_id=task_id, task_name=info.name,
+                                      inputs=data, outputs=context.outputs)
+            casestore.finish_step(session, case, state=state, task_id=task_id, by=actor.user_id, event=event, inbox=writes)
             if case.completed:
                 self._ended(session, case, process, workflow, actor)
             return _alongside(alongside, session, _view(case, tasks, workflow))
@@ -273,7 +274,7 @@ class Runtime:
             self._run(workflow, process, case)
         provisional.file_noted(workflow, noted, entered=set())
         self._save(session, case, workflow)
-        inbox.sync(session, case, process, workflow, completed_task_id=None, actor=Actor.system())
+        inbox.sync(session, case, process, workflow, completed_task_id=None)
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
         casestore.write_case(session, case)
         if case.completed:

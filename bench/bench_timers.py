@@ -1,9 +1,10 @@
 """Timer precision: N statutory timers due within one minute, fired by one and by two `zhifa worker` processes.
 
 Real inspections are driven (in this process, on PostgreSQL) to the rectification order, which arms
-the rectification-deadline timer (整改期限届满) of each case. Their due instants are then moved into
-the coming minute, spread evenly: the timer's stored value in the workflow state and the indexed
-`case.next_due` are rewritten together, as the engine itself would have written them. The workers
+the rectification-deadline timer (整改期限届满) of each case. Once the workers have logged that they
+are up, their due instants are moved into the coming minute, spread evenly: the timer's stored value
+in the workflow state and the indexed `case.next_due` are rewritten together, as the engine itself
+would have written them. The workers
 run on the real clock. Reported: delay from due instant to the `timer_fired` record event (p50, p95,
 p99, max) and how many timers fired twice (must be none). Prints figures; never fails on time.
 
@@ -37,7 +38,7 @@ from engine.vocab import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ARMED_AT = datetime(2026, 3, 12, 9, 0, tzinfo=SHANGHAI)
-LEAD_SECONDS = 10  # the first timer falls due this long after arming (workers are up by then)
+LEAD_SECONDS = 10  # the first timer falls due this long after arming, which waits until the workers are up
 SPREAD_SECONDS = 60
 ARMING_PROCESSES = 2
 
@@ -115,6 +116,8 @@ def measure(url: str, case_ids: list[int], workers: int, data_dir: Path) -> dict
     env = zhifa_env(data_dir, ZHIFA_DATABASE_URL=url, ZHIFA_PDF_RENDITION="false")
     processes = [Worker(env, data_dir / f"worker-{workers}-{i}.log") for i in range(workers)]
     try:
+        for process in processes:
+            process.wait_ready()
         due = set_due(url, case_ids, datetime.now(timezone.utc) + timedelta(seconds=LEAD_SECONDS))
         deadline = time.monotonic() + LEAD_SECONDS + SPREAD_SECONDS + 120
         events = []

@@ -13,6 +13,7 @@ in the same transaction moves the head on that same object.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -60,7 +61,7 @@ def claim(session: Session, task_id: str) -> tuple[Case, Agency, Task, str] | No
     locked = connection.execute(_LOCK_CASE_OF_TASK, {"task_id": task_id}).first()
     if locked is None:
         return None
-    case = _hold(session, locked)
+    case = _hold(session, locked._mapping)
     found = connection.execute(_READ_TASK, {"task_id": task_id, "agency_id": case.agency_id}).one()._mapping
     task = Task(**{c.name: found[f"task_{c.name}"] for c in TASKS.c})
     agency = Agency(**{c.name: found[f"agency_{c.name}"] for c in AGENCIES.c})
@@ -86,15 +87,23 @@ def lock_case(session: Session, case_id: int) -> Case | None:
     if held is not None:
         return held
     row = session.connection().execute(_LOCK_CASE, {"case_id": case_id}).first()
-    return None if row is None else _hold(session, row)
+    return None if row is None else _hold(session, row._mapping)
 
 
-def claim_due(session: Session, now: datetime, *conditions: sa.ColumnElement[bool]) -> Case | None:
-    """The case with the earliest due timer, locked; cases other workers hold are skipped."""
-    query = (sa.select(*CASES.c).where(CASES.c.next_due.is_not(None), CASES.c.next_due <= now, *conditions)
-             .order_by(CASES.c.next_due).limit(1).with_for_update(skip_locked=True))
-    row = session.connection().execute(query).first()
-    return None if row is None else _hold(session, row)
+def claim_due(session: Session, now: datetime, limit: int,
+              *conditions: sa.ColumnElement[bool]) -> list[tuple[Case, Agency, str]]:
+    """Up to `limit` cases with the earliest due timers, locked, with their agency and stored workflow state;
+    cases other workers hold are skipped. One statement for a batch: the timer pass's claim was one per case."""
+    query = (sa.select(*CASES.c, *AGENCIES.c, STATES.c.state)
+             .join_from(CASES, STATES, STATES.c.case_id == CASES.c.id).join(AGENCIES, AGENCIES.c.id == CASES.c.agency_id)
+             .where(CASES.c.next_due.is_not(None), CASES.c.next_due <= now, *conditions)
+             .order_by(CASES.c.next_due).limit(limit).with_for_update(of=CASES, skip_locked=True)
+             .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL))
+    claimed = []
+    for found in session.connection().execute(query).mappings():
+        case = _hold(session, {c.name: found[f"case_{c.name}"] for c in CASES.c})
+        claimed.append((case, Agency(**{c.name: found[f"agency_{c.name}"] for c in AGENCIES.c}), found["workflow_state_state"]))
+    return claimed
 
 
 def insert_case(session: Session, case: Case) -> Case:
@@ -104,8 +113,8 @@ def insert_case(session: Session, case: Case) -> Case:
     return case
 
 
-def _hold(session: Session, row: sa.Row) -> Case:
-    case = Case(**row._mapping)
+def _hold(session: Session, values: Mapping) -> Case:
+    case = Case(**values)
     session.info.setdefault(_HELD, {})[case.id] = case
     return case
 

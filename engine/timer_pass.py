@@ -7,9 +7,9 @@ on the case's `WorkFailure` row (engine.work_items) in the same transaction, and
 with the next case. A failing case is tried again after its backoff and given up after the
 configured number of attempts.
 
-A batch shares one claim statement and one commit (a round trip each to the database, once a large share
-of a fire); it is small, since a fired case is seen by others only once its batch commits. It is only
-more than one case when more than one is already due, i.e. when the worker is behind.
+A batch shares one claim statement and one commit, round trips that were a large share of a fire's time.
+It is small, since a fired case is seen by others only once its batch commits, and it holds more than one
+case only when more than one is already due, i.e. when the worker is behind.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ OUT_DIR = ROOT / "bench" / "out"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from engine.scheduler import READY  # noqa: E402
 from tests.services.postgres import LocalCluster, PostgresServer  # noqa: E402
 from tests.services.s3 import SeaweedServer, _start_new_server  # noqa: E402
 
@@ -132,9 +133,18 @@ class Worker:
     """One `zhifa worker` process."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
         with open(log, "ab") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "api", "worker"], env=env, cwd=ROOT,
                                             stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 300) -> None:
+        """Until the worker has logged that its start-up is done (engine.scheduler.READY)."""
+        deadline = time.monotonic() + timeout
+        while READY not in self.log.read_text(encoding="utf-8", errors="replace"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker not ready, see {self.log}")
+            time.sleep(0.1)
 
     def stop(self) -> None:
         stop_process(self.process)

@@ -141,12 +141,20 @@ def lock_case(session: Session, case_id: int) -> Case | None:
     return None if row is None else _hold(session, row._mapping)
 
 
-def claim_due(session: Session, now: datetime, *conditions: sa.ColumnElement[bool]) -> Case | None:
-    """The case with the earliest due timer, locked; cases other workers hold are skipped."""
-    query = (sa.select(*CASES.c).where(CASES.c.next_due.is_not(None), CASES.c.next_due <= now, *conditions)
-             .order_by(CASES.c.next_due).limit(1).with_for_update(skip_locked=True))
-    row = session.connection().execute(query).first()
-    return None if row is None else _hold(session, row._mapping)
+def claim_due(session: Session, now: datetime, limit: int,
+              *conditions: sa.ColumnElement[bool]) -> list[tuple[Case, Agency, str]]:
+    """Up to `limit` cases with the earliest due timers, locked, with their agency and stored workflow state;
+    cases other workers hold are skipped. One statement for a batch: the timer pass's claim was one per case."""
+    query = (sa.select(*CASES.c, *AGENCIES.c, STATES.c.state)
+             .join_from(CASES, STATES, STATES.c.case_id == CASES.c.id).join(AGENCIES, AGENCIES.c.id == CASES.c.agency_id)
+             .where(CASES.c.next_due.is_not(None), CASES.c.next_due <= now, *conditions)
+             .order_by(CASES.c.next_due).limit(limit).with_for_update(of=CASES, skip_locked=True)
+             .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL))
+    claimed = []
+    for found in session.connection().execute(query).mappings():
+        case = _hold(session, {c.name: found[f"case_{c.name}"] for c in CASES.c})
+        claimed.append((case, loaded(Agency, {c.name: found[f"agency_{c.name}"] for c in AGENCIES.c}), found["workflow_state_state"]))
+    return claimed
 
 
 def insert_case(session: Session, case: Case) -> Case:

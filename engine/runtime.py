@@ -264,17 +264,16 @@ class Runtime:
         """The earliest pending timer of any case, so a worker can sleep until then."""
         return timer_pass.next_due(self.engine)
 
-    def fire_timers(self, session: Session, case: Case) -> None:
-        """Fire the due timers of a case locked by the caller (casestore.claim_due) and run it to its next wait."""
+    def fire_timers(self, session: Session, case: Case, agency: Agency, state: str) -> None:
+        """Fire the due timers of a case the caller locked and read (casestore.claim_due); run it to its next wait."""
         process = self.process_of(session, case)
-        workflow = self._load(session, case, process)
+        workflow = serialization.load(state, process.spec, process.subprocess_specs, environment.script_engine())
         due = [e.value for e in workflow.waiting_events() if _timer_due(e.value)]
         with provisional.noting() as noted:
-            workflow.refresh_timers()
             self._run(workflow, process, case)
         provisional.file_noted(workflow, noted, entered=set())
         self._save(session, case, workflow)
-        inbox.sync(session, case, process, workflow, completed_task_id=None)
+        inbox.sync(session, case, process, workflow, completed_task_id=None, agency=agency)
         record.append_event(session, case_id=case.id, kind="timer_fired", actor=Actor.system(), inputs={"due": due}, case=case)
         casestore.write_case(session, case)
         if case.completed:

@@ -11,11 +11,15 @@ The first pass (the timers) is urgent: it runs again after every other pass that
 work, so a statutory timer that falls due while a batch of documents renders waits
 for that batch only, not for the whole round (a backlog of renditions once held
 timers up by seconds).
+
+Once its start-up is done (models checked, database migrated, passes built), the worker logs `READY`, a line
+a supervisor or a benchmark can wait for before it counts on timers being fired.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -24,6 +28,8 @@ from engine import clock
 
 logger = logging.getLogger(__name__)
 
+READY = "zhifa worker 已就绪"
+
 Pass = Callable[[], int]  # does some work, returns how many items it handled
 
 
@@ -31,6 +37,7 @@ def run_worker(passes: Sequence[Pass], next_due: Callable[[], datetime | None], 
                stop: threading.Event | None = None, once: bool = False) -> None:
     stop = stop or threading.Event()
     urgent, *others = passes
+    logger.info("%s (pid %s)", READY, os.getpid())
     while not stop.is_set():
         busy = _run_pass(urgent)
         for work in others:

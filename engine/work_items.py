@@ -63,7 +63,13 @@ def record_failure(session: Session, pass_name: str, item_id: int, case_id: int 
 
 def clear_failure(session: Session, pass_name: str, item_id: int) -> None:
     """The item succeeded: forget its earlier failures."""
-    session.execute(sa.delete(WorkFailure).where(WorkFailure.pass_name == pass_name, WorkFailure.item_id == item_id))
+    clear_failures(session, pass_name, [item_id])
+
+
+def clear_failures(session: Session, pass_name: str, item_ids: list[int]) -> None:
+    """These items succeeded: forget their earlier failures (one statement)."""
+    if item_ids:
+        session.execute(sa.delete(WorkFailure).where(WorkFailure.pass_name == pass_name, WorkFailure.item_id.in_(item_ids)))
 
 
 def describe_error(error: BaseException) -> str:

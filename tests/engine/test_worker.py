@@ -16,6 +16,7 @@ from documents.models import IssuedDocument
 from engine import clock
 from engine.db import transaction
 from engine.models import Case, RecordEvent, WorkflowState
+from engine.scheduler import READY
 from engine.settings import get_settings
 from engine.vocab import Role
 from engine.work_items import failures
@@ -41,7 +42,8 @@ def timer_events(runtime, case_id: int) -> list[RecordEvent]:
 
 
 def test_worker_process_fires_a_due_timer_once_it_is_due(runtime, agencies, frozen_clock, db_url):
-    """Never before its due time, and by itself (how soon after is a benchmark: bench/bench_timers.py)."""
+    """Never before its due time, and by itself (how soon after is a benchmark: bench/bench_timers.py); the worker
+    says when it is up."""
     case_id = case_waiting_for_timer(runtime, agencies, "2026-03-04")
     due = datetime(2026, 3, 5, 0, 0, tzinfo=SHANGHAI)
     with Session(runtime.engine) as session:
@@ -57,6 +59,7 @@ def test_worker_process_fires_a_due_timer_once_it_is_due(runtime, agencies, froz
         _, stderr = worker.communicate(timeout=10)
     [fired] = timer_events(runtime, case_id)
     assert timedelta(0) <= fired.at.replace(tzinfo=timezone.utc) - due, stderr.decode()
+    assert READY in stderr.decode()  # the line a supervisor (or bench/bench_timers.py) waits for
     clock.set_clock(lambda: due + timedelta(minutes=1))
     assert runtime.get_case(case_id).case.outcome == "timed_out"
 

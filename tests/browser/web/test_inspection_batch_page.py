@@ -52,17 +52,23 @@ def test_the_county_organises_a_special_inspection_and_the_drawn_pair_gets_it(br
     table = page.locator("#inspections").inner_text()
     assert all(name in table for name in units) and "检查中" in table
     assert re.search(r"[\u4e00-\u9fff]{2,4}、[\u4e00-\u9fff]{2,4}", table)  # a drawn pair per unit
-    # the draw is over the township's certified officers (another test may have added one to the demo's two)
+    # the draw is over the township's certified officers (another test may have added one to the demo's two), a pair
+    # per unit: each pair holds at least one of the demo's two, who finds that unit's inspection in 待办
     demo_officers = {"刘建华": "quanjiang1", "郭晓燕": "quanjiang2"}
-    drawn_login = next(login for name, login in demo_officers.items() if name in table)
+    rows = page.locator("#inspections tbody tr")
+    pairs = {rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("td").nth(2).inner_text()
+             for i in range(rows.count())}
+    assert set(units) <= set(pairs)  # with the demo register's own fireworks unit
+    drawn_for = {unit: next(login for name, login in demo_officers.items() if name in pairs[unit]) for unit in units}
     assert critical_violations(page) == []
     phone = browser.page(PHONE, "county1")
     phone.goto(batch_url)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    drawn = browser.page(LAPTOP, drawn_login)  # one of the drawn pair: the inspections are in 待办
-    inbox = drawn.locator(".tasklist").first.inner_text()
-    assert all(f"· {name}" in inbox for name in units)
+    for login in set(drawn_for.values()):  # one of each drawn pair: the inspections are in 待办
+        inbox = browser.page(LAPTOP, login).locator(".tasklist").first.inner_text()
+        assert all(f"· {unit}" in inbox for unit, drawn_login in drawn_for.items() if drawn_login == login)
+    drawn = browser.page(LAPTOP, drawn_for[units[0]])
     drawn.locator(".task-link", has_text=units[0]).click()
     drawn.wait_for_url(re.compile(r"/tasks/"))
     assert drawn.get_by_role("heading", level=1).inner_text().startswith("现场检查")

@@ -23,6 +23,7 @@ from documents.catalogue import get_catalogue  # noqa: E402
 from documents.issuing import issue_documents  # noqa: E402
 from documents.pdf import UnoServer, pdf_status  # noqa: E402
 from documents.render import render_docx  # noqa: E402
+from engine import models as _tables  # noqa: E402, F401  (the case table the documents' rows refer to)
 from tests.documents.examples import ISSUED_AT, complete_values  # noqa: E402
 
 

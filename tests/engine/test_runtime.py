@@ -133,3 +133,22 @@ def test_a_rule_declared_on_the_task_blocks_completion_with_its_message(runtime,
     assert (err.value.code, err.value.message) == ("rule_violated", "不同意时必须填写审批意见")
     done = runtime.complete_task(view.tasks[0].id, {"approved": False, "opinion": "证据不足"}, head)
     assert done.case.completed
+
+
+def test_state_keeps_chinese_text_as_is_and_states_written_escaped_still_restore(runtime, agencies, frozen_clock):
+    """The stored state is compact UTF-8 (a Chinese character takes 3 bytes, not a 6-byte \\uXXXX escape); states
+    stored before, escaped, restore to the same workflow."""
+    import json
+
+    view = start(runtime, agencies)
+    view = runtime.complete_task(view.tasks[0].id, {"summary": "仓库消防通道堵塞", "reply_by": "2026-03-10"},
+                                 actor(Role.county_officer, agencies.county))
+    with Session(runtime.engine) as session:
+        state = session.get(WorkflowState, view.case.id).state
+    assert "仓库消防通道堵塞" in state and "\\u4ed3" not in state and '", "' not in state
+    process = runtime.specs.latest("approval")
+    escaped = json.dumps(json.loads(state))  # as SpiffWorkflow's own serializer writes it
+    assert len(escaped.encode()) > len(state.encode())
+    restored = serialization.load(escaped, process.spec, process.subprocess_specs, None)
+    assert serialization.dump(restored) == state
+    assert restored.last_task.data["summary"] == "仓库消防通道堵塞"

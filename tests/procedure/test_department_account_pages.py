@@ -75,3 +75,12 @@ def test_a_department_account_finds_its_own_department_filled_in_on_the_report_f
     assert done.status_code == 303, done.text[-2000:]
     progress = world.get(f"/api/v1/cases/{station_task['case_id']}/record", headers=world.headers_for("t1")).text
     assert "用户water_station" in progress
+
+
+def test_a_department_accounts_menu_offers_only_what_it_may_open(world):  # noqa: F811
+    browser, _ = signed_in(world, "water_station")
+    menu = re.search(r'<nav class="mainnav".*?</nav>', browser.get("/").text, flags=re.S).group(0)
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert links == ["/"]
+    assert all(browser.get(link).status_code == 200 for link in links)
+    assert browser.get("/cases").status_code == 403  # what the menu no longer offers stays refused

@@ -174,18 +174,7 @@ def test_a_decision_revoked_while_its_fine_is_being_collected_stops_the_collecti
     complete(http, "county1", "撤回公示（复议、诉讼）", {"withdrawn_on": "2026-06-01", "publication_channel": "遂川县人民政府网站",
                                                     "withdrawal_reason": "行政处罚决定已被行政复议机关撤销"})
     assert "退还罚款" not in open_tasks(http)  # nothing was paid
-    made = complete(http, "head", "重新作出行政处罚决定", {
-        "redecided_penalty_kinds": ["fine"], "redecided_fine": 40000, "penalty": "对当事人处罚款人民币40000元",
-        "redecided_penalty_basis": "《中华人民共和国安全生产法》第九十九条第五项（重新裁量）",
-        "payment_place": "遂川县财政局非税收入账户"})
-    assert made.status_code == 200, made.text
-    _, new = decisions(http)
-    assert complete(http, "county1", "送达重新作出的行政处罚决定书", {
-        "served_documents": [{"title": "行政处罚决定书", "number": new["number"]}], "recipient": "李建国",
-        "service_place": "当事人住所", "served_at": "2026-06-01T15:00:00+08:00", "service_method": "直接送达",
-        "server": "王振宇、钟海燕"}).status_code == 200
-    assert complete(http, "county1", "公示重新作出的行政处罚决定",
-                    {"published_on": "2026-06-01", "publication_channel": "遂川县人民政府网站"}).status_code == 200
+    redecided_served_and_published(http, "2026-06-01")
     assert set(open_tasks(http)) == {"登记罚款缴纳（重新作出的决定）", "填写结案审批表"}  # the new fine, and closing
     at("2026-06-02")
     paid = complete(http, "county1", "登记罚款缴纳（重新作出的决定）", {
@@ -235,18 +224,8 @@ def test_a_decision_revoked_before_its_publication_is_not_published_and_the_new_
     assert "公示行政处罚决定" in cancelled and "登记罚款缴纳" in cancelled
     assert client.get("/api/v1/public/publications").json()["items"] == []
 
-    made = complete(http, "head", "重新作出行政处罚决定", {
-        "redecided_penalty_kinds": ["fine"], "redecided_fine": 40000, "penalty": "对当事人处罚款人民币40000元",
-        "redecided_penalty_basis": "《中华人民共和国安全生产法》第九十九条第五项（重新裁量）",
-        "payment_place": "遂川县财政局非税收入账户"})
-    assert made.status_code == 200, made.text
+    redecided_served_and_published(http, "2026-04-17")
     old, new = decisions(http)
-    assert complete(http, "county1", "送达重新作出的行政处罚决定书", {
-        "served_documents": [{"title": "行政处罚决定书", "number": new["number"]}], "recipient": "李建国",
-        "service_place": "当事人住所", "served_at": "2026-04-17T15:00:00+08:00", "service_method": "直接送达",
-        "server": "王振宇、钟海燕"}).status_code == 200
-    assert complete(http, "county1", "公示重新作出的行政处罚决定",
-                    {"published_on": "2026-04-17", "publication_channel": "遂川县人民政府网站"}).status_code == 200
     [item] = client.get("/api/v1/public/publications").json()["items"]
     assert new["number"] in item["text"] and old["number"] not in item["text"]
     assert complete(http, "county1", "登记罚款缴纳（重新作出的决定）", {
@@ -256,3 +235,21 @@ def test_a_decision_revoked_before_its_publication_is_not_published_and_the_new_
     closed = complete(http, "county1", "填写结案审批表", {**rest[2].data, "remedies": [listed]})
     assert closed.status_code == 200, closed.text
     assert "撤回公示" not in open_tasks(http) and set(open_tasks(http, "head")) == {"审批结案"}  # nothing to withdraw
+
+
+def redecided_served_and_published(http: HttpDriver, on: str) -> dict:
+    """The new decision of 40,000 yuan made, served and published on `on`; returns its payment task."""
+    at(on)
+    made = complete(http, "head", "重新作出行政处罚决定", {
+        "redecided_penalty_kinds": ["fine"], "redecided_fine": 40000, "penalty": "对当事人处罚款人民币40000元",
+        "redecided_penalty_basis": "《中华人民共和国安全生产法》第九十九条第五项（重新裁量）",
+        "payment_place": "遂川县财政局非税收入账户"})
+    assert made.status_code == 200, made.text
+    _, new = decisions(http)
+    assert complete(http, "county1", "送达重新作出的行政处罚决定书", {
+        "served_documents": [{"title": "行政处罚决定书", "number": new["number"]}], "recipient": "李建国",
+        "service_place": "当事人住所", "served_at": f"{on}T15:00:00+08:00", "service_method": "直接送达",
+        "server": "王振宇、钟海燕"}).status_code == 200
+    assert complete(http, "county1", "公示重新作出的行政处罚决定",
+                    {"published_on": on, "publication_channel": "遂川县人民政府网站"}).status_code == 200
+    return open_tasks(http)["登记罚款缴纳（重新作出的决定）"]

@@ -12,8 +12,12 @@ from datetime import date, timedelta
 
 from tests.api.test_end_to_end import HttpDriver, app_client  # noqa: F401 (fixture)
 from tests.api.test_investigation_records_http import drive
-from tests.api.test_redecision_http import REVOKED_BY, decisions, revoked_with_a_new_decision_ordered
-from tests.api.test_remedies_http import RECONSIDERATION, at, complete, file_remedy, open_tasks
+from tests.api.test_redecision_http import (
+    REVOKED_BY,
+    redecided_served_and_published,
+    revoked_with_a_new_decision_ordered,
+)
+from tests.api.test_remedies_http import RECONSIDERATION, at, complete, file_remedy
 from tests.procedure.test_surcharge_http import zhifa_surcharge
 
 FIGURES = ("fines_decided", "fines_collected", "fines_outstanding", "surcharges_collected", "fines_unpaid",
@@ -29,24 +33,6 @@ def withdrawn(http: HttpDriver, on: str) -> None:
     assert complete(http, "county1", "撤回公示（复议、诉讼）", {
         "withdrawn_on": on, "withdrawal_reason": "行政处罚决定已被行政复议机关撤销",
         "publication_channel": "遂川县人民政府网站"}).status_code == 200
-
-
-def redecided_served_and_published(http: HttpDriver, on: str) -> dict:
-    """The new decision of 40,000 yuan made, served and published on `on`; returns its payment task."""
-    at(on)
-    made = complete(http, "head", "重新作出行政处罚决定", {
-        "redecided_penalty_kinds": ["fine"], "redecided_fine": 40000, "penalty": "对当事人处罚款人民币40000元",
-        "redecided_penalty_basis": "《中华人民共和国安全生产法》第九十九条第五项（重新裁量）",
-        "payment_place": "遂川县财政局非税收入账户"})
-    assert made.status_code == 200, made.text
-    _, new = decisions(http)
-    assert complete(http, "county1", "送达重新作出的行政处罚决定书", {
-        "served_documents": [{"title": "行政处罚决定书", "number": new["number"]}], "recipient": "李建国",
-        "service_place": "当事人住所", "served_at": f"{on}T15:00:00+08:00", "service_method": "直接送达",
-        "server": "王振宇、钟海燕"}).status_code == 200
-    assert complete(http, "county1", "公示重新作出的行政处罚决定",
-                    {"published_on": on, "publication_channel": "遂川县人民政府网站"}).status_code == 200
-    return open_tasks(http)["登记罚款缴纳（重新作出的决定）"]
 
 
 def test_an_unpaid_revoked_fine_is_owed_no_more_and_the_new_one_is_owed_until_paid(app_client):  # noqa: F811

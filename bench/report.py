@@ -95,6 +95,9 @@ def summary(engine, http, scale, timers, state, documents) -> list[str]:
     if state and state["dossier"].get("build_s") is not None:
         d = state["dossier"]
         rows.append(f"| 6 | dossier build, {d['documents']} documents ({d['pages']} pages) | {d['build_s']:.1f} s | — | — | — | — |")
+        if forty := d.get("forty"):
+            rows.append(f"| 6 | dossier build, {forty['issued']}-document case ({forty['documents']} entries, {forty['pages']} pages) "
+                        f"| {forty['build_s']:.1f} s | — | — | — | — |")
     for setup in (http or {}).get("setups", []):
         rss = setup["rss_mb"]
         growth = rss["peak"] - rss["start"]

@@ -35,7 +35,7 @@ def get_runtime(request: Request) -> Runtime:
 # The dependencies below do no I/O, so they are async: FastAPI runs a sync dependency in the thread
 # pool, one hand-off (and a GIL round trip) per dependency per request.
 async def runtime_dependency(request: Request) -> Runtime:
-    return request.app.state.runtime
+    return get_runtime(request)
 
 
 async def store_dependency(request: Request) -> ObjectStore:

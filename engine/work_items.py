@@ -61,11 +61,6 @@ def record_failure(session: Session, pass_name: str, item_id: int, case_id: int 
     return failure
 
 
-def clear_failure(session: Session, pass_name: str, item_id: int) -> None:
-    """The item succeeded: forget its earlier failures."""
-    clear_failures(session, pass_name, [item_id])
-
-
 def clear_failures(session: Session, pass_name: str, item_ids: list[int]) -> None:
     """These items succeeded: forget their earlier failures (one statement)."""
     if item_ids:
@@ -175,7 +170,7 @@ class LeasedPass:
 
     def _settle(self, session: Session, item_ids: list[int]) -> None:
         """The items succeeded: forget their earlier failures and end their leases."""
-        session.execute(sa.delete(WorkFailure).where(WorkFailure.pass_name == self.name, WorkFailure.item_id.in_(item_ids)))
+        clear_failures(session, self.name, item_ids)
         self._release(session, item_ids)
 
     def _release(self, session: Session, item_ids: list[int]) -> None:
